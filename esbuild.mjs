@@ -1,0 +1,35 @@
+// Two kinds of output:
+//  dist/  bundles that ship: the extension (thin client), the language server, the CLI.
+//  out/   a plain transpile of every TypeScript file (sources and tests) for `node --test`.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync, mkdirSync, cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const bundles = [
+  { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+];
+
+function walk(dir, acc = []) {
+  if (!existsSync(dir)) return acc;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) { if (name !== 'node_modules' && name !== 'fixtures') walk(p, acc); }
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) acc.push(p);
+  }
+  return acc;
+}
+
+const common = { platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', sourcemap: production ? false : 'linked' };
+
+await Promise.all(bundles.filter((b) => existsSync(b.in)).map((b) => esbuild.build({
+  ...common, entryPoints: [b.in], outfile: b.out, bundle: true, external: b.external ?? [],
+  minify: production, banner: b.banner ? { js: b.banner } : undefined, mainFields: ['module', 'main'],
+})));
+
+rmSync('out', { recursive: true, force: true });
+await esbuild.build({ ...common, entryPoints: [...walk('client/src'), ...walk('server/src'), ...walk('test'), ...walk('bench')].filter((p) => !p.startsWith('client/')), outdir: 'out', outbase: '.', bundle: false, sourcemap: 'inline' });
+mkdirSync('out', { recursive: true });
+cpSync('schemas', 'out/schemas', { recursive: true });

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Placeholder until the real-editor harness lands.
+exit 0

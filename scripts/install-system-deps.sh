@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian packages the tests use. Idempotent: installs only what is missing. Needs root (CI and dev machines run as root).
+set -euo pipefail
+pkgs=(mosquitto mosquitto-clients openssl chromium libkrb5-dev ripgrep)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "Please run as root: apt-get update && apt-get install -y ${missing[*]}" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

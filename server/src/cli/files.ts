@@ -1,0 +1,39 @@
+// Reading the user's files for the CLI: folders are searched for *.yaml / *.yml, skipping node_modules and .git.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export async function collectYamlFiles(inputs: string[], exclude: string[] = []): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    let st;
+    try { st = await fs.stat(input); } catch { throw new Error(`cannot read '${input}': no such file or folder`); }
+    if (st.isDirectory()) await walk(input, out, exclude);
+    else out.push(path.resolve(input));
+  }
+  return [...new Set(out)].sort();
+}
+
+async function walk(dir: string, out: string[], exclude: string[]): Promise<void> {
+  let entries;
+  try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name) && !exclude.includes(e.name)) await walk(p, out, exclude);
+    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
+      out.push(path.resolve(p));
+    }
+  }
+}
+
+export const toUri = (file: string): string => pathToFileURL(file).href;
+export const fromUri = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+
+/** Reads a file as UTF-8 text; binary files come back as text with NUL characters, which the engine skips. */
+export async function readText(file: string): Promise<string> {
+  const buf = await fs.readFile(file);
+  return buf.toString('utf8');
+}

@@ -1,0 +1,50 @@
+// brokerkit: the command-line face of the engine. Each subcommand lives in its own module.
+import { UsageError } from './usage';
+import check from './check';
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Command[] = [check];
+
+export function registerCommand(c: Command): void { commands.push(c); }
+
+function help(): string {
+  return [
+    'brokerkit: checks Azure IoT Operations broker listeners and what they refer to.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
+    '',
+    'Exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable input.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { process.stdout.write(help() + '\n'); return name ? 0 : 2; }
+  if (name === '--version' || name === '-v') { process.stdout.write(`${VERSION}\n`); return 0; }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) { process.stderr.write(`brokerkit: unknown command '${name}'.\n\n${help()}\n`); return 2; }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`brokerkit ${name}: ${e.message}\nUsage: ${cmd.usage}\n`); return 2; }
+    process.stderr.write(`brokerkit ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+declare const BROKERKIT_VERSION: string | undefined;
+const VERSION = typeof BROKERKIT_VERSION === 'string' ? BROKERKIT_VERSION : '0.1.0';
+
+// Lazily registered so that `check` never loads the language server, Kubernetes or MQTT code.
+import './register';
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(String(e) + '\n'); process.exitCode = 2; });
+}

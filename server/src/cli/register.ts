@@ -1,0 +1,2 @@
+// Other subcommands (lsp, dev-broker, inspect) register themselves here, one import each.
+export {};

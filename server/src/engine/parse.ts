@@ -1,0 +1,151 @@
+// One parse per YAML document, positions kept. A file is split at its document markers so that an edit to one
+// document re-parses only that document: every chunk is parsed on its own and cached by its text, and all its
+// positions are relative to the chunk, so the parse stays valid when the chunk moves inside the file.
+import { Document, LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, Node, Pair } from 'yaml';
+
+export type Path = readonly (string | number)[];
+
+export interface ParseProblem { start: number; end: number; message: string }
+
+export interface ChunkParse {
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The document as plain JSON (undefined when it could not be converted, e.g. an alias bomb). */
+  readonly value: unknown;
+  readonly problems: ParseProblem[];
+  /** chunk-relative 0-based line -> codes suppressed on that line (`*` for all). */
+  readonly suppress: Map<number, Set<string>>;
+  /** Per-chunk cache slot for results that only depend on this text (document rules). */
+  cache: Map<string, unknown>;
+}
+
+export interface ChunkRef {
+  readonly uri: string;
+  readonly index: number;
+  readonly startLine: number;
+  readonly startOffset: number;
+  readonly parse: ChunkParse;
+}
+
+const DOC_START = /^---(?=[ \t]|$)/;
+const DOC_END = /^\.\.\.(?=[ \t]|$)/;
+const MAX_ALIAS_COUNT = 100;
+const SUPPRESS = /#\s*brokerkit-ignore(?:[ \t]+([A-Za-z0-9_,\- \t]+))?/;
+
+export interface Split { text: string; startLine: number; startOffset: number }
+
+/** Splits a YAML stream at `---` / `...` lines (the only places where YAML lets a document end). */
+export function splitDocuments(text: string): Split[] {
+  const out: Split[] = [];
+  let chunkStart = 0;
+  let chunkLine = 0;
+  let line = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos <= n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    const c = text.charCodeAt(pos);
+    if (c === 45 /* - */ || c === 46 /* . */) {
+      const lineText = text.slice(pos, Math.min(eol, pos + 4));
+      if (c === 45 && DOC_START.test(lineText)) {
+        if (pos > chunkStart) {
+          out.push({ text: text.slice(chunkStart, pos), startLine: chunkLine, startOffset: chunkStart });
+          chunkStart = pos; chunkLine = line;
+        }
+        pos = eol + 1; line++;
+        continue;
+      }
+      if (c === 46 && DOC_END.test(lineText)) {
+        // `...` ends the document: keep it with the chunk and start the next one after it.
+        out.push({ text: text.slice(chunkStart, Math.min(eol + 1, n)), startLine: chunkLine, startOffset: chunkStart });
+        chunkStart = Math.min(eol + 1, n); chunkLine = line + 1;
+        pos = eol + 1; line++;
+        continue;
+      }
+    }
+    pos = eol + 1; line++;
+  }
+  if (chunkStart < n || out.length === 0) out.push({ text: text.slice(chunkStart), startLine: chunkLine, startOffset: chunkStart });
+  return out;
+}
+
+function suppressions(text: string): Map<number, Set<string>> {
+  const map = new Map<number, Set<string>>();
+  if (!text.includes('brokerkit-ignore')) return map;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = SUPPRESS.exec(lines[i]);
+    if (!m) continue;
+    const codes = (m[1] ?? '').split(/[\s,]+/).filter(Boolean);
+    const set = new Set(codes.length ? codes : ['*']);
+    // A comment applies to its own line and, when it stands alone, to the next line too.
+    for (const l of [i, i + 1]) {
+      const cur = map.get(l) ?? new Set<string>();
+      for (const c of set) cur.add(c);
+      map.set(l, cur);
+    }
+  }
+  return map;
+}
+
+export function parseChunk(text: string): ChunkParse {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed;
+  const problems: ParseProblem[] = [];
+  for (const e of doc.errors) {
+    problems.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: cleanMessage(e.message) });
+  }
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      problems.push({ start: 0, end: Math.max(1, Math.min(text.length, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length)), message: `cannot read this document: ${msg}` });
+    }
+  }
+  return { text, doc, lineCounter, value, problems, suppress: suppressions(text), cache: new Map() };
+}
+
+function cleanMessage(m: string): string {
+  // yaml appends " at line X, column Y" and a code frame; the range already says where.
+  return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+export interface Located { start: number; end: number; found: boolean }
+
+/**
+ * The source range of the node at `path` (its key when `key` is set). When the path does not exist, the range of
+ * the deepest existing ancestor's key is returned with `found: false`, so a "missing field" finding points at the
+ * parent, never at the whole document.
+ */
+export function locate(doc: Document.Parsed, path: Path, key = false): Located {
+  let node: unknown = doc.contents;
+  let lastKey: Node | null = null;
+  let lastNode: Node | null = (doc.contents as Node) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    let next: unknown;
+    let pairKey: Node | null = null;
+    if (isMap(node) && typeof seg === 'string') {
+      const pair = node.items.find((p: Pair) => (isScalar(p.key) ? String(p.key.value) : p.key) === seg);
+      if (pair) { next = pair.value; pairKey = isScalar(pair.key) ? (pair.key as Node) : null; }
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    if (next === undefined && pairKey === null) {
+      const r = (lastKey ?? lastNode)?.range;
+      return r ? { start: r[0], end: r[1], found: false } : { start: 0, end: 0, found: false };
+    }
+    lastKey = pairKey;
+    node = next;
+    if (next && (next as Node).range) lastNode = next as Node;
+    else if (isPair(next)) lastNode = null;
+  }
+  const target = key && lastKey ? lastKey : (node as Node | null);
+  const r = target?.range ?? lastKey?.range;
+  if (!r) return { start: 0, end: 0, found: false };
+  return { start: r[0], end: r[1], found: true };
+}

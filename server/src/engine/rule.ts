@@ -1,0 +1,66 @@
+// The contract every rule follows: one rule per file, a stable kebab-case code, a default severity, a message that
+// says what to do, and the domain.md section the rule rests on.
+import type { Path } from './parse';
+import type { Resource } from './resources';
+import type { Index } from './workspace-index';
+import type { EngineOptions, Severity } from './types';
+
+export interface RuleMeta {
+  /** Stable kebab-case code: what users see, what --ignore takes, what quick fixes key on. */
+  readonly code: string;
+  readonly severity: Severity;
+  /** One line for the README rule table and the hover on a code. */
+  readonly title: string;
+  /** The fact(s) in ../shared/reference/domain.md or crd-facts.md the rule rests on. */
+  readonly source: string;
+}
+
+export interface RelatedReport {
+  resource: Resource;
+  path?: Path;
+  key?: boolean;
+  message: string;
+}
+
+export interface Report {
+  message: string;
+  severity?: Severity;
+  /** Where in the resource's document; the key of the last segment when `key` is set. */
+  path?: Path;
+  key?: boolean;
+  /** Chunk-relative offsets, when a path cannot express the place (e.g. inside a block scalar). */
+  offsets?: { start: number; end: number };
+  related?: RelatedReport[];
+  data?: Record<string, unknown>;
+}
+
+export interface DocumentContext {
+  readonly options: EngineOptions;
+  report(r: Report): void;
+}
+
+export interface WorkspaceContext {
+  readonly options: EngineOptions;
+  readonly index: Index;
+  /** Reports at a workspace resource; resources without a file (built-in, cluster) are ignored. */
+  report(at: Resource, r: Report): void;
+}
+
+/** Checks one document on its own; results are cached with the document's text. */
+export interface DocumentRule extends RuleMeta {
+  readonly scope: 'document';
+  /** `applies` filters cheaply before `check` runs. */
+  applies(r: Resource): boolean;
+  check(r: Resource, ctx: DocumentContext): void;
+}
+
+/** Checks relations between objects (files, cluster facts, AIO built-ins); runs on every validation. */
+export interface WorkspaceRule extends RuleMeta {
+  readonly scope: 'workspace';
+  check(ctx: WorkspaceContext): void;
+}
+
+export type Rule = DocumentRule | WorkspaceRule;
+
+/** Codes that come from the engine itself rather than from a rule module. */
+export type PseudoRule = RuleMeta & { readonly scope: 'engine' };

@@ -1,0 +1,70 @@
+// Public types of the engine. No vscode, no LSP, no I/O: plain data in, plain data out.
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Position { line: number; character: number } // 0-based, UTF-16 columns (as LSP)
+export interface Range { start: Position; end: Position }
+
+export interface RelatedInfo {
+  /** Absent when the other side has no file (an AIO built-in object, or an object only in the cluster). */
+  uri?: string;
+  range?: Range;
+  message: string;
+}
+
+export interface Finding {
+  uri: string;
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: RelatedInfo[];
+  /** Machine-readable hints for quick fixes (kept small and JSON-serialisable). */
+  data?: Record<string, unknown>;
+}
+
+/** A Kubernetes object known to exist outside the workspace (a live cluster), as plain JSON. */
+export interface FactObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export interface Facts {
+  /** Objects read from a cluster. Secrets carry metadata, `type` and `data['tls.crt']` only, never keys. */
+  objects: FactObject[];
+  /** A label for messages, e.g. the kube context name. */
+  source?: string;
+  /**
+   * True when the facts describe the whole cluster for the kinds they list (a connected cluster): then the
+   * AIO built-in objects are not assumed, the live ones stand in for them.
+   */
+  complete?: boolean;
+}
+
+export interface EngineOptions {
+  /** Namespace assumed when `metadata.namespace` is missing. */
+  defaultNamespace: string;
+  /** Assume AIO's built-in objects (default listener, default authentication, default ClusterIssuer). */
+  assumeBuiltins: boolean;
+  /** Files larger than this (bytes, UTF-16 length) get one info finding and are not parsed. */
+  maxFileSize: number;
+  /** Codes never reported. */
+  ignore: string[];
+  /** The current time, for certificate expiry (injected so tests are stable). */
+  now?: () => Date;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  defaultNamespace: 'azure-iot-operations',
+  assumeBuiltins: true,
+  maxFileSize: 4 * 1024 * 1024,
+  ignore: [],
+};
+
+export interface CancellationLike { readonly isCancellationRequested: boolean }
+
+export class CancelledError extends Error {
+  constructor() { super('validation cancelled'); }
+}

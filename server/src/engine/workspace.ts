@@ -1,0 +1,249 @@
+// The incremental engine: files are split into documents, each document parsed once and cached by its text; document
+// rules are cached with the parse; workspace rules run over the index on every validation (they are cheap).
+import { ChunkParse, ChunkRef, Path, locate, parseChunk, splitDocuments } from './parse';
+import { Resource, isRelevant, toResource } from './resources';
+import { Index } from './workspace-index';
+import { builtinObjects } from './builtins';
+import { allRules, documentRules, workspaceRules, engineCodes } from './rules';
+import type { Report, RelatedReport } from './rule';
+import {
+  CancellationLike, CancelledError, EngineOptions, Facts, Finding, Range, RelatedInfo, Severity, defaultEngineOptions,
+} from './types';
+
+export interface FileState {
+  readonly uri: string;
+  readonly text: string;
+  readonly chunks: ChunkRef[];
+  /** Why the file is not parsed ('too-large', 'binary', 'helm-template'), if it is not. */
+  readonly skipped?: 'too-large' | 'binary' | 'helm-template';
+  readonly resources: Resource[];
+}
+
+interface RawRelated { chunk?: ChunkRef; start?: number; end?: number; message: string }
+interface RawFinding {
+  chunk: ChunkRef; start: number; end: number; severity: Severity; code: string; message: string;
+  related: RawRelated[]; data?: Record<string, unknown>;
+}
+/** A document-rule finding, chunk-relative so it can be cached with the chunk parse. */
+interface LocalFinding { start: number; end: number; severity: Severity; code: string; message: string; related: { start: number; end: number; message: string }[]; data?: Record<string, unknown> }
+
+const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
+
+export class Workspace {
+  private files = new Map<string, FileState>();
+  private options: EngineOptions;
+  private facts: Facts | undefined;
+  private factResources: Resource[] = [];
+  private optionsKey: string;
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    this.options = { ...defaultEngineOptions, ...options };
+    this.optionsKey = keyOf(this.options);
+  }
+
+  getOptions(): EngineOptions { return this.options; }
+
+  setOptions(options: Partial<EngineOptions>): void {
+    this.options = { ...this.options, ...options };
+    const k = keyOf(this.options);
+    if (k !== this.optionsKey) {
+      this.optionsKey = k;
+      // Namespaces and document-rule results depend on options: re-derive everything (parses are kept).
+      for (const f of [...this.files.values()]) this.setFile(f.uri, f.text, true);
+    }
+  }
+
+  setFacts(facts: Facts | undefined): void {
+    this.facts = facts;
+    this.factResources = (facts?.objects ?? [])
+      .map((o) => toResource(o, 'cluster', this.options.defaultNamespace))
+      .filter((r): r is Resource => !!r);
+  }
+
+  getFacts(): Facts | undefined { return this.facts; }
+
+  /** Adds or replaces a file. Documents whose text did not change keep their parse. */
+  setFile(uri: string, text: string, force = false): FileState {
+    const old = this.files.get(uri);
+    if (old && old.text === text && !force) return old;
+    const state = this.build(uri, text, old);
+    this.files.set(uri, state);
+    return state;
+  }
+
+  deleteFile(uri: string): boolean { return this.files.delete(uri); }
+  hasFile(uri: string): boolean { return this.files.has(uri); }
+  getFile(uri: string): FileState | undefined { return this.files.get(uri); }
+  uris(): string[] { return [...this.files.keys()]; }
+
+  private build(uri: string, text: string, old: FileState | undefined): FileState {
+    if (text.length > this.options.maxFileSize) return { uri, text, chunks: [], skipped: 'too-large', resources: [] };
+    if (text.includes('\0')) return { uri, text, chunks: [], skipped: 'binary', resources: [] };
+    if (text.includes('{{') && HELM_TEMPLATE.test(text)) return { uri, text, chunks: [], skipped: 'helm-template', resources: [] };
+    const reuse = new Map<string, ChunkParse>();
+    if (old) for (const c of old.chunks) reuse.set(c.parse.text, c.parse);
+    const chunks: ChunkRef[] = [];
+    const resources: Resource[] = [];
+    const splits = splitDocuments(text);
+    for (let i = 0; i < splits.length; i++) {
+      const s = splits[i];
+      const parse = reuse.get(s.text) ?? parseChunk(s.text);
+      const chunk: ChunkRef = { uri, index: i, startLine: s.startLine, startOffset: s.startOffset, parse };
+      chunks.push(chunk);
+      const r = toResource(parse.value, 'workspace', this.options.defaultNamespace, chunk);
+      if (r) resources.push(r);
+    }
+    return { uri, text, chunks, resources };
+  }
+
+  /** All workspace resources (every document of every file). */
+  resources(): Resource[] {
+    const out: Resource[] = [];
+    for (const f of this.files.values()) for (const r of f.resources) out.push(r);
+    return out;
+  }
+
+  /** The index the workspace rules see: workspace objects, then cluster facts, then AIO built-ins. */
+  index(): Index {
+    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? builtinObjects(this.options.defaultNamespace) : [];
+    return new Index(this.resources(), this.factResources, builtins);
+  }
+
+  /** Validates everything; returns findings per file URI (every known file has an entry, possibly empty). */
+  validate(token?: CancellationLike): Map<string, Finding[]> {
+    const raw: RawFinding[] = [];
+    const out = new Map<string, Finding[]>();
+    for (const f of this.files.values()) {
+      out.set(f.uri, []);
+      if (f.skipped === 'too-large') {
+        out.get(f.uri)!.push({
+          uri: f.uri, range: zeroRange(), severity: 'info', code: 'file-too-large', related: [],
+          message: `This file is ${Math.round(f.text.length / 1024)} KB, over the ${Math.round(this.options.maxFileSize / 1024)} KB limit (setting brokerkit.maxFileSize), so it is not checked.`,
+        });
+      }
+      for (const c of f.chunks) this.documentFindings(c, raw);
+    }
+    check(token);
+    const index = this.index();
+    const ctx = {
+      options: this.options,
+      index,
+      report: (at: Resource, r: Report) => { if (at.chunk) raw.push(this.toRaw(at.chunk, this.currentCode, this.currentSeverity, r)); },
+    };
+    for (const rule of workspaceRules) {
+      if (this.options.ignore.includes(rule.code)) continue;
+      this.currentCode = rule.code; this.currentSeverity = rule.severity;
+      try { rule.check(ctx); } catch (e) { this.ruleCrashed(rule.code, e); }
+      check(token);
+    }
+    for (const r of raw) {
+      if (this.options.ignore.includes(r.code)) continue;
+      const finding = toFinding(r);
+      if (suppressed(r.chunk, finding)) continue;
+      out.get(r.chunk.uri)?.push(finding);
+    }
+    for (const list of out.values()) list.sort(compareFindings);
+    return out;
+  }
+
+  private currentCode = '';
+  private currentSeverity: Severity = 'error';
+  /** Errors inside a rule never escape: they are kept for the host's log. */
+  readonly ruleErrors: string[] = [];
+  private ruleCrashed(code: string, e: unknown): void {
+    const msg = `rule ${code} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    if (this.ruleErrors.length < 50) this.ruleErrors.push(msg);
+  }
+
+  private documentFindings(chunk: ChunkRef, raw: RawFinding[]): void {
+    const key = `doc:${this.optionsKey}`;
+    let local = chunk.parse.cache.get(key) as LocalFinding[] | undefined;
+    if (!local) {
+      local = this.computeDocument(chunk);
+      chunk.parse.cache.clear();
+      chunk.parse.cache.set(key, local);
+    }
+    for (const l of local) {
+      raw.push({ chunk, start: l.start, end: l.end, severity: l.severity, code: l.code, message: l.message, data: l.data,
+        related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })) });
+    }
+  }
+
+  private computeDocument(chunk: ChunkRef): LocalFinding[] {
+    const out: LocalFinding[] = [];
+    for (const p of chunk.parse.problems) {
+      out.push({ start: p.start, end: p.end, severity: 'error', code: 'yaml-syntax', message: p.message, related: [] });
+    }
+    const r = toResource(chunk.parse.value, 'workspace', this.options.defaultNamespace, chunk);
+    if (!r || !isRelevant(r)) return out;
+    for (const rule of documentRules) {
+      if (!rule.applies(r)) continue;
+      const ctx = {
+        options: this.options,
+        report: (rep: Report) => {
+          const x = this.toRaw(chunk, rule.code, rule.severity, rep);
+          out.push({ start: x.start, end: x.end, severity: x.severity, code: x.code, message: x.message, data: x.data,
+            related: x.related.filter((y) => y.chunk === chunk).map((y) => ({ start: y.start!, end: y.end!, message: y.message })) });
+        },
+      };
+      try { rule.check(r, ctx); } catch (e) { this.ruleCrashed(rule.code, e); }
+    }
+    return out;
+  }
+
+  private toRaw(chunk: ChunkRef, code: string, severity: Severity, r: Report): RawFinding {
+    const where = r.offsets ?? locate(chunk.parse.doc, r.path ?? [], r.key);
+    return {
+      chunk, start: where.start, end: where.end, severity: r.severity ?? severity, code, message: r.message, data: r.data,
+      related: (r.related ?? []).map((x) => relatedRaw(x)),
+    };
+  }
+}
+
+function relatedRaw(x: RelatedReport): RawRelated {
+  if (!x.resource.chunk) return { message: x.message };
+  const where = locate(x.resource.chunk.parse.doc, x.path ?? [], x.key);
+  return { chunk: x.resource.chunk, start: where.start, end: where.end, message: x.message };
+}
+
+function check(token?: CancellationLike): void {
+  if (token?.isCancellationRequested) throw new CancelledError();
+}
+
+function keyOf(o: EngineOptions): string {
+  return JSON.stringify([o.defaultNamespace, o.assumeBuiltins, o.maxFileSize, o.now ? 1 : 0]);
+}
+
+export function rangeOf(chunk: ChunkRef, start: number, end: number): Range {
+  const lc = chunk.parse.lineCounter;
+  const a = lc.linePos(start);
+  const b = lc.linePos(Math.max(start, end));
+  return {
+    start: { line: chunk.startLine + a.line - 1, character: a.col - 1 },
+    end: { line: chunk.startLine + b.line - 1, character: b.col - 1 },
+  };
+}
+
+function toFinding(r: RawFinding): Finding {
+  const related: RelatedInfo[] = r.related.map((x) => x.chunk
+    ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
+    : { message: x.message });
+  const f: Finding = { uri: r.chunk.uri, range: rangeOf(r.chunk, r.start, r.end), severity: r.severity, code: r.code, message: r.message, related };
+  if (r.data) f.data = r.data;
+  return f;
+}
+
+function suppressed(chunk: ChunkRef, f: Finding): boolean {
+  const line = f.range.start.line - chunk.startLine;
+  const set = chunk.parse.suppress.get(line);
+  return !!set && (set.has('*') || set.has(f.code));
+}
+
+function zeroRange(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
+}
+
+export { allRules, engineCodes };
+export type { Path };

@@ -1,0 +1,37 @@
+// Helpers for engine tests: run the real engine on in-memory files and find exact ranges by searching text.
+import { validate, EngineOptions, Facts, Finding, Range } from '../../server/src/engine';
+
+export function check(files: Record<string, string>, facts?: Facts, options: Partial<EngineOptions> = {}): Finding[] {
+  const docs: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) docs[name.includes(':') ? name : `file:///ws/${name}`] = text;
+  return validate(docs, facts, options);
+}
+
+export function codes(findings: Finding[]): string[] { return findings.map((f) => f.code); }
+
+export function only(findings: Finding[], code: string): Finding[] { return findings.filter((f) => f.code === code); }
+
+/** The range of the `occurrence`-th (0-based) match of `needle` in `text` (0-based line/character, like findings). */
+export function rangeOf(text: string, needle: string, occurrence = 0): Range {
+  let idx = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    idx = text.indexOf(needle, idx + 1);
+    if (idx < 0) throw new Error(`'${needle}' occurrence ${occurrence} not in text`);
+  }
+  return { start: pos(text, idx), end: pos(text, idx + needle.length) };
+}
+
+function pos(text: string, offset: number) {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+export const LISTENER_HEAD = (name: string, extra = '') => `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: ${name}
+  namespace: azure-iot-operations
+spec:
+  brokerRef: default
+${extra}`;

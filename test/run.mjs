@@ -1,0 +1,20 @@
+// Runs the test suites with node's own test runner on the transpiled files in out/.
+// Usage: node test/run.mjs [suite...]   (suites: unit protocol kube broker e2e; default: all)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const all = ['unit', 'protocol', 'kube', 'broker', 'e2e'];
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.BROKERKIT_SUITES?.split(',') ?? all);
+const files = [];
+function walk(dir) {
+  if (!existsSync(dir)) return;
+  for (const n of readdirSync(dir).sort()) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.test.js')) files.push(p);
+  }
+}
+for (const s of wanted) walk(join('out', 'test', s));
+if (files.length === 0) { console.error('no test files found for', wanted.join(', ')); process.exit(1); }
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
