@@ -6,10 +6,13 @@ import { existsSync, readdirSync, statSync, mkdirSync, cpSync, rmSync } from 'no
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
+// BROKERKIT_DIST / BROKERKIT_OUT let parallel work trees on one machine build without clobbering each other.
+const DIST = process.env.BROKERKIT_DIST || 'dist';
+const OUT = process.env.BROKERKIT_OUT || 'out';
 const bundles = [
-  { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
-  { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'client/src/extension.ts', out: `${DIST}/extension.js`, external: ['vscode'] },
+  { in: 'server/src/lsp/main.ts', out: `${DIST}/server.js` },
+  { in: 'server/src/cli/main.ts', out: `${DIST}/cli.js`, banner: '#!/usr/bin/env node' },
 ];
 
 function walk(dir, acc = []) {
@@ -29,7 +32,7 @@ await Promise.all(bundles.filter((b) => existsSync(b.in)).map((b) => esbuild.bui
   minify: production, banner: b.banner ? { js: b.banner } : undefined, mainFields: ['module', 'main'],
 })));
 
-rmSync('out', { recursive: true, force: true });
-await esbuild.build({ ...common, entryPoints: [...walk('client/src'), ...walk('server/src'), ...walk('test'), ...walk('bench')].filter((p) => !p.startsWith('client/')), outdir: 'out', outbase: '.', bundle: false, sourcemap: 'inline' });
-mkdirSync('out', { recursive: true });
-cpSync('schemas', 'out/schemas', { recursive: true });
+rmSync(OUT, { recursive: true, force: true });
+await esbuild.build({ ...common, entryPoints: [...walk('client/src'), ...walk('server/src'), ...walk('test'), ...walk('bench')].filter((p) => !p.startsWith('client/')), outdir: OUT, outbase: '.', bundle: false, sourcemap: 'inline' });
+mkdirSync(OUT, { recursive: true });
+cpSync('schemas', `${OUT}/schemas`, { recursive: true });

@@ -14,7 +14,8 @@ function walk(dir) {
     if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.test.js')) files.push(p);
   }
 }
-for (const s of wanted) walk(join('out', 'test', s));
+const OUT = process.env.BROKERKIT_OUT || 'out';
+for (const s of wanted) walk(join(OUT, 'test', s));
 if (files.length === 0) { console.error('no test files found for', wanted.join(', ')); process.exit(1); }
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -35,3 +35,9 @@ metadata:
 spec:
   brokerRef: default
 ${extra}`;
+
+/** Where the bundles are (BROKERKIT_DIST lets parallel builds use their own folder). Absolute path. */
+export function distDir(): string {
+  const path = require('node:path') as typeof import('node:path');
+  return path.resolve(process.env.BROKERKIT_DIST || 'dist');
+}
