@@ -3,7 +3,7 @@ import { Workspace, Finding, compareFindings } from '../engine';
 import { collectYamlFiles, readText, toUri } from './files';
 import { parseArgs, flag, UsageError } from './usage';
 import { summary, toJson, toSarif, toText } from './format';
-import type { Command } from './main';
+import type { Command } from './commands';
 import { loadClusterFacts } from './facts';
 
 const command: Command = {

@@ -1,17 +1,7 @@
 // brokerkit: the command-line face of the engine. Each subcommand lives in its own module.
 import { UsageError } from './usage';
-import check from './check';
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  run(args: string[]): Promise<number>;
-}
-
-const commands: Command[] = [check];
-
-export function registerCommand(c: Command): void { commands.push(c); }
+import { commands } from './commands';
+import './register';
 
 function help(): string {
   return [
@@ -41,9 +31,6 @@ export async function main(argv: string[]): Promise<number> {
 
 declare const BROKERKIT_VERSION: string | undefined;
 const VERSION = typeof BROKERKIT_VERSION === 'string' ? BROKERKIT_VERSION : '0.1.0';
-
-// Lazily registered so that `check` never loads the language server, Kubernetes or MQTT code.
-import './register';
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(String(e) + '\n'); process.exitCode = 2; });

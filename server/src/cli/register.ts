@@ -1,2 +1,8 @@
-// Other subcommands (lsp, dev-broker, inspect) register themselves here, one import each.
-export {};
+// Every subcommand, one import and one call each. Heavy modules (language server, Kubernetes, MQTT) are loaded
+// lazily inside each command's run(), so `check` stays fast.
+import { registerCommand } from './commands';
+import check from './check';
+import lsp from './lsp';
+
+registerCommand(check);
+registerCommand(lsp);

@@ -1,0 +1,47 @@
+// One context object: the log channel, the language client, and the commands. Features add themselves in start().
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+
+export class Ctx implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  client: LanguageClient | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('BrokerKit', { log: true });
+    this.push(this.log);
+  }
+
+  push(...d: vscode.Disposable[]): void { this.disposables.push(...d); }
+
+  async start(): Promise<void> {
+    registerCommands(this);
+    await this.startClient();
+  }
+
+  private async startClient(): Promise<void> {
+    const module = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+      outputChannel: this.log,
+      synchronize: { configurationSection: 'brokerkit' },
+    };
+    this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);
+    try {
+      await this.client.start();
+    } catch (e) {
+      this.log.error(`The BrokerKit language server did not start: ${(e as Error).message}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    try { await this.client?.stop(); } catch { /* already stopped */ }
+    for (const d of this.disposables.splice(0).reverse()) { try { d.dispose(); } catch { /* ignore */ } }
+  }
+}

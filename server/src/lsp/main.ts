@@ -1,0 +1,6 @@
+// Entry point of the bundled language server (dist/server.js). The transport comes from the command line:
+// --node-ipc when VS Code starts it, --stdio for any other LSP editor.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+startServer(createConnection(ProposedFeatures.all));

@@ -1,0 +1,23 @@
+// The one source of truth for settings defaults. package.json's contributes.configuration must agree (a test checks).
+import type { BrokerKitSettings } from './protocol';
+
+export const SETTINGS_SECTION = 'brokerkit';
+
+export const settingsDefaults: BrokerKitSettings = {
+  defaultNamespace: 'azure-iot-operations',
+  assumeBuiltins: true,
+  exclude: ['**/node_modules/**', '**/.git/**'],
+  maxFileSize: 4 * 1024 * 1024,
+};
+
+/** Accepts whatever the client sent and keeps only well-typed values (an object-valued setting is never trusted blindly). */
+export function normalizeSettings(raw: unknown): BrokerKitSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = settingsDefaults;
+  return {
+    defaultNamespace: typeof r.defaultNamespace === 'string' && r.defaultNamespace ? r.defaultNamespace : d.defaultNamespace,
+    assumeBuiltins: typeof r.assumeBuiltins === 'boolean' ? r.assumeBuiltins : d.assumeBuiltins,
+    exclude: Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
+    maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
+  };
+}
