@@ -3,6 +3,10 @@
 import { registerCommand } from './commands';
 import check from './check';
 import lsp from './lsp';
+import devBroker from './dev-broker';
+import devCa from './dev-ca';
 
 registerCommand(check);
 registerCommand(lsp);
+registerCommand(devBroker);
+registerCommand(devCa);
