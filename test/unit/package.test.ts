@@ -1,0 +1,48 @@
+// The .vsix that `npm run package` produces: only the allowlisted files, production bundles, within the size budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, readFileSync } from 'node:fs';
+import { packagedVsix } from '../helpers/vsix';
+import { listZip, readEntry } from '../helpers/zip';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+test('the packaged extension ships the bundles and manifest, nothing else', { timeout: 180_000 }, () => {
+  const vsix = packagedVsix();
+  const size = statSync(vsix).size;
+  assert.ok(size <= 3 * 1024 * 1024, `${vsix} is ${size} bytes, over 3 MB`);
+
+  const names = listZip(vsix).map((e) => e.name);
+  for (const required of ['extension.vsixmanifest', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt',
+    'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js']) {
+    assert.ok(names.includes(required), `${required} missing from the package: ${names.join(', ')}`);
+  }
+  if (pkg.icon) assert.ok(names.includes(`extension/${pkg.icon}`), `icon ${pkg.icon} missing`);
+  for (const g of pkg.contributes?.grammars ?? []) {
+    assert.ok(names.includes(`extension/${g.path.replace(/^\.\//, '')}`), `grammar ${g.path} missing`);
+  }
+
+  const forbidden = names.filter((n) =>
+    /\.map$|\.tsx?$|(^|\/)(test|tests|src|node_modules|out|bench|scripts|\.ci|examples)\//.test(n) || /(^|\/)\.[^/]+$/.test(n) ||
+    /\.vsix$/.test(n) || /tsconfig|esbuild\.mjs/.test(n));
+  assert.deepEqual(forbidden, [], `files that must not ship: ${forbidden.join(', ')}`);
+
+  // Every file outside dist/ is on the allowlist of top-level manifest files and asset folders.
+  const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|schemas\/[^/]+\.json|syntaxes\/[^/]+\.json|media\/.+))$/;
+  assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
+});
+
+test('the bundles in the package are minified production builds without source maps', { timeout: 180_000 }, () => {
+  const vsix = packagedVsix();
+  for (const b of ['extension', 'server', 'cli']) {
+    const js = readEntry(vsix, `extension/dist/${b}.js`).toString('utf8');
+    assert.doesNotMatch(js, /sourceMappingURL/, `${b}.js refers to a source map`);
+    const lines = js.split('\n');
+    // Minified: a few very long lines, not thousands of short ones.
+    assert.ok(lines.length < 200, `${b}.js has ${lines.length} lines; not minified?`);
+  }
+  const manifest = JSON.parse(readEntry(vsix, 'extension/package.json').toString('utf8'));
+  assert.equal(manifest.name, pkg.name);
+  assert.equal(manifest.version, pkg.version);
+  assert.equal(manifest.main, './dist/extension.js');
+});
