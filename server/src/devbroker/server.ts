@@ -31,6 +31,8 @@ export interface StartOptions {
   host: string;
   maxPacketSize?: number;
   onEvent: (e: DevBrokerEvent) => void;
+  /** Clock for message expiry (tests). */
+  now?: () => number;
 }
 
 export class PortBusyError extends Error {
@@ -46,7 +48,7 @@ export class DevBroker {
   private stopped = false;
 
   private constructor(private opts: StartOptions) {
-    this.broker = new Broker({ maxPacketSize: opts.maxPacketSize ?? 1024 * 1024, onEvent: opts.onEvent });
+    this.broker = new Broker({ maxPacketSize: opts.maxPacketSize ?? 1024 * 1024, onEvent: opts.onEvent, ...(opts.now ? { now: opts.now } : {}) });
   }
 
   /** Starts every port of the plan; if one cannot listen, the others are closed again and the error says why. */

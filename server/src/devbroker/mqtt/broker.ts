@@ -60,9 +60,11 @@ export interface BrokerOptions {
   /** Upper bound for session expiry, seconds. */
   maxSessionExpiry: number;
   onEvent?: (e: BrokerEvent) => void;
+  /** The clock for message expiry (injected by tests). */
+  now: () => number;
 }
 
-const defaults: BrokerOptions = { maxPacketSize: 1024 * 1024, topicAliasMaximum: 65535, maxQueued: 100000, maxSessionExpiry: 0xffffffff };
+const defaults: BrokerOptions = { maxPacketSize: 1024 * 1024, topicAliasMaximum: 65535, maxQueued: 100000, maxSessionExpiry: 0xffffffff, now: Date.now };
 const NEVER = 0xffffffff;
 
 // MQTT 5 reason codes used here (MQTT 5 §2.4).
@@ -195,6 +197,7 @@ export class Broker {
 
   private endSession(s: Session): void {
     if (s.conn) return;
+    if (s.expiry > 0) this.emit({ event: 'log', level: 'info', message: `session of '${s.clientId}' expired after ${s.expiry} s` });
     if (s.willTimer) { clearTimeout(s.willTimer); s.willTimer = undefined; const w = s.will; s.will = undefined; if (w) this.publish(w); }
     this.dropSession(s);
   }
@@ -238,7 +241,7 @@ export class Broker {
 
   /** Retained messages matching a new subscription. */
   sendRetained(s: Session, sub: Sub): void {
-    const now = Date.now();
+    const now = this.options.now();
     for (const [topic, m] of this.retained) {
       if (m.expiresAt !== undefined && m.expiresAt <= now) { this.retained.delete(topic); continue; }
       if (matchLevels(sub.levels, topic.split('/'))) this.deliver(s, m, sub.qos, true, sub.id === undefined ? undefined : [sub.id]);
@@ -575,7 +578,7 @@ class Connection {
       for (const k of ['payloadFormatIndicator', 'contentType', 'responseTopic', 'correlationData', 'userProperties'] as const) {
         if (props[k] !== undefined) { keep[k] = props[k]; any = true; }
       }
-      if (props.messageExpiryInterval !== undefined) m.expiresAt = Date.now() + props.messageExpiryInterval * 1000;
+      if (props.messageExpiryInterval !== undefined) m.expiresAt = this.broker.options.now() + props.messageExpiryInterval * 1000;
       if (any) m.props = keep;
     }
     return m;
@@ -625,13 +628,13 @@ class Connection {
     if (this.version === 5) {
       let props: Record<string, unknown> | undefined = m.props ? { ...m.props } : undefined;
       if (m.expiresAt !== undefined) {
-        const left = Math.ceil((m.expiresAt - Date.now()) / 1000);
+        const left = Math.ceil((m.expiresAt - this.broker.options.now()) / 1000);
         if (left <= 0) return false; // MQTT 5 §3.3.2.3.3: expired messages are not sent
         (props ??= {}).messageExpiryInterval = left;
       }
       if (subIds?.length) (props ??= {}).subscriptionIdentifier = subIds.length === 1 ? subIds[0] : subIds;
       if (props) pk.properties = props;
-    } else if (m.expiresAt !== undefined && m.expiresAt <= Date.now()) return false;
+    } else if (m.expiresAt !== undefined && m.expiresAt <= this.broker.options.now()) return false;
     const buf = this.encode(pk);
     if (!buf) return false;
     if (buf.length > this.clientMaxPacket) return false;
