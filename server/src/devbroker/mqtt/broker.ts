@@ -382,6 +382,7 @@ class Connection {
     this.chunks.push(d); this.chunkLen += d.length;
     while (!this.closed && this.chunkLen >= 2) {
       const head = this.chunks[0].length >= 5 || this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, Math.min(this.chunkLen, 5));
+      if (!this.session && !this.connecting && head[0] !== 0x10) { this.close(undefined, 'the first packet is not CONNECT'); return; }
       let len = 0, mul = 1, i = 1, done = false;
       for (; i < 5 && i < head.length; i++) {
         len += (head[i] & 0x7f) * mul; mul *= 128;
