@@ -55,7 +55,7 @@ certManagerCertificateSpec:
   privateKey:
     algorithm: ${algorithm}
     rotationPolicy: Always
-${extra}`;
+${extra.split('\n').map((l) => (l ? '  ' + l : l)).join('\n')}`;
 
 export class EventLog extends EventEmitter {
   readonly all: any[] = [];

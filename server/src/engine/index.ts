@@ -10,6 +10,8 @@ export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';
 export { Index } from './workspace-index';
+export { schemaFor, schemaAt } from './schema';
+export type { SchemaInfo } from './schema';
 
 /** One-shot validation: `documents` maps a URI to its text. */
 export function validate(documents: Map<string, string> | Record<string, string>, facts?: Facts, options: Partial<EngineOptions> = {}): Finding[] {

@@ -31,8 +31,15 @@ export interface Report {
   /** Chunk-relative offsets, when a path cannot express the place (e.g. inside a block scalar). */
   offsets?: { start: number; end: number };
   related?: RelatedReport[];
+  /** Quick-fix hints; a `DataSpan` value is turned into an absolute `Range` when the finding leaves the engine. */
   data?: Record<string, unknown>;
 }
+
+/**
+ * A chunk-relative source span inside `Report.data` (e.g. a second place a quick fix edits). Rules cannot write
+ * absolute ranges there: document results are cached and reused when the document moves inside its file.
+ */
+export class DataSpan { constructor(readonly start: number, readonly end: number) {} }
 
 export interface DocumentContext {
   readonly options: EngineOptions;

@@ -5,6 +5,7 @@ import { Resource, isRelevant, toResource } from './resources';
 import { Index } from './workspace-index';
 import { builtinObjects } from './builtins';
 import { allRules, documentRules, workspaceRules, engineCodes } from './rules';
+import { DataSpan } from './rule';
 import type { Report, RelatedReport } from './rule';
 import {
   CancellationLike, CancelledError, EngineOptions, Facts, Finding, Range, RelatedInfo, Severity, defaultEngineOptions,
@@ -229,8 +230,17 @@ function toFinding(r: RawFinding): Finding {
     ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
     : { message: x.message });
   const f: Finding = { uri: r.chunk.uri, range: rangeOf(r.chunk, r.start, r.end), severity: r.severity, code: r.code, message: r.message, related };
-  if (r.data) f.data = r.data;
+  if (r.data) f.data = withRanges(r.chunk, r.data);
   return f;
+}
+
+/** `data` with its DataSpan values turned into absolute ranges (a copy only when there are any). */
+function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(data)) {
+    if (v instanceof DataSpan) (out ??= { ...data })[k] = rangeOf(chunk, v.start, v.end);
+  }
+  return out ?? data;
 }
 
 function suppressed(chunk: ChunkRef, f: Finding): boolean {

@@ -1,7 +1,11 @@
 // The rule registry. One rule per file; add the import and the entry below (keep the list sorted by code).
 import type { DocumentRule, PseudoRule, Rule, WorkspaceRule } from '../rule';
+import apiVersion from './api-version';
 import brokerRef from './broker-ref';
+import enumSpelling from './enum-spelling';
+import legacyField from './legacy-field';
 import portConflict from './port-conflict';
+import schema from './schema';
 
 /** Codes the engine itself emits (not rule modules). */
 export const engineCodes: PseudoRule[] = [
@@ -10,8 +14,12 @@ export const engineCodes: PseudoRule[] = [
 ];
 
 export const allRules: Rule[] = [
+  apiVersion,
   brokerRef,
+  enumSpelling,
+  legacyField,
   portConflict,
+  schema,
 ];
 
 export const documentRules = allRules.filter((r): r is DocumentRule => r.scope === 'document');

@@ -1,0 +1,308 @@
+// The JSON schemas (schemas/*.json, generated from the real CRDs by scripts/gen-schemas.mjs) and what the engine does
+// with them: look-ups for hover and completion (schemaFor, schemaAt), and validation with ajv, compiled lazily and
+// once per kind, mapped to plain issues with a path into the object (crd-facts.md 1.3, 3, 4).
+//
+// Validation mirrors the API server's order: explicit nulls in fields that are not nullable are pruned first (so
+// `tls:` with no value means "no TLS", and a pruned required field is "missing"), then the object is checked.
+// Pure: the schemas are imported as JSON (esbuild inlines them into bundles; out/ has a copy of schemas/).
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import brokerListener from '../../../schemas/brokerlistener.json';
+import brokerAuthentication from '../../../schemas/brokerauthentication.json';
+import brokerAuthorization from '../../../schemas/brokerauthorization.json';
+import broker from '../../../schemas/broker.json';
+import certificate from '../../../schemas/certificate.json';
+import issuer from '../../../schemas/issuer.json';
+import clusterIssuer from '../../../schemas/clusterissuer.json';
+import secret from '../../../schemas/secret.json';
+import { AIO_GROUP, CERT_MANAGER_GROUP, splitApiVersion } from './resources';
+
+/** A schema node as hover and completion see it. Objects returned by this module are shared: do not mutate them. */
+export interface SchemaInfo { description?: string; type?: string | string[]; enum?: string[]; default?: unknown; properties?: Record<string, SchemaInfo>; items?: SchemaInfo; required?: string[]; nullable?: boolean; minimum?: number; maximum?: number; oneOf?: SchemaInfo[] }
+
+/** The full node shape inside our generated schemas (SchemaInfo plus what validation needs). */
+interface SchemaNode extends SchemaInfo {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  oneOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  allOf?: SchemaNode[];
+  additionalProperties?: boolean | SchemaNode;
+  title?: string;
+  'x-brokerkit'?: { group: string; version: string; kind: string };
+}
+
+/** The schema keys: one per kind we know. */
+export type SchemaKey = 'BrokerListener' | 'BrokerAuthentication' | 'BrokerAuthorization' | 'Broker' | 'Certificate' | 'Issuer' | 'ClusterIssuer' | 'Secret';
+
+const SCHEMAS: Record<SchemaKey, SchemaNode> = {
+  BrokerListener: brokerListener as SchemaNode,
+  BrokerAuthentication: brokerAuthentication as SchemaNode,
+  BrokerAuthorization: brokerAuthorization as SchemaNode,
+  Broker: broker as SchemaNode,
+  Certificate: certificate as SchemaNode,
+  Issuer: issuer as SchemaNode,
+  ClusterIssuer: clusterIssuer as SchemaNode,
+  Secret: secret as SchemaNode,
+};
+
+const AIO_SCHEMA_KINDS = new Set<string>(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Broker']);
+const CERT_MANAGER_KINDS = new Set<string>(['Certificate', 'Issuer', 'ClusterIssuer']);
+/** AIO versions our (v1) schemas describe. v1beta1 is the preview version with the same shape (domain.md A.1). */
+export const AIO_SCHEMA_VERSIONS = new Set(['v1', 'v1beta1']);
+export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
+
+function keyFor(apiVersion: string, kind: string): SchemaKey | undefined {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  const { group, version } = splitApiVersion(apiVersion.trim());
+  if (group === AIO_GROUP && AIO_SCHEMA_VERSIONS.has(version) && AIO_SCHEMA_KINDS.has(kind)) return kind as SchemaKey;
+  if (group === CERT_MANAGER_GROUP && version === 'v1' && CERT_MANAGER_KINDS.has(kind)) return kind as SchemaKey;
+  if (group === '' && version === 'v1' && kind === 'Secret') return 'Secret';
+  return undefined;
+}
+
+/**
+ * The schema of a kind (AIO v1/v1beta1, cert-manager v1, core v1 Secret), or undefined for kinds we do not describe
+ * (legacy `mq.iotoperations.azure.com`, unknown versions, Deployments, ...).
+ */
+export function schemaFor(apiVersion: string, kind: string): SchemaInfo | undefined {
+  const key = keyFor(apiVersion, kind);
+  return key ? SCHEMAS[key] : undefined;
+}
+
+const merged = new WeakMap<SchemaNode, SchemaNode>();
+
+/** The node with the properties of its oneOf/anyOf/allOf alternatives merged in (cached; the input is not changed). */
+function withAlternatives(node: SchemaNode): SchemaNode {
+  const alts = [...(node.oneOf ?? []), ...(node.anyOf ?? []), ...(node.allOf ?? [])];
+  if (!alts.some((a) => a.properties)) return node;
+  let m = merged.get(node);
+  if (!m) {
+    const properties: Record<string, SchemaNode> = { ...(node.properties ?? {}) };
+    for (const a of alts) for (const [k, v] of Object.entries(a.properties ?? {})) if (!(k in properties)) properties[k] = v;
+    m = { ...node, properties };
+    merged.set(node, m);
+  }
+  return m;
+}
+
+function child(node: SchemaNode, seg: string | number): SchemaNode | undefined {
+  const n = withAlternatives(node);
+  if (typeof seg === 'number') return n.items;
+  const p = n.properties && Object.prototype.hasOwnProperty.call(n.properties, seg) ? n.properties[seg] : undefined;
+  if (p) return p;
+  return typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined;
+}
+
+/** The schema at a path inside the object (numbers index arrays); merges oneOf alternatives' properties. */
+export function schemaAt(apiVersion: string, kind: string, path: readonly (string | number)[]): SchemaInfo | undefined {
+  const key = keyFor(apiVersion, kind);
+  if (!key) return undefined;
+  let node: SchemaNode | undefined = SCHEMAS[key];
+  for (const seg of path) {
+    node = child(node, seg);
+    if (!node) return undefined;
+  }
+  return withAlternatives(node);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation
+
+export type IssuePath = (string | number)[];
+
+export type SchemaIssue =
+  /** Wrong JSON type (e.g. `port: "1883"`). */
+  | { kind: 'type'; path: IssuePath; expected: string[]; value: unknown }
+  /** Not one of the enum values (case-sensitive). */
+  | { kind: 'enum'; path: IssuePath; allowed: unknown[]; value: unknown }
+  /** Below `minimum` / above `maximum` (or a length/item-count limit). */
+  | { kind: 'range'; path: IssuePath; bound: string; limit: number; value: unknown }
+  /** Required properties missing in the object at `path`; `wereNull` lists those written as null (pruned). */
+  | { kind: 'required'; path: IssuePath; missing: string[]; wereNull: string[] }
+  /** A oneOf at `path`: `options` are the alternatives' required keys; `passing` null = none valid, else the indexes. */
+  | { kind: 'oneOf'; path: IssuePath; options: string[][]; passing: number[] | null }
+  /** A key the schema does not have (strict field validation rejects it); `path` ends with the key. */
+  | { kind: 'unknown'; path: IssuePath; known: string[] }
+  /** Anything else ajv reports (pattern, format, ...). */
+  | { kind: 'other'; path: IssuePath; message: string };
+
+let ajv: Ajv | undefined;
+const validators = new Map<SchemaKey, ValidateFunction>();
+
+function compiled(key: SchemaKey): ValidateFunction {
+  let v = validators.get(key);
+  if (!v) {
+    if (!ajv) {
+      // allErrors: report every problem at once; verbose: errors carry the data and schema they refer to.
+      // strict off + no logger: the CRD-derived schemas use OpenAPI keywords (nullable) and our x-brokerkit block,
+      // and nothing may be printed (the language server's stdout is the protocol).
+      ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false, useDefaults: false });
+      ajv.addVocabulary(['x-brokerkit']);
+      addFormats(ajv, ['byte']); // the only API-server-validated format left in the schemas (cert-manager caBundle)
+    }
+    v = ajv.compile(SCHEMAS[key]);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/**
+ * The schema that judges this object, or undefined when we do not judge it: AIO v1/v1beta1 objects, cert-manager v1
+ * Issuer/ClusterIssuer/Certificate (with cert-manager's own spellings) and Secrets of type kubernetes.io/tls.
+ */
+export function judgingSchema(apiVersion: unknown, kind: unknown, value: unknown): SchemaKey | undefined {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  const key = keyFor(apiVersion, kind);
+  if (key === 'Secret' && (value as Record<string, unknown> | undefined)?.type !== TLS_SECRET_TYPE) return undefined;
+  return key;
+}
+
+/** The raw schema of a key (for rules that walk it alongside a value). */
+export function schemaNode(key: SchemaKey): SchemaInfo { return SCHEMAS[key]; }
+
+/**
+ * A copy of `value` with the nulls the API server prunes removed: a null in a field that is neither nullable nor
+ * defaulted is dropped, and a null in a defaulted field becomes its (always valid) default, which for validation is
+ * the same as leaving it out (crd-facts.md 1.3). Nulls in nullable fields, in array items and in unknown fields stay.
+ */
+export function pruneNulls(value: unknown, node: SchemaNode | undefined): unknown {
+  if (!node || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = node.items;
+    return items ? value.map((v) => pruneNulls(v, items)) : value;
+  }
+  const n = withAlternatives(node);
+  const props = n.properties;
+  const extra = typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined;
+  if (!props && !extra) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    const s = (props && Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined) ?? extra;
+    if (v === null && s && !s.nullable) continue;
+    out[k] = s ? pruneNulls(v, s) : v;
+  }
+  return out;
+}
+
+/** Validates one object against a schema; the issues' paths index the original value (arrays by number). */
+export function validateAgainst(key: SchemaKey, value: unknown): SchemaIssue[] {
+  const pruned = pruneNulls(value, SCHEMAS[key]);
+  const validate = compiled(key);
+  if (validate(pruned)) return [];
+  return toIssues(validate.errors ?? [], pruned, value);
+}
+
+function toIssues(errors: ErrorObject[], data: unknown, original: unknown): SchemaIssue[] {
+  const out: SchemaIssue[] = [];
+  const typed = new Set<string>();
+  const required = new Map<string, Extract<SchemaIssue, { kind: 'required' }>>();
+  // Type errors first: a value of the wrong type gets no further (enum, range) complaints at the same place.
+  for (const e of errors) if (e.keyword === 'type' && !inAlternative(e)) typed.add(e.instancePath);
+  for (const e of errors) {
+    if (inAlternative(e)) continue; // a oneOf branch's own errors: summarised by the oneOf error itself
+    const at = e.instancePath;
+    if (e.keyword !== 'type' && typed.has(at)) continue;
+    const path = toPath(at, data);
+    switch (e.keyword) {
+      case 'type': {
+        const t = e.params.type as string | string[];
+        out.push({ kind: 'type', path, expected: Array.isArray(t) ? t : String(t).split(','), value: e.data });
+        break;
+      }
+      case 'enum':
+        out.push({ kind: 'enum', path, allowed: (e.params.allowedValues as unknown[]) ?? (e.schema as unknown[]), value: e.data });
+        break;
+      case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
+        out.push({ kind: 'range', path, bound: e.keyword, limit: Number(e.params.limit), value: e.data });
+        break;
+      case 'required': {
+        const missing = String(e.params.missingProperty);
+        let r = required.get(at);
+        if (!r) {
+          r = { kind: 'required', path, missing: [], wereNull: [] };
+          required.set(at, r);
+          out.push(r);
+        }
+        r.missing.push(missing);
+        if (wasNull(original, path, missing)) r.wereNull.push(missing);
+        break;
+      }
+      case 'oneOf': {
+        const alts = ((e.parentSchema as SchemaNode | undefined)?.oneOf ?? []).map((a) => a.required ?? []);
+        const passing = (e.params.passingSchemas as number[] | null | undefined) ?? null;
+        out.push({ kind: 'oneOf', path, options: alts, passing });
+        break;
+      }
+      case 'additionalProperties': {
+        const name = String(e.params.additionalProperty);
+        const known = Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {});
+        out.push({ kind: 'unknown', path: [...path, name], known });
+        break;
+      }
+      default:
+        out.push({ kind: 'other', path, message: e.message ?? e.keyword });
+    }
+  }
+  return out;
+}
+
+/** True for errors raised inside a oneOf/anyOf alternative (the alternative's own `required`, not the object's). */
+function inAlternative(e: ErrorObject): boolean {
+  return e.schemaPath.includes('/oneOf/') || e.schemaPath.includes('/anyOf/');
+}
+
+/** JSON pointer → path, with array indexes as numbers (decided by the data, so a map key "0" stays a string). */
+function toPath(pointer: string, data: unknown): IssuePath {
+  if (!pointer) return [];
+  const out: IssuePath = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) { const i = Number(seg); out.push(i); cur = cur[i]; }
+    else { out.push(seg); cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined; }
+  }
+  return out;
+}
+
+function wasNull(original: unknown, path: IssuePath, key: string): boolean {
+  let cur: unknown = original;
+  for (const seg of path) {
+    if (!cur || typeof cur !== 'object') return false;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return !!cur && typeof cur === 'object' && !Array.isArray(cur) && Object.prototype.hasOwnProperty.call(cur, key) && (cur as Record<string, unknown>)[key] === null;
+}
+
+/** `spec.ports[0].tls` — a path written the way the API server prints field paths. */
+export function fieldPath(path: readonly (string | number)[]): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : (s ? `.${seg}` : seg);
+  return s;
+}
+
+/**
+ * Calls `visit` for every value in `value` that the schema describes, with its path and schema node (properties,
+ * array items and open-map values; oneOf alternatives merged). Values under unknown keys are not visited.
+ */
+export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: readonly (string | number)[], value: unknown, node: SchemaInfo) => void): void {
+  const path: (string | number)[] = [];
+  const walk = (v: unknown, node: SchemaNode): void => {
+    visit(path, v, node);
+    if (!v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      if (!node.items) return;
+      for (let i = 0; i < v.length; i++) { path.push(i); walk(v[i], node.items); path.pop(); }
+      return;
+    }
+    const n = withAlternatives(node);
+    for (const k of Object.keys(v)) {
+      const s = child(n, k);
+      if (!s) continue;
+      path.push(k); walk((v as Record<string, unknown>)[k], s); path.pop();
+    }
+  };
+  walk(value, SCHEMAS[key]);
+}
