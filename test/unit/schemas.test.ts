@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { SHARED } from '../helpers/corpus';
 import { schemaFor, schemaAt } from '../../server/src/engine';
-import { validateAgainst, fieldPath } from '../../server/src/engine/schema';
+import { validateAgainst, fieldPath, pruneNulls, schemaNode } from '../../server/src/engine/schema';
 import brokerListener from '../../schemas/brokerlistener.json';
 import brokerAuthentication from '../../schemas/brokerauthentication.json';
 import brokerAuthorization from '../../schemas/brokerauthorization.json';
@@ -215,4 +215,16 @@ test('the validator accepts and rejects exactly as the CRD table says (crd-facts
   const cert = (privateKey: unknown) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' }, spec: { secretName: 's', issuerRef: { name: 'i' }, privateKey } });
   assert.deepEqual(validateAgainst('Certificate', cert({ algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' })), []);
   assert.deepEqual(validateAgainst('Certificate', cert({ algorithm: 'Ec256', rotationPolicy: 'always' })).map((i) => i.kind), ['enum', 'enum']);
+});
+
+test('nulls are pruned the way the API server does, without touching the parsed document', () => {
+  const node = schemaNode('BrokerListener') as Parameters<typeof pruneNulls>[1];
+  const clean = { spec: { ports: [{ port: 1, tls: { mode: 'Manual', manual: { secretRef: 's' } } }] } };
+  assert.equal(pruneNulls(clean, node), clean, 'nothing to prune: the same object comes back');
+  const value = { spec: { brokerRef: null, serviceType: null, ports: [{ port: 1, tls: null, nodePort: null }, { port: 2 }], unknown: null } };
+  const before = JSON.stringify(value);
+  const pruned = pruneNulls(value, node) as typeof value;
+  assert.deepEqual(pruned, { spec: { brokerRef: null, ports: [{ port: 1, nodePort: null }, { port: 2 }], unknown: null } });
+  assert.equal(JSON.stringify(value), before, 'the input is not changed');
+  assert.equal(pruned.spec.ports[1], value.spec.ports[1], 'unchanged parts are shared, not copied');
 });

@@ -74,6 +74,7 @@ const merged = new WeakMap<SchemaNode, SchemaNode>();
 
 /** The node with the properties of its oneOf/anyOf/allOf alternatives merged in (cached; the input is not changed). */
 function withAlternatives(node: SchemaNode): SchemaNode {
+  if (!node.oneOf && !node.anyOf && !node.allOf) return node;
   const alts = [...(node.oneOf ?? []), ...(node.anyOf ?? []), ...(node.allOf ?? [])];
   if (!alts.some((a) => a.properties)) return node;
   let m = merged.get(node);
@@ -168,22 +169,38 @@ export function schemaNode(key: SchemaKey): SchemaInfo { return SCHEMAS[key]; }
  */
 export function pruneNulls(value: unknown, node: SchemaNode | undefined): unknown {
   if (!node || value === null || typeof value !== 'object') return value;
+  // Copy on write: the input is shared (the parsed document), and most documents have nothing to prune.
   if (Array.isArray(value)) {
     const items = node.items;
-    return items ? value.map((v) => pruneNulls(v, items)) : value;
+    if (!items) return value;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = pruneNulls(value[i], items);
+      if (v !== value[i] && !out) out = value.slice(0, i);
+      if (out) out.push(v);
+    }
+    return out ?? value;
   }
   const n = withAlternatives(node);
   const props = n.properties;
   const extra = typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined;
   if (!props && !extra) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[k];
+  const src = value as Record<string, unknown>;
+  const keys = Object.keys(src);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = src[k];
     const s = (props && Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined) ?? extra;
-    if (v === null && s && !s.nullable) continue;
-    out[k] = s ? pruneNulls(v, s) : v;
+    const dropped = v === null && !!s && !s.nullable;
+    const nv = dropped || !s ? v : pruneNulls(v, s);
+    if (!out && (dropped || nv !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = src[keys[j]];
+    }
+    if (out && !dropped) out[k] = nv;
   }
-  return out;
+  return out ?? value;
 }
 
 /** Validates one object against a schema; the issues' paths index the original value (arrays by number). */
@@ -287,9 +304,10 @@ export function fieldPath(path: readonly (string | number)[]): string {
  * Calls `visit` for every value in `value` that the schema describes, with its path and schema node (properties,
  * array items and open-map values; oneOf alternatives merged). Values under unknown keys are not visited.
  */
-export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: readonly (string | number)[], value: unknown, node: SchemaInfo) => void): void {
+export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: readonly (string | number)[], value: unknown, node: SchemaInfo) => void, only?: (node: SchemaInfo) => boolean): void {
   const path: (string | number)[] = [];
   const walk = (v: unknown, node: SchemaNode): void => {
+    if (only && !only(node)) return;
     visit(path, v, node);
     if (!v || typeof v !== 'object') return;
     if (Array.isArray(v)) {
@@ -305,4 +323,19 @@ export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: rea
     }
   };
   walk(value, SCHEMAS[key]);
+}
+
+const enumBelow = new WeakMap<SchemaNode, boolean>();
+
+/** True when the node or anything below it has an `enum` (memoised): lets a walk skip subtrees without one. */
+export function hasEnumBelow(node: SchemaInfo): boolean {
+  const n = node as SchemaNode;
+  let r = enumBelow.get(n);
+  if (r === undefined) {
+    enumBelow.set(n, false); // cycle guard (our schemas have none)
+    const kids = [...Object.values(n.properties ?? {}), ...(n.items ? [n.items] : []), ...(typeof n.additionalProperties === 'object' ? [n.additionalProperties] : []), ...(n.oneOf ?? []), ...(n.anyOf ?? []), ...(n.allOf ?? [])];
+    r = !!n.enum || kids.some(hasEnumBelow);
+    enumBelow.set(n, r);
+  }
+  return r;
 }

@@ -5,7 +5,7 @@
 //
 // Finding `data`: replace: string — the documented spelling for the finding's range (the value).
 import type { DocumentRule } from '../rule';
-import { judgingSchema, walkWithSchema } from '../schema';
+import { hasEnumBelow, judgingSchema, walkWithSchema } from '../schema';
 import { AIO_KINDS } from '../resources';
 import { documentedSpelling } from '../spelling';
 
@@ -28,7 +28,7 @@ const rule: DocumentRule = {
         message: `\`${value}\` is accepted, but AIO documents this value as \`${documented}\`; use that spelling to match the docs and \`az iot ops\` output.`,
         data: { replace: documented },
       });
-    });
+    }, hasEnumBelow);
   },
 };
 export default rule;

@@ -72,7 +72,8 @@ const rule: DocumentRule = {
       }
       return rep;
     };
-    walk(r.value);
+    // Every legacy field lives under spec (metadata and status are never walked: annotations can be large).
+    if (r.value.spec && typeof r.value.spec === 'object') { path.push('spec'); walk(r.value.spec); path.pop(); }
   },
 };
 export default rule;
