@@ -19,4 +19,6 @@ export interface BrokerKitSettings {
   assumeBuiltins: boolean;
   exclude: string[];
   maxFileSize: number;
+  /** Read by the client's LanguageClient (`brokerkit.trace.server`); listed here so the drift test covers it. */
+  trace: { server: 'off' | 'messages' | 'verbose' };
 }

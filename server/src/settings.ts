@@ -8,7 +8,10 @@ export const settingsDefaults: BrokerKitSettings = {
   assumeBuiltins: true,
   exclude: ['**/node_modules/**', '**/.git/**'],
   maxFileSize: 4 * 1024 * 1024,
+  trace: { server: 'off' },
 };
+
+const TRACE = ['off', 'messages', 'verbose'] as const;
 
 /** Accepts whatever the client sent and keeps only well-typed values (an object-valued setting is never trusted blindly). */
 export function normalizeSettings(raw: unknown): BrokerKitSettings {
@@ -19,5 +22,6 @@ export function normalizeSettings(raw: unknown): BrokerKitSettings {
     assumeBuiltins: typeof r.assumeBuiltins === 'boolean' ? r.assumeBuiltins : d.assumeBuiltins,
     exclude: Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
+    trace: { server: TRACE.find((t) => t === (r.trace as { server?: unknown } | undefined)?.server) ?? d.trace.server },
   };
 }

@@ -4,10 +4,18 @@ import {
   Connection, InitializeParams, InitializeResult, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Workspace } from '../engine';
+import { Finding, Workspace } from '../engine';
 import { BrokerKitSettings } from '../protocol';
 import { settingsDefaults } from '../settings';
+import { Store } from './store';
+import * as config from './config';
 import * as diagnostics from './diagnostics';
+import * as indexing from './indexing';
+import * as codeActions from './code-actions';
+import * as completion from './completion';
+import * as hover from './hover';
+import * as navigation from './navigation';
+import * as symbols from './symbols';
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -20,12 +28,23 @@ export interface ServerContext {
   /** Hooks run after `initialized`. */
   readonly onReady: (() => void | Promise<void>)[];
   log(level: 'info' | 'warn' | 'error' | 'debug', message: string): void;
+  /** Which files the engine sees: open documents (they win) and files on disk. Call `store.sync()` before reading
+   *  `workspace` so that pending editor changes are applied. */
+  readonly store: Store;
+  /** Findings of the last validation per URI: what the published diagnostics say (quick fixes read them). */
+  readonly findings: Map<string, Finding[]>;
+  /** Asks for a debounced validation and publish (after an edit, a file event, new cluster facts...). */
+  requestValidation(reason?: string): void;
+  /** Settings per workspace folder URI (the `settings` above are the window's / first folder's). */
+  settingsFor(uri: string): BrokerKitSettings;
+  /** Hooks run when settings change (after `settings` is updated). */
+  readonly onSettings: ((previous: BrokerKitSettings) => void | Promise<void>)[];
 }
 
 export interface Feature { register(ctx: ServerContext): void }
 
 /** Features, in registration order. Add a feature: one import and one entry. */
-export const features: Feature[] = [diagnostics];
+export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols];
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(TextDocument);
@@ -37,9 +56,16 @@ export function startServer(connection: Connection): ServerContext {
     onReady: [],
     log(level, message) {
       const c = connection.console;
-      (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message);
+      try { (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message); } catch { /* connection gone */ }
     },
+    store: undefined as unknown as Store,
+    findings: new Map(),
+    requestValidation: () => undefined,
+    settingsFor: () => ctx.settings,
+    onSettings: [],
   };
+  (ctx as { store: Store }).store = new Store(ctx);
+  guardProcess(ctx);
   connection.onInitialize((params) => {
     ctx.initParams = params;
     for (const f of features) {
@@ -55,4 +81,13 @@ export function startServer(connection: Connection): ServerContext {
   documents.listen(connection);
   connection.listen();
   return ctx;
+}
+
+let guarded = false;
+/** Input never kills the server: an escaped exception becomes a log line (the client shows no popup for it). */
+function guardProcess(ctx: ServerContext): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('uncaughtException', (e) => ctx.log('error', `unexpected error: ${e?.stack ?? e}`));
+  process.on('unhandledRejection', (e) => ctx.log('error', `unexpected rejection: ${(e as Error)?.stack ?? e}`));
 }

@@ -1,0 +1,178 @@
+// The workspace index: on start every workspace folder's YAML is read (skipping node_modules, .git and the
+// `brokerkit.exclude` globs, and files over `brokerkit.maxFileSize`), with work-done progress; afterwards the file
+// watcher keeps it current, so a clash between an open document and a closed file is found and fixing either side
+// updates both. Settings changes and workspace-folder changes re-walk the folders.
+import { promises as fs } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { minimatch } from 'minimatch';
+import {
+  DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder,
+} from 'vscode-languageserver';
+import { Methods, IndexStatusParams } from '../protocol';
+import { isYamlUri } from './store';
+import { canonicalUri, pathToUri } from './uri';
+import type { ServerContext } from './server';
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+const READ_BATCH = 32;
+
+export function register(ctx: ServerContext): void {
+  const caps = ctx.initParams?.capabilities;
+  const canProgress = !!caps?.window?.workDoneProgress;
+  const canWatch = !!caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  let folders: WorkspaceFolder[] = [...(ctx.initParams?.workspaceFolders ?? [])];
+  if (folders.length === 0 && ctx.initParams?.rootUri) folders = [{ uri: ctx.initParams.rootUri, name: 'root' }];
+  if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
+  let walking: Promise<void> = Promise.resolve();
+
+  ctx.capabilities.workspace = { ...ctx.capabilities.workspace, workspaceFolders: { supported: true, changeNotifications: true } };
+
+  function folderOf(uri: string): WorkspaceFolder | undefined {
+    let best: WorkspaceFolder | undefined;
+    for (const f of folders) {
+      const base = f.uri.endsWith('/') ? f.uri : f.uri + '/';
+      if (uri.startsWith(base) && (!best || f.uri.length > best.uri.length)) best = f;
+    }
+    return best;
+  }
+
+  function excluded(folder: WorkspaceFolder, path: string, isDir: boolean): boolean {
+    let root: string;
+    try { root = fileURLToPath(folder.uri); } catch { return true; }
+    const rel = relative(root, path).split(sep).join('/');
+    if (rel.startsWith('..')) return true;
+    if (rel.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return true;
+    const probe = isDir ? `${rel}/.brokerkit-probe.yaml` : rel;
+    return ctx.settingsFor(folder.uri).exclude.some((g) => minimatch(probe, g, { dot: true }) || (!g.includes('/') && minimatch(probe, g, { dot: true, matchBase: true })));
+  }
+
+  async function walk(folder: WorkspaceFolder, dir: string, out: { path: string; size: number }[]): Promise<void> {
+    let entries;
+    try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!ALWAYS_SKIPPED.has(e.name) && !excluded(folder, p, true)) subdirs.push(p);
+      } else if (e.isFile() && /\.ya?ml$/i.test(e.name) && !excluded(folder, p, false)) {
+        out.push({ path: p, size: -1 });
+      }
+    }
+    for (const d of subdirs) await walk(folder, d, out);
+  }
+
+  async function readInto(uri: string, path: string, limit: number): Promise<'read' | 'too-large' | 'gone'> {
+    try {
+      const st = await fs.stat(path);
+      if (st.size > limit) { ctx.store.deleteDisk(uri); return 'too-large'; }
+      const text = await fs.readFile(path, 'utf8');
+      ctx.store.setDisk(uri, text);
+      return 'read';
+    } catch {
+      ctx.store.deleteDisk(uri);
+      return 'gone';
+    }
+  }
+
+  /** Walks every folder and makes the store's disk files match what is there now. */
+  async function indexAll(): Promise<void> {
+    const started = performance.now();
+    const progress = canProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('BrokerKit: indexing YAML', 0, 'looking for files', false);
+    status({ state: 'indexing', files: 0, documents: 0 });
+    try {
+      const found: { uri: string; path: string; folder: WorkspaceFolder }[] = [];
+      for (const folder of folders) {
+        if (!folder.uri.startsWith('file:')) continue;
+        const list: { path: string; size: number }[] = [];
+        try { await walk(folder, fileURLToPath(folder.uri), list); } catch (e) { ctx.log('warn', `cannot list ${folder.uri}: ${(e as Error).message}`); }
+        for (const f of list) found.push({ uri: pathToUri(f.path), path: f.path, folder });
+      }
+      const keep = new Set(found.map((f) => f.uri));
+      for (const uri of ctx.store.diskUris()) if (!keep.has(uri)) ctx.store.deleteDisk(uri);
+      let done = 0;
+      let tooLarge = 0;
+      let lastPublish = performance.now();
+      for (let i = 0; i < found.length; i += READ_BATCH) {
+        const batch = found.slice(i, i + READ_BATCH);
+        const results = await Promise.all(batch.map((f) => readInto(f.uri, f.path, ctx.settingsFor(f.folder.uri).maxFileSize)));
+        tooLarge += results.filter((r) => r === 'too-large').length;
+        done += batch.length;
+        progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
+        // A large workspace shows its first findings while the rest is read (at most once a second).
+        if (performance.now() - lastPublish > 1000) { lastPublish = performance.now(); ctx.requestValidation('index'); }
+      }
+      if (tooLarge) ctx.log('info', `${tooLarge} YAML file(s) over brokerkit.maxFileSize were not indexed.`);
+      ctx.log('info', `Indexed ${found.length} YAML file(s) in ${Math.round(performance.now() - started)} ms.`);
+      const documents = ctx.workspace.resources().length;
+      status({ state: 'ready', files: found.length, documents });
+    } finally {
+      progress?.done();
+      ctx.requestValidation('index');
+    }
+  }
+
+  function status(p: IndexStatusParams): void {
+    ctx.connection.sendNotification(Methods.indexStatus, p).catch(() => undefined);
+  }
+
+  function reindex(): Promise<void> {
+    walking = walking.then(indexAll, indexAll).catch((e) => ctx.log('error', `indexing failed: ${(e as Error).stack ?? e}`));
+    return walking;
+  }
+
+  ctx.onReady.push(async () => {
+    if (canWatch) {
+      await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/*.{yaml,yml}' },
+          // A deleted folder is reported once, for the folder: watch deletions of anything.
+          { globPattern: '**/*', kind: WatchKind.Delete },
+        ],
+      }).catch((e) => ctx.log('warn', `could not watch files: ${(e as Error).message}`));
+    }
+    // Not awaited: requests are answered while the index fills.
+    void reindex();
+  });
+
+  ctx.onSettings.push((previous) => {
+    const s = ctx.settings;
+    if (JSON.stringify(previous.exclude) !== JSON.stringify(s.exclude) || previous.maxFileSize !== s.maxFileSize) return reindex();
+  });
+
+  ctx.connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) {
+      try {
+        const uri = canonicalUri(change.uri);
+        if (change.type === FileChangeType.Deleted) {
+          if (isYamlUri(uri)) ctx.store.deleteDisk(uri);
+          else {
+            const prefix = uri.endsWith('/') ? uri : uri + '/';
+            for (const u of ctx.store.diskUris()) if (u.startsWith(prefix)) ctx.store.deleteDisk(u);
+          }
+          continue;
+        }
+        if (!isYamlUri(uri) || !uri.startsWith('file:')) continue;
+        const folder = folderOf(uri);
+        if (!folder) continue;
+        const path = fileURLToPath(uri);
+        if (excluded(folder, path, false)) continue;
+        await readInto(uri, path, ctx.settingsFor(folder.uri).maxFileSize);
+      } catch (e) {
+        ctx.log('warn', `file event for ${change.uri} failed: ${(e as Error).message}`);
+      }
+    }
+    ctx.requestValidation('files');
+  });
+
+  ctx.onReady.push(() => {
+    if (!caps?.workspace?.workspaceFolders) return;
+    ctx.connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => f.uri));
+      folders = [...folders.filter((f) => !removed.has(f.uri)), ...e.added];
+      if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
+      void reindex();
+    });
+  });
+}

@@ -1,0 +1,120 @@
+// Which text the engine sees for each file. Two sources: documents open in the editor (they always win) and files
+// on disk found by the workspace index or the file watcher. Editor changes are applied lazily: a change only marks
+// the document pending, and `sync()` (called by the validation scheduler and by every request handler) feeds the
+// engine, so a burst of keystrokes is parsed once.
+import type { ServerContext } from './server';
+import { canonicalUri } from './uri';
+
+/** Cheap text test: does this YAML mention anything BrokerKit checks? Files that do not are never parsed. */
+const RELEVANT = /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^\s*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)\b/m;
+
+export function looksRelevant(text: string): boolean {
+  return RELEVANT.test(text);
+}
+
+export function isYamlUri(uri: string): boolean {
+  const path = uri.replace(/[?#].*$/, '').toLowerCase();
+  return path.endsWith('.yaml') || path.endsWith('.yml');
+}
+
+export class Store {
+  /** Open documents whose latest text is not in the engine yet. */
+  private readonly pending = new Set<string>();
+  /** Files known on disk (from the index or the watcher) with their last text; open documents shadow them. */
+  private readonly disk = new Map<string, string>();
+  /** Open documents the server serves (YAML by language id or file name). */
+  private readonly open = new Set<string>();
+  /** Disk URIs hidden because the editor has the same file open under another spelling of its URI. */
+  private readonly shadowed = new Map<string, string>();
+  /** Bumped whenever anything the engine sees may have changed; the scheduler uses it to spot stale work. */
+  generation = 0;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** The server serves an open document when the client says it is YAML or its name ends in .yaml/.yml. */
+  serves(uri: string, languageId?: string): boolean {
+    return languageId === 'yaml' || isYamlUri(uri);
+  }
+
+  isOpen(uri: string): boolean { return this.open.has(uri); }
+  openUris(): string[] { return [...this.open]; }
+  diskUris(): string[] { return [...this.disk.keys()]; }
+  hasDisk(uri: string): boolean { return this.disk.has(uri); }
+
+  opened(uri: string): void {
+    this.open.add(uri);
+    const c = canonicalUri(uri);
+    if (c !== uri) {
+      this.shadowed.set(c, uri);
+      if (this.disk.has(c)) this.ctx.workspace.deleteFile(c);
+    }
+    this.changed(uri);
+  }
+
+  changed(uri: string): void {
+    if (!this.open.has(uri)) return;
+    this.pending.add(uri);
+    this.generation++;
+  }
+
+  /** The editor closed a document: the disk text (if the file is indexed) takes over again. */
+  closed(uri: string): void {
+    if (!this.open.delete(uri)) return;
+    this.pending.delete(uri);
+    const c = canonicalUri(uri);
+    if (c !== uri && this.shadowed.get(c) === uri) {
+      this.shadowed.delete(c);
+      this.ctx.workspace.deleteFile(uri);
+      const t = this.disk.get(c);
+      if (t !== undefined) this.put(c, t);
+    } else {
+      const text = this.disk.get(uri);
+      if (text === undefined) this.ctx.workspace.deleteFile(uri);
+      else this.put(uri, text);
+    }
+    this.generation++;
+  }
+
+  /** A file read from disk (index or watcher). Ignored while the document is open in the editor. */
+  setDisk(uri: string, text: string): void {
+    if (this.disk.get(uri) === text) return;
+    this.disk.set(uri, text);
+    if (this.open.has(uri) || this.shadowed.has(uri)) return;
+    this.put(uri, text);
+    this.generation++;
+  }
+
+  deleteDisk(uri: string): void {
+    if (!this.disk.delete(uri)) return;
+    if (this.open.has(uri) || this.shadowed.has(uri)) return;
+    this.ctx.workspace.deleteFile(uri);
+    this.generation++;
+  }
+
+  /** Applies pending editor changes to the engine. Cheap when nothing is pending. */
+  sync(): void {
+    if (this.pending.size === 0) return;
+    for (const uri of this.pending) {
+      const doc = this.ctx.documents.get(uri);
+      if (doc) this.put(uri, doc.getText());
+    }
+    this.pending.clear();
+  }
+
+  /** True when the editor has changes the engine has not seen. */
+  hasPending(): boolean { return this.pending.size > 0; }
+
+  /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
+  private put(uri: string, text: string): void {
+    const ws = this.ctx.workspace;
+    if (ws.hasFile(uri) || looksRelevant(text)) {
+      try {
+        ws.setFile(uri, text);
+      } catch (e) {
+        // The engine never throws on input by design; if it ever does, the file is left out and the server lives on.
+        this.ctx.log('error', `could not read ${uri}: ${(e as Error).stack ?? e}`);
+        ws.deleteFile(uri);
+      }
+    }
+  }
+}

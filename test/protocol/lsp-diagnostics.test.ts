@@ -1,0 +1,166 @@
+// The language server over real JSON-RPC on stdio: initialize, workspace indexing of closed files, diagnostics with
+// code links and related information across files, edits clearing both sides, file events, settings, shutdown.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { unlinkSync } from 'node:fs';
+import { FileChangeType } from 'vscode-languageserver-protocol';
+import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fixtures';
+
+const codes = (ds: { code?: unknown }[]) => ds.map((d) => d.code);
+
+test('initialize answers with the features, from dist/server.js and from `brokerkit lsp --stdio`', async () => {
+  for (const viaCli of [false, true]) {
+    const client = await startServer({ viaCli });
+    try {
+      const caps = client.initializeResult.capabilities;
+      assert.equal(client.initializeResult.serverInfo?.name, 'brokerkit');
+      assert.ok(caps.hoverProvider && caps.definitionProvider && caps.referencesProvider && caps.documentSymbolProvider);
+      assert.ok(caps.completionProvider && caps.codeActionProvider);
+      assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+    } finally {
+      assert.equal(await client.shutdown(), 0);
+    }
+  }
+});
+
+test('a clash between an open and a closed file is found; fixing either side clears both', async () => {
+  const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const b = listener('np', { type: 'NodePort', ports: [8883] });
+  const ws = new TempWorkspace({ 'a.yaml': a, 'sub/b.yaml': b, 'node_modules/x/c.yaml': listener('hidden', { type: 'NodePort', ports: [8883] }) });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    const ua = ws.uri('a.yaml');
+    const ub = ws.uri('sub/b.yaml');
+    // The closed file is indexed and reported without being opened.
+    const closed = await client.diagnosticsFor(ub, (p) => codes(p.diagnostics).includes('port-conflict'));
+    const dB = closed.diagnostics.find((d) => d.code === 'port-conflict')!;
+    assert.equal(dB.range.start.line, lineOf(b, 'port: 8883'));
+    assert.match(dB.codeDescription!.href, /#rule-port-conflict$/);
+    assert.equal(dB.source, 'brokerkit');
+    // node_modules is never indexed: the clash names only a.yaml
+    assert.deepEqual(dB.relatedInformation!.map((r) => r.location.uri), [ua]);
+    assert.ok(!client.diagnostics.has(ws.uri('node_modules/x/c.yaml')));
+    // Progress was shown while indexing.
+    const kinds = client.progress.map((p) => p.value.kind);
+    assert.ok(kinds.includes('begin') && kinds.includes('end'), `progress: ${kinds.join(',')}`);
+
+    await client.open(ua, a);
+    const open = await client.currentDiagnostics(ua, (ds) => codes(ds).includes('port-conflict'));
+    const dA = open.find((d) => d.code === 'port-conflict')!;
+    assert.equal(dA.range.start.line, lineOf(a, 'port: 8883'));
+    assert.equal(dA.relatedInformation![0].location.uri, ub);
+    assert.equal(dA.relatedInformation![0].location.range.start.line, lineOf(b, 'port: 8883'));
+
+    // Edit the open side: both files clear.
+    const line = lineOf(a, 'port: 8883');
+    const clearedB = client.nextDiagnostics(ub, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    await client.change(ua, [{ range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8884' }]);
+    const afterA = await client.currentDiagnostics(ua);
+    assert.ok(!codes(afterA).includes('port-conflict'));
+    await clearedB;
+
+    // Edit it back: the clash returns on both sides.
+    const backB = client.nextDiagnostics(ub, (p) => codes(p.diagnostics).includes('port-conflict'));
+    await client.change(ua, [{ range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8883' }]);
+    assert.ok(codes(await client.currentDiagnostics(ua, (ds) => codes(ds).includes('port-conflict'))).includes('port-conflict'));
+    await backB;
+
+    // Fix the closed side on disk: the open side clears.
+    const clearedA = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    ws.write('sub/b.yaml', b.replace('port: 8883', 'port: 8885'));
+    await client.filesChanged([{ uri: ub, type: FileChangeType.Changed }]);
+    await clearedA;
+    await client.diagnosticsFor(ub, (p) => !codes(p.diagnostics).includes('port-conflict'));
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
+
+test('files created and deleted on disk, deleted folders, and the exclude setting', async () => {
+  const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const ws = new TempWorkspace({ 'a.yaml': a });
+  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: {} } });
+  try {
+    const ua = ws.uri('a.yaml');
+    await client.open(ua, a);
+    assert.ok(!codes(await client.currentDiagnostics(ua)).includes('port-conflict'));
+    await client.registered('workspace/didChangeWatchedFiles');
+
+    // A new file with a clash appears.
+    const clash = client.nextDiagnostics(ua, (p) => codes(p.diagnostics).includes('port-conflict'));
+    const uc = ws.write('new/c.yaml', listener('np', { type: 'NodePort', ports: [8883] }));
+    await client.filesChanged([{ uri: uc, type: FileChangeType.Created }]);
+    await clash;
+    await client.diagnosticsFor(uc, (p) => codes(p.diagnostics).includes('port-conflict'));
+
+    // Its folder is deleted: only the folder is reported, the file goes with it.
+    const gone = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    const goneC = client.nextDiagnostics(uc, (p) => p.diagnostics.length === 0);
+    ws.remove('new');
+    await client.filesChanged([{ uri: ws.uri('new'), type: FileChangeType.Deleted }]);
+    await gone;
+    await goneC;
+
+    // Created again, then excluded by a setting change: its diagnostics go away.
+    const again = client.nextDiagnostics(ua, (p) => codes(p.diagnostics).includes('port-conflict'));
+    const ud = ws.write('gen/d.yaml', listener('np', { type: 'NodePort', ports: [8883] }));
+    await client.filesChanged([{ uri: ud, type: FileChangeType.Created }]);
+    await again;
+    const excluded = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    await client.settingsChanged({ brokerkit: { exclude: ['gen/**'] } });
+    await excluded;
+    await client.diagnosticsFor(ud, (p) => p.diagnostics.length === 0);
+
+    // A single deleted file.
+    const ue = ws.write('e.yaml', listener('np2', { type: 'NodePort', ports: [8883] }));
+    const clashE = client.nextDiagnostics(ua, (p) => codes(p.diagnostics).includes('port-conflict'));
+    await client.filesChanged([{ uri: ue, type: FileChangeType.Created }]);
+    await clashE;
+    const clearedE = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    unlinkSync(ws.path('e.yaml'));
+    await client.filesChanged([{ uri: ue, type: FileChangeType.Deleted }]);
+    await clearedE;
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
+
+test('settings: defaultNamespace and assumeBuiltins change what clashes', async () => {
+  // AIO's built-in default listener (18883) is assumed in the default namespace.
+  const text = listener('lb', { type: 'LoadBalancer', ports: [18883] });
+  const ws = new TempWorkspace({});
+  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: { defaultNamespace: 'azure-iot-operations' } } });
+  try {
+    const u = ws.uri('x.yaml');
+    await client.open(u, text);
+    await client.currentDiagnostics(u, (ds) => codes(ds).includes('port-conflict'));
+    let next = client.nextDiagnostics(u, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    await client.settingsChanged({ brokerkit: { assumeBuiltins: false } });
+    await next;
+    next = client.nextDiagnostics(u, (p) => codes(p.diagnostics).includes('port-conflict'));
+    await client.settingsChanged({ brokerkit: { assumeBuiltins: true } });
+    await next;
+    next = client.nextDiagnostics(u, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    await client.settingsChanged({ brokerkit: { defaultNamespace: 'elsewhere' } });
+    await next;
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
+
+test('YAML that is not ours gets no diagnostics, even when it is broken', async () => {
+  const client = await startServer();
+  try {
+    const u = 'file:///tmp/brokerkit-not-ours/workflow.yaml';
+    await client.open(u, 'on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [\n');
+    assert.deepEqual(await client.currentDiagnostics(u), []);
+    const ours = 'file:///tmp/brokerkit-not-ours/listener.yaml';
+    await client.open(ours, 'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata: {name: x\n');
+    assert.ok(codes(await client.currentDiagnostics(ours, (ds) => ds.length > 0)).includes('yaml-syntax'));
+  } finally {
+    await client.shutdown();
+  }
+});
