@@ -18,8 +18,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = resolve(outIdx >= 0 ? args[outIdx + 1] : join(root, `${pkg.name}-${pkg.version}.vsix`));
 const MAX_BYTES = 3 * 1024 * 1024;
 
-// What ships besides the bundles; keep in step with .vscodeignore (the allowlist vsce applies as well).
-const shipped = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'schemas', 'syntaxes', 'media'];
+// What ships besides the bundles: the top-level entries that .vscodeignore allows back in (`!path` lines). The
+// allowlist is the one source of truth; vsce applies it again inside the staging folder.
+const allowlist = readFileSync(join(root, '.vscodeignore'), 'utf8').split(/\r?\n/)
+  .filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/^\.?\//, '').split('/')[0]);
+const shipped = [...new Set(['.vscodeignore', ...allowlist])].filter((f) => f !== 'dist' && !/[*?[]/.test(f));
 
 function run(cmd, argv, opts = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', ...opts });
@@ -44,7 +47,8 @@ try {
 
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const tmpOut = join(stage, 'package.vsix');
-  const argv = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', tmpOut];
+  // Relative links in the README stay relative: they resolve inside the installed extension (no repository URL).
+  const argv = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', tmpOut];
   const r = run(process.execPath, argv, { cwd: stage, env: { ...process.env, VSCE_TELEMETRY: 'off' } });
   if (!quiet) process.stdout.write(r.stdout);
 

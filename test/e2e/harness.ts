@@ -89,6 +89,8 @@ export const CLEAN_SETTINGS: Record<string, unknown> = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'git.openRepositoryInParentFolders': 'never',
   'security.workspace.trust.enabled': false,
+  // code-server saves after a delay by default; tests save explicitly (Editor.save) so disk state is deterministic.
+  'files.autoSave': 'off',
 };
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -415,7 +417,8 @@ export class Editor {
   }
 
   private async hoverText(): Promise<string> {
-    const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /\S/ }).first();
+    // Editor hovers only: workbench tooltips (tabs, buttons under the mouse) are .monaco-hover.workbench-hover.
+    const hover = this.page.locator('.monaco-hover:not(.hidden):not(.workbench-hover)').filter({ hasText: /\S/ }).first();
     await hover.waitFor({ state: 'visible' });
     return (await hover.textContent()) ?? '';
   }
@@ -454,15 +457,10 @@ export class Editor {
     return (await handle.jsonValue()) as Problem;
   }
 
-  /** Opens a view by its name through "View: Open View..." (e.g. "Problems", "Outline", a BrokerKit tree). */
+  /** Opens a view by its name with quick open's `view ` prefix (e.g. "Problems", "Outline", a BrokerKit tree). */
   async showView(name: string): Promise<void> {
-    await this.runCommand('View: Open View...');
-    await this.openedQuickInput();
-    await this.pick(name, name);
-  }
-
-  private async openedQuickInput(): Promise<void> {
-    await this.page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await this.openQuickInput('Control+P');
+    await this.pick(`view ${name}`, name);
   }
 
   /**
@@ -507,14 +505,30 @@ export class Editor {
     return list.evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
   }
 
-  /** Opens the code-action menu at the cursor and applies the action with this title. */
-  async applyCodeAction(title: string | RegExp): Promise<void> {
+  /**
+   * Opens the code-action menu at the cursor and applies the action with this title. By default waits until the
+   * active editor is modified (the edit arrived); pass waitForEdit: false for actions that edit other files or none.
+   */
+  async applyCodeAction(title: string | RegExp, { waitForEdit = true } = {}): Promise<void> {
     const titles = await this.codeActions();
     const want = typeof title === 'string' ? (t: string) => t === title : (t: string) => title.test(t);
-    const idx = titles.findIndex(want);
-    if (idx < 0) throw new Error(`no code action ${title}; offered: ${JSON.stringify(titles)}`);
-    await this.page.locator('.action-widget .monaco-list-row.action').nth(idx).click();
-    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+    if (!titles.some(want)) throw new Error(`no code action ${title}; offered: ${JSON.stringify(titles)}`);
+    // The keyboard, not the mouse: the menu puts a pointer-blocking layer over the page while it opens.
+    const focusedLabel = () => this.page.evaluate(() =>
+      document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ?? null);
+    for (let i = 0; i <= titles.length + 1; i++) {
+      const label = await focusedLabel();
+      if (label !== null && want(label)) {
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+        if (waitForEdit) await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'visible' });
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+      await this.page.waitForFunction((prev) =>
+        (document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ?? null) !== prev, label);
+    }
+    throw new Error(`could not focus code action ${title} in ${JSON.stringify(titles)}`);
   }
 
   /** Texts of the visible notification toasts. */
@@ -522,7 +536,7 @@ export class Editor {
     return this.page.locator('.notifications-toasts .notification-toast').allTextContents();
   }
 
-  /** Saves the active editor (Ctrl+S) and waits for its tab to lose the dirty mark. */
+  /** Saves the active editor (Ctrl+S) and waits for its tab to lose the dirty mark (then the file is on disk). */
   async save(): Promise<void> {
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible' });

@@ -3,9 +3,9 @@
 // so the unit packaging test and every e2e test file share one build. BROKERKIT_VSIX=<file> uses a given package.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const INPUTS = ['client/src', 'server/src', 'schemas', 'syntaxes', 'media', 'package.json', 'package-lock.json', 'README.md',
   'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'esbuild.mjs', 'scripts/package.mjs'];
@@ -33,5 +33,14 @@ export function packagedVsix(root = process.cwd()): string {
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--quiet', '--out', tmp], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`packaging failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
   renameSync(tmp, file); // atomic: a concurrent run sees either no file or a complete one
+  prune(dirname(dir), dir);
   return file;
+}
+
+/** Removes packages of earlier sources that nobody has built for a day. */
+function prune(parent: string, keep: string): void {
+  for (const n of readdirSync(parent)) {
+    const p = join(parent, n);
+    try { if (p !== keep && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true }); } catch { /* raced */ }
+  }
 }
