@@ -10,8 +10,10 @@
 // kubernetes.io/tls. Everything else (Deployments, Services, unknown kinds, the legacy mq group) is never judged.
 //
 // Severity: error, except unknown fields on v1beta1 objects (warning: later AIO releases serve a v1beta1 with extra
-// preview fields that our v1 schema cannot know). Unknown fields on v1 are errors because `kubectl apply` — what the
-// AIO how-tos use — fails on them; with other clients the field is silently dropped, which is no better.
+// preview fields that our v1 schema cannot know) and on cert-manager objects (warning: the schemas are cert-manager
+// v1.13.1's, the version AIO 1.0 installs; newer cert-manager releases added fields). Unknown fields on AIO v1 are
+// errors because `kubectl apply` — what the AIO how-tos use — fails on them; with other clients the field is
+// silently dropped, which is no better.
 // Legacy fields (legacy.ts) are left to `legacy-field`, which says what replaced them.
 //
 // Finding `data` (quick fixes):
@@ -202,14 +204,17 @@ function unknownReport(r: Resource, issue: Extract<SchemaIssue, { kind: 'unknown
   const best = closestKey(key, issue.known);
   const where = issue.path.length > 1 ? `\`${fieldPath(issue.path.slice(0, -1))}\`` : `a ${r.kind}`;
   const advice = best ? ` Did you mean \`${best}\`?` : ' Remove it.';
+  const certManager = r.kind === 'Certificate' || r.kind === 'Issuer' || r.kind === 'ClusterIssuer';
   const report: Report = {
     path: issue.path,
     key: true,
     message: preview
       ? `\`${key}\` is not a field of ${where} in the v1 schema; the AIO 1.0 API server rejects it (strict decoding error: unknown field "${field}").${advice}`
-      : `${REJECT}${where} has no field \`${key}\` — kubectl apply fails with 'strict decoding error: unknown field "${field}"' (other clients silently drop it).${advice}`,
+      : certManager
+        ? `\`${key}\` is not a field of ${where} in cert-manager v1.13 (the version AIO 1.0 installs), whose API server rejects it (strict decoding error: unknown field "${field}"). If your cert-manager is newer, check that it has this field.${advice}`
+        : `${REJECT}${where} has no field \`${key}\` — kubectl apply fails with 'strict decoding error: unknown field "${field}"' (other clients silently drop it).${advice}`,
   };
-  if (preview) report.severity = 'warning';
+  if (preview || certManager) report.severity = 'warning';
   if (best) report.data = { replace: best };
   return report;
 }
