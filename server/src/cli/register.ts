@@ -3,10 +3,12 @@
 import { registerCommand } from './commands';
 import check from './check';
 import lsp from './lsp';
+import inspect from './inspect';
 import devBroker from './dev-broker';
 import devCa from './dev-ca';
 
 registerCommand(check);
 registerCommand(lsp);
+registerCommand(inspect);
 registerCommand(devBroker);
 registerCommand(devCa);

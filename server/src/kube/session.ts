@@ -62,6 +62,8 @@ export class ClusterSession extends EventEmitter {
   private jobs = new Map<string, JobRecord>();
   private logs = new Map<string, string>();
   private logFetches = new Set<string>();
+  private pendingLogs = 0;
+  private logWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly clock: () => number;
@@ -134,11 +136,14 @@ export class ClusterSession extends EventEmitter {
       const fetchKey = `${pod.metadata.uid}/${cs.name}/${cs.restartCount ?? 0}`;
       if (this.logFetches.has(fetchKey)) continue;
       this.logFetches.add(fetchKey);
+      this.pendingLogs++;
       this.getLog(pod.metadata.namespace, pod.metadata.name, cs.name, this.opts.logTailLines ?? 200, !cs.state?.terminated).then((text) => {
         this.logs.set(key, text);
         this.generation++;
         this.schedule();
-      }, () => { this.logFetches.delete(fetchKey); });
+      }, () => { this.logFetches.delete(fetchKey); }).finally(() => {
+        if (--this.pendingLogs === 0) { const w = this.logWaiters; this.logWaiters = []; for (const f of w) f(); }
+      });
     }
   }
 
@@ -154,6 +159,12 @@ export class ClusterSession extends EventEmitter {
       if (!inf) return undefined;
       return inf.whenSynced().catch(() => undefined);
     })).then(() => undefined);
+  }
+
+  /** Resolves when no log fetch is in flight (inspect waits for it so diagnoses can use the log text). */
+  logsSettled(): Promise<void> {
+    if (this.pendingLogs === 0) return Promise.resolve();
+    return new Promise((r) => this.logWaiters.push(r));
   }
 
   snapshot(): ClusterSnapshot {

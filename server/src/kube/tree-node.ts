@@ -1,0 +1,26 @@
+// The node shape of BrokerKit's cluster tree views: plain JSON sent from the language server to the client, which
+// renders it without knowing Kubernetes. No imports: protocol.ts re-exports it for both sides.
+
+export type NodeLevel = 'ok' | 'warning' | 'error' | 'info' | 'pending';
+
+export interface ObjectRef { apiVersion: string; kind: string; namespace?: string; name: string }
+
+export interface TreeNode {
+  /** Stable across updates (the client keeps expansion and selection by it). */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon name ('server', 'plug', 'key', 'error', ...). */
+  icon?: string;
+  level?: NodeLevel;
+  /** Drives the context menu: 'context', 'listener', 'port', 'job', 'pod', 'log', 'problem', 'diagnosis', 'release', 'connection', ... */
+  contextValue?: string;
+  /** Expanded when first shown. */
+  expanded?: boolean;
+  children?: TreeNode[];
+  /** The live object behind the node (open read-only, compare with the workspace). */
+  ref?: ObjectRef;
+  /** Action data: `mosquittoPub` (a command line), `fix` (a command to copy), `log` ({namespace,pod,container}), `trustBundle` ({namespace}). */
+  data?: Record<string, unknown>;
+}
