@@ -10,7 +10,7 @@ import { KubeTestServer, TestServerOptions, demoObjects, seedDemoExtras } from '
 export function scratch(prefix = 'bk-kube-'): string { return mkdtempSync(join(tmpdir(), prefix)); }
 
 export async function startDemoCluster(opts: TestServerOptions = {}): Promise<KubeTestServer> {
-  const s = await new KubeTestServer({ objects: demoObjects(), ...opts }).start();
+  const s = await new KubeTestServer({ ...opts, objects: opts.objects ?? demoObjects() }).start();
   seedDemoExtras(s);
   return s;
 }

@@ -72,7 +72,7 @@ test('inspect --namespace filters listeners; a 403 becomes a problem naming reso
     assert.equal(r.code, 0, r.stderr);
     const m = JSON.parse(r.stdout);
     assert.deepEqual(m.listeners, []);
-    assert.deepEqual(m.problems, [{ resource: 'scjobs', kind: 'forbidden', message: 'no permission to list jobs.batch in sc-system', hint: m.problems[0].hint }]);
+    assert.deepEqual(m.problems, [{ resource: 'scjobs', kind: 'forbidden', message: 'no permission to list jobs in sc-system', hint: m.problems[0].hint }]);
     assert.match(m.problems[0].hint, /cannot list resource "jobs" in API group "batch" in the namespace "sc-system"/);
     assert.deepEqual(m.serviceConnector.connections.map((c: any) => c.namespace), ['shop', 'shop']);
   } finally { server.faults.forbidden = []; }

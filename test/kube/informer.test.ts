@@ -28,7 +28,7 @@ function client(s: KubeTestServer, opts: ClientOptions = {}, kubeconfig?: Parame
 
 /** An informer on sc-system jobs that also checks every event against its own bookkeeping. */
 function informer(c: KubeClient) {
-  const inf = new Informer(c, { path: '/apis/batch/v1/namespaces/sc-system/jobs', resource: 'jobs.batch', namespace: 'sc-system', pageSize: 7, backoffMs: 20, maxBackoffMs: 200 });
+  const inf = new Informer(c, { path: '/apis/batch/v1/namespaces/sc-system/jobs', resource: 'jobs', namespace: 'sc-system', pageSize: 7, backoffMs: 20, maxBackoffMs: 200 });
   running.push(inf);
   const present = new Set<string>();
   const problems: string[] = [];
@@ -158,7 +158,7 @@ test('403 is an error state naming the resource and namespace; it recovers when 
   t.inf.start();
   await until(t.inf, () => t.inf.state === 'error', 'the error state');
   assert.equal(t.inf.error?.kind, 'forbidden');
-  assert.equal(t.inf.error?.message, 'no permission to list jobs.batch in sc-system');
+  assert.equal(t.inf.error?.message, 'no permission to list jobs in sc-system');
   assert.match(t.inf.error?.hint ?? '', /cannot list resource "jobs" in API group "batch" in the namespace "sc-system"/);
   await assert.rejects(t.inf.whenSynced(), /no permission/);
   s.faults.forbidden = [];

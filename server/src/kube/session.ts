@@ -94,7 +94,7 @@ export class ClusterSession extends EventEmitter {
     const spec = SPECS[key];
     const ns = spec.namespace ?? this.opts.namespace;
     const inf = new Informer(this.client, {
-      path: collectionPath(spec, this.opts.namespace), resource: spec.group ? `${spec.resource}.${spec.group}` : spec.resource,
+      path: collectionPath(spec, this.opts.namespace), resource: spec.resource,
       namespace: spec.namespaced ? ns : undefined, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector,
       transform: spec.transform, backoffMs: this.opts.backoffMs, maxBackoffMs: this.opts.maxBackoffMs, pageSize: this.opts.pageSize,
     });
