@@ -49,6 +49,8 @@ export interface DocumentContext {
 export interface WorkspaceContext {
   readonly options: EngineOptions;
   readonly index: Index;
+  /** True when cluster facts describe the whole cluster (a connected cluster): a missing reference is then certain. */
+  readonly factsComplete: boolean;
   /** Reports at a workspace resource; resources without a file (built-in, cluster) are ignored. */
   report(at: Resource, r: Report): void;
 }

@@ -129,6 +129,7 @@ export class Workspace {
     const ctx = {
       options: this.options,
       index,
+      factsComplete: !!this.facts?.complete,
       report: (at: Resource, r: Report) => { if (at.chunk) raw.push(this.toRaw(at.chunk, this.currentCode, this.currentSeverity, r)); },
     };
     for (const rule of workspaceRules) {

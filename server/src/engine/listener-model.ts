@@ -1,0 +1,175 @@
+// A view of the BrokerListeners in an index that the listener-set rules share, computed once per validation.
+//
+// Identity (domain.md A.1; issue 2 "no false positives"): every document with the same (kind, namespace, name)
+// describes ONE listener — a kustomize base and its overlay patch, say. So the rules never compare a listener with
+// itself, and a patch that leaves out a field (serviceType, serviceName) does not reset it to its default: the default
+// applies only when no document of the listener states the field.
+import type { Path } from './parse';
+import { AIO_GROUP, LEGACY_AIO_GROUP, Resource, identity } from './resources';
+import type { Index } from './workspace-index';
+
+export interface PortRef {
+  /** The document the port entry is written in. */
+  readonly doc: Resource;
+  readonly index: number;
+  /** The raw port entry (an object; the rules check field types themselves). */
+  readonly entry: Record<string, any>;
+  readonly path: Path;
+}
+
+export interface Stated<T> { readonly value: T; readonly doc: Resource; readonly path: Path }
+
+export interface ListenerGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** `namespace/brokerRef` (a missing brokerRef means `default`, crd-facts.md 1.1). */
+  readonly broker: string;
+  readonly docs: Resource[];
+  /** Where the listener comes from: any workspace document makes it a workspace listener. */
+  readonly origin: Resource['origin'];
+  /** Service types the documents state, canonical spelling (ClusterIp/LoadBalancer/NodePort or the raw text). */
+  readonly serviceTypes: Stated<string>[];
+  /** The effective service types: the stated ones, or `ClusterIp` (the CRD default) when none is stated. */
+  readonly effectiveTypes: Set<string>;
+  /** Service names the documents state (`spec.serviceName`); the listener name is used when none is stated. */
+  readonly serviceNames: Stated<string>[];
+  readonly ports: PortRef[];
+}
+
+export interface ListenerModel {
+  readonly groups: ListenerGroup[];
+  readonly byBroker: Map<string, ListenerGroup[]>;
+  readonly byNamespace: Map<string, ListenerGroup[]>;
+}
+
+const SERVICE_TYPES: Record<string, string> = { clusterip: 'ClusterIp', loadbalancer: 'LoadBalancer', nodeport: 'NodePort' };
+
+/**
+ * The canonical service type. The CRD accepts `ClusterIp`/`clusterIp` etc. (crd-facts.md 3); other casings such as
+ * Kubernetes' `ClusterIP` are rejected by the schema rule, but the user's intent is clear, so the set rules treat them
+ * as that type too (the clash is real once the spelling is fixed).
+ */
+export function canonicalServiceType(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  return SERVICE_TYPES[v.toLowerCase()] ?? v;
+}
+
+const cache = new WeakMap<Index, ListenerModel>();
+
+export function listenerModel(index: Index): ListenerModel {
+  let m = cache.get(index);
+  if (!m) { m = build(index); cache.set(index, m); }
+  return m;
+}
+
+function build(index: Index): ListenerModel {
+  const byId = new Map<string, Resource[]>();
+  for (const r of index.ofKind('BrokerListener')) {
+    if (r.group !== AIO_GROUP || r.name === undefined) continue;
+    const id = identity(r);
+    const l = byId.get(id);
+    if (l) l.push(r); else byId.set(id, [r]);
+  }
+  const groups: ListenerGroup[] = [];
+  const byBroker = new Map<string, ListenerGroup[]>();
+  const byNamespace = new Map<string, ListenerGroup[]>();
+  for (const [id, docs] of byId) {
+    const first = docs[0];
+    let brokerRef: string | undefined;
+    const serviceTypes: Stated<string>[] = [];
+    const serviceNames: Stated<string>[] = [];
+    const ports: PortRef[] = [];
+    for (const d of docs) {
+      const spec = d.value.spec;
+      if (!spec || typeof spec !== 'object') continue;
+      if (brokerRef === undefined && typeof spec.brokerRef === 'string' && spec.brokerRef !== '') brokerRef = spec.brokerRef;
+      const t = canonicalServiceType(spec.serviceType);
+      if (t) serviceTypes.push({ value: t, doc: d, path: ['spec', 'serviceType'] });
+      if (typeof spec.serviceName === 'string' && spec.serviceName !== '') serviceNames.push({ value: spec.serviceName, doc: d, path: ['spec', 'serviceName'] });
+      if (Array.isArray(spec.ports)) {
+        spec.ports.forEach((p: unknown, i: number) => {
+          if (p && typeof p === 'object' && !Array.isArray(p)) ports.push({ doc: d, index: i, entry: p as Record<string, any>, path: ['spec', 'ports', i] });
+        });
+      }
+    }
+    const g: ListenerGroup = {
+      id, name: first.name!, namespace: first.namespace, broker: `${first.namespace}/${brokerRef ?? 'default'}`,
+      docs, origin: docs.some((d) => d.origin === 'workspace') ? 'workspace' : first.origin,
+      serviceTypes, effectiveTypes: new Set(serviceTypes.length ? serviceTypes.map((s) => s.value) : ['ClusterIp']),
+      serviceNames, ports,
+    };
+    groups.push(g);
+    push(byBroker, g.broker, g);
+    push(byNamespace, g.namespace, g);
+  }
+  return { groups, byBroker, byNamespace };
+}
+
+/** The Service names a listener gets: the stated `serviceName`s, or its own name (domain.md A.2, B4). */
+export function serviceNamesOf(g: ListenerGroup): Stated<string>[] {
+  if (g.serviceNames.length) return g.serviceNames;
+  return g.docs.map((d) => ({ value: g.name, doc: d, path: ['metadata', 'name'] }));
+}
+
+/** Where a listener's service type is written, or its name when the type is the implied default. */
+export function typeLocations(g: ListenerGroup, type: string): Stated<string>[] {
+  const stated = g.serviceTypes.filter((s) => s.value === type);
+  if (stated.length || g.serviceTypes.length) return stated;
+  return g.docs.map((d) => ({ value: type, doc: d, path: ['metadata', 'name'] }));
+}
+
+/** True when an object of that kind and name exists in the namespace (workspace, cluster facts or AIO built-in). */
+export function aioObjectExists(index: Index, kind: string, namespace: string, name: string): boolean {
+  return index.get(kind, namespace, name).some((r) => r.group === AIO_GROUP || r.group === LEGACY_AIO_GROUP);
+}
+
+/** A short, human description of where an object is: its file, the cluster, or AIO itself. */
+export function whereIs(r: Resource): string {
+  if (r.origin === 'builtin') return 'an AIO built-in object';
+  if (r.origin === 'cluster') return 'in the cluster';
+  const uri = r.chunk?.uri ?? '';
+  return `in ${uri.slice(uri.lastIndexOf('/') + 1) || 'the workspace'}`;
+}
+
+/** `listener 'x' (in a.yaml)` / `(in the cluster)` / `(AIO built-in)`. */
+export function label(kind: string, r: Resource): string {
+  const where = r.origin === 'builtin' ? 'AIO built-in' : whereIs(r);
+  return `${kind} '${r.name ?? '?'}' (${where})`;
+}
+
+/** A Service the AIO operator made for a listener (it mirrors the listener and is no second claim). */
+export function ownedByListener(s: Resource): boolean {
+  const refs = s.value.metadata?.ownerReferences;
+  return Array.isArray(refs) && refs.some((r: any) => r && typeof r === 'object' && r.kind === 'BrokerListener');
+}
+
+/** At most this many related locations per finding: a clash among hundreds of objects must stay linear. */
+export const MAX_RELATED = 5;
+
+/** `a, b, c and 12 more`: names for a message, bounded. */
+export function nameList(names: string[], max = 3): string {
+  const uniq = [...new Set(names)];
+  return uniq.length <= max ? uniq.join(', ') : `${uniq.slice(0, max).join(', ')} and ${uniq.length - max} more`;
+}
+
+/** The first `max` items of `list` that pass `keep`, without scanning further than needed. */
+export function firstOf<T>(list: readonly T[], keep: (x: T) => boolean, max = MAX_RELATED): T[] {
+  const out: T[] = [];
+  for (const x of list) { if (keep(x)) { out.push(x); if (out.length >= max) break; } }
+  return out;
+}
+
+export function isTlsOff(tls: unknown): boolean {
+  // crd-facts.md 1.3: `tls:` written with no value is pruned, so the port has no TLS.
+  return tls === undefined || tls === null;
+}
+
+export function refName(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v); else m.set(k, [v]);
+}

@@ -1,0 +1,83 @@
+// domain.md B12, G22 (S22): a node port can be allocated once in the whole cluster ("provided port is already
+// allocated"), so the same nodePort twice in one listener, in two NodePort listeners, or in a listener and a Service
+// (NodePort/LoadBalancer) of the workspace or the cluster cannot all be created. Node ports are cluster-wide, not
+// per namespace, so the rule compares across namespaces. A listener's own Service (owned by the BrokerListener, or
+// named like the listener's Service in its namespace) mirrors the listener and is not a second claim. Documents of one
+// listener (base + overlay) are one listener.
+//
+// data: { nodePort: number, suggestion: number (a free node port in range), replace: string (the suggestion) }
+import type { WorkspaceRule, RelatedReport } from '../rule';
+import type { Path } from '../parse';
+import type { Resource } from '../resources';
+import { listenerModel, ownedByListener, serviceNamesOf, label, firstOf } from '../listener-model';
+import { NODE_PORT_MAX, NODE_PORT_MIN } from './node-port-range';
+
+interface Claim { owner: string; doc: Resource; path: Path; what: string }
+
+const rule: WorkspaceRule = {
+  scope: 'workspace',
+  code: 'node-port-conflict',
+  severity: 'error',
+  title: 'The same nodePort is used twice (in one listener, two listeners, or a listener and a Service); node ports are unique in the cluster.',
+  source: 'domain.md B12, G22',
+  check(ctx) {
+    const model = listenerModel(ctx.index);
+    const claims = new Map<number, Claim[]>();
+    const add = (np: unknown, c: Claim) => {
+      if (typeof np !== 'number' || np === 0) return;
+      const l = claims.get(np);
+      if (l) l.push(c); else claims.set(np, [c]);
+    };
+    const listenerServices = new Set<string>();
+    for (const g of model.groups) {
+      for (const s of serviceNamesOf(g)) listenerServices.add(`${g.namespace}/${s.value}`);
+      if (!g.effectiveTypes.has('NodePort')) continue;
+      for (const p of g.ports) add(p.entry.nodePort, { owner: g.id, doc: p.doc, path: [...p.path, 'nodePort'], what: label('BrokerListener', p.doc) });
+    }
+    for (const s of ctx.index.ofKind('Service')) {
+      if (s.group !== '' || !s.name || ownedByListener(s) || listenerServices.has(`${s.namespace}/${s.name}`)) continue;
+      const type = s.value.spec?.type;
+      const ports = s.value.spec?.ports;
+      if ((type !== 'NodePort' && type !== 'LoadBalancer') || !Array.isArray(ports)) continue;
+      ports.forEach((p: any, i: number) => add(p?.nodePort, { owner: `Service/${s.namespace}/${s.name}`, doc: s, path: ['spec', 'ports', i, 'nodePort'], what: label('Service', s) }));
+    }
+    let used: Set<number> | undefined;
+    for (const [np, list] of claims) {
+      if (list.length < 2) continue;
+      // Counted once per node port so that a port claimed by many objects stays linear.
+      const perDoc = new Map<Resource, number>();
+      const owners = new Map<string, string>();
+      for (const o of list) { perDoc.set(o.doc, (perDoc.get(o.doc) ?? 0) + 1); if (!owners.has(o.owner)) owners.set(o.owner, o.what); }
+      const ownerList = [...owners];
+      for (const c of list) {
+        if (c.doc.origin !== 'workspace' || c.doc.kind !== 'BrokerListener') continue;
+        const twice = perDoc.get(c.doc)! > 1;
+        const otherOwners = owners.size - 1;
+        if (!twice && otherOwners === 0) continue;
+        used ??= new Set(claims.keys());
+        const suggestion = nextFreeNodePort(np, used);
+        const shown = firstOf(list, (o) => o !== c && (o.owner !== c.owner || o.doc === c.doc));
+        const related: RelatedReport[] = shown.map((o) => ({ resource: o.doc, path: o.path, message: `nodePort ${np} of ${o.what}` }));
+        const names = firstOf(ownerList, ([owner]) => owner !== c.owner, 3).map(([, what]) => what);
+        const more = otherOwners > names.length ? ` and ${otherOwners - names.length} more` : '';
+        ctx.report(c.doc, {
+          path: c.path,
+          message: (twice ? `nodePort ${np} appears more than once in this listener. ` : '')
+            + (otherOwners > 0 ? `nodePort ${np} is also used by ${names.join(', ')}${more}; a node port can be allocated once in the whole cluster. ` : '')
+            + `Pick another node port, e.g. ${suggestion}.`,
+          related,
+          data: { nodePort: np, suggestion, replace: String(suggestion) },
+        });
+      }
+    }
+  },
+};
+
+export function nextFreeNodePort(np: number, used: Set<number>): number {
+  const start = np >= NODE_PORT_MIN && np <= NODE_PORT_MAX ? np + 1 : NODE_PORT_MIN;
+  for (let p = start; p <= NODE_PORT_MAX; p++) if (!used.has(p)) return p;
+  for (let p = NODE_PORT_MIN; p < start; p++) if (!used.has(p)) return p;
+  return np;
+}
+
+export default rule;
