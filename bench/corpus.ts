@@ -5,8 +5,10 @@ export function documents(count: number, seed = 1): string[] {
   for (let i = 0; i < count; i++) {
     const ns = `team-${Math.floor(i / 10)}-${seed}`;
     switch (i % 10) {
-      case 0: out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883])); break;
-      case 1: out.push(listener(`np-${i}`, ns, 'NodePort', [30883])); break;
+      // Each listener refers to the BrokerAuthentication of its namespace (document i - i % 10 + 2); node ports are
+      // allocated cluster-wide, so each NodePort listener gets its own.
+      case 0: out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883], `authn-${i + 2}`)); break;
+      case 1: out.push(listener(`np-${i}`, ns, 'NodePort', [30883], `authn-${i + 1}`, 30000 + (Math.floor(i / 10) % 2768))); break;
       case 2: out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerAuthentication
 metadata:
@@ -111,10 +113,10 @@ spec:
   return out;
 }
 
-function listener(name: string, ns: string, type: string, ports: number[]): string {
+function listener(name: string, ns: string, type: string, ports: number[], authn: string, nodePort?: number): string {
   const p = ports.map((port, k) => `  - port: ${port}
     protocol: Mqtt
-    authenticationRef: authn-${name}
+    authenticationRef: ${authn}
 ${k > 0 || type === 'NodePort' ? `    tls:
       mode: Automatic
       certManagerCertificateSpec:
@@ -124,7 +126,7 @@ ${k > 0 || type === 'NodePort' ? `    tls:
           group: cert-manager.io
         duration: 2160h
         renewBefore: 240h
-` : ''}${type === 'NodePort' ? `    nodePort: ${port}\n` : ''}`).join('');
+` : ''}${type === 'NodePort' ? `    nodePort: ${nodePort ?? port}\n` : ''}`).join('');
   return `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:

@@ -13,7 +13,10 @@ export function checkReferences(ctx: WorkspaceContext, field: 'authenticationRef
     if (s) s.add(r.name); else names.set(r.namespace, new Set([r.name]));
   }
   const severity = ctx.factsComplete ? 'error' : 'warning';
-  const sorted = new Map<string, string[]>();
+  const where = ctx.factsComplete ? 'in the workspace or the connected cluster' : 'in the workspace'
+    + (kind === 'BrokerAuthentication' && ctx.options.assumeBuiltins ? ' (AIO itself only creates \'default\')' : '');
+  // Per namespace, once: the sorted names there and the "Known: ..." text.
+  const perNs = new Map<string, { all: string[]; candidates: string[]; known: string }>();
   const none = new Set<string>();
   for (const g of listenerModel(ctx.index).groups) {
     if (g.origin !== 'workspace') continue;
@@ -21,31 +24,33 @@ export function checkReferences(ctx: WorkspaceContext, field: 'authenticationRef
     for (const p of g.ports) {
       const ref = refName(p.entry[field]);
       if (p.doc.origin !== 'workspace' || ref === undefined || known.has(ref)) continue;
-      let all = sorted.get(g.namespace);
-      if (!all) { all = [...known].sort(); sorted.set(g.namespace, all); }
-      const candidates = all.slice(0, 20);
-      const close = closest(ref, all);
-      const where = ctx.factsComplete ? 'in the workspace or the connected cluster' : 'in the workspace'
-        + (kind === 'BrokerAuthentication' && ctx.options.assumeBuiltins ? ' (AIO itself only creates \'default\')' : '');
+      let ns = perNs.get(g.namespace);
+      if (!ns) {
+        const all = [...known].sort();
+        ns = { all, candidates: all.slice(0, 20), known: all.length ? `Known: ${all.slice(0, 5).map((c) => `'${c}'`).join(', ')}${all.length > 5 ? ` and ${all.length - 5} more` : ''}. ` : '' };
+        perNs.set(g.namespace, ns);
+      }
+      const close = closest(ref, ns.all);
+      const data: Record<string, unknown> = { ref, namespace: g.namespace, candidates: ns.candidates };
+      if (close) data.replace = close;
       ctx.report(p.doc, {
         path: [...p.path, field],
         severity,
-        message: `${field} '${ref}' names no ${kind} in namespace '${g.namespace}' ${where}. `
-          + (close ? `Did you mean '${close}'? ` : all.length ? `Known: ${all.slice(0, 5).map((c) => `'${c}'`).join(', ')}${all.length > 5 ? ` and ${all.length - 5} more` : ''}. ` : '')
-          + `Create the ${kind} in namespace '${g.namespace}' or fix the name.`,
-        data: { ref, namespace: g.namespace, candidates, ...(close ? { replace: close } : {}) },
+        message: `${field} '${ref}' names no ${kind} in namespace '${g.namespace}' ${where}. ${close ? `Did you mean '${close}'? ` : ns.known}Create the ${kind} in namespace '${g.namespace}' or fix the name.`,
+        data,
       });
     }
   }
 }
 
-/** Results of closest(): a pure function of its arguments, asked again on every validation for the same names. */
+/** Results of closest(), a pure function asked again on every validation for the same names. */
 const closestMemo = new Map<string, string | undefined>();
 
 /** The candidate within a small edit distance (typos, case), if exactly one is closest. */
 export function closest(name: string, candidates: string[]): string | undefined {
-  const key = `${name}\u0000${candidates.join('\u0000')}`;
-  if (closestMemo.has(key)) return closestMemo.get(key);
+  const key = candidates.length === 1 ? `${name}\u0000${candidates[0]}` : `${name}\u0000${candidates.join('\u0000')}`;
+  const hit = closestMemo.get(key);
+  if (hit !== undefined || closestMemo.has(key)) return hit;
   const limit = Math.max(1, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
   let best: string | undefined;

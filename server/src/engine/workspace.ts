@@ -194,7 +194,7 @@ export class Workspace {
   }
 
   private toRaw(chunk: ChunkRef, code: string, severity: Severity, r: Report): RawFinding {
-    const where = r.offsets ?? locate(chunk.parse.doc, r.path ?? [], r.key);
+    const where = r.offsets ?? locateCached(chunk.parse, r.path ?? [], r.key);
     return {
       chunk, start: where.start, end: where.end, severity: r.severity ?? severity, code, message: r.message, data: r.data,
       related: (r.related ?? []).map((x) => relatedRaw(x)),
@@ -204,8 +204,23 @@ export class Workspace {
 
 function relatedRaw(x: RelatedReport): RawRelated {
   if (!x.resource.chunk) return { message: x.message };
-  const where = locate(x.resource.chunk.parse.doc, x.path ?? [], x.key);
+  const where = locateCached(x.resource.chunk.parse, x.path ?? [], x.key);
   return { chunk: x.resource.chunk, start: where.start, end: where.end, message: x.message };
+}
+
+/**
+ * locate() memoised per parse: workspace rules report the same places on every validation, and a parse (with its
+ * positions) never changes, so the lookup is done once per document and path.
+ */
+const located = new WeakMap<ChunkParse, Map<string, { start: number; end: number }>>();
+function locateCached(parse: ChunkParse, path: Path, key = false): { start: number; end: number } {
+  let m = located.get(parse);
+  if (!m) { m = new Map(); located.set(parse, m); }
+  let k = key ? 'k' : 'v';
+  for (const seg of path) k += typeof seg === 'number' ? `\u0000#${seg}` : `\u0000${seg}`;
+  let r = m.get(k);
+  if (!r) { r = locate(parse.doc, path, key); m.set(k, r); }
+  return r;
 }
 
 function check(token?: CancellationLike): void {

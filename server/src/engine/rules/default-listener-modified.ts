@@ -21,7 +21,7 @@ const rule: DocumentRule = {
   check(r, ctx) {
     const spec = r.value.spec;
     if (!spec || typeof spec !== 'object') return;
-    const tail = ' AIO’s own components rely on it; leave the default listener’s settings as they are and create a separate listener for other needs (adding ports to it is fine).';
+    const tail = " AIO's own components rely on it; leave the default listener's settings as they are and create a separate listener for other needs (adding ports to it is fine).";
     const report = (rep: Report) => ctx.report({ ...rep, message: rep.message + tail });
 
     const type = canonicalServiceType(spec.serviceType);

@@ -37,6 +37,8 @@ const rule: WorkspaceRule = {
         add(s.name!, { owner: `Service/${ns}/${s.name}`, doc: s, path: ['metadata', 'name'], what: label('Service', s) });
       }
       for (const [name, list] of claims) {
+        // The common case, one claim that is not the reserved name, costs nothing more.
+        if (list.length === 1 && (name !== DEFAULT_SERVICE_NAME || list[0].doc.kind !== 'BrokerListener' || list[0].doc.name === DEFAULT_LISTENER_NAME)) continue;
         const owners = new Set(list.map((c) => c.owner));
         const aioOwned = name === DEFAULT_SERVICE_NAME && list.some((o) => o.doc.kind === 'BrokerListener' && o.doc.name === DEFAULT_LISTENER_NAME);
         for (const c of list) {
