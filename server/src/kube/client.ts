@@ -114,16 +114,17 @@ export class KubeClient {
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
-        res.on('error', (e) => { clearTimeout(timer); reject(fromNetworkError(e, this.server)); });
+        res.on('end', () => { done(); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
+        res.on('error', (e) => { done(); reject(fromNetworkError(e, this.server)); });
       });
       const timer = setTimeout(() => {
         req.destroy();
         reject(new KubeError('timeout', `the cluster at ${this.server} did not answer within ${Math.round(this.opts.requestTimeoutMs / 1000)} s`, 'Check the network path to the cluster (VPN, proxy, firewall); BrokerKit retries on its own.'));
       }, this.opts.requestTimeoutMs);
       const onAbort = () => { clearTimeout(timer); req.destroy(); const e = new Error('aborted'); e.name = 'AbortError'; reject(e); };
+      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); };
       if (signal) { if (signal.aborted) return onAbort(); signal.addEventListener('abort', onAbort, { once: true }); }
-      req.on('error', (e) => { clearTimeout(timer); if (!isAbort(e) && !signal?.aborted) reject(fromNetworkError(e, this.server)); });
+      req.on('error', (e) => { done(); if (!isAbort(e) && !signal?.aborted) reject(fromNetworkError(e, this.server)); });
       req.end(body);
     });
   }

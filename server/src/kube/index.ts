@@ -10,7 +10,7 @@ export { KubeError, isAbort } from './errors';
 export { clusterFacts } from './facts';
 export { inspectModel, listenersModel, jobsModel, releasesModel, connectionsModel } from './model';
 export type { InspectModel } from './model';
-export { listenersTree, serviceConnectorTree, treeText, mosquittoPub } from './trees';
+export { listenersTree, serviceConnectorTree, treeText, mosquittoPub, TreeBuilder } from './trees';
 export type { TreeNode, ObjectRef } from './tree-node';
 
 export interface ConnectOptions extends SessionOptions {

@@ -40,6 +40,8 @@ export class Informer extends EventEmitter {
   resourceVersion = '';
   /** Counters, for tests and the benchmark. */
   readonly stats = { lists: 0, watches: 0, relists410: 0, retries: 0 };
+  /** Incremented on every change of the objects or the state (lets readers reuse what they derived). */
+  version = 0;
   private running = false;
   private watchHandle?: WatchHandle;
   private listAbort?: AbortController;
@@ -84,6 +86,7 @@ export class Informer extends EventEmitter {
 
   private setState(s: InformerState, error?: KubeError): void {
     this.error = error;
+    this.version++;
     if (this.state === s && !error) return;
     this.state = s;
     this.emit('state', s);
@@ -95,6 +98,7 @@ export class Informer extends EventEmitter {
     const old = this.objects.get(k);
     if (old && old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
     this.objects.set(k, obj);
+    this.version++;
     this.emit('change', { type: old ? 'update' : 'add', object: obj } as Change);
   }
 
@@ -103,6 +107,7 @@ export class Informer extends EventEmitter {
     const old = this.objects.get(k);
     if (!old) return;
     this.objects.delete(k);
+    this.version++;
     this.emit('change', { type: 'delete', object: old } as Change);
   }
 
@@ -124,7 +129,7 @@ export class Informer extends EventEmitter {
     } while (cont && this.running);
     if (!this.running) return;
     this.stats.lists++;
-    for (const [k, old] of [...this.objects]) if (!fresh.has(k)) { this.objects.delete(k); this.emit('change', { type: 'delete', object: old } as Change); }
+    for (const [k, old] of [...this.objects]) if (!fresh.has(k)) { this.objects.delete(k); this.version++; this.emit('change', { type: 'delete', object: old } as Change); }
     for (const o of fresh.values()) this.put(o);
     this.resourceVersion = rv;
     this.hasSynced = true;

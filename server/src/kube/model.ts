@@ -26,6 +26,8 @@ export interface PortModel {
   authorizationRef: string | null;
   nodePort: number | null;
   certificate?: { ready: boolean | null; detail: string; name?: string };
+  /** The referenced BrokerAuthentication has a ServiceAccountToken method (clients send K8S-SAT). */
+  satAuthentication?: boolean;
 }
 
 export type Level = 'ok' | 'warning' | 'error' | 'unknown';
@@ -86,7 +88,39 @@ export interface InspectModel {
   problems: Problem[];
 }
 
+/** Plain code-unit order: stable and much faster than localeCompare on large lists. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const items = (s: ClusterSnapshot, k: ResourceKey): any[] => s.resources[k]?.items ?? [];
+function push<V>(m: Map<string, V[]>, k: string, v: V): void { const l = m.get(k); if (l) l.push(v); else m.set(k, [v]); }
+
+const indexCache = new WeakMap<object, Map<string, unknown>>();
+/** A lookup map over an item array, computed once per array (session snapshots reuse arrays that did not change). */
+function indexed<V = any>(list: any[], tag: string, build: (m: Map<string, any>) => void): Map<string, V> {
+  let perList = indexCache.get(list);
+  if (!perList) { perList = new Map(); indexCache.set(list, perList); }
+  let m = perList.get(tag) as Map<string, V> | undefined;
+  if (!m) { m = new Map(); build(m); perList.set(tag, m); }
+  return m;
+}
+
+/**
+ * Reuses a computed value while its inputs are the same objects. Informers replace an object only when it changes,
+ * so after a watch event only the affected listeners and jobs are recomputed (and keep their identity otherwise).
+ */
+export class Memo {
+  private m = new Map<string, { deps: unknown[]; v: unknown }>();
+  private seen = new Set<string>();
+  get<T>(key: string, deps: unknown[], make: () => T): T {
+    this.seen.add(key);
+    const e = this.m.get(key);
+    if (e && e.deps.length === deps.length && e.deps.every((d, i) => d === deps[i])) return e.v as T;
+    const v = make();
+    this.m.set(key, { deps, v });
+    return v;
+  }
+  /** Forgets entries not asked for since the last sweep. */
+  sweep(): void { for (const k of this.m.keys()) if (!this.seen.has(k)) this.m.delete(k); this.seen.clear(); }
+}
 
 /** A problem for a failing resource, worded for people. AIO's group missing means AIO is not installed. */
 export function problemOf(key: ResourceKey, slice: ResourceSlice | undefined): Problem | undefined {
@@ -146,21 +180,39 @@ function brokerOf(o: any): string {
 
 function cond(o: any, type: string): any { return (o?.status?.conditions ?? []).find((c: any) => c.type === type); }
 
-export function listenersModel(s: ClusterSnapshot): ListenerModel[] {
-  const services = new Map(items(s, 'services').map((x) => [`${x.metadata.namespace}/${x.metadata.name}`, x]));
-  const secrets = new Map(items(s, 'secrets').map((x) => [`${x.metadata.namespace}/${x.metadata.name}`, x]));
-  const certs = items(s, 'certificates');
+export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerModel[] {
+  const byName = (m: Map<string, any>, list: any[]) => { for (const x of list) m.set(`${x.metadata.namespace}/${x.metadata.name}`, x); };
+  const services = indexed(items(s, 'services'), 'byName', (m) => byName(m, items(s, 'services')));
+  const secrets = indexed(items(s, 'secrets'), 'byName', (m) => byName(m, items(s, 'secrets')));
+  const certsByNs = indexed<any[]>(items(s, 'certificates'), 'byNs', (m) => { for (const c of items(s, 'certificates')) push(m, c.metadata.namespace, c); });
+  const auths = indexed(items(s, 'brokerauthentications'), 'byName', (m) => byName(m, items(s, 'brokerauthentications')));
   const secretsKnown = !!s.resources.secrets?.synced;
   const certsKnown = !!s.resources.certificates?.synced;
+  const servicesKnown = !!s.resources.services?.synced;
   const out: ListenerModel[] = [];
   for (const o of items(s, 'brokerlisteners')) {
     const ns = o.metadata.namespace;
-    const serviceType = o.spec?.serviceType ?? 'ClusterIp';
     const serviceName = o.spec?.serviceName || o.metadata.name;
     const svc = services.get(`${ns}/${serviceName}`);
+    const ports: any[] = Array.isArray(o.spec?.ports) ? o.spec.ports : [];
+    const deps: unknown[] = [o, svc, secretsKnown, certsKnown, servicesKnown, certsByNs.get(ns)?.length ?? 0, ...(certsByNs.get(ns) ?? [])];
+    for (const p of ports) {
+      if (p?.tls?.manual?.secretRef) deps.push(secrets.get(`${ns}/${p.tls.manual.secretRef}`));
+      if (p?.authenticationRef) deps.push(auths.get(`${ns}/${p.authenticationRef}`));
+    }
+    out.push(memo.get(`${ns}/${o.metadata.name}`, deps, () => oneListener(o, svc)));
+  }
+  memo.sweep();
+  out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.broker, b.broker) || cmp(a.name, b.name));
+  return out;
+
+  function oneListener(o: any, svc: any): ListenerModel {
+    const ns = o.metadata.namespace;
+    const serviceType = o.spec?.serviceType ?? 'ClusterIp';
+    const serviceName = o.spec?.serviceName || o.metadata.name;
     const host = `${serviceName}.${ns}`;
     let address: string;
-    if (!svc) address = s.resources.services?.synced ? `no Service '${serviceName}' yet` : 'unknown';
+    if (!svc) address = servicesKnown ? `no Service '${serviceName}' yet` : 'unknown';
     else if (/^loadbalancer$/i.test(serviceType) || svc.spec?.type === 'LoadBalancer') {
       const ing = (svc.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).filter(Boolean);
       address = ing.length ? ing.join(', ') : 'pending';
@@ -185,13 +237,15 @@ export function listenersModel(s: ClusterSnapshot): ListenerModel[] {
         authorizationRef: p?.authorizationRef ?? null,
         nodePort: p?.nodePort ?? svcPort?.nodePort ?? null,
       };
+      const authn = p?.authenticationRef ? auths.get(`${ns}/${p.authenticationRef}`) : undefined;
+      if ((authn?.spec?.authenticationMethods ?? []).some((m: any) => m?.method === 'ServiceAccountToken')) model.satAuthentication = true;
       if (manual) {
         const sec = manual.secretRef ? secrets.get(`${ns}/${manual.secretRef}`) : undefined;
         model.certificate = !secretsKnown ? { ready: null, detail: 'secrets cannot be read' }
           : sec ? { ready: (sec.dataKeys ?? []).includes('tls.crt'), detail: (sec.dataKeys ?? []).includes('tls.crt') ? `secret ${manual.secretRef} exists` : `secret ${manual.secretRef} has no tls.crt` }
             : { ready: false, detail: `secret ${manual.secretRef ?? '(none)'} not found: the broker waits for it` };
       } else if (cm) {
-        const owned = certs.filter((c) => c.metadata.namespace === ns && ((cm.secretName && c.spec?.secretName === cm.secretName)
+        const owned = (certsByNs.get(ns) ?? []).filter((c) => ((cm.secretName && c.spec?.secretName === cm.secretName)
           || (c.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'BrokerListener' && r.name === o.metadata.name)));
         const cert = owned.find((c) => cm.secretName && c.spec?.secretName === cm.secretName)
           ?? owned.find((c) => c.metadata.name.endsWith(`-${p.port}`) || String(c.spec?.secretName ?? '').endsWith(`-${p.port}`))
@@ -205,10 +259,8 @@ export function listenersModel(s: ClusterSnapshot): ListenerModel[] {
       }
       return model;
     });
-    out.push({ namespace: ns, name: o.metadata.name, broker: brokerOf(o), serviceType, serviceName, address, host, status: st.text, statusLevel: st.level, ports, uid: o.metadata.uid });
+    return { namespace: ns, name: o.metadata.name, broker: brokerOf(o), serviceType, serviceName, address, host, status: st.text, statusLevel: st.level, ports, uid: o.metadata.uid };
   }
-  out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.broker.localeCompare(b.broker) || a.name.localeCompare(b.name));
-  return out;
 }
 
 export function releasesModel(s: ClusterSnapshot): ReleaseModel[] {
@@ -229,7 +281,7 @@ export function releasesModel(s: ClusterSnapshot): ReleaseModel[] {
       history: revs.map((r) => ({ revision: r.revision, status: r.status })),
     });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => cmp(a.name, b.name));
 }
 
 function containerModel(cs: any, log?: string): ContainerModel {
@@ -249,26 +301,41 @@ function jobStatus(j: any): JobModel['status'] {
   return 'pending';
 }
 
-export function jobsModel(s: ClusterSnapshot): JobModel[] {
+export function jobsModel(s: ClusterSnapshot, memo = new Memo()): JobModel[] {
   const pods = items(s, 'scpods');
   const events = items(s, 'scevents');
+  // Indexes, so thousands of jobs, pods and events stay linear.
+  const podsByOwner = indexed<any[]>(pods, 'byOwner', (m) => { for (const p of pods) for (const r of p.metadata.ownerReferences ?? []) if (r.kind === 'Job') push(m, r.uid || `${p.metadata.namespace}/${r.name}`, p); });
+  const podsByJobLabel = indexed<any[]>(pods, 'byJobLabel', (m) => {
+    for (const p of pods) { const jn = p.metadata.labels?.['job-name'] ?? p.metadata.labels?.['batch.kubernetes.io/job-name']; if (jn) push(m, `${p.metadata.namespace}/${jn}`, p); }
+  });
+  const eventsByObject = indexed<any[]>(events, 'byObject', (m) => { for (const e of events) push(m, `${e.involvedObject?.kind}/${e.involvedObject?.namespace ?? e.metadata?.namespace}/${e.involvedObject?.name}`, e); });
   const records: JobRecord[] = s.jobHistory.length ? s.jobHistory
     : items(s, 'scjobs').map((j) => ({ uid: j.metadata.uid, namespace: j.metadata.namespace, name: j.metadata.name, job: j, firstSeen: s.now }));
   const out: JobModel[] = [];
   for (const rec of records) {
     const j = rec.job;
-    const selector = j.spec?.selector?.matchLabels ?? { 'job-name': j.metadata.name };
-    const own = pods.filter((p) => p.metadata.namespace === j.metadata.namespace
-      && ((p.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'Job' && (r.uid ? r.uid === j.metadata.uid || r.uid === '' && r.name === j.metadata.name : r.name === j.metadata.name))
-        || Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v)));
+    const ns = j.metadata.namespace;
+    const selector: Record<string, string> = j.spec?.selector?.matchLabels ?? { 'job-name': j.metadata.name };
+    const candidates = new Set([...(podsByOwner.get(j.metadata.uid) ?? []), ...(podsByOwner.get(`${ns}/${j.metadata.name}`) ?? []), ...(podsByJobLabel.get(`${ns}/${j.metadata.name}`) ?? [])]);
+    const own = [...candidates].filter((p) => (p.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'Job' && (r.uid ? r.uid === j.metadata.uid : r.name === j.metadata.name))
+      || Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+    const jobEvents = [...(eventsByObject.get(`Job/${ns}/${j.metadata.name}`) ?? []), ...own.flatMap((p) => eventsByObject.get(`Pod/${ns}/${p.metadata.name}`) ?? [])];
+    const logs = own.flatMap((p) => (p.status?.containerStatuses ?? []).map((cs: any) => s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`]));
+    out.push(memo.get(rec.uid, [j, rec.removedAt, own.length, ...own, jobEvents.length, ...jobEvents, ...logs], () => oneJob(rec, own, jobEvents)));
+  }
+  memo.sweep();
+  return out.sort((a, b) => (a.removedAt ? 1 : 0) - (b.removedAt ? 1 : 0) || cmp(a.name, b.name) || cmp(String(b.startTime), String(a.startTime)));
+
+  function oneJob(rec: JobRecord, own: any[], jobEvents: any[]): JobModel {
+    const j = rec.job;
     const podModels: PodModel[] = own.map((p) => ({
       name: p.metadata.name, phase: p.status?.phase ?? 'Unknown',
       containers: (p.status?.containerStatuses ?? []).map((cs: any) => containerModel(cs, s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`])),
-    })).sort((a, b) => a.name.localeCompare(b.name));
-    const names = new Set([j.metadata.name, ...own.map((p) => p.metadata.name)]);
-    const evs: EventModel[] = events.filter((e) => names.has(e.involvedObject?.name) && (e.involvedObject?.kind === 'Job' || e.involvedObject?.kind === 'Pod'))
+    })).sort((a, b) => cmp(a.name, b.name));
+    const evs: EventModel[] = jobEvents
       .map((e) => ({ type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '', object: `${e.involvedObject.kind}/${e.involvedObject.name}`, count: e.count ?? 1, last: e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp }))
-      .sort((a, b) => String(a.last ?? '').localeCompare(String(b.last ?? '')));
+      .sort((a, b) => cmp(String(a.last ?? ''), String(b.last ?? '')));
     const status = jobStatus(j);
     const conditions: ConditionModel[] = (j.status?.conditions ?? []).map((c: any) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}), ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}) }));
     const model: JobModel = {
@@ -279,9 +346,8 @@ export function jobsModel(s: ClusterSnapshot): JobModel[] {
       pods: podModels, events: evs, diagnosis: [],
     };
     if (status === 'failed' || podModels.some((p) => p.containers.some((c) => c.state === 'terminated' && c.exitCode !== 0))) model.diagnosis = diagnose(model);
-    out.push(model);
+    return model;
   }
-  return out.sort((a, b) => (a.removedAt ? 1 : 0) - (b.removedAt ? 1 : 0) || a.name.localeCompare(b.name) || String(b.startTime).localeCompare(String(a.startTime)));
 }
 
 /** Service Connector's objects in user namespaces: `sc-` Secrets and ServiceAccounts (domain.md E.2) and who uses them. */
@@ -294,7 +360,7 @@ export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
       const via = pick(w.spec?.template?.spec ?? {});
       if (via) out.push({ kind: w.kind, name: w.metadata.name, via });
     }
-    return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    return out.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name));
   };
   const out: ConnectionModel[] = [];
   for (const sec of items(s, 'secrets')) {
@@ -319,7 +385,7 @@ export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
     const clientId = sa.metadata.annotations?.['azure.workload.identity/client-id'];
     out.push({ namespace: ns, kind: 'ServiceAccount', name, keys: [], ...(clientId ? { clientId } : {}), usedBy: users(ns, (ps) => (ps.serviceAccountName === name ? 'serviceAccountName' : undefined)) });
   }
-  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
 }
 
 const LISTENER_KEYS: ResourceKey[] = ['brokerlisteners', 'services', 'certificates', 'secrets', 'brokerauthentications', 'brokerauthorizations', 'issuers', 'clusterissuers'];

@@ -65,6 +65,10 @@ export class ClusterSession extends EventEmitter {
   private pendingLogs = 0;
   private logWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private sliceCache = new Map<ResourceKey, { version: number; slice: ResourceSlice }>();
+  private jobsVersion = 0;
+  private logsVersion = 0;
+  private derived?: { jobs: number; logs: number; jobHistory: JobRecord[]; logMap: Record<string, string> };
   private stopped = false;
   private readonly clock: () => number;
   /** Incremented on every informer change (lets consumers skip work when nothing changed). */
@@ -119,6 +123,7 @@ export class ClusterSession extends EventEmitter {
     if (key === 'scjobs') {
       const uid = c.object?.metadata?.uid ?? `${c.object?.metadata?.namespace}/${c.object?.metadata?.name}`;
       const rec = this.jobs.get(uid);
+      this.jobsVersion++;
       if (c.type === 'delete') { if (rec) { rec.job = c.object; rec.removedAt = this.clock(); } }
       else if (rec) { rec.job = c.object; rec.removedAt = undefined; }
       else this.jobs.set(uid, { uid, namespace: c.object.metadata.namespace, name: c.object.metadata.name, job: c.object, firstSeen: this.clock() });
@@ -139,6 +144,7 @@ export class ClusterSession extends EventEmitter {
       this.pendingLogs++;
       this.getLog(pod.metadata.namespace, pod.metadata.name, cs.name, this.opts.logTailLines ?? 200, !cs.state?.terminated).then((text) => {
         this.logs.set(key, text);
+        this.logsVersion++;
         this.generation++;
         this.schedule();
       }, () => { this.logFetches.delete(fetchKey); }).finally(() => {
@@ -167,17 +173,29 @@ export class ClusterSession extends EventEmitter {
     return new Promise((r) => this.logWaiters.push(r));
   }
 
+  /**
+   * A plain-data view of everything the informers hold. Slices (and their item arrays) of informers that did not
+   * change since the last snapshot are the same objects, so derived data can be reused by identity.
+   */
   snapshot(): ClusterSnapshot {
     const resources: ClusterSnapshot['resources'] = {};
     for (const [k, inf] of this.informers) {
-      resources[k] = {
+      const cached = this.sliceCache.get(k);
+      if (cached && cached.version === inf.version) { resources[k] = cached.slice; continue; }
+      const slice: ResourceSlice = {
         state: inf.state, synced: inf.synced, items: inf.list(),
         ...(inf.error ? { error: { kind: inf.error.kind, message: inf.error.message, ...(inf.error.hint ? { hint: inf.error.hint } : {}) } } : {}),
       };
+      this.sliceCache.set(k, { version: inf.version, slice });
+      resources[k] = slice;
+    }
+    for (const k of this.sliceCache.keys()) if (!this.informers.has(k)) this.sliceCache.delete(k);
+    if (!this.derived || this.derived.jobs !== this.jobsVersion || this.derived.logs !== this.logsVersion) {
+      this.derived = { jobs: this.jobsVersion, logs: this.logsVersion, jobHistory: [...this.jobs.values()].map((r) => ({ ...r })), logMap: Object.fromEntries(this.logs) };
     }
     return {
       context: this.context, server: this.client.server, ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
-      resources, jobHistory: [...this.jobs.values()], logs: Object.fromEntries(this.logs), now: this.clock(),
+      resources, jobHistory: this.derived.jobHistory, logs: this.derived.logMap, now: this.clock(),
     };
   }
 

@@ -3,9 +3,28 @@
 import type { TreeNode, NodeLevel } from './tree-node';
 import type { ClusterSnapshot } from './session';
 import {
-  InspectModel, JobModel, ListenerModel, PortModel, Problem, connectionsModel, jobsModel, listenersModel, problems, releasesModel,
-  LISTENER_KEYS,
+  InspectModel, JobModel, ListenerModel, Memo, PortModel, Problem, connectionsModel, jobsModel, listenersModel, problems, releasesModel,
+  LISTENER_KEYS, SC_KEYS,
 } from './model';
+
+/**
+ * Builds both trees and keeps what it built: after a watch event only the nodes of changed listeners and jobs are
+ * rebuilt (unchanged ones are the same objects). One builder per view session.
+ */
+export class TreeBuilder {
+  readonly listenerModels = new Memo();
+  readonly jobModels = new Memo();
+  readonly listenerNodes = new Memo();
+  readonly jobNodes = new Memo();
+  private last = new Memo();
+  /** The listeners tree; the same array as last time when none of its inputs changed. */
+  listeners(s: ClusterSnapshot): TreeNode[] {
+    return this.last.get('listeners', [s.context, s.namespace, ...LISTENER_KEYS.map((k) => s.resources[k])], () => listenersTree(s, this));
+  }
+  serviceConnector(s: ClusterSnapshot): TreeNode[] {
+    return this.last.get('sc', [s.context, s.namespace, ...SC_KEYS.map((k) => s.resources[k]), s.jobHistory, s.logs], () => serviceConnectorTree(s, this));
+  }
+}
 import type { ResourceKey } from './resources';
 
 const AIO = 'mqttbroker.iotoperations.azure.com/v1';
@@ -59,7 +78,7 @@ function portNode(l: ListenerModel, p: PortModel, sat: boolean): TreeNode {
   };
 }
 
-function listenerNode(l: ListenerModel, satAuth: Set<string>): TreeNode {
+function listenerNode(l: ListenerModel): TreeNode {
   const id = `listener/${l.namespace}/${l.name}`;
   const certs = l.ports.map((p) => p.certificate).filter(Boolean);
   const certText = certs.length === 0 ? undefined : certs.every((c) => c!.ready) ? 'TLS certificate ready' : certs.some((c) => c!.ready === false) ? 'TLS certificate not ready' : 'TLS certificate unknown';
@@ -70,7 +89,7 @@ function listenerNode(l: ListenerModel, satAuth: Set<string>): TreeNode {
     { id: `${id}/status`, label: 'status', description: l.status, icon: levelIcon(l.statusLevel), level: l.statusLevel === 'unknown' ? undefined : l.statusLevel, contextValue: 'attribute' },
   ];
   if (certText) children.push({ id: `${id}/certificate`, label: 'certificate', description: certText, icon: certText.endsWith('ready') && !certText.includes('not') ? 'pass' : 'warning', contextValue: 'attribute' });
-  for (const p of l.ports) children.push(portNode(l, p, !!p.authenticationRef && satAuth.has(`${l.namespace}/${p.authenticationRef}`)));
+  for (const p of l.ports) children.push(portNode(l, p, !!p.satAuthentication));
   return {
     id, label: l.name, description: `${l.serviceType} · ${l.address} · ${status}`, icon: 'radio-tower',
     level: l.statusLevel === 'unknown' ? undefined : l.statusLevel, contextValue: 'listener', expanded: true, children,
@@ -81,12 +100,10 @@ function listenerNode(l: ListenerModel, satAuth: Set<string>): TreeNode {
 }
 
 /** The "Broker Listeners" tree: context → namespace → broker → listener → port. */
-export function listenersTree(s: ClusterSnapshot): TreeNode[] {
-  const model = listenersModel(s);
+export function listenersTree(s: ClusterSnapshot, b?: TreeBuilder): TreeNode[] {
+  const model = listenersModel(s, b?.listenerModels);
   const probs = problems(s, LISTENER_KEYS);
-  const satAuth = new Set((s.resources.brokerauthentications?.items ?? [])
-    .filter((a) => (a.spec?.authenticationMethods ?? []).some((m: any) => m?.method === 'ServiceAccountToken'))
-    .map((a) => `${a.metadata.namespace}/${a.metadata.name}`));
+  const nodeOf = (l: ListenerModel) => (b ? b.listenerNodes.get(`${l.namespace}/${l.name}`, [l], () => listenerNode(l)) : listenerNode(l));
   const root: TreeNode = {
     id: `context/${s.context}`, label: s.context, description: s.namespace ? `${s.server} · namespace ${s.namespace}` : s.server,
     icon: 'server-environment', contextValue: 'context', expanded: true, children: [],
@@ -103,12 +120,13 @@ export function listenersTree(s: ClusterSnapshot): TreeNode[] {
       nsNode.children!.push({
         id: `broker/${ns}/${broker}`, label: broker, description: `broker · ${ls.length} listener${ls.length === 1 ? '' : 's'}`, icon: 'server-process',
         contextValue: 'broker', expanded: true, ref: { apiVersion: AIO, kind: 'Broker', namespace: ns, name: broker },
-        children: ls.map((l) => listenerNode(l, satAuth)),
+        children: ls.map(nodeOf),
         data: { trustBundle: { namespace: ns } },
       });
     }
     root.children!.push(nsNode);
   }
+  b?.listenerNodes.sweep();
   const slice = s.resources.brokerlisteners;
   if (model.length === 0 && slice?.synced && !slice.error) {
     root.children!.push({ id: `${root.id}/empty`, label: 'No BrokerListeners in this cluster', description: s.namespace ? `namespace ${s.namespace}` : undefined, icon: 'info', level: 'info', contextValue: 'empty' });
@@ -180,12 +198,12 @@ const SC_GROUPS: { id: string; label: string; icon: string; keys: ResourceKey[] 
 ];
 
 /** The "Service Connector" tree: Helm releases and jobs in sc-system, then connections in user namespaces. */
-export function serviceConnectorTree(s: ClusterSnapshot): TreeNode[] {
+export function serviceConnectorTree(s: ClusterSnapshot, b?: TreeBuilder): TreeNode[] {
   const out: TreeNode[] = [];
   const all = problems(s, SC_GROUPS.flatMap((g) => g.keys));
   for (const p of all.filter((x) => CLUSTER_WIDE.has(x.kind))) out.push(problemNode('sc', p));
   const releases = releasesModel(s);
-  const jobs = jobsModel(s);
+  const jobs = jobsModel(s, b?.jobModels);
   const conns = connectionsModel(s);
   for (const g of SC_GROUPS) {
     const node: TreeNode = { id: g.id, label: g.label, icon: g.icon, contextValue: 'group', expanded: true, children: [] };
@@ -209,7 +227,8 @@ export function serviceConnectorTree(s: ClusterSnapshot): TreeNode[] {
       }
     } else if (g.id === 'sc/jobs') {
       node.description = 'sc-system';
-      for (const j of jobs) node.children!.push(jobNode(j));
+      for (const j of jobs) node.children!.push(b ? b.jobNodes.get(j.uid, [j], () => jobNode(j)) : jobNode(j));
+      b?.jobNodes.sweep();
       if (!jobs.length && s.resources.scjobs?.synced && !s.resources.scjobs.error) {
         node.children!.push({ id: `${g.id}/none`, label: 'No jobs in sc-system', description: 'sc-job removes itself after success', icon: 'info', level: 'info', contextValue: 'empty' });
       }
