@@ -302,6 +302,19 @@ test('node-port-conflict: twice in a listener, and against a Service elsewhere i
   assert.deepEqual(h[0].related, [{ message: "nodePort 31884 of BrokerListener 'plant' (in the cluster)" }]);
 });
 
+test('a clash among many objects stays bounded: at most five related locations, the rest counted in the message', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) {
+    files[`np${i}.yaml`] = listener(`np-${i}`, `  serviceType: NodePort\n  ports:\n  - port: 1884\n    nodePort: 30100\n    authenticationRef: default\n${TLS}`, `team-${i}`);
+  }
+  const f = only(check(files), 'node-port-conflict');
+  assert.equal(f.length, 40);
+  for (const x of f) {
+    assert.equal(x.related.length, 5);
+    assert.match(x.message, / and 36 more; a node port can be allocated once in the whole cluster/);
+  }
+});
+
 // ---------------------------------------------------------------- insecure-port, authorization-without-authentication
 
 test('insecure-port: warning without TLS and authentication, info with authentication only; `tls:` null is no TLS', () => {
