@@ -37,9 +37,10 @@ test('the bundles in the package are minified production builds without source m
   for (const b of ['extension', 'server', 'cli']) {
     const js = readEntry(vsix, `extension/dist/${b}.js`).toString('utf8');
     assert.doesNotMatch(js, /sourceMappingURL/, `${b}.js refers to a source map`);
-    const lines = js.split('\n');
-    // Minified: a few very long lines, not thousands of short ones.
-    assert.ok(lines.length < 200, `${b}.js has ${lines.length} lines; not minified?`);
+    // A plain esbuild bundle names each module's source in a comment (`// server/src/...`); a minified one does not.
+    assert.doesNotMatch(js, /^\s*\/\/ (client|server|node_modules)\//m, `${b}.js has module path comments; not minified`);
+    const lines = js.split('\n').length;
+    assert.ok(js.length / lines > 500, `${b}.js: ${lines} lines for ${js.length} bytes; not minified?`);
   }
   const manifest = JSON.parse(readEntry(vsix, 'extension/package.json').toString('utf8'));
   assert.equal(manifest.name, pkg.name);

@@ -20,16 +20,25 @@ test('every command in the manifest is registered and brokerkit.showOutput runs'
 });
 
 test('a listener on port 18883 gets a port-conflict diagnostic from the language server', async () => {
-  const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: [
-    'apiVersion: mqttbroker.iotoperations.azure.com/v1', 'kind: BrokerListener',
-    'metadata:', '  name: clash', '  namespace: azure-iot-operations',
-    'spec:', '  brokerRef: default', '  serviceType: LoadBalancer', '  ports:', '  - port: 18883', ''].join('\n') });
+  // clash.yaml is written into the workspace by ../exthost.test.ts.
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'clash.yaml'));
   await vscode.window.showTextDocument(doc);
   const found = await when(vscode.languages.onDidChangeDiagnostics,
-    () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'brokerkit' && d.code === 'port-conflict'));
+    () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'brokerkit' && codeOf(d) === 'port-conflict'))
+    .catch((e: Error) => {
+      const all = vscode.languages.getDiagnostics().map(([u, ds]) => [u.toString(), ds.map((d) => `${codeOf(d)}: ${d.message}`)]);
+      throw new Error(`${e.message}; diagnostics: ${JSON.stringify(all)}`);
+    });
   assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
   assert.equal(found.range.start.line, 9);
   assert.equal(doc.getText(found.range), '18883');
 });
+
+/** A diagnostic's code: plain, or `{ value, target }` when the server links the rule's documentation. */
+function codeOf(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
+}
 
 export const run = runAll;
