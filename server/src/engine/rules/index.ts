@@ -10,8 +10,12 @@ import authorizationWithoutAuthentication from './authorization-without-authenti
 import brokerRef from './broker-ref';
 import defaultAuthenticationModified from './default-authentication-modified';
 import defaultListenerModified from './default-listener-modified';
+import durationInvalid from './duration-invalid';
 import enumSpelling from './enum-spelling';
 import insecurePort from './insecure-port';
+import issuerKindMismatch from './issuer-kind-mismatch';
+import issuerNotFound from './issuer-not-found';
+import issuerNotReady from './issuer-not-ready';
 import legacyField from './legacy-field';
 import listenerLimit from './listener-limit';
 import nodePortConflict from './node-port-conflict';
@@ -19,10 +23,21 @@ import nodePortIgnored from './node-port-ignored';
 import nodePortRandom from './node-port-random';
 import nodePortRange from './node-port-range';
 import portConflict from './port-conflict';
+import quickstartIssuer from './quickstart-issuer';
+import sanInvalid from './san-invalid';
 import schema from './schema';
+import secretNameConflict from './secret-name-conflict';
 import serviceNameConflict from './service-name-conflict';
 import serviceNameInvalid from './service-name-invalid';
 import serviceTypeConflict from './service-type-conflict';
+import tlsCertExpired from './tls-cert-expired';
+import tlsChainOrder from './tls-chain-order';
+import tlsKeyAlgorithmMismatch from './tls-key-algorithm-mismatch';
+import tlsMode from './tls-mode';
+import tlsSanMismatch from './tls-san-mismatch';
+import tlsSanMissing from './tls-san-missing';
+import tlsSecretInvalid from './tls-secret-invalid';
+import tlsSecretNotFound from './tls-secret-not-found';
 import workloadIdentityLabel from './workload-identity-label';
 import x509WithoutTls from './x509-without-tls';
 
@@ -43,8 +58,12 @@ export const allRules: Rule[] = [
   brokerRef,
   defaultAuthenticationModified,
   defaultListenerModified,
+  durationInvalid,
   enumSpelling,
   insecurePort,
+  issuerKindMismatch,
+  issuerNotFound,
+  issuerNotReady,
   legacyField,
   listenerLimit,
   nodePortConflict,
@@ -52,10 +71,21 @@ export const allRules: Rule[] = [
   nodePortRandom,
   nodePortRange,
   portConflict,
+  quickstartIssuer,
+  sanInvalid,
   schema,
+  secretNameConflict,
   serviceNameConflict,
   serviceNameInvalid,
   serviceTypeConflict,
+  tlsCertExpired,
+  tlsChainOrder,
+  tlsKeyAlgorithmMismatch,
+  tlsMode,
+  tlsSanMismatch,
+  tlsSanMissing,
+  tlsSecretInvalid,
+  tlsSecretNotFound,
   workloadIdentityLabel,
   x509WithoutTls,
 ];

@@ -1,0 +1,57 @@
+// domain.md A.5, G44: `certManagerCertificateSpec.secretName` is where AIO writes the port's server certificate, and
+// "any existing data will be overwritten". Two ports (of any listeners, in any files) with one secretName overwrite
+// each other's certificate; a secretName that is another port's `manual.secretRef`, or a cert-manager Certificate's
+// secretName in the same namespace, destroys that certificate. Reported at every automatic port involved.
+// data: { secretName, namespace }.
+import type { RelatedReport, WorkspaceRule } from '../rule';
+import type { Path } from '../parse';
+import type { Resource } from '../resources';
+import { CERT_MANAGER_GROUP, identity } from '../resources';
+import { TlsPort, portLabel, uniqueTlsPorts, whereIs } from '../tls-ports';
+
+interface Writer { resource: Resource; path: Path; label: string; port?: TlsPort }
+
+const rule: WorkspaceRule = {
+  scope: 'workspace',
+  code: 'secret-name-conflict',
+  severity: 'warning',
+  title: 'Two ports write their automatic certificate to one Secret, or one overwrites a manual-TLS Secret or a cert-manager Certificate\'s Secret.',
+  source: 'domain.md A.5, G44',
+  check(ctx) {
+    const autos = new Map<string, Writer[]>();
+    const others = new Map<string, Writer[]>();
+    const add = (m: Map<string, Writer[]>, k: string, w: Writer) => { const l = m.get(k); if (l) l.push(w); else m.set(k, [w]); };
+    for (const p of uniqueTlsPorts(ctx.index)) {
+      const ns = p.listener.namespace;
+      const name = p.auto?.secretName;
+      if (typeof name === 'string' && name) add(autos, `${ns}/${name}`, { resource: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'secretName'], label: `written by ${portLabel(p)}`, port: p });
+      const ref = p.manual?.secretRef;
+      if (typeof ref === 'string' && ref) add(others, `${ns}/${ref}`, { resource: p.listener, path: [...p.path, 'manual', 'secretRef'], label: `used for manual TLS by ${portLabel(p)}`, port: p });
+    }
+    if (autos.size === 0) return;
+    const seen = new Set<string>();
+    for (const c of ctx.index.ofKind('Certificate', CERT_MANAGER_GROUP)) {
+      const name = c.value.spec?.secretName;
+      if (typeof name !== 'string' || !name || !autos.has(`${c.namespace}/${name}`) || seen.has(identity(c))) continue;
+      seen.add(identity(c));
+      add(others, `${c.namespace}/${name}`, { resource: c, path: ['spec', 'secretName'], label: `written by cert-manager Certificate '${c.name ?? '?'}'` });
+    }
+    for (const [k, writers] of autos) {
+      const more = others.get(k) ?? [];
+      if (writers.length + more.length < 2) continue;
+      const [namespace, secretName] = [k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)];
+      for (const w of writers) {
+        if (w.resource.origin !== 'workspace') continue;
+        const rest = [...writers.filter((x) => x !== w), ...more];
+        const names = rest.map((x) => x.label + (x.resource.origin === 'workspace' ? '' : ` (${x.resource.origin === 'cluster' ? 'in the cluster' : 'an AIO built-in object'})`));
+        const overwritesOthers = more.length > 0;
+        const message = overwritesOthers
+          ? `The automatic certificate of this port is written to Secret '${secretName}', which is also ${names.join(', ')}: AIO overwrites any existing data in it, so that certificate is lost. Pick another secretName (or omit it).`
+          : `Secret '${secretName}' is also ${names.join(', ')}: the automatic certificates overwrite each other. Give each port its own secretName (or omit it).`;
+        const related: RelatedReport[] = rest.map((x) => ({ resource: x.resource, path: x.path, message: x.resource.origin === 'workspace' ? x.label : `${x.label}: ${whereIs(x.resource)}` }));
+        ctx.report(w.resource, { path: w.path, message, related, data: { secretName, namespace } });
+      }
+    }
+  },
+};
+export default rule;
