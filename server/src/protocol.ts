@@ -5,7 +5,54 @@
 export const Methods = {
   /** server -> client notification: the workspace index finished or changed. */
   indexStatus: 'brokerkit/indexStatus',
+  // Cluster views (server/src/lsp/cluster.ts, client/src/views/). Nothing touches a cluster before a view is shown.
+  /** client -> server request: the kubeconfig's contexts and the current selection. */
+  clusterContexts: 'brokerkit/cluster/contexts',
+  /** client -> server request: choose the context and/or namespace filter (null clears the filter). */
+  clusterSelect: 'brokerkit/cluster/select',
+  /** client -> server notification: a cluster view became visible or hidden (informers run only for visible views). */
+  clusterViewVisible: 'brokerkit/cluster/viewVisible',
+  /** client -> server request: the children of a node (the roots without parentId). */
+  clusterTree: 'brokerkit/cluster/tree',
+  /** server -> client notification: a view's data changed (debounced watch events). */
+  clusterTreeChanged: 'brokerkit/cluster/treeChanged',
+  /** client -> server notification: retry now (after a sign-in), re-read the kubeconfig. */
+  clusterRefresh: 'brokerkit/cluster/refresh',
+  /** client -> server request: a live object as YAML (Secrets without values). */
+  clusterObject: 'brokerkit/cluster/object',
+  /** client -> server request: a container log. */
+  clusterLog: 'brokerkit/cluster/log',
+  /** client -> server request: the broker's trust bundle (ConfigMap azure-iot-operations-aio-ca-trust-bundle, ca.crt). */
+  clusterTrustBundle: 'brokerkit/cluster/trustBundle',
 } as const;
+
+export type { TreeNode, ObjectRef, NodeLevel } from './kube/tree-node';
+import type { TreeNode, ObjectRef } from './kube/tree-node';
+
+export type ClusterView = 'listeners' | 'serviceConnector';
+
+export interface ClusterContextsResult {
+  contexts: { name: string; cluster: string; namespace?: string }[];
+  /** The context in use (the kubeconfig's current one unless the user picked another). */
+  selected?: string;
+  namespace?: string;
+  files: string[];
+  /** Why there is no usable kubeconfig, if there is none. */
+  error?: string;
+}
+
+export interface ClusterSelectParams { context?: string; namespace?: string | null }
+export interface ClusterViewVisibleParams { view: ClusterView; visible: boolean }
+export interface ClusterTreeParams { view: ClusterView; parentId?: string }
+/** Nodes without their children: `hasChildren` says whether to ask for them. */
+export interface ClusterTreeResult { nodes: (Omit<TreeNode, 'children'> & { hasChildren: boolean })[] }
+export interface ClusterTreeChangedParams { view: ClusterView }
+export interface ClusterObjectParams { ref: ObjectRef }
+export interface ClusterObjectResult { yaml: string }
+export interface ClusterLogParams { namespace: string; pod: string; container: string; tailLines?: number }
+export interface ClusterLogResult { text: string }
+export interface ClusterTrustBundleParams { namespace: string }
+export interface ClusterTrustBundleResult { pem: string; configMap: string; namespace: string }
 
 export interface IndexStatusParams {
   state: 'indexing' | 'ready';
@@ -17,6 +64,10 @@ export interface IndexStatusParams {
 export interface BrokerKitSettings {
   defaultNamespace: string;
   assumeBuiltins: boolean;
+  /** Kubeconfig file(s) for the cluster views and cluster-aware validation; empty = KUBECONFIG or ~/.kube/config. */
+  kubeconfig: string;
+  /** Use what runs in the connected cluster as validation facts (live listeners, issuers, secrets...). */
+  clusterValidation: boolean;
   exclude: string[];
   maxFileSize: number;
   /** Read by the client's LanguageClient (`brokerkit.trace.server`); listed here so the drift test covers it. */

@@ -6,6 +6,8 @@ export const SETTINGS_SECTION = 'brokerkit';
 export const settingsDefaults: BrokerKitSettings = {
   defaultNamespace: 'azure-iot-operations',
   assumeBuiltins: true,
+  kubeconfig: '',
+  clusterValidation: true,
   exclude: ['**/node_modules/**', '**/.git/**'],
   maxFileSize: 4 * 1024 * 1024,
   trace: { server: 'off' },
@@ -20,6 +22,8 @@ export function normalizeSettings(raw: unknown): BrokerKitSettings {
   return {
     defaultNamespace: typeof r.defaultNamespace === 'string' && r.defaultNamespace ? r.defaultNamespace : d.defaultNamespace,
     assumeBuiltins: typeof r.assumeBuiltins === 'boolean' ? r.assumeBuiltins : d.assumeBuiltins,
+    kubeconfig: typeof r.kubeconfig === 'string' ? r.kubeconfig : d.kubeconfig,
+    clusterValidation: typeof r.clusterValidation === 'boolean' ? r.clusterValidation : d.clusterValidation,
     exclude: Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
     trace: { server: TRACE.find((t) => t === (r.trace as { server?: unknown } | undefined)?.server) ?? d.trace.server },

@@ -16,6 +16,7 @@ import * as completion from './completion';
 import * as hover from './hover';
 import * as navigation from './navigation';
 import * as symbols from './symbols';
+import * as cluster from './cluster';
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -44,7 +45,7 @@ export interface ServerContext {
 export interface Feature { register(ctx: ServerContext): void }
 
 /** Features, in registration order. Add a feature: one import and one entry. */
-export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols];
+export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols, cluster];
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(TextDocument);

@@ -1,0 +1,224 @@
+// Cluster views and cluster-aware validation: serves the "Broker Listeners" and "Service Connector" tree data level
+// by level, pushes a change notification when watch events (debounced) change a view, answers the views' actions
+// (live object, log, trust bundle), and feeds cluster facts to the engine. No kubeconfig is read and no cluster is
+// contacted before the client says a view is visible. All Kubernetes access goes through server/src/kube.
+import { stringify } from 'yaml';
+import {
+  Methods, ClusterContextsResult, ClusterSelectParams, ClusterTreeParams, ClusterTreeResult, ClusterView, ClusterViewVisibleParams,
+  ClusterObjectParams, ClusterObjectResult, ClusterLogParams, ClusterLogResult, ClusterTrustBundleParams, ClusterTrustBundleResult, TreeNode,
+} from '../protocol';
+import type { ServerContext } from './server';
+import type * as Kube from '../kube';
+import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
+
+export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle'; // domain.md D.4
+const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
+
+interface State {
+  kube?: typeof Kube;
+  info?: KubeconfigInfo;
+  configError?: { message: string; hint?: string };
+  session?: ClusterSession;
+  context?: string;
+  namespace?: string;
+  visible: Set<ClusterView>;
+  releases: Map<ClusterView | 'facts', () => void>;
+  builder?: TreeBuilder;
+  trees: Map<ClusterView, { roots: TreeNode[]; index: Map<string, TreeNode> }>;
+  factSlices?: unknown[];
+}
+
+export function register(ctx: ServerContext): void {
+  const st: State = { visible: new Set(), releases: new Map(), trees: new Map() };
+  const c = ctx.connection;
+
+  // The Kubernetes module is loaded on first use, so a language server without cluster views never pays for it.
+  const kube = (): typeof Kube => (st.kube ??= require('../kube') as typeof Kube);
+  const files = (): string | undefined => ctx.settings.kubeconfig || undefined;
+
+  function readConfig(): KubeconfigInfo | undefined {
+    try {
+      st.info = kube().loadKubeconfig(files());
+      st.configError = undefined;
+    } catch (e) {
+      const err = e as { message: string; hint?: string };
+      st.info = undefined;
+      st.configError = { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+    }
+    return st.info;
+  }
+
+  function stopSession(): void {
+    for (const r of st.releases.values()) r();
+    st.releases.clear();
+    st.session?.stop();
+    st.session = undefined;
+    st.builder = undefined;
+    st.trees.clear();
+    st.factSlices = undefined;
+    if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); }
+  }
+
+  function ensureSession(): ClusterSession | undefined {
+    if (st.session) return st.session;
+    const info = st.info ?? readConfig();
+    if (!info) return undefined;
+    try {
+      st.session = new (kube().ClusterSession)(info, st.context, { namespace: st.namespace });
+    } catch (e) {
+      const err = e as { message: string; hint?: string };
+      st.configError = { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+      return undefined;
+    }
+    st.builder = new (kube().TreeBuilder)();
+    st.session.on('change', onChange);
+    syncFactsNeed();
+    return st.session;
+  }
+
+  /** Cluster facts are read while a session exists and the setting allows it. */
+  function syncFactsNeed(): void {
+    const want = !!st.session && ctx.settings.clusterValidation;
+    const has = st.releases.has('facts');
+    if (want && !has) st.releases.set('facts', st.session!.need('facts'));
+    if (!want && has) {
+      st.releases.get('facts')!();
+      st.releases.delete('facts');
+      st.factSlices = undefined;
+      if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); }
+    }
+  }
+
+  function onChange(): void {
+    for (const v of st.visible) {
+      st.trees.delete(v);
+      void c.sendNotification(Methods.clusterTreeChanged, { view: v });
+    }
+    updateFacts();
+  }
+
+  function updateFacts(): void {
+    if (!st.session || !st.releases.has('facts')) return;
+    const snap = st.session.snapshot();
+    const keys = ['brokerlisteners', 'brokers', 'issuers', 'clusterissuers', 'secrets', 'brokerauthentications', 'brokerauthorizations', 'services', 'serviceaccounts'] as const;
+    const slices = keys.map((k) => snap.resources[k]);
+    if (st.factSlices && slices.every((s, i) => s === st.factSlices![i])) return;
+    st.factSlices = slices;
+    // Only facts from lists that completed; an unreachable cluster gives no facts (the built-ins are assumed).
+    if (!slices.some((s) => s?.synced)) { if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); } return; }
+    ctx.workspace.setFacts(kube().clusterFacts(snap));
+    ctx.requestValidation('cluster');
+  }
+
+  function tree(view: ClusterView): { roots: TreeNode[]; index: Map<string, TreeNode> } {
+    const cached = st.trees.get(view);
+    if (cached) return cached;
+    let roots: TreeNode[];
+    const session = st.session;
+    if (!session) {
+      const e = st.configError ?? { message: 'not connected' };
+      roots = [{
+        id: 'config-problem', label: e.message, icon: 'error', level: 'error', contextValue: 'problem', expanded: true,
+        children: e.hint ? [{ id: 'config-problem/hint', label: e.hint, icon: 'lightbulb', contextValue: 'hint', data: { fix: e.hint } }] : undefined,
+      }];
+    } else {
+      const snap = session.snapshot();
+      roots = view === 'listeners' ? st.builder!.listeners(snap) : st.builder!.serviceConnector(snap);
+    }
+    const index = new Map<string, TreeNode>();
+    const walk = (ns: TreeNode[]) => { for (const n of ns) { index.set(n.id, n); if (n.children) walk(n.children); } };
+    walk(roots);
+    const t = { roots, index };
+    st.trees.set(view, t);
+    return t;
+  }
+
+  const shallow = (nodes: TreeNode[]): ClusterTreeResult => ({
+    nodes: nodes.map(({ children, ...rest }) => ({ ...rest, hasChildren: !!children?.length })),
+  });
+
+  c.onRequest(Methods.clusterContexts, (): ClusterContextsResult => {
+    const info = readConfig();
+    return {
+      contexts: (info?.contexts ?? []).map((x) => ({ name: x.name, cluster: x.cluster, ...(x.namespace ? { namespace: x.namespace } : {}) })),
+      selected: st.session?.context ?? st.context ?? info?.currentContext,
+      ...(st.namespace ? { namespace: st.namespace } : {}),
+      files: info?.files ?? [],
+      ...(st.configError ? { error: st.configError.message } : {}),
+    };
+  });
+
+  c.onRequest(Methods.clusterSelect, (p: ClusterSelectParams) => {
+    if (p.context !== undefined) st.context = p.context || undefined;
+    if (p.namespace !== undefined) st.namespace = p.namespace || undefined;
+    restart();
+    return { ok: true };
+  });
+
+  function restart(): void {
+    stopSession();
+    st.info = undefined;
+    if (st.visible.size) {
+      const s = ensureSession();
+      if (s) for (const v of st.visible) st.releases.set(v, s.need(v));
+    }
+    for (const v of VIEWS) void c.sendNotification(Methods.clusterTreeChanged, { view: v });
+  }
+
+  c.onNotification(Methods.clusterViewVisible, (p: ClusterViewVisibleParams) => {
+    if (!VIEWS.includes(p.view)) return;
+    if (p.visible) {
+      st.visible.add(p.view);
+      const s = ensureSession();
+      if (s && !st.releases.has(p.view)) st.releases.set(p.view, s.need(p.view));
+    } else {
+      st.visible.delete(p.view);
+      st.releases.get(p.view)?.();
+      st.releases.delete(p.view);
+    }
+    st.trees.delete(p.view);
+    void c.sendNotification(Methods.clusterTreeChanged, { view: p.view });
+  });
+
+  c.onRequest(Methods.clusterTree, (p: ClusterTreeParams): ClusterTreeResult => {
+    if (!VIEWS.includes(p.view)) return { nodes: [] };
+    const t = tree(p.view);
+    if (!p.parentId) return shallow(t.roots);
+    return shallow(t.index.get(p.parentId)?.children ?? []);
+  });
+
+  c.onNotification(Methods.clusterRefresh, () => {
+    if (st.session && st.info) { st.session.refresh(); return; }
+    restart();
+  });
+
+  const need = (): ClusterSession => {
+    const s = st.session ?? ensureSession();
+    if (!s) throw new Error(st.configError?.message ?? 'no cluster connection');
+    return s;
+  };
+
+  c.onRequest(Methods.clusterObject, async (p: ClusterObjectParams): Promise<ClusterObjectResult> => {
+    const o = await need().getObject(p.ref);
+    if (o?.metadata) delete o.metadata.managedFields;
+    return { yaml: `# Live ${p.ref.kind} ${p.ref.namespace ? `${p.ref.namespace}/` : ''}${p.ref.name} from context ${need().context} (read-only)\n${stringify(o, { lineWidth: 0 })}` };
+  });
+
+  c.onRequest(Methods.clusterLog, async (p: ClusterLogParams): Promise<ClusterLogResult> => ({
+    text: await need().getLog(p.namespace, p.pod, p.container, p.tailLines),
+  }));
+
+  c.onRequest(Methods.clusterTrustBundle, async (p: ClusterTrustBundleParams): Promise<ClusterTrustBundleResult> => {
+    const cm = await need().getConfigMap(p.namespace, TRUST_BUNDLE_CONFIGMAP);
+    const pem = cm?.data?.['ca.crt'];
+    if (typeof pem !== 'string' || !pem.includes('BEGIN CERTIFICATE')) throw new Error(`ConfigMap ${p.namespace}/${TRUST_BUNDLE_CONFIGMAP} has no ca.crt certificate`);
+    return { pem, configMap: TRUST_BUNDLE_CONFIGMAP, namespace: p.namespace };
+  });
+
+  ctx.onSettings.push((previous) => {
+    if (previous.kubeconfig !== ctx.settings.kubeconfig) { restart(); return; }
+    if (previous.clusterValidation !== ctx.settings.clusterValidation) { syncFactsNeed(); updateFacts(); }
+  });
+
+  process.once('exit', () => st.session?.stop());
+}
