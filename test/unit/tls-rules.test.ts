@@ -682,6 +682,15 @@ describe('examples and the real-world corpus', () => {
     const text = readFileSync(join('examples', 'howto', 'manual-tls-mqtts-endpoint.yaml'), 'utf8');
     const noKey = text.replace(/\n {2}tls\.key: .*\n/, '\n');
     assert.deepEqual(only(check({ 'm.yaml': noKey }), 'tls-secret-invalid').map((x) => x.data?.problem), ['missing-key']);
+    const b64Chain = /tls\.crt: (\S+)/.exec(text)![1];
+    const pems = Buffer.from(b64Chain, 'base64').toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)!;
+    assert.equal(pems.length, 2);
+    const reversed = text.replace(b64Chain, b64(pems.reverse().join('')));
+    const f = only(check({ 'm.yaml': reversed }), 'tls-chain-order');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].range, rangeOf(reversed, 'tls.crt'));
+    assert.match(f[0].message, /server certificate 'CN=mqtts-endpoint' \(number 2\)/);
+    assert.deepEqual(f[0].related[0].range, valueOf(reversed, 'secretRef'));
   });
 
   // Each corpus file is its own workspace (SOURCES.md). Every finding below was reviewed as a true positive:

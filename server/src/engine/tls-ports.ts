@@ -4,7 +4,6 @@
 import { AIO_GROUP, CERT_MANAGER_GROUP, Resource } from './resources';
 import type { Path } from './parse';
 import type { Index } from './workspace-index';
-import { unique } from './workspace-index';
 import type { WorkspaceContext } from './rule';
 import type { Severity } from './types';
 
@@ -38,8 +37,16 @@ function isMap(x: unknown): x is Record<string, any> {
 type PortInfo = Omit<TlsPort, 'listener'>;
 /** Port facts per listener value: a value object lives as long as its document text is unchanged. */
 const portInfos = new WeakMap<object, PortInfo[]>();
+/**
+ * TLS ports per listener Resource. Resources of unchanged files survive from one validation to the next, so in a
+ * workspace of many files only the edited file's listeners are looked at again.
+ */
+const portsByListener = new WeakMap<Resource, TlsPort[]>();
+const NONE: TlsPort[] = [];
 
 function portsOf(l: Resource): TlsPort[] {
+  let out = portsByListener.get(l);
+  if (out) return out;
   let infos = portInfos.get(l.value);
   if (!infos) {
     infos = [];
@@ -57,33 +64,14 @@ function portsOf(l: Resource): TlsPort[] {
     }
     portInfos.set(l.value, infos);
   }
-  if (infos.length === 0) return [];
-  return infos.map((x) => ({ listener: l, index: x.index, port: x.port, path: x.path, mode: x.mode, auto: x.auto, manual: x.manual }));
+  out = infos.length === 0 ? NONE : infos.map((x) => ({ listener: l, index: x.index, port: x.port, path: x.path, mode: x.mode, auto: x.auto, manual: x.manual }));
+  portsByListener.set(l, out);
+  return out;
 }
 
 /** TLS ports of every listener document (workspace, cluster facts, AIO built-ins; a base and its patch both count). */
 export function tlsPorts(index: Index): TlsPort[] {
   return cached(index, 'ports', () => index.ofKind('BrokerListener', AIO_GROUP).flatMap(portsOf));
-}
-
-/** TLS ports with one entry per listener identity (for conflicts: a kustomize base and its patch are one object). */
-export function uniqueTlsPorts(index: Index): TlsPort[] {
-  return cached(index, 'unique-ports', () => {
-    const all = tlsPorts(index);
-    const listeners = index.ofKind('BrokerListener', AIO_GROUP);
-    const firsts = unique(listeners);
-    if (firsts.length === listeners.length) return all;
-    const keep = new Set(firsts);
-    return all.filter((p) => keep.has(p.listener));
-  });
-}
-
-const issuerPaths = new WeakMap<Path, Path>();
-/** `<tls path>.certManagerCertificateSpec.issuerRef`, one array per port (paths are reused across validations). */
-function issuerRefPath(p: TlsPort): Path {
-  let r = issuerPaths.get(p.path);
-  if (!r) { r = [...p.path, 'certManagerCertificateSpec', 'issuerRef']; issuerPaths.set(p.path, r); }
-  return r;
 }
 
 export function portLabel(p: TlsPort): string {
@@ -140,13 +128,39 @@ export interface IssuerUse {
   readonly otherKind: Resource[];
 }
 
+type StaticUse = Omit<IssuerUse, 'found' | 'otherKind'>;
+/** The issuer references of a port or a Certificate: they only change with the object (and its Resource). */
+const staticUses = new WeakMap<object, StaticUse | null>();
+
+function portUse(p: TlsPort): StaticUse | null {
+  let u = staticUses.get(p);
+  if (u === undefined) {
+    const ref = p.auto ? issuerRefOf(p.auto.issuerRef, p.listener.namespace) : undefined;
+    u = ref ? { referrer: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'issuerRef'], ref, port: p } : null;
+    staticUses.set(p, u);
+  }
+  return u;
+}
+
+function certificateUse(c: Resource): StaticUse | null {
+  let u = staticUses.get(c);
+  if (u === undefined) {
+    const ref = issuerRefOf(c.value.spec?.issuerRef, c.namespace, 'Issuer');
+    u = ref ? { referrer: c, path: ['spec', 'issuerRef'], ref } : null;
+    staticUses.set(c, u);
+  }
+  return u;
+}
+
 /** Every issuer reference with what it resolves to, computed once per validation and shared by the issuer rules. */
 export function issuerUses(index: Index): IssuerUse[] {
   return cached(index, 'issuer-uses', () => {
     const out: IssuerUse[] = [];
     // Many ports name the same issuer (typically AIO's default ClusterIssuer): resolve each name once.
     const memo = new Map<string, [Resource[], Resource[]]>();
-    const resolve = (referrer: Resource, path: Path, ref: IssuerRefInfo, port?: TlsPort) => {
+    const resolve = (u: StaticUse | null) => {
+      if (!u) return;
+      const { ref } = u;
       const key = ref.kind === 'ClusterIssuer' ? `C\u0000${ref.name}` : `I\u0000${ref.namespace}\u0000${ref.name}`;
       let r = memo.get(key);
       if (!r) {
@@ -154,16 +168,10 @@ export function issuerUses(index: Index): IssuerUse[] {
         r = [found, found.length ? [] : findIssuer(index, ref.kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', ref.name, ref.namespace)];
         memo.set(key, r);
       }
-      out.push({ referrer, path, ref, port, found: r[0], otherKind: r[1] });
+      out.push({ referrer: u.referrer, path: u.path, ref, port: u.port, found: r[0], otherKind: r[1] });
     };
-    for (const p of tlsPorts(index)) {
-      const ref = p.auto && issuerRefOf(p.auto.issuerRef, p.listener.namespace);
-      if (ref) resolve(p.listener, issuerRefPath(p), ref, p);
-    }
-    for (const c of index.ofKind('Certificate', CERT_MANAGER_GROUP)) {
-      const ref = issuerRefOf(c.value.spec?.issuerRef, c.namespace, 'Issuer');
-      if (ref) resolve(c, ['spec', 'issuerRef'], ref);
-    }
+    for (const p of tlsPorts(index)) if (p.auto) resolve(portUse(p));
+    for (const c of index.ofKind('Certificate', CERT_MANAGER_GROUP)) resolve(certificateUse(c));
     return out;
   });
 }

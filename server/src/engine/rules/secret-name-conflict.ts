@@ -7,7 +7,7 @@ import type { RelatedReport, WorkspaceRule } from '../rule';
 import type { Path } from '../parse';
 import type { Resource } from '../resources';
 import { CERT_MANAGER_GROUP, identity } from '../resources';
-import { TlsPort, portLabel, uniqueTlsPorts, whereIs } from '../tls-ports';
+import { TlsPort, portLabel, tlsPorts, whereIs } from '../tls-ports';
 
 interface Writer { resource: Resource; path: Path; label: string; port?: TlsPort }
 
@@ -18,23 +18,37 @@ const rule: WorkspaceRule = {
   title: 'Two ports write their automatic certificate to one Secret, or one overwrites a manual-TLS Secret or a cert-manager Certificate\'s Secret.',
   source: 'domain.md A.5, G44',
   check(ctx) {
+    // Only automatic ports with a secretName can conflict: collect them first (usually none, so this is cheap).
     const autos = new Map<string, Writer[]>();
     const others = new Map<string, Writer[]>();
-    const add = (m: Map<string, Writer[]>, k: string, w: Writer) => { const l = m.get(k); if (l) l.push(w); else m.set(k, [w]); };
-    for (const p of uniqueTlsPorts(ctx.index)) {
-      const ns = p.listener.namespace;
+    const seen = new Set<string>();
+    const add = (m: Map<string, Writer[]>, k: string, w: Writer, id: string) => {
+      // A kustomize base and its patch describe one object: count each (object, port) once.
+      if (seen.has(`${k}\u0000${id}`)) return;
+      seen.add(`${k}\u0000${id}`);
+      const l = m.get(k);
+      if (l) l.push(w); else m.set(k, [w]);
+    };
+    const ports = tlsPorts(ctx.index);
+    for (const p of ports) {
       const name = p.auto?.secretName;
-      if (typeof name === 'string' && name) add(autos, `${ns}/${name}`, { resource: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'secretName'], label: `written by ${portLabel(p)}`, port: p });
-      const ref = p.manual?.secretRef;
-      if (typeof ref === 'string' && ref) add(others, `${ns}/${ref}`, { resource: p.listener, path: [...p.path, 'manual', 'secretRef'], label: `used for manual TLS by ${portLabel(p)}`, port: p });
+      if (typeof name === 'string' && name) {
+        add(autos, `${p.listener.namespace}/${name}`, { resource: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'secretName'], label: `written by ${portLabel(p)}`, port: p }, `${identity(p.listener)}#${String(p.port)}`);
+      }
     }
     if (autos.size === 0) return;
-    const seen = new Set<string>();
+    for (const p of ports) {
+      const ref = p.manual?.secretRef;
+      const k = `${p.listener.namespace}/${ref}`;
+      if (typeof ref === 'string' && ref && autos.has(k)) {
+        add(others, k, { resource: p.listener, path: [...p.path, 'manual', 'secretRef'], label: `used for manual TLS by ${portLabel(p)}`, port: p }, `${identity(p.listener)}#${String(p.port)}`);
+      }
+    }
     for (const c of ctx.index.ofKind('Certificate', CERT_MANAGER_GROUP)) {
       const name = c.value.spec?.secretName;
-      if (typeof name !== 'string' || !name || !autos.has(`${c.namespace}/${name}`) || seen.has(identity(c))) continue;
-      seen.add(identity(c));
-      add(others, `${c.namespace}/${name}`, { resource: c, path: ['spec', 'secretName'], label: `written by cert-manager Certificate '${c.name ?? '?'}'` });
+      const k = `${c.namespace}/${name}`;
+      if (typeof name !== 'string' || !name || !autos.has(k)) continue;
+      add(others, k, { resource: c, path: ['spec', 'secretName'], label: `written by cert-manager Certificate '${c.name ?? '?'}'` }, identity(c));
     }
     for (const [k, writers] of autos) {
       const more = others.get(k) ?? [];
