@@ -26,6 +26,8 @@ export interface Resource {
   readonly origin: Origin;
   /** Where it is written (workspace objects only). */
   readonly chunk?: ChunkRef;
+  /** identity() of this object, computed once. */
+  readonly id: string;
 }
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
@@ -49,6 +51,7 @@ export function toResource(value: unknown, origin: Origin, defaultNamespace: str
     namespace: clusterScoped ? '' : nsGiven ?? defaultNamespace,
     namespaceAssumed: !clusterScoped && nsGiven === undefined,
     value: v, origin, chunk,
+    id: `${v.kind}/${clusterScoped ? '' : nsGiven ?? defaultNamespace}/${name ?? ''}`,
   };
 }
 
@@ -63,8 +66,8 @@ export function isAio(r: Resource, kind: string): boolean {
   return r.kind === kind && r.group === AIO_GROUP;
 }
 
-export function identity(r: { kind: string; namespace: string; name?: string }): string {
-  return `${r.kind}/${r.namespace}/${r.name ?? ''}`;
+export function identity(r: { kind: string; namespace: string; name?: string; id?: string }): string {
+  return r.id ?? `${r.kind}/${r.namespace}/${r.name ?? ''}`;
 }
 
 export function describe(r: Resource): string {

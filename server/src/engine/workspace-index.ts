@@ -30,12 +30,16 @@ export class Index {
     return this.byId.get(identity({ kind, namespace, name })) ?? [];
   }
 
-  /** AIO BrokerListeners, one entry per object identity (a base and its overlay count once). */
-  listeners(): Resource[] { return unique(this.ofKind('BrokerListener', AIO_GROUP)); }
+  private listenerCache?: Resource[];
+  private byBrokerCache?: Map<string, Resource[]>;
 
-  /** The listeners of one broker: same namespace, and `brokerRef` (missing means `default`). */
+  /** AIO BrokerListeners, one entry per object identity (a base and its overlay count once). Computed once. */
+  listeners(): Resource[] { return (this.listenerCache ??= unique(this.ofKind('BrokerListener', AIO_GROUP))); }
+
+  /** The listeners of one broker: same namespace, and `brokerRef` (missing means `default`). Computed once. */
   listenersByBroker(): Map<string, Resource[]> {
-    const out = new Map<string, Resource[]>();
+    if (this.byBrokerCache) return this.byBrokerCache;
+    const out = (this.byBrokerCache = new Map<string, Resource[]>());
     for (const l of this.listeners()) {
       const ref = l.value?.spec?.brokerRef;
       const broker = typeof ref === 'string' && ref ? ref : 'default';

@@ -28,6 +28,9 @@ interface RawFinding {
 /** A document-rule finding, chunk-relative so it can be cached with the chunk parse. */
 interface LocalFinding { start: number; end: number; severity: Severity; code: string; message: string; related: { start: number; end: number; message: string }[]; data?: Record<string, unknown> }
 
+const NO_FINDINGS: Finding[] = [];
+/** The resource of each chunk of a file state (index-aligned with `chunks`), to reuse unchanged documents. */
+const chunkResources = new WeakMap<FileState, (Resource | undefined)[]>();
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
 
 export class Workspace {
@@ -36,6 +39,7 @@ export class Workspace {
   private facts: Facts | undefined;
   private factResources: Resource[] = [];
   private optionsKey: string;
+  private builtinCache?: { ns: string; list: Resource[] };
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...defaultEngineOptions, ...options };
@@ -67,7 +71,7 @@ export class Workspace {
   setFile(uri: string, text: string, force = false): FileState {
     const old = this.files.get(uri);
     if (old && old.text === text && !force) return old;
-    const state = this.build(uri, text, old);
+    const state = this.build(uri, text, old, !force);
     this.files.set(uri, state);
     return state;
   }
@@ -77,24 +81,40 @@ export class Workspace {
   getFile(uri: string): FileState | undefined { return this.files.get(uri); }
   uris(): string[] { return [...this.files.keys()]; }
 
-  private build(uri: string, text: string, old: FileState | undefined): FileState {
+  private build(uri: string, text: string, old: FileState | undefined, keepObjects = true): FileState {
     if (text.length > this.options.maxFileSize) return { uri, text, chunks: [], skipped: 'too-large', resources: [] };
     if (text.includes('\0')) return { uri, text, chunks: [], skipped: 'binary', resources: [] };
     if (text.includes('{{') && HELM_TEMPLATE.test(text)) return { uri, text, chunks: [], skipped: 'helm-template', resources: [] };
-    const reuse = new Map<string, ChunkParse>();
-    if (old) for (const c of old.chunks) reuse.set(c.parse.text, c.parse);
+    const splits = splitDocuments(text);
+    const oldChunks = old?.chunks ?? [];
+    const oldResources = old ? chunkResources.get(old) : undefined;
+    let reuse: Map<string, ChunkParse> | undefined;
     const chunks: ChunkRef[] = [];
     const resources: Resource[] = [];
-    const splits = splitDocuments(text);
+    const perChunk: (Resource | undefined)[] = [];
     for (let i = 0; i < splits.length; i++) {
       const s = splits[i];
-      const parse = reuse.get(s.text) ?? parseChunk(s.text);
-      const chunk: ChunkRef = { uri, index: i, startLine: s.startLine, startOffset: s.startOffset, parse };
+      const same = oldChunks[i];
+      let chunk: ChunkRef;
+      let r: Resource | undefined;
+      if (keepObjects && same && same.startOffset === s.startOffset && same.startLine === s.startLine && same.parse.text === s.text) {
+        // Unchanged and unmoved (the usual case for every document but the edited one): keep the very same objects,
+        // so identity-keyed caches in rules stay warm.
+        chunk = same;
+        r = oldResources?.[i];
+      } else {
+        if (!reuse) { reuse = new Map(); for (const c of oldChunks) reuse.set(c.parse.text, c.parse); }
+        const parse = reuse.get(s.text) ?? parseChunk(s.text);
+        chunk = { uri, index: i, startLine: s.startLine, startOffset: s.startOffset, parse };
+        r = toResource(parse.value, 'workspace', this.options.defaultNamespace, chunk);
+      }
       chunks.push(chunk);
-      const r = toResource(parse.value, 'workspace', this.options.defaultNamespace, chunk);
+      perChunk.push(r);
       if (r) resources.push(r);
     }
-    return { uri, text, chunks, resources };
+    const state: FileState = { uri, text, chunks, resources };
+    chunkResources.set(state, perChunk);
+    return state;
   }
 
   /** All workspace resources (every document of every file). */
@@ -106,7 +126,9 @@ export class Workspace {
 
   /** The index the workspace rules see: workspace objects, then cluster facts, then AIO built-ins. */
   index(): Index {
-    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? builtinObjects(this.options.defaultNamespace) : [];
+    const ns = this.options.defaultNamespace;
+    if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
+    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
     return new Index(this.resources(), this.factResources, builtins);
   }
 
@@ -122,7 +144,10 @@ export class Workspace {
           message: `This file is ${Math.round(f.text.length / 1024)} KB, over the ${Math.round(this.options.maxFileSize / 1024)} KB limit (setting brokerkit.maxFileSize), so it is not checked.`,
         });
       }
-      for (const c of f.chunks) this.documentFindings(c, raw);
+      const list = out.get(f.uri)!;
+      for (const c of f.chunks) {
+        for (const finding of this.finalDocumentFindings(c)) if (!this.options.ignore.includes(finding.code)) list.push(finding);
+      }
     }
     check(token);
     const index = this.index();
@@ -157,7 +182,37 @@ export class Workspace {
     if (this.ruleErrors.length < 50) this.ruleErrors.push(msg);
   }
 
-  private documentFindings(chunk: ChunkRef, raw: RawFinding[]): void {
+  /**
+   * Document-rule findings of one chunk as finished Findings, cached with the parse per (uri, start line): a document
+   * that neither changed nor moved costs nothing on re-validation. The cached objects are shared: callers must not
+   * mutate them.
+   */
+  private finalDocumentFindings(chunk: ChunkRef): Finding[] {
+    const local = this.localFindings(chunk);
+    if (local.length === 0) return NO_FINDINGS;
+    const key = `fin:${this.optionsKey}`;
+    let byPlace = chunk.parse.cache.get(key) as Map<string, Finding[]> | undefined;
+    if (!byPlace) { byPlace = new Map(); chunk.parse.cache.set(key, byPlace); }
+    const place = `${chunk.startLine}\u0000${chunk.uri}`;
+    let list = byPlace.get(place);
+    if (!list) {
+      list = [];
+      for (const l of local) {
+        const finding = toFinding({
+          chunk, start: l.start, end: l.end, severity: l.severity, code: l.code, message: l.message, data: l.data,
+          related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })),
+        });
+        if (!suppressed(chunk, finding)) list.push(finding);
+      }
+      // A document that keeps moving (lines typed above it) must not grow the cache without bound.
+      if (byPlace.size >= 4) byPlace.clear();
+      byPlace.set(place, list);
+    }
+    return list;
+  }
+
+  /** Document-rule results of a chunk, chunk-relative, computed once per text and options. */
+  private localFindings(chunk: ChunkRef): LocalFinding[] {
     const key = `doc:${this.optionsKey}`;
     let local = chunk.parse.cache.get(key) as LocalFinding[] | undefined;
     if (!local) {
@@ -165,10 +220,7 @@ export class Workspace {
       chunk.parse.cache.clear();
       chunk.parse.cache.set(key, local);
     }
-    for (const l of local) {
-      raw.push({ chunk, start: l.start, end: l.end, severity: l.severity, code: l.code, message: l.message, data: l.data,
-        related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })) });
-    }
+    return local;
   }
 
   private computeDocument(chunk: ChunkRef): LocalFinding[] {
