@@ -667,6 +667,45 @@ spec:
   });
 });
 
+describe('templates', () => {
+  test('placeholders from docs and templating tools are not judged', () => {
+    const text = listener('l', `  - port: 8884
+    tls:
+      mode: <TLS_MODE>
+      certManagerCertificateSpec:
+        issuerRef: { name: <ISSUER_NAME>, kind: Issuer }
+        duration: \${cert_duration}
+        secretName: <SECRET_NAME>
+        san:
+          ip: ["<EXTERNAL_IP>"]
+          dns: ["\${external_host}"]
+  - port: 8885
+    tls:
+      mode: Manual
+      manual:
+        secretRef: \${tls_secret}
+  - port: 8886
+    tls:
+      mode: Automatic
+      certManagerCertificateSpec:
+        issuerRef: { name: x, kind: ClusterIssuer }
+        secretName: <SECRET_NAME>
+`, '  serviceType: ClusterIp\n');
+    const secret = `apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+  namespace: azure-iot-operations
+type: kubernetes.io/tls
+data:
+  tls.crt: \${ca_cert_b64}
+  tls.key: \${ca_key_b64}
+`;
+    const f = mine(check({ 'l.yaml': text, 's.yaml': secret, 'u.yaml': manualListener('s', { name: 'u', serviceName: 'u' }) }));
+    assert.deepEqual(f.map((x) => x.code), ['issuer-not-found']); // only the real name 'x' (no ClusterIssuer x)
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 describe('examples and the real-world corpus', () => {
   test('every how-to example, checked on its own, is clean for these rules (two documented infos on the two-port listener)', () => {

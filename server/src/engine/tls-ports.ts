@@ -6,6 +6,7 @@ import type { Path } from './parse';
 import type { Index } from './workspace-index';
 import type { WorkspaceContext } from './rule';
 import type { Severity } from './types';
+import { isPlaceholder } from './tls';
 
 export interface TlsPort {
   readonly listener: Resource;
@@ -102,7 +103,7 @@ export interface IssuerRefInfo {
  * Certificates; listeners have no default (the CRD requires the kind).
  */
 export function issuerRefOf(ref: unknown, namespace: string, defaultKind?: 'Issuer'): IssuerRefInfo | undefined {
-  if (!isMap(ref) || typeof ref.name !== 'string' || ref.name === '') return undefined;
+  if (!isMap(ref) || typeof ref.name !== 'string' || ref.name === '' || isPlaceholder(ref.name)) return undefined;
   const kind = ref.kind ?? defaultKind;
   if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return undefined;
   const group = ref.group ?? CERT_MANAGER_GROUP;
@@ -236,7 +237,7 @@ export function manualSecretUses(index: Index): SecretUse[] {
     const bySecret = new Map<Resource, TlsPort[]>();
     for (const p of tlsPorts(index)) {
       const ref = p.manual?.secretRef;
-      if (typeof ref !== 'string' || !ref) continue;
+      if (typeof ref !== 'string' || !ref || isPlaceholder(ref)) continue;
       const docs = findSecret(index, p.listener.namespace, ref);
       if (docs.length === 0) continue;
       // Of a kustomize base and its patches, judge the document that carries the data.

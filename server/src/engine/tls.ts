@@ -171,6 +171,12 @@ export function secretTls(value: Record<string, any>): SecretTls {
   return r;
 }
 
+/** Values written by templating tools (Terraform/envsubst `${...}`, Helm `{{ ... }}`, `<PLACEHOLDER>`) are not judged. */
+const PLACEHOLDER = /\$\{[^}]*\}|\{\{.*\}\}|^\s*<[^<>]+>\s*$/;
+
+/** True for a template placeholder instead of a real value (docs' `<SECRET_NAME>`, `${var}`, `{{ .Values.x }}`). */
+export function isPlaceholder(text: string): boolean { return PLACEHOLDER.test(text); }
+
 function readSecret(v: Record<string, any>): SecretTls {
   const type = typeof v.type === 'string' ? v.type : undefined;
   const data = isMap(v.data) ? v.data : undefined;
@@ -179,10 +185,12 @@ function readSecret(v: Record<string, any>): SecretTls {
   const field = (name: string): { source: 'data' | 'stringData'; text?: string; problem?: string } | undefined => {
     if (stringData && name in stringData) {
       const x = stringData[name];
+      if (typeof x === 'string' && PLACEHOLDER.test(x)) return { source: 'stringData' };
       return typeof x === 'string' ? { source: 'stringData', text: x } : { source: 'stringData', problem: `stringData['${name}'] is not a string` };
     }
     if (data && name in data) {
       const x = data[name];
+      if (typeof x === 'string' && PLACEHOLDER.test(x)) return { source: 'data' };
       if (typeof x !== 'string') return { source: 'data', problem: `data['${name}'] is not a base64 string` };
       const b64 = x.replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
@@ -197,6 +205,7 @@ function readSecret(v: Record<string, any>): SecretTls {
   let crt: SecretTls['crt'];
   let leafX509: X509Certificate | undefined;
   if (c) {
+    // No text and no problem: a template placeholder, filled in later; nothing to judge.
     if (c.problem !== undefined || c.text === undefined) crt = { source: c.source, problem: c.problem };
     else {
       const r = readChain(c.text);

@@ -6,7 +6,7 @@
 import type { DocumentContext, DocumentRule } from '../rule';
 import type { Path } from '../parse';
 import { AIO_GROUP, CERT_MANAGER_GROUP, Resource, isAio } from '../resources';
-import { formatGoDuration, parseGoDuration, parseHumanDuration } from '../tls';
+import { formatGoDuration, isPlaceholder, parseGoDuration, parseHumanDuration } from '../tls';
 
 const HOUR = 3600;
 const MIN_DURATION = HOUR;
@@ -74,7 +74,7 @@ function checkSpec(r: Resource, s: Spec, ctx: DocumentContext): void {
 /** The value in seconds when it is a valid Go duration; reports it when it is not. */
 function read(s: Spec, field: 'duration' | 'renewBefore', ctx: DocumentContext): number | undefined {
   const text = s.value[field];
-  if (typeof text !== 'string') return undefined; // absent, null (allowed) or not a string (schema)
+  if (typeof text !== 'string' || isPlaceholder(text)) return undefined; // absent, null (allowed), not a string (schema) or a template
   const go = parseGoDuration(text);
   if (go !== undefined) return go;
   const human = parseHumanDuration(text);

@@ -5,7 +5,7 @@
 import type { DocumentContext, DocumentRule } from '../rule';
 import type { Path } from '../parse';
 import { CERT_MANAGER_GROUP, isAio } from '../resources';
-import { isDnsName, isIP, isIPv4 } from '../tls';
+import { isDnsName, isIP, isIPv4, isPlaceholder } from '../tls';
 
 const rule: DocumentRule = {
   scope: 'document',
@@ -37,7 +37,7 @@ const rule: DocumentRule = {
 function ips(list: unknown, path: Path, field: string, dnsField: string, ctx: DocumentContext): void {
   if (!Array.isArray(list)) return;
   list.forEach((v, i) => {
-    if (typeof v !== 'string' || isIP(v)) return;
+    if (typeof v !== 'string' || isIP(v) || isPlaceholder(v)) return;
     const t = v.trim();
     let message: string;
     let replace: string | undefined;
@@ -52,7 +52,7 @@ function ips(list: unknown, path: Path, field: string, dnsField: string, ctx: Do
 function names(list: unknown, path: Path, ipField: string, ctx: DocumentContext): void {
   if (!Array.isArray(list)) return;
   list.forEach((v, i) => {
-    if (typeof v !== 'string' || (isDnsName(v) && !isIPv4(v))) return;
+    if (typeof v !== 'string' || (isDnsName(v) && !isIPv4(v)) || isPlaceholder(v)) return;
     const t = v.trim();
     let message: string;
     let replace: string | undefined;

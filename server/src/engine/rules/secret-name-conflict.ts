@@ -8,6 +8,7 @@ import type { Path } from '../parse';
 import type { Resource } from '../resources';
 import { CERT_MANAGER_GROUP, identity } from '../resources';
 import { TlsPort, portLabel, tlsPorts, whereIs } from '../tls-ports';
+import { isPlaceholder } from '../tls';
 
 interface Writer { resource: Resource; path: Path; label: string; port?: TlsPort }
 
@@ -32,7 +33,7 @@ const rule: WorkspaceRule = {
     const ports = tlsPorts(ctx.index);
     for (const p of ports) {
       const name = p.auto?.secretName;
-      if (typeof name === 'string' && name) {
+      if (typeof name === 'string' && name && !isPlaceholder(name)) {
         add(autos, `${p.listener.namespace}/${name}`, { resource: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'secretName'], label: `written by ${portLabel(p)}`, port: p }, `${identity(p.listener)}#${String(p.port)}`);
       }
     }

@@ -4,6 +4,7 @@
 // neither option) is the `schema` rule's, so it is not reported twice; `tls:` left empty (null) means no TLS.
 import type { DocumentRule } from '../rule';
 import { isAio } from '../resources';
+import { isPlaceholder } from '../tls';
 
 const MODES = ['Automatic', 'Manual'] as const;
 /** The lowerCamel spellings, accepted like every other AIO enum value's (crd-facts.md 0). */
@@ -23,7 +24,7 @@ const rule: DocumentRule = {
       const tls = p?.tls;
       if (!tls || typeof tls !== 'object' || Array.isArray(tls)) return;
       const mode = tls.mode;
-      if (typeof mode !== 'string') return; // missing or not a string: the CRD rejects it (schema)
+      if (typeof mode !== 'string' || isPlaceholder(mode)) return; // missing or not a string: the CRD rejects it (schema)
       const hasAuto = tls.certManagerCertificateSpec != null;
       const hasManual = tls.manual != null;
       const only = hasAuto && !hasManual ? 'Automatic' : hasManual && !hasAuto ? 'Manual' : undefined;
@@ -51,7 +52,7 @@ const rule: DocumentRule = {
           path,
           severity: lower ? 'hint' : 'error',
           message: lower
-            ? `'${mode}' works, but the documented spelling is '${canonical}'.`
+            ? `The documented spelling is '${canonical}' ('${mode}' is the lowerCamel form AIO accepts for its other enum values).`
             : `TLS mode '${mode}' is not spelled as AIO expects; use '${canonical}'.`,
           data: { replace: canonical },
         });

@@ -4,7 +4,7 @@
 // one label. Clients that check the host name refuse a certificate that does not name the host they dialled.
 // data: { serviceName, dnsNames } (the certificate's DNS SANs: public data).
 import type { WorkspaceRule } from '../rule';
-import { dnsMatches, secretTls } from '../tls';
+import { dnsMatches, isPlaceholder, secretTls } from '../tls';
 import { TlsPort, manualSecretUses, reportSecret, secretKeyPath } from '../tls-ports';
 
 const rule: WorkspaceRule = {
@@ -22,7 +22,7 @@ const rule: WorkspaceRule = {
       for (const p of use.ports) {
         const spec = p.listener.value.spec;
         const name = typeof spec?.serviceName === 'string' && spec.serviceName ? spec.serviceName : p.listener.name;
-        if (!name) continue;
+        if (!name || isPlaceholder(name)) continue;
         const hosts = [name, `${name}.${p.listener.namespace}`, `${name}.${p.listener.namespace}.svc`, `${name}.${p.listener.namespace}.svc.cluster.local`];
         if (leaf.dnsNames.some((san) => hosts.some((h) => dnsMatches(san, h)))) continue;
         const l = byName.get(name);

@@ -6,6 +6,7 @@
 // data (for a "create the Secret" quick fix): { kind: 'Secret', type: 'kubernetes.io/tls', name, namespace, didYouMean? }.
 import type { WorkspaceRule } from '../rule';
 import { closeNames, findSecret, secretSources, tlsPorts, whereIs } from '../tls-ports';
+import { isPlaceholder } from '../tls';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
@@ -19,7 +20,7 @@ const rule: WorkspaceRule = {
     for (const p of tlsPorts(index)) {
       if (p.listener.origin !== 'workspace') continue;
       const ref = p.manual?.secretRef;
-      if (typeof ref !== 'string' || !ref) continue;
+      if (typeof ref !== 'string' || !ref || isPlaceholder(ref)) continue;
       const ns = p.listener.namespace;
       if (findSecret(index, ns, ref).length) continue;
       sources ??= secretSources(index);
