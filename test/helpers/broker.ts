@@ -115,6 +115,7 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
     child.stderr.on('data', (d) => { stderr += d; });
     const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20000);
     child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
+    child.stdin.on('error', () => { /* a program that exits without reading its input */ });
     child.stdin.end(opts.input ?? '');
   });
 }

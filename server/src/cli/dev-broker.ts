@@ -27,6 +27,7 @@ const command: Command = {
     const bind = flag(p, 'bind') ?? '127.0.0.1';
 
     const out = (obj: object, text: string) => {
+      if (!process.stdout.writable) return;
       if (json) process.stdout.write(JSON.stringify(obj) + '\n');
       else process.stdout.write(text + '\n');
     };
@@ -44,6 +45,7 @@ const command: Command = {
       log('warning', `binding to ${bind}: other machines on your network may reach this dev broker (its CA and certificates are for development only)`);
     }
 
+    const t0 = performance.now();
     let plan;
     try {
       plan = await db.planDevBroker(ws, {
@@ -82,7 +84,6 @@ const command: Command = {
     };
 
     let broker: import('../devbroker').DevBroker;
-    const t0 = Date.now();
     try {
       broker = await db.DevBroker.start(plan, { host: bind, onEvent, maxPacketSize: maxPacketText ? Number(maxPacketText) : undefined });
     } catch (e) {
@@ -101,7 +102,7 @@ const command: Command = {
         `      MQTT.js:  ${l.url}`,
       ].join('\n'));
     }
-    out({ event: 'ready', listener: plan.listener, namespace: plan.namespace, ports: broker.listening.map((l) => l.port), stateDir, ms: Date.now() - t0 }, 'Ready. Ctrl-C stops the broker.');
+    out({ event: 'ready', listener: plan.listener, namespace: plan.namespace, ports: broker.listening.map((l) => l.port), stateDir, ms: Math.round(performance.now() - t0), processMs: Math.round(performance.now()) }, 'Ready. Ctrl-C stops the broker.');
 
     return await new Promise<number>((resolve) => {
       let stopping = false;
@@ -115,6 +116,8 @@ const command: Command = {
           resolve(0);
         });
       };
+      // The parent (an editor, a script) went away: stop instead of dying on EPIPE.
+      process.stdout.on('error', () => stop('stdout closed'));
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
       if (bool(p, 'exit-with-stdin')) {

@@ -29,6 +29,8 @@ export interface PortPlan {
   authz?: { name: string; spec: unknown };
   /** Client CAs the TLS server asks certificates from (X509 authentication). */
   clientCas?: X509Certificate[];
+  /** A dev token (JWT-shaped, first audience) for ServiceAccountToken ports, so printed commands work as they are. */
+  satTokenFile?: string;
 }
 
 export interface DevBrokerPlan {
@@ -130,6 +132,8 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
         plan.clientCas = trusted;
       }
       if (methods.some((m) => m.kind === 'Custom')) warnings.push(`${where}: BrokerAuthentication '${authnRef}' uses Custom authentication, which the dev broker does not emulate: such clients are allowed`);
+      const sat = methods.find((m) => m.kind === 'ServiceAccountToken');
+      if (sat && sat.kind === 'ServiceAccountToken' && sat.audiences.length) plan.satTokenFile = await devToken(opts.stateDir, sat.audiences[0], ns);
       plan.authn = {
         name: authnRef + fromBuiltin, methods, trusted, trustSource,
         serviceAccountAttributes: (sns, name) => {
@@ -225,6 +229,21 @@ async function clientTrust(authn: Resource, ws: Workspace, opts: PlanOptions): P
     trusted.push(new X509Certificate(ca.rootPem), new X509Certificate(ca.intermediatePem));
   }
   return { trusted, trustSource: `the dev CA (no ConfigMap '${cmName}' in the workspace)` };
+}
+
+/**
+ * A JWT-shaped token for `audience` (dev only: unsigned, accepted by the dev broker and by nothing else), kept in the
+ * state folder so that the printed mosquitto_pub command for a ServiceAccountToken port runs as printed.
+ */
+async function devToken(stateDir: string, audience: string, namespace: string): Promise<string> {
+  const dir = path.join(stateDir, 'tokens');
+  const file = path.join(dir, `${audience.replace(/[^A-Za-z0-9_.-]/g, '_')}.jwt`);
+  try { await fs.access(file); return file; } catch { /* make it */ }
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: [audience], sub: `system:serviceaccount:${namespace}:brokerkit-dev-client`, iss: 'brokerkit-dev-broker' })}.${Buffer.from('dev-only').toString('base64url')}`;
+  await fs.writeFile(file, token + '\n', { mode: 0o600 });
+  return file;
 }
 
 export { familyOf };

@@ -23,6 +23,8 @@ export interface ListeningEvent {
   authorization: string | null;
   mosquitto: string | null;
   url: string;
+  /** A dev token file for ServiceAccountToken ports (K8S-SAT). */
+  satTokenFile: string | null;
 }
 
 export type DevBrokerEvent = BrokerEvent | Decision | ListeningEvent;
@@ -159,16 +161,20 @@ export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
   if (p.protocol === 'mqtt') {
     const parts = ['mosquitto_pub', '-h', host, '-p', String(p.port), '-V', 'mqttv5', '-i', 'brokerkit-test', '-t', 'test', '-m', '"hello"'];
     if (p.tls) parts.push('--cafile', caFile ? quote(caFile) : '<ca.crt of your issuer>');
-    if (p.authn?.methods.some((m) => m.kind === 'X509')) parts.push('--cert', 'client.crt', '--key', 'client.key');
+    const first = p.authn?.methods[0];
+    if (first?.kind === 'X509') parts.push('--cert', 'client.crt', '--key', 'client.key');
+    else if (first?.kind === 'ServiceAccountToken' && p.satTokenFile) {
+      // MQTT 5 enhanced authentication, as AIO's SAT method wants it (domain.md C.1), with the dev token.
+      parts.push('-D', 'connect', 'authentication-method', SAT_METHOD, '-D', 'connect', 'authentication-data', `"$(cat ${quote(p.satTokenFile)})"`);
+    }
     mosquitto = parts.join(' ');
-    if (p.authn && !p.authn.methods.some((m) => m.kind !== 'ServiceAccountToken')) mosquitto = null; // K8S-SAT needs MQTT 5 enhanced authentication
   }
   return {
     event: 'listening', port: p.port, protocol: p.protocol, tls: !!p.tls, host: bind, caFile,
     listenerPort: p.listenerPort,
     authentication: p.authn ? p.authn.name : null,
     authorization: p.authz ? p.authz.name : null,
-    mosquitto, url,
+    mosquitto, url, satTokenFile: p.satTokenFile ?? null,
   };
 }
 
