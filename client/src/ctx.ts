@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { registerClusterViews } from './views/cluster';
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -19,6 +20,7 @@ export class Ctx implements vscode.Disposable {
   async start(): Promise<void> {
     registerCommands(this);
     await this.startClient();
+    registerClusterViews(this);
   }
 
   private async startClient(): Promise<void> {

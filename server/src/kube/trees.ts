@@ -252,6 +252,13 @@ export function serviceConnectorTree(s: ClusterSnapshot, b?: TreeBuilder): TreeN
         node.children!.push({ id: `${g.id}/none`, label: 'No Service Connector Secrets or ServiceAccounts (sc-…) found', icon: 'info', level: 'info', contextValue: 'empty' });
       }
     }
+    // A group always has a child, so the view shows it expandable (and expanded) from the first render.
+    if (!node.children!.length) {
+      const loading = g.keys.some((k) => !s.resources[k]?.synced && !s.resources[k]?.error);
+      node.children!.push(loading
+        ? { id: `${g.id}/loading`, label: 'Loading…', icon: 'loading~spin', level: 'pending', contextValue: 'loading' }
+        : { id: `${g.id}/none`, label: 'Nothing found', icon: 'info', level: 'info', contextValue: 'empty' });
+    }
     out.push(node);
   }
   return out;
