@@ -17,6 +17,7 @@ import * as hover from './hover';
 import * as navigation from './navigation';
 import * as symbols from './symbols';
 import * as cluster from './cluster';
+import * as devBrokerLens from './devbroker-lens';
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -45,7 +46,7 @@ export interface ServerContext {
 export interface Feature { register(ctx: ServerContext): void }
 
 /** Features, in registration order. Add a feature: one import and one entry. */
-export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols, cluster];
+export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols, cluster, devBrokerLens];
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(TextDocument);
