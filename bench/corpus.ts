@@ -8,7 +8,7 @@ export function documents(count: number, seed = 1): string[] {
       // Each listener refers to the BrokerAuthentication of its namespace (document i - i % 10 + 2); node ports are
       // allocated cluster-wide, so each NodePort listener gets its own.
       case 0: out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883], `authn-${i + 2}`)); break;
-      case 1: out.push(listener(`np-${i}`, ns, 'NodePort', [30883], `authn-${i + 1}`, 30000 + (Math.floor(i / 10) % 2768))); break;
+      case 1: out.push(listener(`np-${i}`, ns, 'NodePort', [30883], `authn-${i + 1}`, 30000 + ((seed - 1 + Math.floor(i / 10) * 7) % 2768))); break;
       case 2: out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerAuthentication
 metadata:

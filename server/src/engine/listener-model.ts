@@ -31,9 +31,11 @@ export interface ListenerGroup {
   /** Service types the documents state, canonical spelling (ClusterIp/LoadBalancer/NodePort or the raw text). */
   readonly serviceTypes: Stated<string>[];
   /** The effective service types: the stated ones, or `ClusterIp` (the CRD default) when none is stated. */
-  readonly effectiveTypes: Set<string>;
+  readonly effectiveTypes: ReadonlySet<string>;
   /** Service names the documents state (`spec.serviceName`); the listener name is used when none is stated. */
   readonly serviceNames: Stated<string>[];
+  /** The Service names the listener gets, where they are written: serviceNames, or else its name in each document. */
+  readonly serviceClaims: Stated<string>[];
   readonly ports: PortRef[];
 }
 
@@ -56,6 +58,49 @@ export function canonicalServiceType(v: unknown): string | undefined {
 }
 
 const cache = new WeakMap<Index, ListenerModel>();
+const NAME_PATH: Path = ['metadata', 'name'];
+const TYPE_PATH: Path = ['spec', 'serviceType'];
+const SERVICE_NAME_PATH: Path = ['spec', 'serviceName'];
+const portPaths: Path[] = [];
+const portPath = (i: number): Path => portPaths[i] ?? (portPaths[i] = ['spec', 'ports', i]);
+/** Shared one-element sets for the usual single service type (read-only by convention). */
+const singleTypes = new Map<string, ReadonlySet<string>>();
+const typeSet = (t: string): ReadonlySet<string> => {
+  let s = singleTypes.get(t);
+  if (!s) { s = new Set([t]); if (singleTypes.size < 50) singleTypes.set(t, s); }
+  return s;
+};
+
+/** What one document says about its listener; depends only on the document's value, so it is kept with it. */
+interface DocInfo { brokerRef?: string; type?: string; serviceName?: string; ports: { index: number; entry: Record<string, any> }[] }
+const docInfos = new WeakMap<object, DocInfo>();
+
+function docInfo(value: Record<string, any>): DocInfo {
+  let info = docInfos.get(value);
+  if (info) return info;
+  info = { ports: [] };
+  const spec = value.spec;
+  if (spec && typeof spec === 'object') {
+    if (typeof spec.brokerRef === 'string' && spec.brokerRef !== '') info.brokerRef = spec.brokerRef;
+    info.type = canonicalServiceType(spec.serviceType);
+    if (typeof spec.serviceName === 'string' && spec.serviceName !== '') info.serviceName = spec.serviceName;
+    if (Array.isArray(spec.ports)) {
+      spec.ports.forEach((p: unknown, i: number) => {
+        if (p && typeof p === 'object' && !Array.isArray(p)) info!.ports.push({ index: i, entry: p as Record<string, any> });
+      });
+    }
+  }
+  docInfos.set(value, info);
+  return info;
+}
+
+const brokerKeys = new Map<string, string>();
+function brokerKey(ns: string, broker: string): string {
+  const k = broker === 'default' ? ns : `${ns}\u0000${broker}`;
+  let v = brokerKeys.get(k);
+  if (v === undefined) { v = `${ns}/${broker}`; if (brokerKeys.size < 10000) brokerKeys.set(k, v); }
+  return v;
+}
 
 export function listenerModel(index: Index): ListenerModel {
   let m = cache.get(index);
@@ -64,9 +109,10 @@ export function listenerModel(index: Index): ListenerModel {
 }
 
 function build(index: Index): ListenerModel {
+  const group = AIO_GROUP; // a local: hot loops, and transpiled imports are getters
   const byId = new Map<string, Resource[]>();
   for (const r of index.ofKind('BrokerListener')) {
-    if (r.group !== AIO_GROUP || r.name === undefined) continue;
+    if (r.group !== group || r.name === undefined) continue;
     const id = identity(r);
     const l = byId.get(id);
     if (l) l.push(r); else byId.set(id, [r]);
@@ -77,27 +123,29 @@ function build(index: Index): ListenerModel {
   for (const [id, docs] of byId) {
     const first = docs[0];
     let brokerRef: string | undefined;
+    let origin = first.origin;
     const serviceTypes: Stated<string>[] = [];
     const serviceNames: Stated<string>[] = [];
     const ports: PortRef[] = [];
     for (const d of docs) {
-      const spec = d.value.spec;
-      if (!spec || typeof spec !== 'object') continue;
-      if (brokerRef === undefined && typeof spec.brokerRef === 'string' && spec.brokerRef !== '') brokerRef = spec.brokerRef;
-      const t = canonicalServiceType(spec.serviceType);
-      if (t) serviceTypes.push({ value: t, doc: d, path: ['spec', 'serviceType'] });
-      if (typeof spec.serviceName === 'string' && spec.serviceName !== '') serviceNames.push({ value: spec.serviceName, doc: d, path: ['spec', 'serviceName'] });
-      if (Array.isArray(spec.ports)) {
-        spec.ports.forEach((p: unknown, i: number) => {
-          if (p && typeof p === 'object' && !Array.isArray(p)) ports.push({ doc: d, index: i, entry: p as Record<string, any>, path: ['spec', 'ports', i] });
-        });
+      if (d.origin === 'workspace') origin = 'workspace';
+      const info = docInfo(d.value);
+      if (brokerRef === undefined) brokerRef = info.brokerRef;
+      if (info.type) serviceTypes.push({ value: info.type, doc: d, path: TYPE_PATH });
+      if (info.serviceName) serviceNames.push({ value: info.serviceName, doc: d, path: SERVICE_NAME_PATH });
+      for (let k = 0; k < info.ports.length; k++) {
+        const pe = info.ports[k];
+        ports.push({ doc: d, index: pe.index, entry: pe.entry, path: portPath(pe.index) });
       }
     }
+    let effectiveTypes: ReadonlySet<string>;
+    if (serviceTypes.length === 0) effectiveTypes = typeSet('ClusterIp');
+    else if (serviceTypes.length === 1) effectiveTypes = typeSet(serviceTypes[0].value);
+    else effectiveTypes = new Set(serviceTypes.map((t) => t.value));
     const g: ListenerGroup = {
-      id, name: first.name!, namespace: first.namespace, broker: `${first.namespace}/${brokerRef ?? 'default'}`,
-      docs, origin: docs.some((d) => d.origin === 'workspace') ? 'workspace' : first.origin,
-      serviceTypes, effectiveTypes: new Set(serviceTypes.length ? serviceTypes.map((s) => s.value) : ['ClusterIp']),
-      serviceNames, ports,
+      id, name: first.name!, namespace: first.namespace, broker: brokerKey(first.namespace, brokerRef ?? 'default'),
+      docs, origin, serviceTypes, effectiveTypes, serviceNames, ports,
+      serviceClaims: serviceNames.length ? serviceNames : docs.map((d) => ({ value: first.name!, doc: d, path: NAME_PATH })),
     };
     groups.push(g);
     push(byBroker, g.broker, g);
@@ -108,8 +156,7 @@ function build(index: Index): ListenerModel {
 
 /** The Service names a listener gets: the stated `serviceName`s, or its own name (domain.md A.2, B4). */
 export function serviceNamesOf(g: ListenerGroup): Stated<string>[] {
-  if (g.serviceNames.length) return g.serviceNames;
-  return g.docs.map((d) => ({ value: g.name, doc: d, path: ['metadata', 'name'] }));
+  return g.serviceClaims;
 }
 
 /** Where a listener's service type is written, or its name when the type is the implied default. */

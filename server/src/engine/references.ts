@@ -7,8 +7,9 @@ import { listenerModel, refName } from './listener-model';
 
 export function checkReferences(ctx: WorkspaceContext, field: 'authenticationRef' | 'authorizationRef', kind: string): void {
   const names = new Map<string, Set<string>>();
+  const aio = AIO_GROUP, legacy = LEGACY_AIO_GROUP; // locals: hot loop, and transpiled imports are getters
   for (const r of ctx.index.ofKind(kind)) {
-    if (!r.name || (r.group !== AIO_GROUP && r.group !== LEGACY_AIO_GROUP)) continue;
+    if (!r.name || (r.group !== aio && r.group !== legacy)) continue;
     const s = names.get(r.namespace);
     if (s) s.add(r.name); else names.set(r.namespace, new Set([r.name]));
   }

@@ -12,7 +12,9 @@ import type { Resource } from '../resources';
 import { listenerModel, ownedByListener, serviceNamesOf, label, firstOf } from '../listener-model';
 import { NODE_PORT_MAX, NODE_PORT_MIN } from './node-port-range';
 
-interface Claim { owner: string; doc: Resource; path: Path; what: string }
+interface Claim { owner: string; doc: Resource; path: Path }
+
+const what = (c: Claim) => label(c.doc.kind, c.doc);
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
@@ -23,31 +25,36 @@ const rule: WorkspaceRule = {
   check(ctx) {
     const model = listenerModel(ctx.index);
     const claims = new Map<number, Claim[]>();
-    const add = (np: unknown, c: Claim) => {
-      if (typeof np !== 'number' || np === 0) return;
+    const add = (np: number, c: Claim) => {
       const l = claims.get(np);
       if (l) l.push(c); else claims.set(np, [c]);
     };
-    const listenerServices = new Set<string>();
+    const isNodePort = (v: unknown): v is number => typeof v === 'number' && v !== 0;
     for (const g of model.groups) {
-      for (const s of serviceNamesOf(g)) listenerServices.add(`${g.namespace}/${s.value}`);
       if (!g.effectiveTypes.has('NodePort')) continue;
-      for (const p of g.ports) add(p.entry.nodePort, { owner: g.id, doc: p.doc, path: [...p.path, 'nodePort'], what: label('BrokerListener', p.doc) });
+      for (const p of g.ports) if (isNodePort(p.entry.nodePort)) add(p.entry.nodePort, { owner: g.id, doc: p.doc, path: [...p.path, 'nodePort'] });
     }
+    let listenerServices: Set<string> | undefined;
     for (const s of ctx.index.ofKind('Service')) {
-      if (s.group !== '' || !s.name || ownedByListener(s) || listenerServices.has(`${s.namespace}/${s.name}`)) continue;
+      if (s.group !== '' || !s.name || ownedByListener(s)) continue;
       const type = s.value.spec?.type;
+      if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
+      if (!listenerServices) {
+        listenerServices = new Set<string>();
+        for (const g of model.groups) for (const n of serviceNamesOf(g)) listenerServices.add(`${g.namespace}/${n.value}`);
+      }
+      if (listenerServices.has(`${s.namespace}/${s.name}`)) continue;
       const ports = s.value.spec?.ports;
-      if ((type !== 'NodePort' && type !== 'LoadBalancer') || !Array.isArray(ports)) continue;
-      ports.forEach((p: any, i: number) => add(p?.nodePort, { owner: `Service/${s.namespace}/${s.name}`, doc: s, path: ['spec', 'ports', i, 'nodePort'], what: label('Service', s) }));
+      if (!Array.isArray(ports)) continue;
+      ports.forEach((p: any, i: number) => { if (isNodePort(p?.nodePort)) add(p.nodePort, { owner: `Service/${s.namespace}/${s.name}`, doc: s, path: ['spec', 'ports', i, 'nodePort'] }); });
     }
     let used: Set<number> | undefined;
     for (const [np, list] of claims) {
       if (list.length < 2) continue;
       // Counted once per node port so that a port claimed by many objects stays linear.
       const perDoc = new Map<Resource, number>();
-      const owners = new Map<string, string>();
-      for (const o of list) { perDoc.set(o.doc, (perDoc.get(o.doc) ?? 0) + 1); if (!owners.has(o.owner)) owners.set(o.owner, o.what); }
+      const owners = new Map<string, Claim>();
+      for (const o of list) { perDoc.set(o.doc, (perDoc.get(o.doc) ?? 0) + 1); if (!owners.has(o.owner)) owners.set(o.owner, o); }
       const ownerList = [...owners];
       for (const c of list) {
         if (c.doc.origin !== 'workspace' || c.doc.kind !== 'BrokerListener') continue;
@@ -57,8 +64,8 @@ const rule: WorkspaceRule = {
         used ??= new Set(claims.keys());
         const suggestion = nextFreeNodePort(np, used);
         const shown = firstOf(list, (o) => o !== c && (o.owner !== c.owner || o.doc === c.doc));
-        const related: RelatedReport[] = shown.map((o) => ({ resource: o.doc, path: o.path, message: `nodePort ${np} of ${o.what}` }));
-        const names = firstOf(ownerList, ([owner]) => owner !== c.owner, 3).map(([, what]) => what);
+        const related: RelatedReport[] = shown.map((o) => ({ resource: o.doc, path: o.path, message: `nodePort ${np} of ${what(o)}` }));
+        const names = firstOf(ownerList, ([owner]) => owner !== c.owner, 3).map(([, o]) => what(o));
         const more = otherOwners > names.length ? ` and ${otherOwners - names.length} more` : '';
         ctx.report(c.doc, {
           path: c.path,

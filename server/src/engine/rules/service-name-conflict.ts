@@ -10,7 +10,9 @@ import type { Resource } from '../resources';
 import { listenerModel, ownedByListener, serviceNamesOf, label, firstOf } from '../listener-model';
 import { DEFAULT_LISTENER_NAME, DEFAULT_SERVICE_NAME } from '../builtins';
 
-interface Claim { owner: string; doc: Resource; path: Path; what: string }
+interface Claim { owner: string; doc: Resource; path: Path }
+
+const what = (c: Claim) => label(c.doc.kind, c.doc);
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
@@ -31,10 +33,10 @@ const rule: WorkspaceRule = {
       const add = (name: string, c: Claim) => { const l = claims.get(name); if (l) l.push(c); else claims.set(name, [c]); };
       for (const g of groups) {
         // One listener stating the same name in several documents is one owner (reported at each document).
-        for (const s of serviceNamesOf(g)) add(s.value, { owner: g.id, doc: s.doc, path: s.path, what: label('BrokerListener', s.doc) });
+        for (const s of serviceNamesOf(g)) add(s.value, { owner: g.id, doc: s.doc, path: s.path });
       }
       for (const s of servicesByNs.get(ns) ?? []) {
-        add(s.name!, { owner: `Service/${ns}/${s.name}`, doc: s, path: ['metadata', 'name'], what: label('Service', s) });
+        add(s.name!, { owner: `Service/${ns}/${s.name}`, doc: s, path: ['metadata', 'name'] });
       }
       for (const [name, list] of claims) {
         // The common case, one claim that is not the reserved name, costs nothing more.
@@ -48,8 +50,8 @@ const rule: WorkspaceRule = {
           const count = owners.size - 1;
           if (count === 0 && !reserved) continue;
           const others = firstOf(list, (o) => o.owner !== c.owner);
-          const related: RelatedReport[] = others.map((o) => ({ resource: o.doc, path: o.path, message: `Service name '${name}' of ${o.what}` }));
-          const shown = [...new Set(others.map((o) => o.what))].slice(0, 3);
+          const related: RelatedReport[] = others.map((o) => ({ resource: o.doc, path: o.path, message: `Service name '${name}' of ${what(o)}` }));
+          const shown = [...new Set(others.map(what))].slice(0, 3);
           const who = shown.join(', ') + (count > shown.length ? ` and ${count - shown.length} more` : '');
           let message: string;
           if (!isListener) {
