@@ -255,8 +255,11 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
 // The editor
 
 export interface Problem {
+  /** Absolute path of the file. */
   file: string; severity: 'error' | 'warning' | 'info' | 'unknown';
   message: string; source: string; code: string; line: number; column: number;
+  /** Related locations shown under the problem (file name as shown, 1-based line/column). */
+  related: { file: string; line: number; column: number; message: string }[];
 }
 
 export interface ProblemMatch { file?: string; code?: string; source?: string; severity?: Problem['severity']; message?: string | RegExp; line?: number }
@@ -423,9 +426,13 @@ export class Editor {
     return (await hover.textContent()) ?? '';
   }
 
-  /** Opens the Problems panel (if not open) and returns its visible rows, marker rows with their file. */
-  async problems(): Promise<Problem[]> {
-    await this.showProblems();
+  /**
+   * Opens the Problems panel and returns its rendered rows (the list is virtualised: only what fits is there).
+   * `file` (a workspace-relative path or a file name) narrows the panel with its filter box (glob on the path) first;
+   * without it the filter is cleared.
+   */
+  async problems(file?: string): Promise<Problem[]> {
+    await this.filterProblems(file);
     return this.page.locator('.markers-panel').first().evaluate(readProblems);
   }
 
@@ -436,25 +443,45 @@ export class Editor {
     }
   }
 
-  /** Waits until a Problems row matches every given field (message: substring or RegExp) and returns it. */
-  async waitForProblem(match: ProblemMatch, timeout = 30_000): Promise<Problem> {
+  /** Sets the Problems filter to the glob for `file` (or clears it) and waits until the rows obey it. */
+  private async filterProblems(file: string | undefined): Promise<void> {
     await this.showProblems();
+    const input = this.page.locator('.part.panel input[aria-label="Filter Problems"]').first();
+    const text = file ? `**/${file}` : '';
+    if ((await input.inputValue()) !== text) await input.fill(text);
+    if (!file) return;
+    await this.page.waitForFunction((f) => Array.from(document.querySelectorAll('.markers-panel .resource-label-container .monaco-icon-label'))
+      .every((l) => (l.getAttribute('aria-label') ?? '').endsWith(`/${f}`)), file);
+  }
+
+  /**
+   * Waits until a Problems row matches every given field (message: substring or RegExp) and returns it.
+   * With `file`, the panel is filtered to that file first (see problems()).
+   */
+  async waitForProblem(match: ProblemMatch, timeout = 30_000): Promise<Problem> {
+    await this.filterProblems(match.file);
     const m = { ...match, message: match.message instanceof RegExp ? { re: match.message.source, flags: match.message.flags } : match.message };
-    const handle = await this.page.waitForFunction(([read, want]) => {
-      const panel = document.querySelector('.markers-panel');
-      if (!panel) return null;
-      // eslint-disable-next-line no-new-func
-      const rows = (new Function(`return (${read})`)())(panel) as Problem[];
-      return rows.find((p) =>
-        (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
-        (want.code === undefined || p.code === want.code) &&
-        (want.source === undefined || p.source === want.source) &&
-        (want.severity === undefined || p.severity === want.severity) &&
-        (want.line === undefined || p.line === want.line) &&
-        (want.message === undefined || (typeof want.message === 'string' ? p.message.includes(want.message)
-          : new RegExp(want.message.re, want.message.flags).test(p.message)))) ?? null;
-    }, [readProblems.toString(), m] as const, { timeout });
-    return (await handle.jsonValue()) as Problem;
+    try {
+      const handle = await this.page.waitForFunction(([read, want]) => {
+        const panel = document.querySelector('.markers-panel');
+        if (!panel) return null;
+        // eslint-disable-next-line no-new-func
+        const rows = (new Function(`return (${read})`)())(panel) as Problem[];
+        return rows.find((p) =>
+          (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
+          (want.code === undefined || p.code === want.code) &&
+          (want.source === undefined || p.source === want.source) &&
+          (want.severity === undefined || p.severity === want.severity) &&
+          (want.line === undefined || p.line === want.line) &&
+          (want.message === undefined || (typeof want.message === 'string' ? p.message.includes(want.message)
+            : new RegExp(want.message.re, want.message.flags).test(p.message)))) ?? null;
+      }, [readProblems.toString(), m] as const, { timeout });
+      return (await handle.jsonValue()) as Problem;
+    } catch (e) {
+      const seen = await this.page.locator('.markers-panel').first().evaluate(readProblems).catch(() => []);
+      throw new Error(`no problem matching ${JSON.stringify(m)} within ${timeout} ms; the panel shows:\n`
+        + seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'), { cause: e });
+    }
   }
 
   /** Opens a view by its name with quick open's `view ` prefix (e.g. "Problems", "Outline", a BrokerKit tree). */
@@ -557,29 +584,40 @@ export class Editor {
   }
 }
 
-/** Runs in the page: the Problems tree's rendered rows → problems (file rows give the file of the rows below). */
+/**
+ * Runs in the page: the Problems tree's rendered rows → problems. Three kinds of rows: a file (its icon label's
+ * aria-label is the absolute path), a problem (.marker-message), and a related location under a problem.
+ */
 function readProblems(panel: Element): Problem[] {
   const rows = Array.from(panel.querySelectorAll<HTMLElement>('.monaco-list-row')).sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
   const out: Problem[] = [];
   let file = '';
+  const at = (r: Element) => /Ln (\d+), Col (\d+)/.exec(r.querySelector('.marker-line')?.textContent ?? '');
   for (const r of rows) {
-    const msg = r.querySelector('.marker-message');
-    if (!msg) {
-      file = (r.querySelector('.label-name')?.textContent ?? '').trim();
-      const dir = (r.querySelector('.label-description')?.textContent ?? '').trim();
-      if (dir && dir !== '.') file = `${dir}/${file}`;
+    const fileLabel = r.querySelector('.resource-label-container .monaco-icon-label');
+    if (fileLabel) { file = fileLabel.getAttribute('aria-label') || (r.querySelector('.label-name')?.textContent ?? '').trim(); continue; }
+    const related = r.querySelector('.related-info-resource');
+    if (related) {
+      const pos = at(r);
+      out[out.length - 1]?.related.push({
+        file: (related.textContent ?? '').trim(), line: pos ? Number(pos[1]) : 0, column: pos ? Number(pos[2]) : 0,
+        message: (r.querySelector('.marker-description')?.textContent ?? '').trim(),
+      });
       continue;
     }
+    const msg = r.querySelector('.marker-message');
+    if (!msg) continue;
     const icon = r.querySelector('.marker-icon')?.className ?? '';
-    const at = /Ln (\d+), Col (\d+)/.exec(r.querySelector('.marker-line')?.textContent ?? '');
+    const pos = at(r);
     out.push({
       file,
       severity: /error/.test(icon) ? 'error' : /warning/.test(icon) ? 'warning' : /info/.test(icon) ? 'info' : 'unknown',
       message: (msg.textContent ?? '').trim(),
       source: (r.querySelector('.marker-source')?.textContent ?? '').trim(),
       code: (r.querySelector('.marker-code')?.textContent ?? '').trim(),
-      line: at ? Number(at[1]) : 0,
-      column: at ? Number(at[2]) : 0,
+      line: pos ? Number(pos[1]) : 0,
+      column: pos ? Number(pos[2]) : 0,
+      related: [],
     });
   }
   return out;
@@ -602,7 +640,9 @@ export function editorTest(name: string, options: Omit<EditorOptions, 'name'> | 
     } catch (e) {
       await editor.screenshot('failure').catch(() => undefined);
       const err = e as Error;
-      err.message += `\n(screenshots and logs: ${editor.results}${editor.console.length ? `; browser console:\n${editor.console.slice(-15).join('\n')}` : ''})`;
+      const where = `\n(screenshots and logs: ${editor.results}${editor.console.length ? `; browser console:\n${editor.console.slice(-15).join('\n')}` : ''})`;
+      err.message += where;
+      if (err.stack) err.stack += where; // the reporter prints the stack, made before the message grew
       throw err;
     } finally {
       await editor.close();
