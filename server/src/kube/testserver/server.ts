@@ -233,6 +233,8 @@ export class KubeTestServer {
     return t;
   }
 
+  private sortedCache = new Map<string, any[]>();
+
   private bucket(t: ResourceType): Map<string, any> {
     const k = typeKey(t);
     let b = this.store.get(k);
@@ -249,6 +251,7 @@ export class KubeTestServer {
 
   private record(type: HistoryEvent['type'], t: ResourceType, obj: any): void {
     const ev: HistoryEvent = { rv: Number(obj.metadata.resourceVersion), type, key: typeKey(t), obj };
+    this.sortedCache.delete(ev.key);
     this.history.push(ev);
     if (this.history.length - this.historyStart > this.historyLimit) {
       this.compactedRv = this.history[this.historyStart].rv;
@@ -530,13 +533,23 @@ export class KubeTestServer {
       { ...(name ? { name } : {}), group: t.group, kind: t.name });
   }
 
+  /** The objects of a type in list order (namespace, name); kept until the type changes, so paging stays cheap. */
+  private sorted(t: ResourceType): any[] {
+    const k = typeKey(t);
+    let list = this.sortedCache.get(k);
+    if (!list) {
+      list = [...this.bucket(t).values()].sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+      this.sortedCache.set(k, list);
+    }
+    return list;
+  }
+
   private selected(t: ResourceType, ns: string | undefined, label: Matcher, field: Matcher): any[] {
     const out: any[] = [];
-    for (const o of this.bucket(t).values()) {
+    for (const o of this.sorted(t)) {
       if (ns && o.metadata.namespace !== ns) continue;
       if (label(o) && field(o)) out.push(o);
     }
-    out.sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
     return out;
   }
 
