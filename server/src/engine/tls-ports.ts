@@ -20,6 +20,8 @@ export interface TlsPort {
   readonly auto?: Record<string, any>;
   /** `manual` when it is a mapping. */
   readonly manual?: Record<string, any>;
+  /** The cached facts this entry was made from. */
+  readonly info: PortInfo;
 }
 
 const perIndex = new WeakMap<Index, Map<string, unknown>>();
@@ -35,39 +37,57 @@ function isMap(x: unknown): x is Record<string, any> {
   return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
-type PortInfo = Omit<TlsPort, 'listener'>;
-/** Port facts per listener value: a value object lives as long as its document text is unchanged. */
-const portInfos = new WeakMap<object, PortInfo[]>();
+interface PortInfo {
+  readonly index: number;
+  readonly port: unknown;
+  readonly path: Path;
+  readonly mode: unknown;
+  readonly auto?: Record<string, any>;
+  readonly manual?: Record<string, any>;
+  /** The usable issuerRef of `auto` (see issuerRefOf) without its namespace, and the path to it. */
+  readonly issuer?: { readonly name: string; readonly kind: 'Issuer' | 'ClusterIssuer'; readonly path: Path } & RefCache;
+}
+
+/** Where the IssuerRefInfo of a cached issuerRef is kept between validations. */
+interface RefCache { ref?: IssuerRefInfo }
+interface Resolved { readonly found: Resource[]; readonly otherKind: Resource[] }
+const NO_RESOURCES: Resource[] = [];
 /**
- * TLS ports per listener Resource. Resources of unchanged files survive from one validation to the next, so in a
- * workspace of many files only the edited file's listeners are looked at again.
+ * Port facts per listener value. A value object lives as long as its document text is unchanged, so only edited
+ * documents are looked at again. (Caches are keyed by values, never by Resources: Resources are re-created for
+ * every document of an edited file, and a WeakMap filled with short-lived keys costs more than it saves.)
  */
-const portsByListener = new WeakMap<Resource, TlsPort[]>();
+const portInfos = new WeakMap<object, PortInfo[]>();
+
+function infosOf(value: Record<string, any>): PortInfo[] {
+  let infos = portInfos.get(value);
+  if (infos) return infos;
+  infos = [];
+  const ports = value.spec?.ports;
+  if (Array.isArray(ports)) {
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i];
+      if (!isMap(p) || !isMap(p.tls)) continue;
+      const path: Path = ['spec', 'ports', i, 'tls'];
+      const auto = isMap(p.tls.certManagerCertificateSpec) ? p.tls.certManagerCertificateSpec : undefined;
+      const ref = auto ? issuerRefOf(auto.issuerRef, '') : undefined;
+      infos.push({
+        index: i, port: p.port, path, mode: p.tls.mode, auto,
+        manual: isMap(p.tls.manual) ? p.tls.manual : undefined,
+        issuer: ref ? { name: ref.name, kind: ref.kind, path: [...path, 'certManagerCertificateSpec', 'issuerRef'] } : undefined,
+      });
+    }
+  }
+  portInfos.set(value, infos);
+  return infos;
+}
+
 const NONE: TlsPort[] = [];
 
 function portsOf(l: Resource): TlsPort[] {
-  let out = portsByListener.get(l);
-  if (out) return out;
-  let infos = portInfos.get(l.value);
-  if (!infos) {
-    infos = [];
-    const ports = l.value.spec?.ports;
-    if (Array.isArray(ports)) {
-      for (let i = 0; i < ports.length; i++) {
-        const p = ports[i];
-        if (!isMap(p) || !isMap(p.tls)) continue;
-        infos.push({
-          index: i, port: p.port, path: ['spec', 'ports', i, 'tls'], mode: p.tls.mode,
-          auto: isMap(p.tls.certManagerCertificateSpec) ? p.tls.certManagerCertificateSpec : undefined,
-          manual: isMap(p.tls.manual) ? p.tls.manual : undefined,
-        });
-      }
-    }
-    portInfos.set(l.value, infos);
-  }
-  out = infos.length === 0 ? NONE : infos.map((x) => ({ listener: l, index: x.index, port: x.port, path: x.path, mode: x.mode, auto: x.auto, manual: x.manual }));
-  portsByListener.set(l, out);
-  return out;
+  const infos = infosOf(l.value);
+  if (infos.length === 0) return NONE;
+  return infos.map((x) => ({ listener: l, index: x.index, port: x.port, path: x.path, mode: x.mode, auto: x.auto, manual: x.manual, info: x }));
 }
 
 /** TLS ports of every listener document (workspace, cluster facts, AIO built-ins; a base and its patch both count). */
@@ -129,50 +149,54 @@ export interface IssuerUse {
   readonly otherKind: Resource[];
 }
 
-type StaticUse = Omit<IssuerUse, 'found' | 'otherKind'>;
-/** The issuer references of a port or a Certificate: they only change with the object (and its Resource). */
-const staticUses = new WeakMap<object, StaticUse | null>();
+/** A Certificate's usable issuerRef without its namespace, per value (null: none to judge). */
+const certificateRefs = new WeakMap<object, ({ name: string; kind: 'Issuer' | 'ClusterIssuer' } & RefCache) | null>();
 
-function portUse(p: TlsPort): StaticUse | null {
-  let u = staticUses.get(p);
-  if (u === undefined) {
-    const ref = p.auto ? issuerRefOf(p.auto.issuerRef, p.listener.namespace) : undefined;
-    u = ref ? { referrer: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'issuerRef'], ref, port: p } : null;
-    staticUses.set(p, u);
+function certificateRef(value: Record<string, any>): ({ name: string; kind: 'Issuer' | 'ClusterIssuer' } & RefCache) | null {
+  let r = certificateRefs.get(value);
+  if (r === undefined) {
+    const ref = issuerRefOf(value.spec?.issuerRef, '', 'Issuer');
+    r = ref ? { name: ref.name, kind: ref.kind } : null;
+    certificateRefs.set(value, r);
   }
-  return u;
+  return r;
 }
 
-function certificateUse(c: Resource): StaticUse | null {
-  let u = staticUses.get(c);
-  if (u === undefined) {
-    const ref = issuerRefOf(c.value.spec?.issuerRef, c.namespace, 'Issuer');
-    u = ref ? { referrer: c, path: ['spec', 'issuerRef'], ref } : null;
-    staticUses.set(c, u);
-  }
-  return u;
-}
+const CERTIFICATE_ISSUER_PATH: Path = ['spec', 'issuerRef'];
 
 /** Every issuer reference with what it resolves to, computed once per validation and shared by the issuer rules. */
 export function issuerUses(index: Index): IssuerUse[] {
   return cached(index, 'issuer-uses', () => {
     const out: IssuerUse[] = [];
     // Many ports name the same issuer (typically AIO's default ClusterIssuer): resolve each name once.
-    const memo = new Map<string, [Resource[], Resource[]]>();
-    const resolve = (u: StaticUse | null) => {
-      if (!u) return;
-      const { ref } = u;
-      const key = ref.kind === 'ClusterIssuer' ? `C\u0000${ref.name}` : `I\u0000${ref.namespace}\u0000${ref.name}`;
-      let r = memo.get(key);
-      if (!r) {
-        const found = findIssuer(index, ref.kind, ref.name, ref.namespace);
-        r = [found, found.length ? [] : findIssuer(index, ref.kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', ref.name, ref.namespace)];
-        memo.set(key, r);
+    const clusterMemo = new Map<string, Resolved>();
+    const nsMemo = new Map<string, Map<string, Resolved>>();
+    const resolve = (referrer: Resource, path: Path, name: string, kind: 'Issuer' | 'ClusterIssuer', refs: RefCache, port?: TlsPort) => {
+      const namespace = referrer.namespace;
+      let m = clusterMemo;
+      if (kind === 'Issuer') {
+        m = nsMemo.get(namespace) ?? new Map();
+        nsMemo.set(namespace, m);
       }
-      out.push({ referrer: u.referrer, path: u.path, ref, port: u.port, found: r[0], otherKind: r[1] });
+      let r = m.get(name);
+      if (!r) {
+        const found = findIssuer(index, kind, name, namespace);
+        r = { found, otherKind: found.length ? NO_RESOURCES : findIssuer(index, kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', name, namespace) };
+        m.set(name, r);
+      }
+      // The IssuerRefInfo object is kept with the document's cached facts (re-made only if the namespace changes).
+      let ref = refs.ref;
+      if (!ref || ref.namespace !== namespace) { ref = { name, kind, group: CERT_MANAGER_GROUP, namespace }; refs.ref = ref; }
+      out.push({ referrer, path, ref, port, found: r.found, otherKind: r.otherKind });
     };
-    for (const p of tlsPorts(index)) if (p.auto) resolve(portUse(p));
-    for (const c of index.ofKind('Certificate', CERT_MANAGER_GROUP)) resolve(certificateUse(c));
+    for (const p of tlsPorts(index)) {
+      const i = p.info.issuer;
+      if (i) resolve(p.listener, i.path, i.name, i.kind, i, p);
+    }
+    for (const c of index.ofKind('Certificate', CERT_MANAGER_GROUP)) {
+      const ref = certificateRef(c.value);
+      if (ref) resolve(c, CERTIFICATE_ISSUER_PATH, ref.name, ref.kind, ref);
+    }
     return out;
   });
 }
