@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { registerClusterViews } from './views/cluster';
+import { registerDevBroker } from './devbroker/controller';
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -21,6 +22,7 @@ export class Ctx implements vscode.Disposable {
     registerCommands(this);
     await this.startClient();
     registerClusterViews(this);
+    registerDevBroker(this);
   }
 
   private async startClient(): Promise<void> {

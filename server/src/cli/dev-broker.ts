@@ -1,6 +1,7 @@
 // brokerkit dev-broker <file> [--listener NAME] [--bind 127.0.0.1] [--port-offset N] [--state-dir DIR] [--json]
 // Serves a BrokerListener from the files on this machine until Ctrl-C / SIGTERM. With --json, stdout carries one JSON
 // object per line: `listening` per port, then `ready`, then log, connection, publish and authorization `decision` events.
+import * as path from 'node:path';
 import { Workspace } from '../engine';
 import { collectYamlFiles, readText, toUri } from './files';
 import { parseArgs, flag, bool, UsageError } from './usage';
@@ -49,7 +50,7 @@ const command: Command = {
     let plan;
     try {
       plan = await db.planDevBroker(ws, {
-        listener: flag(p, 'listener'), portOffset: Number(offsetText), stateDir,
+        listener: flag(p, 'listener'), portOffset: Number(offsetText), stateDir, preferUri: files.includes(path.resolve(p.positional[0])) ? toUri(path.resolve(p.positional[0])) : undefined,
         manualCert: flag(p, 'tls-cert'), manualKey: flag(p, 'tls-key'), clientCa: flag(p, 'client-ca'),
       });
     } catch (e) {

@@ -50,6 +50,8 @@ export interface PlanOptions {
   manualKey?: string;
   /** PEM file of client CAs for X509 authentication (overrides the ConfigMap and the dev CA). */
   clientCa?: string;
+  /** When several files define the named listener, the one in this file wins. */
+  preferUri?: string;
 }
 
 export class PlanError extends Error {}
@@ -59,12 +61,13 @@ export function workspaceListeners(ws: Workspace): Resource[] {
   return ws.index().listeners().filter((l) => l.origin === 'workspace' && l.name);
 }
 
-export function pickListener(ws: Workspace, name?: string): Resource {
+export function pickListener(ws: Workspace, name?: string, preferUri?: string): Resource {
   const index = ws.index();
   const all = index.listeners().filter((l) => l.name);
   const inWs = all.filter((l) => l.origin === 'workspace');
   if (name) {
-    const hit = inWs.find((l) => l.name === name) ?? all.find((l) => l.name === name);
+    const named = inWs.filter((l) => l.name === name);
+    const hit = named.find((l) => l.chunk?.uri === preferUri) ?? named[0] ?? all.find((l) => l.name === name);
     if (!hit) throw new PlanError(`no BrokerListener named '${name}' (found: ${inWs.map((l) => l.name).join(', ') || 'none'})`);
     return hit;
   }
@@ -81,7 +84,7 @@ function secretText(secret: Resource, key: string): string | undefined {
 }
 
 export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<DevBrokerPlan> {
-  const listener = pickListener(ws, opts.listener);
+  const listener = pickListener(ws, opts.listener, opts.preferUri);
   const index = ws.index();
   const spec = listener.value.spec ?? {};
   const ns = listener.namespace;

@@ -1,0 +1,197 @@
+// The dev broker from the editor: Start (CodeLens, palette), Stop, Restart, copy client commands. It runs
+// `node <dist>/cli.js dev-broker <file> --listener NAME --json --state-dir <global storage>` as a child process, shows
+// its events in a log channel and its ports in the status bar, and stops with the window. Untrusted workspaces cannot
+// start it (it opens ports and reads keys).
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { spawn, ChildProcess } from 'node:child_process';
+import type { Ctx } from '../ctx';
+
+interface Listening { port: number; protocol: 'mqtt' | 'websockets'; tls: boolean; host: string; caFile: string | null; mosquitto: string | null; url: string; listenerPort: number; authentication: string | null; authorization: string | null }
+interface Target { file: string; listener: string }
+
+export const STATUS_ITEM_ID = 'brokerkit.devBroker.status';
+
+export class DevBrokerController implements vscode.Disposable {
+  private readonly log: vscode.LogOutputChannel;
+  private readonly status: vscode.StatusBarItem;
+  private child: ChildProcess | undefined;
+  private target: Target | undefined;
+  private listening: Listening[] = [];
+  private exited: Promise<void> | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    this.log = vscode.window.createOutputChannel('BrokerKit Dev Broker', { log: true });
+    this.status = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 10);
+    this.status.name = 'BrokerKit Dev Broker';
+    this.status.command = 'brokerkit.devBroker.copyCommands';
+  }
+
+  get running(): boolean { return !!this.child; }
+
+  /** Starts the broker for a listener (from the CodeLens, or asks for one from the active editor). */
+  async start(args?: { uri?: string; listener?: string }): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('BrokerKit: the dev broker opens network ports and writes keys, so it only starts in a trusted workspace.');
+      return false;
+    }
+    const target = await this.pickTarget(args);
+    if (!target) return false;
+    if (this.child) await this.stop();
+    return this.launch(target);
+  }
+
+  async restart(): Promise<boolean> {
+    const t = this.target;
+    if (!t) return this.start();
+    await this.stop();
+    if (!vscode.workspace.isTrusted) return false;
+    return this.launch(t);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = this.exited;
+    child.kill('SIGTERM');
+    const guard = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(guard);
+  }
+
+  async copyCommands(): Promise<void> {
+    if (!this.listening.length) {
+      const pick = await vscode.window.showInformationMessage('The dev broker is not running.', 'Start Dev Broker');
+      if (pick) await this.start();
+      return;
+    }
+    const items = this.listening.flatMap((l) => [
+      ...(l.mosquitto ? [{ label: `$(terminal) ${l.port}: mosquitto_pub`, detail: l.mosquitto, text: l.mosquitto }] : []),
+      { label: `$(link) ${l.port}: MQTT.js URL`, detail: l.url, text: l.url },
+      ...(l.caFile ? [{ label: `$(key) ${l.port}: CA file`, detail: l.caFile, text: l.caFile }] : []),
+    ]);
+    items.push({ label: '$(output) Show the dev broker log', detail: '', text: '' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Dev broker: copy a client command', matchOnDetail: true });
+    if (!pick) return;
+    if (!pick.text) { this.log.show(true); return; }
+    await vscode.env.clipboard.writeText(pick.text);
+    void vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
+  }
+
+  private async pickTarget(args?: { uri?: string; listener?: string }): Promise<Target | undefined> {
+    const uri = args?.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== 'file') {
+      void vscode.window.showWarningMessage('BrokerKit: open the YAML file with the BrokerListener first (a file on disk).');
+      return undefined;
+    }
+    if (args?.listener) return { file: uri.fsPath, listener: args.listener };
+    // The outline the language server gives names each listener "BrokerListener <name>".
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', uri) ?? [];
+    const names = symbols.map((s) => /^BrokerListener (.+)$/.exec(s.name)?.[1]).filter((n): n is string => !!n && n !== '(no name)');
+    if (names.length === 0) { void vscode.window.showWarningMessage('BrokerKit: this file has no BrokerListener.'); return undefined; }
+    const listener = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Start the dev broker for which listener?' });
+    return listener ? { file: uri.fsPath, listener } : undefined;
+  }
+
+  private launch(target: Target): Promise<boolean> {
+    const cli = this.ctx.extension.asAbsolutePath(path.join('dist', 'cli.js'));
+    const stateDir = this.ctx.extension.globalStorageUri.fsPath;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.file));
+    // The listener's file, plus its folder so that referenced objects in sibling files are found.
+    const inputs = folder ? [target.file, folder.uri.fsPath] : [target.file];
+    const args = [cli, 'dev-broker', ...inputs, '--listener', target.listener, '--json', '--state-dir', stateDir, '--exit-with-stdin'];
+    this.log.info(`Starting the dev broker for BrokerListener '${target.listener}' (${target.file})`);
+    const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.target = target;
+    this.listening = [];
+    this.setStatus('starting');
+    void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', true);
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const settle = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
+      let buf = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i); buf = buf.slice(i + 1);
+          let e: any;
+          try { e = JSON.parse(line); } catch { this.log.info(line); continue; }
+          this.onEvent(e);
+          if (e.event === 'ready') { settle(true); this.announce(); }
+          if (e.event === 'error') { settle(false); void vscode.window.showErrorMessage(`BrokerKit dev broker: ${e.message}`); }
+        }
+      });
+      child.stderr!.on('data', (d: Buffer) => { for (const l of d.toString('utf8').split('\n')) if (l.trim()) this.log.error(l); });
+      child.stdin!.on('error', () => { /* the process is gone */ });
+      this.exited = new Promise<void>((done) => child.on('exit', (code, signal) => {
+        this.log.info(`Dev broker stopped (${signal ?? `exit code ${code}`}).`);
+        if (this.child === child) {
+          this.child = undefined;
+          this.listening = [];
+          this.setStatus('stopped');
+          void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', false);
+        }
+        settle(false);
+        done();
+      }));
+      child.on('error', (err) => { this.log.error(`Cannot start the dev broker: ${err.message}`); settle(false); });
+    });
+  }
+
+  private onEvent(e: any): void {
+    switch (e.event) {
+      case 'listening':
+        this.listening.push(e);
+        this.log.info(`port ${e.port}: ${e.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${e.tls ? ' with TLS' : ''}${e.authentication ? `, authentication '${e.authentication}'` : ''}${e.authorization ? `, authorization '${e.authorization}'` : ''} — ${e.url}${e.caFile ? ` (CA ${e.caFile})` : ''}`);
+        if (e.mosquitto) this.log.info(`  try: ${e.mosquitto}`);
+        return;
+      case 'ready': this.log.info(`Ready: ports ${(e.ports as number[]).join(', ')}.`); this.setStatus('running'); return;
+      case 'log': (e.level === 'error' ? this.log.error : e.level === 'warning' ? this.log.warn : this.log.info).call(this.log, e.message); return;
+      case 'publish': this.log.info(`publish ${e.clientId} -> '${e.topic}' (QoS ${e.qos}${e.retain ? ', retained' : ''}, ${e.bytes} bytes, port ${e.port})`); return;
+      case 'client-connected': this.log.info(`connect ${e.clientId} on port ${e.port} (MQTT ${e.version === 5 ? '5' : '3.1.1'}${e.username ? `, user ${e.username}` : ''})`); return;
+      case 'client-rejected': this.log.warn(`refused ${e.clientId || '(no id)'} on port ${e.port}: ${e.reason}`); return;
+      case 'client-disconnected': this.log.info(`disconnect ${e.clientId} from port ${e.port}: ${e.reason}`); return;
+      case 'subscribe': this.log.info(`subscribe ${e.clientId} -> '${e.filter}' (QoS ${e.granted}, port ${e.port})`); return;
+      case 'decision': (e.allowed ? this.log.info : this.log.warn).call(this.log, `authorization ${e.allowed ? 'ALLOW' : 'DENY'} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`); return;
+      case 'error': this.log.error(e.message); return;
+      case 'stopped': return;
+      default: this.log.debug(JSON.stringify(e));
+    }
+  }
+
+  private setStatus(state: 'starting' | 'running' | 'stopped'): void {
+    if (state === 'stopped') { this.status.hide(); return; }
+    if (state === 'starting') this.status.text = '$(loading~spin) dev broker: starting';
+    else this.status.text = `$(broadcast) dev broker: ${this.listening.map((l) => `${l.port}${l.protocol === 'websockets' ? ' WS' : ''}${l.tls ? ' TLS' : ''}`).join(', ')}`;
+    this.status.tooltip = this.target ? `BrokerListener '${this.target.listener}' — click to copy client commands` : undefined;
+    this.status.show();
+  }
+
+  private announce(): void {
+    const ports = this.listening.map((l) => l.port).join(', ');
+    void vscode.window.showInformationMessage(`Dev broker for '${this.target?.listener}' is listening on ${ports}.`, 'Copy Client Command', 'Show Log').then((pick) => {
+      if (pick === 'Copy Client Command') void this.copyCommands();
+      else if (pick === 'Show Log') this.log.show(true);
+    });
+  }
+
+  dispose(): void {
+    // Stop with the window: SIGTERM (the process also stops when its stdin closes, should the host die first).
+    this.child?.kill('SIGTERM');
+    this.status.dispose();
+    this.log.dispose();
+  }
+}
+
+export function registerDevBroker(ctx: Ctx): DevBrokerController {
+  const c = new DevBrokerController(ctx);
+  ctx.push(c);
+  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, fn));
+  reg('brokerkit.devBroker.start', (args?: { uri?: string; listener?: string }) => c.start(args));
+  reg('brokerkit.devBroker.stop', () => c.stop());
+  reg('brokerkit.devBroker.restart', () => c.restart());
+  reg('brokerkit.devBroker.copyCommands', () => c.copyCommands());
+  return c;
+}
