@@ -1,4 +1,4 @@
-// The "Start dev broker" CodeLens over real JSON-RPC: one lens per BrokerListener (on its `kind:` line), naming the
+// The "Start dev broker" CodeLens over real JSON-RPC: one lens per BrokerListener (above the object's first line), naming the
 // listener and the file; none for other kinds or for a listener without ports.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,11 +58,11 @@ before(async () => {
 });
 after(async () => { await client.shutdown(); ws.dispose(); });
 
-test('one "Start dev broker" lens per BrokerListener with ports, on its kind line', async () => {
+test('one "Start dev broker" lens per BrokerListener with ports, above its first line', async () => {
   const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, (l.command?.arguments?.[0] as any)?.listener]), [
-    [lineOf(TEXT, 'kind: BrokerListener', 0), 'Start dev broker', 'brokerkit.devBroker.start', 'first'],
-    [lineOf(TEXT, 'kind: BrokerListener', 1), 'Start dev broker', 'brokerkit.devBroker.start', 'second'],
+    [lineOf(TEXT, 'apiVersion:', 1), 'Start dev broker', 'brokerkit.devBroker.start', 'first'],
+    [lineOf(TEXT, 'apiVersion:', 2), 'Start dev broker', 'brokerkit.devBroker.start', 'second'],
   ]);
   assert.equal((lenses[0].command!.arguments![0] as any).uri, uri);
 });

@@ -1,4 +1,4 @@
-// CodeLens "Start dev broker" above each BrokerListener of a file. The lens only names the listener; the client runs
+// CodeLens "Start dev broker" above each BrokerListener of a file (on the object's first line). The lens only names the listener; the client runs
 // `brokerkit dev-broker` (issue 5) and decides whether it may (a trusted workspace).
 import { CodeLens } from 'vscode-languageserver';
 import { AIO_GROUP, locate, rangeOf } from '../engine';
@@ -19,8 +19,9 @@ export function register(ctx: ServerContext): void {
       for (const r of file.resources) {
         if (r.kind !== 'BrokerListener' || r.group !== AIO_GROUP || !r.chunk || !r.name) continue;
         if (!Array.isArray(r.value.spec?.ports) || r.value.spec.ports.length === 0) continue;
-        const where = locate(r.chunk.parse.doc, ['kind']);
-        const range = rangeOf(r.chunk, where.start, where.start);
+        // Above the object: its first line (after a `---` and comments), where the outline's symbol starts too.
+        const start = r.chunk.parse.doc.contents?.range?.[0] ?? locate(r.chunk.parse.doc, ['kind']).start;
+        const range = rangeOf(r.chunk, start, start);
         const args: DevBrokerLensArgs = { uri: params.textDocument.uri, listener: r.name };
         lenses.push({ range, command: { title: 'Start dev broker', command: START_DEV_BROKER_COMMAND, arguments: [args] } });
       }
