@@ -24,6 +24,9 @@ export const Methods = {
   clusterLog: 'brokerkit/cluster/log',
   /** client -> server request: the broker's trust bundle (ConfigMap azure-iot-operations-aio-ca-trust-bundle, ca.crt). */
   clusterTrustBundle: 'brokerkit/cluster/trustBundle',
+  /** client -> server request: a live listener and the BrokerAuthentication/Authorization it names, as one YAML file
+   *  for the dev broker (status and server-set metadata removed). */
+  clusterListenerYaml: 'brokerkit/cluster/listenerYaml',
 } as const;
 
 export type { TreeNode, ObjectRef, NodeLevel } from './kube/tree-node';
@@ -53,6 +56,8 @@ export interface ClusterLogParams { namespace: string; pod: string; container: s
 export interface ClusterLogResult { text: string }
 export interface ClusterTrustBundleParams { namespace: string }
 export interface ClusterTrustBundleResult { pem: string; configMap: string; namespace: string }
+export interface ClusterListenerYamlParams { namespace: string; name: string }
+export interface ClusterListenerYamlResult { yaml: string }
 
 export interface IndexStatusParams {
   state: 'indexing' | 'ready';

@@ -28,8 +28,9 @@ export function kubectls(): { name: string; bin: string }[] {
     const script = resolve(__dirname, '../../../scripts/install-kubectl-120.sh');
     kubectl120 = execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').pop()!;
   }
-  const machine = execFileSync('bash', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
-  return [{ name: 'kubectl (machine)', bin: machine }, { name: 'kubectl 1.20 (Debian)', bin: kubectl120 }];
+  // The machine image ships a current kubectl (infra.md §4); Debian's 1.20 is always unpacked by the script above.
+  const machine = execFileSync('bash', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
+  return [...(machine ? [{ name: 'kubectl (machine)', bin: machine }] : []), { name: 'kubectl 1.20 (Debian)', bin: kubectl120 }];
 }
 
 export interface Run { code: number | null; stdout: string; stderr: string }

@@ -94,6 +94,10 @@ test('the listeners tree, level by level, with the port details and a mosquitto_
   assert.match(String(port.data!.mosquittoPub), /^mosquitto_pub -h <external-ip> -p 8883 -V mqttv5 .* --cafile ca\.crt -D CONNECT authentication-method K8S-SAT/);
   const live = await c.request<{ yaml: string }>(Methods.clusterObject, { ref: lb.node.ref });
   assert.match(live.yaml, /^# Live BrokerListener azure-iot-operations\/aio-broker-loadbalancer from context brokerkit-test \(read-only\)\napiVersion: mqttbroker\.iotoperations\.azure\.com\/v1\nkind: BrokerListener/);
+  const forDev = await c.request<{ yaml: string }>(Methods.clusterListenerYaml, { namespace: 'azure-iot-operations', name: 'mqtts-endpoint' });
+  const kinds = forDev.yaml.split(/^---$/m).map((d) => /^kind: (\w+)$/m.exec(d)?.[1]);
+  assert.deepEqual(kinds, ['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization']);
+  assert.doesNotMatch(forDev.yaml, /^status:|resourceVersion|uid:/m);
   const bundle = await c.request<{ pem: string }>(Methods.clusterTrustBundle, { namespace: 'azure-iot-operations' });
   assert.match(bundle.pem, /^-----BEGIN CERTIFICATE-----/);
   const secret = await c.request<{ yaml: string }>(Methods.clusterObject, { ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'azure-iot-operations', name: 'test-ca' } });

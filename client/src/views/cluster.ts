@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import {
   Methods, ClusterContextsResult, ClusterTreeResult, ClusterView, ClusterObjectResult, ClusterLogResult, ClusterTrustBundleResult,
-  ClusterTreeChangedParams, ObjectRef,
+  ClusterTreeChangedParams, ObjectRef, ClusterListenerYamlResult,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
 
@@ -153,6 +153,17 @@ export function registerClusterViews(ctx: Ctx): void {
     if (!log) return;
     const uri = vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/log/${log.namespace}/${log.pod}/${log.container}.log`, query: encodeURIComponent(JSON.stringify(log)) });
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  });
+  // Start the dev broker (client/src/devbroker) with this listener as it runs in the cluster.
+  reg('brokerkit.cluster.startDevBroker', async (n?: Node) => {
+    const ref = n?.ref;
+    if (!ref || ref.kind !== 'BrokerListener' || !ref.namespace) return;
+    const r = await client().sendRequest<ClusterListenerYamlResult>(Methods.clusterListenerYaml, { namespace: ref.namespace, name: ref.name });
+    const dir = vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'live-listeners');
+    await vscode.workspace.fs.createDirectory(dir);
+    const file = vscode.Uri.joinPath(dir, `${ref.namespace}.${ref.name}.yaml`);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(r.yaml));
+    await vscode.commands.executeCommand('brokerkit.devBroker.start', { uri: file.toString(), listener: ref.name });
   });
   reg('brokerkit.cluster.saveTrustBundle', async (n?: Node) => {
     const ns = (n?.data?.trustBundle as { namespace?: string } | undefined)?.namespace ?? 'azure-iot-operations';

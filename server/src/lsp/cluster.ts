@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import {
   Methods, ClusterContextsResult, ClusterSelectParams, ClusterTreeParams, ClusterTreeResult, ClusterView, ClusterViewVisibleParams,
   ClusterObjectParams, ClusterObjectResult, ClusterLogParams, ClusterLogResult, ClusterTrustBundleParams, ClusterTrustBundleResult, TreeNode,
+  ClusterListenerYamlParams, ClusterListenerYamlResult,
 } from '../protocol';
 import type { ServerContext } from './server';
 import type * as Kube from '../kube';
@@ -213,6 +214,25 @@ export function register(ctx: ServerContext): void {
     const pem = cm?.data?.['ca.crt'];
     if (typeof pem !== 'string' || !pem.includes('BEGIN CERTIFICATE')) throw new Error(`ConfigMap ${p.namespace}/${TRUST_BUNDLE_CONFIGMAP} has no ca.crt certificate`);
     return { pem, configMap: TRUST_BUNDLE_CONFIGMAP, namespace: p.namespace };
+  });
+
+  c.onRequest(Methods.clusterListenerYaml, async (p: ClusterListenerYamlParams): Promise<ClusterListenerYamlResult> => {
+    const s = need();
+    const AIO = 'mqttbroker.iotoperations.azure.com/v1';
+    const clean = (o: any) => {
+      const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, ownerReferences: _o, ...meta } = o.metadata ?? {};
+      return { apiVersion: o.apiVersion, kind: o.kind, metadata: meta, spec: o.spec };
+    };
+    const l = await s.getObject({ apiVersion: AIO, kind: 'BrokerListener', namespace: p.namespace, name: p.name });
+    const docs = [clean(l)];
+    const ports: any[] = Array.isArray(l.spec?.ports) ? l.spec.ports : [];
+    for (const [kind, key] of [['BrokerAuthentication', 'authenticationRef'], ['BrokerAuthorization', 'authorizationRef']] as const) {
+      for (const name of new Set(ports.map((x) => x?.[key]).filter((x): x is string => typeof x === 'string' && !!x))) {
+        try { docs.push(clean(await s.getObject({ apiVersion: AIO, kind, namespace: p.namespace, name }))); } catch { /* absent or forbidden: the dev broker says what it assumes */ }
+      }
+    }
+    const head = `# BrokerListener ${p.namespace}/${p.name} as it runs in context ${s.context}, with what it references.\n`;
+    return { yaml: head + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n') };
   });
 
   ctx.onSettings.push((previous) => {
