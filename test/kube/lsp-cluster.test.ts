@@ -138,6 +138,15 @@ test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it
   const online = await c.diagnosticsFor(uri, (p) => p.diagnostics.some((d) => d.code === 'port-conflict'));
   const clash = online.diagnostics.find((d) => d.code === 'port-conflict')!;
   assert.match(String(clash.message), /BrokerListener 'aio-broker-loadbalancer' \(in the cluster\)/);
+  // Diagnostics follow the cluster: the live listener moves off 8883, the clash goes away without an edit.
+  const live = server.get('mqttbroker.iotoperations.azure.com/v1', 'BrokerListener', 'azure-iot-operations', 'aio-broker-loadbalancer');
+  const moved = structuredClone(live);
+  moved.spec.ports[1].port = 8884;
+  server.apply(moved);
+  try {
+    await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
+  } finally { server.apply(live); }
+  await c.diagnosticsFor(uri, (p) => p.diagnostics.some((d) => d.code === 'port-conflict'));
   await c.settingsChanged({ brokerkit: { kubeconfig, clusterValidation: false } });
   await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
 });
