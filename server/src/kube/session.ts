@@ -46,7 +46,7 @@ export interface SessionOptions {
   client?: ClientOptions;
   backoffMs?: number;
   maxBackoffMs?: number;
-  /** Change events are merged over this many ms. Default 50. */
+  /** Change events go out at most once per this many ms (the first after a quiet period at once). Default 50. */
   debounceMs?: number;
   pageSize?: number;
   /** Lines of log kept per failed pod. Default 200. */
@@ -65,6 +65,7 @@ export class ClusterSession extends EventEmitter {
   private pendingLogs = 0;
   private logWaiters: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private lastEmit = 0;
   private sliceCache = new Map<ResourceKey, { version: number; slice: ResourceSlice }>();
   private jobsVersion = 0;
   private logsVersion = 0;
@@ -153,9 +154,18 @@ export class ClusterSession extends EventEmitter {
     }
   }
 
+  /**
+   * Change events are throttled: the first change after a quiet period goes out on the next turn of the event loop
+   * (a burst that arrived in one read is one event), later ones at most once per `debounceMs`.
+   */
   private schedule(): void {
     if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; if (!this.stopped) this.emit('change'); }, this.opts.debounceMs ?? 50);
+    const wait = Math.max(0, this.lastEmit + (this.opts.debounceMs ?? 50) - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.lastEmit = Date.now();
+      if (!this.stopped) this.emit('change');
+    }, wait);
   }
 
   /** Resolves when every informer `consumer` needs has either synced once or reported an error (its first outcome). */
@@ -230,6 +240,10 @@ export class ClusterSession extends EventEmitter {
     for (const inf of this.informers.values()) inf.stop();
     this.informers.clear();
     this.users.clear();
+    this.sliceCache.clear();
+    this.derived = undefined;
+    this.jobs.clear();
+    this.logs.clear();
   }
 }
 
