@@ -28,6 +28,8 @@ export class TreeBuilder {
 import type { ResourceKey } from './resources';
 
 const AIO = 'mqttbroker.iotoperations.azure.com/v1';
+/** Above this many listeners (or namespaces, jobs) nodes start collapsed. */
+const EXPAND_LIMIT = 30;
 const CLUSTER_WIDE = new Set(['unreachable', 'timeout', 'signin', 'unauthorized', 'config']);
 
 export function problemNode(idPrefix: string, p: Problem): TreeNode {
@@ -78,7 +80,7 @@ function portNode(l: ListenerModel, p: PortModel, sat: boolean): TreeNode {
   };
 }
 
-function listenerNode(l: ListenerModel): TreeNode {
+function listenerNode(l: ListenerModel, expanded = true): TreeNode {
   const id = `listener/${l.namespace}/${l.name}`;
   const certs = l.ports.map((p) => p.certificate).filter(Boolean);
   const certText = certs.length === 0 ? undefined : certs.every((c) => c!.ready) ? 'TLS certificate ready' : certs.some((c) => c!.ready === false) ? 'TLS certificate not ready' : 'TLS certificate unknown';
@@ -92,7 +94,7 @@ function listenerNode(l: ListenerModel): TreeNode {
   for (const p of l.ports) children.push(portNode(l, p, !!p.satAuthentication));
   return {
     id, label: l.name, description: `${l.serviceType} · ${l.address} · ${status}`, icon: 'radio-tower',
-    level: l.statusLevel === 'unknown' ? undefined : l.statusLevel, contextValue: 'listener', expanded: true, children,
+    level: l.statusLevel === 'unknown' ? undefined : l.statusLevel, contextValue: 'listener', expanded, children,
     tooltip: `BrokerListener ${l.namespace}/${l.name}\nservice ${l.serviceName} (${l.serviceType}) ${l.address}\n${l.status}${certText ? `\n${certText}` : ''}`,
     ref: { apiVersion: AIO, kind: 'BrokerListener', namespace: l.namespace, name: l.name },
     data: { namespace: l.namespace, listener: l.name },
@@ -103,7 +105,9 @@ function listenerNode(l: ListenerModel): TreeNode {
 export function listenersTree(s: ClusterSnapshot, b?: TreeBuilder): TreeNode[] {
   const model = listenersModel(s, b?.listenerModels);
   const probs = problems(s, LISTENER_KEYS);
-  const nodeOf = (l: ListenerModel) => (b ? b.listenerNodes.get(`${l.namespace}/${l.name}`, [l], () => listenerNode(l)) : listenerNode(l));
+  // Small clusters open fully; large ones open only down to the brokers (the editor fetches expanded nodes eagerly).
+  const open = model.length <= EXPAND_LIMIT;
+  const nodeOf = (l: ListenerModel) => (b ? b.listenerNodes.get(`${l.namespace}/${l.name}`, [l, open], () => listenerNode(l, open)) : listenerNode(l, open));
   const root: TreeNode = {
     id: `context/${s.context}`, label: s.context, description: s.namespace ? `${s.server} · namespace ${s.namespace}` : s.server,
     icon: 'server-environment', contextValue: 'context', expanded: true, children: [],
@@ -115,11 +119,11 @@ export function listenersTree(s: ClusterSnapshot, b?: TreeBuilder): TreeNode[] {
     (brokers.get(l.broker) ?? brokers.set(l.broker, []).get(l.broker)!).push(l);
   }
   for (const [ns, brokers] of byNs) {
-    const nsNode: TreeNode = { id: `ns/${ns}`, label: ns, icon: 'symbol-namespace', contextValue: 'namespace', expanded: true, children: [], data: { trustBundle: { namespace: ns } } };
+    const nsNode: TreeNode = { id: `ns/${ns}`, label: ns, icon: 'symbol-namespace', contextValue: 'namespace', expanded: byNs.size <= EXPAND_LIMIT, children: [], data: { trustBundle: { namespace: ns } } };
     for (const [broker, ls] of brokers) {
       nsNode.children!.push({
         id: `broker/${ns}/${broker}`, label: broker, description: `broker · ${ls.length} listener${ls.length === 1 ? '' : 's'}`, icon: 'server-process',
-        contextValue: 'broker', expanded: true, ref: { apiVersion: AIO, kind: 'Broker', namespace: ns, name: broker },
+        contextValue: 'broker', expanded: byNs.size <= EXPAND_LIMIT, ref: { apiVersion: AIO, kind: 'Broker', namespace: ns, name: broker },
         children: ls.map(nodeOf),
         data: { trustBundle: { namespace: ns } },
       });
@@ -142,7 +146,7 @@ function time(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-function jobNode(j: JobModel): TreeNode {
+function jobNode(j: JobModel, expandJobs = true): TreeNode {
   const id = `job/${j.namespace}/${j.name}/${j.uid}`;
   const desc = j.removedAt ? `${j.status}, removed at ${time(j.removedAt)}` : j.status;
   const level: NodeLevel = j.status === 'failed' ? 'error' : j.status === 'succeeded' ? 'ok' : j.status === 'active' ? 'pending' : 'info';
@@ -186,7 +190,7 @@ function jobNode(j: JobModel): TreeNode {
   }
   return {
     id, label: j.name, description: desc, icon: 'run-all', level, contextValue: j.removedAt ? 'job-removed' : 'job', children,
-    expanded: j.status === 'failed' && !j.removedAt,
+    expanded: j.status === 'failed' && !j.removedAt && expandJobs,
     ...(j.removedAt ? {} : { ref: { apiVersion: 'batch/v1', kind: 'Job', namespace: j.namespace, name: j.name } }),
   };
 }
@@ -227,7 +231,8 @@ export function serviceConnectorTree(s: ClusterSnapshot, b?: TreeBuilder): TreeN
       }
     } else if (g.id === 'sc/jobs') {
       node.description = 'sc-system';
-      for (const j of jobs) node.children!.push(b ? b.jobNodes.get(j.uid, [j], () => jobNode(j)) : jobNode(j));
+      const expandJobs = jobs.length <= EXPAND_LIMIT;
+      for (const j of jobs) node.children!.push(b ? b.jobNodes.get(j.uid, [j, expandJobs], () => jobNode(j, expandJobs)) : jobNode(j, expandJobs));
       b?.jobNodes.sweep();
       if (!jobs.length && s.resources.scjobs?.synced && !s.resources.scjobs.error) {
         node.children!.push({ id: `${g.id}/none`, label: 'No jobs in sc-system', description: 'sc-job removes itself after success', icon: 'info', level: 'info', contextValue: 'empty' });
