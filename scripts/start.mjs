@@ -8,12 +8,14 @@
 //
 // Usage: npm start [-- --port N] [-- --kubeconfig FILE] [-- --folder DIR] [-- --no-open-walkthrough]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+
+const DEPLOYED_KINDS = new Set(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Issuer', 'ClusterIssuer']);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -74,14 +76,31 @@ if (kubeconfig) {
   clusterLabel = `your cluster (${kubeconfig})`;
 } else {
   const demoConfig = join(state, 'demo-kubeconfig.yaml');
-  const server = spawn(process.execPath, [join(root, 'out', 'server', 'src', 'kube', 'testserver', 'cli.js'), '--demo', '--context', 'demo-cluster', '--kubeconfig-out', demoConfig],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  children.push(server);
-  const first = await new Promise((res) => {
-    createInterface({ input: server.stdout }).once('line', res);
-    server.once('exit', (code) => res(null));
-  });
-  if (!first) fail('the demo cluster did not start.');
+  // The demo cluster runs what the demo workspace describes (its listeners, authentication, issuers), so the views
+  // match the files, plus AIO's own objects and a Service Connector setup with a failed and a succeeded sc-job.
+  const require = createRequire(import.meta.url);
+  const testServer = require(join(root, 'out', 'server', 'src', 'kube', 'testserver', 'index.js'));
+  const YAML = require('yaml');
+  const fromFiles = [];
+  for (const f of readdirSync(folder).filter((n) => /\.ya?ml$/.test(n))) {
+    for (const d of YAML.parseAllDocuments(readFileSync(join(folder, f), 'utf8'))) {
+      const o = d.toJS();
+      if (o && typeof o === 'object' && o.kind && o.metadata?.name && DEPLOYED_KINDS.has(o.kind)) fromFiles.push(o);
+    }
+  }
+  const replaced = new Set(fromFiles.filter((o) => o.kind === 'BrokerListener').length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
+  const objects = [
+    ...testServer.demoObjects().filter((o) => !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service'))
+      && !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r) => replaced.has(r.name)))),
+    ...fromFiles.map((o) => o.kind === 'BrokerListener' ? { ...o, status: { runtimeStatus: { status: 'Running', description: 'All replicas are running.' }, provisioningStatus: { status: 'Succeeded' } } } : o),
+    ...fromFiles.filter((o) => o.kind === 'BrokerListener').map((l) => testServer.service(l.spec?.serviceName ?? l.metadata.name,
+      l.spec?.serviceType === 'LoadBalancer' ? 'LoadBalancer' : l.spec?.serviceType === 'NodePort' ? 'NodePort' : 'ClusterIP',
+      (l.spec?.ports ?? []).map((p) => ({ port: p.port, nodePort: p.nodePort })), { externalIp: l.spec?.serviceType === 'LoadBalancer' ? '172.18.0.10' : undefined })),
+  ];
+  const server = await new testServer.KubeTestServer({ objects, aio: true }).start();
+  testServer.seedDemoExtras(server);
+  writeFileSync(demoConfig, server.kubeconfig({ context: 'demo-cluster' }), { mode: 0o600 });
+  const first = JSON.stringify({ url: server.url });
   kubeconfig = demoConfig;
   clusterLabel = `demo cluster ${JSON.parse(first).url} (context "demo-cluster"; not a real cluster)`;
 }
