@@ -33,6 +33,8 @@ editorTest('cluster views: listeners and Service Connector from a live cluster',
   assert.ok(rows.some((r) => r.label === 'azure-iot-operations'), 'the namespace row');
   const lb = rows.find((r) => r.label === 'aio-broker-loadbalancer')!;
   assert.equal(lb.description, 'LoadBalancer · pending · Running');
+  // The view title names the context in use.
+  await ed.page.locator('.pane-header', { hasText: /Broker Listeners/i }).locator('.description', { hasText: 'brokerkit-test' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   await ed.screenshot('broker-listeners');
 
   // Service Connector: the Helm release, the failed sc-job and its diagnosis.

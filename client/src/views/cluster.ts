@@ -7,6 +7,7 @@ import {
   Methods, ClusterContextsResult, ClusterTreeResult, ClusterView, ClusterObjectResult, ClusterLogResult, ClusterTrustBundleResult,
   ClusterTreeChangedParams, ObjectRef, ClusterListenerYamlResult,
 } from '../../../server/src/protocol';
+import { State } from 'vscode-languageclient/node';
 import type { Ctx } from '../ctx';
 
 type Node = ClusterTreeResult['nodes'][number];
@@ -91,18 +92,35 @@ async function findWorkspaceFile(ref: ObjectRef): Promise<vscode.Uri | undefined
 
 export function registerClusterViews(ctx: Ctx): void {
   const trees = new Map<ClusterView, ClusterTree>();
+  const views = new Map<ClusterView, vscode.TreeView<Node>>();
   const ids: Record<ClusterView, string> = { listeners: 'brokerkit.listeners', serviceConnector: 'brokerkit.serviceConnector' };
+  /** The view titles show the context and the namespace filter. */
+  const describe = async () => {
+    try {
+      const r = await ctx.client?.sendRequest<ClusterContextsResult>(Methods.clusterContexts, {});
+      const text = r?.selected ? `${r.selected}${r.namespace ? ` · ${r.namespace}` : ''}` : undefined;
+      for (const tv of views.values()) tv.description = text;
+    } catch { /* the server is restarting */ }
+  };
   ctx.push(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, new LiveContent(ctx)));
   for (const view of Object.keys(ids) as ClusterView[]) {
     const provider = new ClusterTree(ctx, view);
     trees.set(view, provider);
     const tv = vscode.window.createTreeView(ids[view], { treeDataProvider: provider, showCollapseAll: true });
-    const tell = (visible: boolean) => { void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible }); };
+    views.set(view, tv);
+    const tell = (visible: boolean) => { void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible }); if (visible) void describe(); };
     ctx.push(tv, tv.onDidChangeVisibility((e) => tell(e.visible)));
     if (tv.visible) tell(true);
   }
   if (ctx.client) {
     ctx.push(ctx.client.onNotification(Methods.clusterTreeChanged, (p: ClusterTreeChangedParams) => trees.get(p.view)?.refresh()));
+    // A restarted language server knows nothing of the views: tell it again which are visible.
+    ctx.push(ctx.client.onDidChangeState((e) => {
+      if (e.newState !== State.Running) return;
+      for (const [view, tv] of views) if (tv.visible) void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible: true });
+      for (const t of trees.values()) t.refresh();
+      void describe();
+    }));
   }
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, async (...a: any[]) => {
@@ -114,11 +132,11 @@ export function registerClusterViews(ctx: Ctx): void {
     const r = await client().sendRequest<ClusterContextsResult>(Methods.clusterContexts, {});
     if (!r.contexts.length) { void vscode.window.showWarningMessage(`BrokerKit: ${r.error ?? 'the kubeconfig has no contexts'}`); return; }
     const pick = await vscode.window.showQuickPick(r.contexts.map((c) => ({ label: c.name, description: c.name === r.selected ? 'current' : c.cluster })), { placeHolder: 'Kube context for the BrokerKit views' });
-    if (pick) await client().sendRequest(Methods.clusterSelect, { context: pick.label });
+    if (pick) { await client().sendRequest(Methods.clusterSelect, { context: pick.label }); await describe(); }
   });
   reg('brokerkit.cluster.selectNamespace', async () => {
     const value = await vscode.window.showInputBox({ prompt: 'Show only this namespace (empty: all namespaces)', placeHolder: 'azure-iot-operations' });
-    if (value !== undefined) await client().sendRequest(Methods.clusterSelect, { namespace: value.trim() || null });
+    if (value !== undefined) { await client().sendRequest(Methods.clusterSelect, { namespace: value.trim() || null }); await describe(); }
   });
   reg('brokerkit.cluster.refresh', async () => {
     await client().sendNotification(Methods.clusterRefresh, {});
