@@ -60,6 +60,8 @@ export class LspClient {
   readonly publishes: PublishDiagnosticsParams[] = [];
   initializeResult!: InitializeResult;
   private waiters: Waiter[] = [];
+  readonly notifications: { method: string; params: unknown }[] = [];
+  private notificationWaiters: { method: string; pred: (p: any) => boolean; resolve: (p: unknown) => void }[] = [];
   private registrationWaiters: { method: string; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   private exited: Promise<number | null>;
@@ -85,7 +87,12 @@ export class LspClient {
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     conn.onRequest(ApplyWorkspaceEditRequest.type, () => ({ applied: false }));
     conn.onNotification('$/progress', (p: { token: string | number; value: any }) => { this.progress.push(p); });
-    conn.onUnhandledNotification(() => undefined);
+    conn.onUnhandledNotification((n) => {
+      this.notifications.push({ method: n.method, params: n.params });
+      for (const w of [...this.notificationWaiters]) {
+        if (w.method === n.method && w.pred(n.params)) { this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1); w.resolve(n.params); }
+      }
+    });
   }
 
   private section(name: string): unknown {
@@ -116,6 +123,7 @@ export class LspClient {
     let timer: NodeJS.Timeout;
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.timeoutMs} ms. stderr: ${this.stderr.slice(-2000)}`)), this.timeoutMs); });
     const died = this.exited.then((code) => { throw new Error(`${what}: server exited (${code}). stderr: ${this.stderr.slice(-2000)}`); });
+    died.catch(() => undefined); // only matters while racing; a later exit is not an error
     return Promise.race([p, timeout, died]).finally(() => clearTimeout(timer));
   }
 
@@ -127,6 +135,13 @@ export class LspClient {
   registered(method: string): Promise<void> {
     if (this.registrations.some((r) => r.method === method)) return Promise.resolve();
     return this.guard(new Promise<void>((resolve) => this.registrationWaiters.push({ method, resolve })), `registration of ${method}`);
+  }
+
+  /** A notification of another method (e.g. brokerkit/indexStatus) matching `pred`, already received or the next one. */
+  notification<T = unknown>(method: string, pred: (p: T) => boolean = () => true): Promise<T> {
+    const seen = this.notifications.find((n) => n.method === method && pred(n.params as T));
+    if (seen) return Promise.resolve(seen.params as T);
+    return this.guard(new Promise<T>((resolve) => this.notificationWaiters.push({ method, pred, resolve: resolve as (p: unknown) => void })), `notification ${method}`);
   }
 
   version(uri: string): number { return this.versions.get(uri) ?? 0; }

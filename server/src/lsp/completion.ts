@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageserver';
 import type { Index, Resource } from '../engine';
 import { AIO_GROUP, CERT_MANAGER_GROUP } from '../engine';
+import { documentedValues } from '../engine/spelling';
 import { schemaAt, SchemaInfo } from './schema-info';
 import type { ServerContext } from './server';
 import { documentBounds, lineInfo, pathOfMap, siblingKeys } from './yaml-text';
@@ -149,7 +150,7 @@ function typeText(p: SchemaInfo): string { return typeOf(p) ?? ''; }
 
 function keySnippet(key: string, p: SchemaInfo): string {
   const t = typeOf(p);
-  if (p.enum?.length) return `${key}: \${1|${p.enum.map((e) => String(e).replace(/[|,]/g, '')).join(',')}|}`;
+  if (p.enum?.length) return `${key}: \${1|${documentedValues(p.enum).map((e) => e.replace(/[|,]/g, '')).join(',')}|}`;
   if (t === 'object') return `${key}:\n  $0`;
   if (t === 'array') return p.items && typeOf(p.items) === 'object' ? `${key}:\n- $0` : `${key}:\n- \${1}`;
   return `${key}: $0`;
@@ -218,7 +219,8 @@ function valueItems(
   }
   if (f.apiVersion && f.kind) {
     const s = schemaAt(f.apiVersion, f.kind, path);
-    for (const e of s?.enum ?? []) if (!out.some((o) => o.label === String(e))) value(String(e), undefined, s?.description);
+    // The documented spellings only (the CRD also accepts lowerCamel twins, which enum-spelling hints away from).
+    for (const e of documentedValues(s?.enum ?? [])) if (!out.some((o) => o.label === e)) value(e, undefined, s?.description);
   }
   return out;
 }

@@ -107,7 +107,7 @@ function portHover(index: Index, listener: Resource, i: number): string | undefi
     const b = typeof l.value.spec?.brokerRef === 'string' && l.value.spec.brokerRef ? l.value.spec.brokerRef : 'default';
     if (b !== broker) continue;
     const ports = Array.isArray(l.value.spec?.ports) ? l.value.spec.ports : [];
-    if (ports.some((q: any) => q?.port === p.port)) others.push(`${describe(l)} (${where(l)})`);
+    if (ports.some((q: any) => q?.port === p.port)) others.push(l.origin === 'workspace' ? `${describe(l)} (${where(l)})` : describe(l));
   }
   if (others.length) lines.push(`Also used by ${others.join(', ')}: ports must be unique across the broker's listeners.`);
   return lines.join('\n\n');

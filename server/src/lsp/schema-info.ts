@@ -1,19 +1,4 @@
-// The schema facts hover and completion show, through one door: server/src/engine/schema.ts (owned by the schema
-// work) answers `schemaAt(apiVersion, kind, path)`. Until it is in the tree this answers nothing.
-export interface SchemaInfo {
-  description?: string;
-  type?: string | string[];
-  enum?: unknown[];
-  default?: unknown;
-  properties?: Record<string, SchemaInfo>;
-  items?: SchemaInfo;
-  required?: string[];
-  nullable?: boolean;
-  minimum?: number;
-  maximum?: number;
-  oneOf?: SchemaInfo[];
-}
-
-export function schemaAt(_apiVersion: string, _kind: string, _path: readonly (string | number)[]): SchemaInfo | undefined {
-  return undefined;
-}
+// The schema facts hover and completion show come from one place: the engine's schemas (server/src/engine/schema.ts,
+// generated from the real CRDs). This module is the language server's single door to them.
+export { schemaAt, schemaFor } from '../engine/schema';
+export type { SchemaInfo } from '../engine/schema';

@@ -1,0 +1,241 @@
+// Hover, completion, go to definition, find references and document symbols over real JSON-RPC, across files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionList, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
+import { LspClient } from '../helpers/lsp-client';
+import { TempWorkspace, lineOf, posOf, startServer } from '../helpers/lsp-fixtures';
+
+const LISTENERS = `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: lb
+  namespace: azure-iot-operations
+spec:
+  brokerRef: default
+  serviceType: LoadBalancer
+  ports:
+  - port: 1883
+    protocol: Mqtt
+    authenticationRef: my-authn
+  - port: 8883
+    protocol: Mqtt
+    authenticationRef: default
+    authorizationRef: my-authz
+    tls:
+      mode: Automatic
+      certManagerCertificateSpec:
+        issuerRef:
+          name: my-issuer
+          kind: Issuer
+          group: cert-manager.io
+---
+apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: manual
+  namespace: azure-iot-operations
+spec:
+  serviceType: NodePort
+  ports:
+  - port: 8885
+    nodePort: 31885
+    tls:
+      mode: Manual
+      manual:
+        secretRef: server-cert-secret
+`;
+
+const AUTH = `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerAuthentication
+metadata:
+  name: my-authn
+  namespace: azure-iot-operations
+spec:
+  authenticationMethods:
+  - method: ServiceAccountToken
+    serviceAccountTokenSettings:
+      audiences: [aio-internal]
+---
+apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerAuthorization
+metadata:
+  name: my-authz
+  namespace: azure-iot-operations
+spec:
+  authorizationPolicies:
+    rules:
+    - principals:
+        clientIds: [a]
+      brokerResources:
+      - method: Connect
+`;
+
+const ISSUER = `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: my-issuer
+  namespace: azure-iot-operations
+spec:
+  ca:
+    secretName: test-ca
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: server-cert-secret
+  namespace: azure-iot-operations
+type: kubernetes.io/tls
+data:
+  tls.crt: ""
+  tls.key: ""
+`;
+
+let ws: TempWorkspace;
+let client: LspClient;
+let uL: string; let uA: string; let uI: string;
+
+before(async () => {
+  ws = new TempWorkspace({ 'listeners.yaml': LISTENERS, 'auth/auth.yaml': AUTH, 'cert/issuer.yaml': ISSUER });
+  uL = ws.uri('listeners.yaml'); uA = ws.uri('auth/auth.yaml'); uI = ws.uri('cert/issuer.yaml');
+  client = await startServer({ rootPath: ws.root });
+  await client.open(uL, LISTENERS);
+  await client.currentDiagnostics(uL);
+  // The closed files are indexed: wait until the index is ready.
+  await client.notification<{ state: string }>('brokerkit/indexStatus', (p) => p.state === 'ready');
+});
+
+after(async () => {
+  await client.shutdown();
+  ws.dispose();
+});
+
+const md = (h: Hover | null) => (h?.contents as MarkupContent | undefined)?.value ?? '';
+
+test('hover on a key shows the schema text and the allowed values', async () => {
+  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'serviceType', 0, 3) });
+  const text = md(h);
+  assert.match(text, /serviceType/);
+  for (const v of ['LoadBalancer', 'ClusterIp', 'NodePort']) assert.ok(text.includes(v), `allowed value ${v} in: ${text}`);
+  assert.equal(h!.range!.start.line, lineOf(LISTENERS, 'serviceType'));
+});
+
+test('hover on a reference says what it points at and where it is defined', async () => {
+  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'my-authn', 0, 2) });
+  const text = md(h);
+  assert.match(text, /BrokerAuthentication 'my-authn'/);
+  assert.ok(text.includes(`auth.yaml:${lineOf(AUTH, 'name: my-authn') + 1}`), text);
+  const builtin = md(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'authenticationRef: default', 0, 22) }));
+  assert.match(builtin, /built-in/);
+});
+
+test('hover on a port says which listener and service type expose it', async () => {
+  const text = md(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, '8883', 0, 1) }));
+  assert.match(text, /Port 8883/);
+  assert.match(text, /listener `lb`/);
+  assert.match(text, /LoadBalancer/);
+  assert.match(text, /TLS Automatic/);
+});
+
+test('go to definition follows authenticationRef, authorizationRef, issuerRef and secretRef across files', async () => {
+  const cases: [string, number, string, string][] = [
+    ['my-authn', 0, uA, 'name: my-authn'],
+    ['my-authz', 0, uA, 'name: my-authz'],
+    ['my-issuer', 0, uI, 'name: my-issuer'],
+    ['server-cert-secret', 0, uI, 'name: server-cert-secret'],
+  ];
+  for (const [needle, occ, uri, target] of cases) {
+    const locs = await client.request<Location[] | null>('textDocument/definition', { textDocument: { uri: uL }, position: posOf(LISTENERS, needle, occ, 1) });
+    assert.ok(locs && locs.length === 1, `definition of ${needle}`);
+    assert.equal(locs[0].uri, uri);
+    const text = uri === uA ? AUTH : ISSUER;
+    assert.equal(locs[0].range.start.line, lineOf(text, target), needle);
+  }
+  // A key is not a reference.
+  assert.equal(await client.request('textDocument/definition', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'serviceType', 0, 1) }), null);
+});
+
+test('find references from an issuer or an authentication lists every listener port using it', async () => {
+  await client.open(uA, AUTH);
+  const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(AUTH, 'my-authn', 0, 1), context: { includeDeclaration: false } });
+  assert.deepEqual(refs.map((r) => [r.uri, r.range.start.line]), [[uL, lineOf(LISTENERS, 'authenticationRef: my-authn')]]);
+  const withDecl = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(AUTH, 'my-authn', 0, 1), context: { includeDeclaration: true } });
+  assert.equal(withDecl.length, 2);
+  assert.equal(withDecl[0].uri, uA);
+  await client.close(uA);
+  // From the closed issuer file (known from the index).
+  const issuerRefs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uI }, position: posOf(ISSUER, 'my-issuer', 0, 1), context: { includeDeclaration: false } });
+  assert.deepEqual(issuerRefs.map((r) => [r.uri, r.range.start.line]), [[uL, lineOf(LISTENERS, 'name: my-issuer')]]);
+});
+
+test('the outline lists listeners with their ports, service type and TLS mode', async () => {
+  const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uL } });
+  assert.deepEqual(syms.map((s) => s.name), ['BrokerListener lb', 'BrokerListener manual']);
+  assert.match(syms[0].detail!, /LoadBalancer/);
+  assert.deepEqual(syms[0].children!.map((c) => c.name), ['port 1883', 'port 8883']);
+  assert.match(syms[0].children![0].detail!, /no TLS/);
+  assert.match(syms[0].children![1].detail!, /TLS Automatic/);
+  assert.match(syms[1].children![0].detail!, /NodePort.*TLS Manual/);
+  assert.equal(syms[0].children![1].selectionRange.start.line, lineOf(LISTENERS, 'port: 8883'));
+});
+
+/** Opens a scratch document, asks for completion at the `|` marker, closes it. */
+async function completeAt(textWithCursor: string): Promise<string[]> {
+  const line = textWithCursor.split('\n').findIndex((l) => l.includes('|'));
+  const character = textWithCursor.split('\n')[line].indexOf('|');
+  const text = textWithCursor.replace('|', '');
+  const uri = ws.uri(`scratch-${Math.random().toString(36).slice(2)}.yaml`);
+  await client.open(uri, text);
+  try {
+    const r = await client.request<CompletionList | null>('textDocument/completion', { textDocument: { uri }, position: { line, character } });
+    return (r?.items ?? []).map((i) => i.label);
+  } finally {
+    await client.close(uri);
+  }
+}
+
+const HEAD = `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: new
+  namespace: azure-iot-operations
+spec:
+`;
+
+test('completion: keys from the schema, without those already there, with snippets for ports and tls', async () => {
+  const keys = await completeAt(`${HEAD}  serviceType: LoadBalancer\n  |\n`);
+  assert.ok(keys.includes('ports') && keys.includes('serviceName') && keys.includes('brokerRef'), keys.join());
+  assert.ok(!keys.includes('serviceType'));
+  const portKeys = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    pro|\n`);
+  assert.ok(portKeys.includes('protocol') && portKeys.includes('authenticationRef') && portKeys.includes('tls'), portKeys.join());
+  assert.ok(portKeys.includes('tls (manual)'));
+  assert.ok(!portKeys.includes('port'));
+});
+
+test('completion: enum values and names that exist', async () => {
+  const types = await completeAt(`${HEAD}  serviceType: |\n`);
+  assert.ok(types.includes('LoadBalancer') && types.includes('NodePort') && types.includes('ClusterIp'), types.join());
+  const authn = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    authenticationRef: |\n`);
+  assert.ok(authn.includes('my-authn') && authn.includes('default'), authn.join());
+  assert.ok(!authn.includes('my-authz'));
+  const authz = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    authorizationRef: |\n`);
+  assert.deepEqual(authz, ['my-authz']);
+  const issuer = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n`);
+  assert.deepEqual(issuer, ['my-issuer']);
+  const cluster = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          name: |\n          kind: ClusterIssuer\n`);
+  assert.deepEqual(cluster, ['azure-iot-operations-aio-certificate-issuer']);
+  // An Issuer in another namespace is not offered.
+  const otherNs = await completeAt(HEAD.replace('namespace: azure-iot-operations', 'namespace: other') + '  ports:\n  - port: 1884\n    tls:\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n');
+  assert.deepEqual(otherNs, []);
+  const secret = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Manual\n      manual:\n        secretRef: |\n`);
+  assert.ok(secret.includes('server-cert-secret'), secret.join());
+  const mode = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: |\n`);
+  assert.deepEqual(mode.sort(), ['Automatic', 'Manual']);
+});
+
+test('completion: a free port', async () => {
+  // 1883 and 8883 are taken by listener lb, 18883 by AIO's default listener.
+  const ports = await completeAt(`${HEAD}  ports:\n  - port: |\n`);
+  assert.ok(ports.length > 0);
+  for (const p of ports) assert.ok(!['1883', '8883', '8885', '18883'].includes(p), `offered a used port: ${ports.join()}`);
+  assert.equal(ports[0], '8884');
+});
