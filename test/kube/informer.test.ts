@@ -255,3 +255,26 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
   assert.equal(t2.inf.objects.size, 2);
   t2.inf.stop();
 });
+
+test('a server that ends every watch at once: no error state, no hot loop, events flow once it stops', async () => {
+  const s = await cluster(4);
+  const t = informer(client(s));
+  t.inf.start();
+  await t.inf.whenSynced();
+  await watching(s);
+  s.faults.endWatchesAtOnce = true;
+  const ended: number[] = [];
+  const counted = new Promise<void>((resolve) => {
+    const f = (e: { outcome: string }) => { if (e.outcome === 'ended') { ended.push(Date.now()); if (ended.length === 4) { s.events.off('watch', f); resolve(); } } };
+    s.events.on('watch', f);
+  });
+  s.dropWatches();
+  await counted;
+  assert.equal(t.inf.state, 'synced');
+  // Backoff between the quick ends: 20, 40 ms... (backoffMs 20) rather than a tight loop.
+  assert.ok(ended[3] - ended[1] >= 20, `watches were retried ${ended[3] - ended[1]} ms apart`);
+  s.faults.endWatchesAtOnce = false;
+  mutate(s, 'after-quick-ends');
+  await converge(s, t, 'events after the quick ends');
+  t.inf.stop();
+});

@@ -142,6 +142,7 @@ export class Informer extends EventEmitter {
     const max = this.opts.maxBackoffMs ?? 30_000;
     let delay = base;
     let failures = 0;
+    let quickEnds = 0;
     let needList = true;
     this.setState('syncing');
     while (this.running) {
@@ -163,12 +164,22 @@ export class Informer extends EventEmitter {
         });
         this.watchHandle = handle;
         if (!this.running) { handle.abort(); break; }
-        await handle.opened;
-        if (!this.running) break;
-        failures = 0; delay = base;
-        if (this.state !== 'synced') this.setState('synced');
-        // Resolves when the server ends the watch (its timeout, a restart): then resume from the last resourceVersion.
-        await handle.done;
+        let events = 0;
+        const countEvents = () => { events++; };
+        this.on('change', countEvents);
+        try {
+          await handle.opened;
+          if (!this.running) break;
+          failures = 0;
+          if (this.state !== 'synced') this.setState('synced');
+          const openedAt = Date.now();
+          // Resolves when the server ends the watch (its timeout, a restart): then resume from the last resourceVersion.
+          await handle.done;
+          if (events > 0 || Date.now() - openedAt > 1000) { quickEnds = 0; delay = base; continue; }
+        } finally { this.off('change', countEvents); }
+        // A watch that ended at once without news: resume at once the first time, then back off (no hot loop
+        // against a proxy or server that closes every watch).
+        if (++quickEnds > 1) { await this.pause(delay); delay = Math.min(max, delay * 2); }
       } catch (e) {
         if (!this.running || isAbort(e)) break;
         const err = e instanceof KubeError ? e : new KubeError('server', (e as Error)?.message ?? String(e));

@@ -33,6 +33,8 @@ export interface Faults {
   hang: boolean;
   /** The next N watch requests are answered with a 410 Gone ERROR event ("too old resource version"). */
   goneWatches: number;
+  /** Every watch is accepted (200) and ended at once without events, like a proxy that cuts long requests. */
+  endWatchesAtOnce: boolean;
 }
 
 export interface TestServerOptions {
@@ -68,7 +70,7 @@ const isoSeconds = (t = now()) => new Date(Math.floor(t / 1000) * 1000).toISOStr
 
 export class KubeTestServer {
   readonly registry: Registry;
-  readonly faults: Faults = { unauthorized: false, forbidden: [], latencyMs: 0, hang: false, goneWatches: 0 };
+  readonly faults: Faults = { unauthorized: false, forbidden: [], latencyMs: 0, hang: false, goneWatches: 0, endWatchesAtOnce: false };
   /** 'request' (RequestInfo), 'watch' ({ resource, namespace, resourceVersion, outcome: 'ok' | 'gone' }), 'watch-closed'. */
   readonly events = new EventEmitter();
   readonly token: string;
@@ -597,6 +599,11 @@ export class KubeTestServer {
       if (this.faults.goneWatches > 0) this.faults.goneWatches--;
       res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.compactedRv || this.rv})`, reason: 'Expired', code: 410 } }) + '\n');
       this.events.emit('watch', { resource: t.name, namespace: ns, resourceVersion: rvParam, outcome: 'gone' });
+      return;
+    }
+    if (this.faults.endWatchesAtOnce) {
+      res.end();
+      this.events.emit('watch', { resource: t.name, namespace: ns, resourceVersion: rvParam, outcome: 'ended' });
       return;
     }
     const w: Watcher = { key: typeKey(t), namespace: ns, label, field, res, table, includeObject, kind: t.kind };
