@@ -150,3 +150,21 @@ test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it
   await c.settingsChanged({ brokerkit: { kubeconfig, clusterValidation: false } });
   await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
 });
+
+test('without a usable kubeconfig the view shows why and how to fix it', async () => {
+  const ws = new TempWorkspace({});
+  const c = await startServer({ rootPath: ws.root, settings: { brokerkit: { kubeconfig: `${ws.root}/no-such-kubeconfig` } } });
+  clients.push(c);
+  await c.conn.sendNotification(Methods.clusterViewVisible, { view: 'listeners', visible: true });
+  // Until the settings are read the view says it is starting; then it says what is wrong.
+  await untilTree(c, 'listeners', async () => (await children(c, 'listeners'))[0]?.contextValue === 'problem');
+  const roots = await children(c, 'listeners');
+  assert.equal(roots.length, 1);
+  assert.match(roots[0].label, /^no kubeconfig found \(looked at .*no-such-kubeconfig\)$/);
+  assert.equal(roots[0].contextValue, 'problem');
+  const hint = await children(c, 'listeners', roots[0].id);
+  assert.match(hint[0].label, /brokerkit\.kubeconfig setting or KUBECONFIG/);
+  const ctxs = await c.request<{ contexts: unknown[]; error?: string }>(Methods.clusterContexts, {});
+  assert.deepEqual(ctxs.contexts, []);
+  assert.match(ctxs.error ?? '', /no kubeconfig found/);
+});

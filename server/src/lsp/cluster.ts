@@ -32,6 +32,9 @@ interface State {
 export function register(ctx: ServerContext): void {
   const st: State = { visible: new Set(), releases: new Map(), trees: new Map() };
   const c = ctx.connection;
+  // The settings (brokerkit.kubeconfig) are pulled after `initialized`; views shown before that wait for them.
+  let ready = false;
+  ctx.onReady.push(() => { ready = true; st.trees.clear(); if (st.visible.size) restart(); });
 
   // The Kubernetes module is loaded on first use, so a language server without cluster views never pays for it.
   const kube = (): typeof Kube => (st.kube ??= require('../kube') as typeof Kube);
@@ -170,6 +173,7 @@ export function register(ctx: ServerContext): void {
     if (!VIEWS.includes(p.view)) return;
     if (p.visible) {
       st.visible.add(p.view);
+      if (!ready) return;
       const s = ensureSession();
       if (s && !st.releases.has(p.view)) st.releases.set(p.view, s.need(p.view));
     } else {
@@ -183,6 +187,7 @@ export function register(ctx: ServerContext): void {
 
   c.onRequest(Methods.clusterTree, (p: ClusterTreeParams): ClusterTreeResult => {
     if (!VIEWS.includes(p.view)) return { nodes: [] };
+    if (!ready) return shallow([{ id: 'starting', label: 'Starting…', icon: 'loading~spin', level: 'pending', contextValue: 'loading' }]);
     const t = tree(p.view);
     if (!p.parentId) return shallow(t.roots);
     return shallow(t.index.get(p.parentId)?.children ?? []);
