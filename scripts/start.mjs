@@ -15,7 +15,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
-const DEPLOYED_KINDS = new Set(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Issuer', 'ClusterIssuer']);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -84,19 +83,10 @@ if (kubeconfig) {
   const fromFiles = [];
   for (const f of readdirSync(folder).filter((n) => /\.ya?ml$/.test(n))) {
     for (const d of YAML.parseAllDocuments(readFileSync(join(folder, f), 'utf8'))) {
-      const o = d.toJS();
-      if (o && typeof o === 'object' && o.kind && o.metadata?.name && DEPLOYED_KINDS.has(o.kind)) fromFiles.push(o);
+      try { fromFiles.push(d.toJS()); } catch { /* a broken document is the editor's business, not the cluster's */ }
     }
   }
-  const replaced = new Set(fromFiles.filter((o) => o.kind === 'BrokerListener').length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
-  const objects = [
-    ...testServer.demoObjects().filter((o) => !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service'))
-      && !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r) => replaced.has(r.name)))),
-    ...fromFiles.map((o) => o.kind === 'BrokerListener' ? { ...o, status: { runtimeStatus: { status: 'Running', description: 'All replicas are running.' }, provisioningStatus: { status: 'Succeeded' } } } : o),
-    ...fromFiles.filter((o) => o.kind === 'BrokerListener').map((l) => testServer.service(l.spec?.serviceName ?? l.metadata.name,
-      l.spec?.serviceType === 'LoadBalancer' ? 'LoadBalancer' : l.spec?.serviceType === 'NodePort' ? 'NodePort' : 'ClusterIP',
-      (l.spec?.ports ?? []).map((p) => ({ port: p.port, nodePort: p.nodePort })), { externalIp: l.spec?.serviceType === 'LoadBalancer' ? '172.18.0.10' : undefined })),
-  ];
+  const objects = testServer.demoObjectsFor(fromFiles);
   const server = await new testServer.KubeTestServer({ objects, aio: true }).start();
   testServer.seedDemoExtras(server);
   writeFileSync(demoConfig, server.kubeconfig({ context: 'demo-cluster' }), { mode: 0o600 });

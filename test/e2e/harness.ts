@@ -484,6 +484,25 @@ export class Editor {
     }
   }
 
+  /** Waits until no Problems row matches (code and file only): e.g. after a quick fix, the error leaves the file. */
+  async waitForNoProblem(match: Pick<ProblemMatch, 'code' | 'file'>, timeout = 30_000): Promise<void> {
+    await this.filterProblems(match.file);
+    try {
+      await this.page.waitForFunction(([read, want]) => {
+        const panel = document.querySelector('.markers-panel');
+        if (!panel) return false;
+        // eslint-disable-next-line no-new-func
+        const rows = (new Function(`return (${read})`)())(panel) as Problem[];
+        return !rows.some((p) => (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`))
+          && (want.code === undefined || p.code === want.code));
+      }, [readProblems.toString(), match] as const, { timeout });
+    } catch (e) {
+      const seen = await this.page.locator('.markers-panel').first().evaluate(readProblems).catch(() => []);
+      throw new Error(`a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms:\n`
+        + seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'), { cause: e });
+    }
+  }
+
   /** Opens a view by its name with quick open's `view ` prefix (e.g. "Problems", "Outline", a BrokerKit tree). */
   async showView(name: string): Promise<void> {
     await this.openQuickInput('Control+P');

@@ -33,6 +33,7 @@ test('walkthrough steps have their media and link only to real commands', () => 
     for (const ev of step.completionEvents as string[]) {
       const cmd = /^onCommand:(.+)$/.exec(ev)?.[1];
       if (cmd) assert.ok(ids.has(cmd) || BUILT_IN.has(cmd), `${step.id} completes on unknown command ${cmd}`);
+      assert.match(ev, /^(onCommand|onView|onContext|onLink|onSettingChanged|onExtensionInstalled|onStepSelected)/, `${step.id}: unsupported completion event ${ev}`);
       const view = /^onView:(.+)$/.exec(ev)?.[1];
       if (view) assert.ok(pkg.contributes.views.brokerkit.some((v: { id: string }) => v.id === view), `${step.id} completes on unknown view ${view}`);
     }

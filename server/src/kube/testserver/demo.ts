@@ -135,3 +135,27 @@ export function seedDemoExtras(server: { get(a: string, k: string, n: string | u
     ].join('\n'));
   }
 }
+
+const DEPLOYED_KINDS = new Set(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Issuer', 'ClusterIssuer']);
+
+/**
+ * The demo cluster as it runs a workspace's manifests (`npm start` and the walkthrough test): the workspace's
+ * listeners, authentication, authorization and issuers are "deployed" (with a Running status and their Services),
+ * replacing the demo's own LoadBalancer and NodePort listeners, so the views match the files and the workspace
+ * objects shadow their live twins instead of clashing with unrelated ones.
+ */
+export function demoObjectsFor(workspaceObjects: any[]): any[] {
+  const deployed = workspaceObjects.filter((o) => o && typeof o === 'object' && DEPLOYED_KINDS.has(o.kind) && o.metadata?.name);
+  const listeners = deployed.filter((o) => o.kind === 'BrokerListener');
+  const replaced = new Set(listeners.length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
+  const running = { runtimeStatus: { status: 'Running', description: 'All replicas are running.' }, provisioningStatus: { status: 'Succeeded' } };
+  const type = (t: unknown) => t === 'LoadBalancer' || t === 'loadBalancer' ? 'LoadBalancer' : t === 'NodePort' || t === 'nodePort' ? 'NodePort' : 'ClusterIP';
+  return [
+    ...demoObjects().filter((o) => !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service'))
+      && !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r: any) => replaced.has(r.name)))),
+    ...deployed.map((o) => o.kind === 'BrokerListener' ? { ...o, status: running } : o),
+    ...listeners.map((l, i) => service(l.spec?.serviceName ?? l.metadata.name, type(l.spec?.serviceType),
+      (Array.isArray(l.spec?.ports) ? l.spec.ports : []).map((p: any) => ({ port: p.port, nodePort: typeof p.nodePort === 'number' && p.nodePort >= 30000 && p.nodePort <= 32767 ? p.nodePort : undefined })),
+      { externalIp: type(l.spec?.serviceType) === 'LoadBalancer' ? `172.18.0.${10 + i}` : undefined, namespace: l.metadata.namespace })),
+  ];
+}
