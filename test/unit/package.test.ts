@@ -6,6 +6,9 @@ import { packagedVsix } from '../helpers/vsix';
 import { listZip, readEntry } from '../helpers/zip';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// The bundles that ship are the `!dist/<name>.js` lines of the .vscodeignore allowlist.
+const bundles = readFileSync('.vscodeignore', 'utf8').split(/\r?\n/)
+  .map((l) => /^!\.?\/?dist\/([\w.-]+)\.js$/.exec(l.trim())?.[1]).filter((b): b is string => !!b);
 
 test('the packaged extension ships the bundles and manifest, nothing else', { timeout: 180_000 }, () => {
   const vsix = packagedVsix();
@@ -13,8 +16,9 @@ test('the packaged extension ships the bundles and manifest, nothing else', { ti
   assert.ok(size <= 3 * 1024 * 1024, `${vsix} is ${size} bytes, over 3 MB`);
 
   const names = listZip(vsix).map((e) => e.name);
+  assert.ok(bundles.includes('extension') && bundles.includes('server'), `.vscodeignore lists the bundles: ${bundles}`);
   for (const required of ['extension.vsixmanifest', 'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt',
-    'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js']) {
+    ...bundles.map((b) => `extension/dist/${b}.js`)]) {
     assert.ok(names.includes(required), `${required} missing from the package: ${names.join(', ')}`);
   }
   if (pkg.icon) assert.ok(names.includes(`extension/${pkg.icon}`), `icon ${pkg.icon} missing`);
@@ -28,13 +32,13 @@ test('the packaged extension ships the bundles and manifest, nothing else', { ti
   assert.deepEqual(forbidden, [], `files that must not ship: ${forbidden.join(', ')}`);
 
   // Every file outside dist/ is on the allowlist of top-level manifest files and asset folders.
-  const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|cli)\.js|schemas\/[^/]+\.json|syntaxes\/[^/]+\.json|media\/.+))$/;
-  assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
+  const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|schemas\/[^/]+\.json|syntaxes\/[^/]+\.json|media\/.+))$/;
+  assert.deepEqual(names.filter((n) => !allowed.test(n) && !bundles.some((b) => n === `extension/dist/${b}.js`)), []);
 });
 
 test('the bundles in the package are minified production builds without source maps', { timeout: 180_000 }, () => {
   const vsix = packagedVsix();
-  for (const b of ['extension', 'server', 'cli']) {
+  for (const b of bundles) {
     const js = readEntry(vsix, `extension/dist/${b}.js`).toString('utf8');
     assert.doesNotMatch(js, /sourceMappingURL/, `${b}.js refers to a source map`);
     // A plain esbuild bundle names each module's source in a comment (`// server/src/...`); a minified one does not.
