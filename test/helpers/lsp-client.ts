@@ -59,6 +59,8 @@ export class LspClient {
   readonly progress: { token: string | number; value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd }[] = [];
   readonly publishes: PublishDiagnosticsParams[] = [];
   initializeResult!: InitializeResult;
+  /** Milliseconds from sending `initialize` to its result (the process was already started). */
+  initializeMs = 0;
   private waiters: Waiter[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   private notificationWaiters: { method: string; pred: (p: any) => boolean; resolve: (p: unknown) => void }[] = [];
@@ -107,6 +109,7 @@ export class LspClient {
     const client = new LspClient(proc, conn, o.settings ?? {}, o.timeoutMs ?? 30000);
     conn.listen();
     const rootUri = o.rootPath ? pathToFileUri(o.rootPath) : null;
+    const t0 = performance.now();
     client.initializeResult = await client.guard(conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri,
@@ -114,6 +117,7 @@ export class LspClient {
       capabilities: o.capabilities ?? FULL_CAPABILITIES,
       initializationOptions: o.initializationOptions,
     }), 'initialize');
+    client.initializeMs = performance.now() - t0;
     await conn.sendNotification(InitializedNotification.type, {});
     return client;
   }

@@ -9,19 +9,60 @@ import type { ServerContext } from './server';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
-/** Quiet period after the last change before validating (ms), and the longest a burst may postpone a publish. */
-const QUIET_MS = 3;
+/**
+ * Quiet period before validating: a single change (a keystroke) is validated almost at once; once several requests
+ * arrive close together (a burst: files opened by the hundred, the index filling, a paste of many edits) the
+ * scheduler waits for the burst to end. A long burst still publishes every MAX_WAIT_MS.
+ */
+const QUIET_MS = 1;
+const BURST_QUIET_MS = 20;
+const BURST_QUIET_MAX_MS = 60;
 const MAX_WAIT_MS = 300;
+/** The longest diagnostics wait for the workspace index to be read. */
+const INDEX_WAIT_MS = 3000;
+/** A validation that took less than this is simply redone when it turned stale; a longer one is published. */
+const CHEAP_RUN_MS = 30;
+/** BROKERKIT_LSP_TRACE=1 writes one line per validation to stderr (for profiling; off by default). */
+const TRACE = process.env.BROKERKIT_LSP_TRACE === '1';
+
+/** Findings the engine reuses (unchanged documents keep their finished findings) map to the same Diagnostic. */
+const converted = new WeakMap<Finding, Diagnostic>();
 
 export function toDiagnostic(f: Finding): Diagnostic {
-  const d: Diagnostic = {
+  let d = converted.get(f);
+  if (d) return d;
+  d = {
     range: f.range, severity: SEVERITY[f.severity], code: f.code, source: 'brokerkit', message: f.message,
     codeDescription: { href: ruleDocUrl(f.code) },
   };
   const related = f.related.filter((r) => r.uri && r.range).map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
   if (related.length) d.relatedInformation = related;
   if (f.data) d.data = f.data;
+  converted.set(f, d);
   return d;
+}
+
+/** Deep equality of two diagnostic lists (identical objects short-cut; stops at the first difference). */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !deepEqual(a[i], b[i])) return false;
+  return true;
+}
+
+function deepEqual(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
+    return true;
+  }
+  const kx = Object.keys(x as object);
+  const ky = Object.keys(y as object);
+  if (kx.length !== ky.length) return false;
+  for (const k of kx) if (!deepEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 /** The store generation the findings in ctx.findings were computed for. */
@@ -35,8 +76,8 @@ export function freshFindings(ctx: ServerContext, uri: string): Finding[] {
 }
 
 export function register(ctx: ServerContext): void {
-  /** Last published diagnostics per URI, serialised, and the document version they were published for. */
-  const published = new Map<string, string>();
+  /** Last published diagnostics per URI (absent = none), and the document version they were published for. */
+  const published = new Map<string, Diagnostic[]>();
   const publishedVersion = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let lastRequest = 0;
@@ -44,10 +85,15 @@ export function register(ctx: ServerContext): void {
   let running = false;
   let again = false;
 
+  let requests = 0;
+  /** How long the last validation took (sync + validate + publish), for pacing publishes during bursts. */
+  let lastRunMs = 0;
+
   ctx.requestValidation = () => {
     ctx.store.generation++;
     const now = performance.now();
     lastRequest = now;
+    requests++;
     if (!firstRequest) firstRequest = now;
     if (running) { again = true; return; }
     if (!timer) timer = setTimeout(tick, QUIET_MS);
@@ -57,66 +103,92 @@ export function register(ctx: ServerContext): void {
     timer = undefined;
     const now = performance.now();
     const quietFor = now - lastRequest;
-    if (quietFor < QUIET_MS && now - firstRequest < MAX_WAIT_MS) {
-      timer = setTimeout(tick, Math.max(1, QUIET_MS - quietFor));
+    // In a burst, wait about as long as a validation takes: messages that piled up meanwhile get processed first.
+    const quiet = requests > 1 ? Math.min(BURST_QUIET_MAX_MS, Math.max(BURST_QUIET_MS, lastRunMs)) : QUIET_MS;
+    // A long burst publishes what it has now and then, but not more often than a few validations' worth of time.
+    const maxWait = Math.max(MAX_WAIT_MS, 4 * lastRunMs);
+    if (quietFor < quiet && now - firstRequest < maxWait) {
+      timer = setTimeout(tick, Math.max(1, quiet - quietFor));
       return;
     }
+    // While the workspace index is read, wait for it (a huge workspace still shows progress every few seconds).
+    if (ctx.store.indexing && now - firstRequest < INDEX_WAIT_MS) {
+      timer = setTimeout(tick, BURST_QUIET_MS);
+      return;
+    }
+    requests = 0;
     void run();
   }
 
   async function run(): Promise<void> {
     running = true;
     again = false;
-    const forced = firstRequest > 0 && performance.now() - firstRequest >= MAX_WAIT_MS;
+    const started = performance.now();
+    const forced = firstRequest > 0 && started - firstRequest >= Math.max(MAX_WAIT_MS, 4 * lastRunMs);
     try {
       ctx.store.sync();
+      const syncMs = performance.now() - started;
       const generation = ctx.store.generation;
-      // A change that arrives while we validate makes the result stale (unless a long burst forces a publish).
-      const token = { get isCancellationRequested() { return !forced && (again || ctx.store.hasPending()); } };
+      // The version of every open document whose text this validation sees.
+      const versions = new Map<string, number>();
+      for (const uri of ctx.store.openUris()) { const d = ctx.documents.get(uri); if (d) versions.set(uri, d.version); }
       let results: Map<string, Finding[]>;
       try {
-        results = ctx.workspace.validate(token);
+        results = ctx.workspace.validate();
       } catch (e) {
         if (e instanceof CancelledError) return;
         throw e;
       }
       for (const msg of ctx.workspace.ruleErrors.splice(0)) ctx.log('error', msg);
-      // Let queued messages in before publishing; if they changed anything, this result is stale: drop it.
+      // Let queued messages in before publishing. If they changed anything the result is stale. A cheap result is
+      // dropped (the next run follows at once); an expensive one (a burst of opened files, a huge workspace) is
+      // published for everything but the documents that changed meanwhile, so long work is never thrown away.
       await new Promise<void>((r) => setImmediate(r));
-      if (!forced && (again || ctx.store.hasPending() || generation !== ctx.store.generation)) return;
+      const stale = again || ctx.store.hasPending() || generation !== ctx.store.generation;
+      const elapsed = performance.now() - started;
+      if (stale && !forced && elapsed < CHEAP_RUN_MS) {
+        if (TRACE) process.stderr.write(`[brokerkit] validation dropped (stale) after ${Math.round(elapsed)} ms\n`);
+        return;
+      }
+      publish(results, versions, stale);
       firstRequest = 0;
-      publish(results);
-      validated.set(ctx, generation);
+      if (!stale) validated.set(ctx, generation);
+      lastRunMs = performance.now() - started;
+      if (TRACE) process.stderr.write(`[brokerkit] ${Math.round(performance.now())} validation: ${results.size} files, ${Math.round(lastRunMs)} ms (sync ${Math.round(syncMs)})${stale ? ' (partly stale)' : ''}${forced ? ' (burst)' : ''}\n`);
     } catch (e) {
       ctx.log('error', `validation failed: ${(e as Error).stack ?? e}`);
     } finally {
       running = false;
-      if (again || ctx.store.hasPending()) ctx.requestValidation();
+      // Changes arrived while validating: a burst is under way, so the next run waits for it to calm down.
+      if (again || ctx.store.hasPending()) { requests++; ctx.requestValidation(); }
     }
   }
 
-  function publish(results: Map<string, Finding[]>): void {
-    ctx.findings.clear();
+  /** Publishes what changed. `versions`: the open documents' versions the results are for; with `stale`, documents
+   *  edited since are skipped (the next run covers them). */
+  function publish(results: Map<string, Finding[]>, versions: Map<string, number>, stale: boolean): void {
+    const current = (uri: string) => !stale || !versions.has(uri) || ctx.documents.get(uri)?.version === versions.get(uri);
+    if (!stale) ctx.findings.clear();
     for (const [uri, findings] of results) {
+      if (!current(uri)) continue;
       ctx.findings.set(uri, findings);
-      send(uri, findings);
+      send(uri, findings, versions.get(uri));
     }
     for (const uri of [...published.keys()]) {
-      if (!results.has(uri)) send(uri, []);
+      if (!results.has(uri) && current(uri)) send(uri, [], versions.get(uri));
     }
     // Open documents the engine does not hold (not ours) still get one (empty) publish per version.
-    for (const uri of ctx.store.openUris()) if (!results.has(uri)) send(uri, []);
+    for (const [uri, v] of versions) if (!results.has(uri) && current(uri)) send(uri, [], v);
   }
 
-  function send(uri: string, findings: Finding[]): void {
+  function send(uri: string, findings: Finding[], version: number | undefined): void {
     const diagnostics = findings.map(toDiagnostic);
-    const key = diagnostics.length ? JSON.stringify(diagnostics) : '';
-    const doc = ctx.store.isOpen(uri) ? ctx.documents.get(uri) : undefined;
-    const versionChanged = doc !== undefined && publishedVersion.get(uri) !== doc.version;
-    if (!versionChanged && (published.get(uri) ?? '') === key) return;
-    if (key) published.set(uri, key); else published.delete(uri);
-    if (doc) publishedVersion.set(uri, doc.version); else publishedVersion.delete(uri);
-    ctx.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics });
+    const open = version !== undefined && ctx.store.isOpen(uri);
+    const versionChanged = open && publishedVersion.get(uri) !== version;
+    if (!versionChanged && sameDiagnostics(published.get(uri) ?? [], diagnostics)) return;
+    if (diagnostics.length) published.set(uri, diagnostics); else published.delete(uri);
+    if (open) publishedVersion.set(uri, version); else publishedVersion.delete(uri);
+    ctx.connection.sendDiagnostics({ uri, version: open ? version : undefined, diagnostics });
   }
 
   ctx.documents.onDidOpen((e) => {

@@ -28,6 +28,9 @@ export class Store {
   private readonly shadowed = new Map<string, string>();
   /** Bumped whenever anything the engine sees may have changed; the scheduler uses it to spot stale work. */
   generation = 0;
+  /** True while the workspace index is being (re)read: cross-file results would be incomplete, so the scheduler
+   *  waits for it (up to a limit) instead of publishing "not found" for objects of files not read yet. */
+  indexing = false;
 
   constructor(private readonly ctx: ServerContext) {}
 

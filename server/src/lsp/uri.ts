@@ -2,9 +2,12 @@
 // hex), so that a file found on disk and the same file opened in the editor have one URI.
 import { fileURLToPath } from 'node:url';
 
+const PLAIN = /^[A-Za-z0-9\-._~/]*$/;
+
 export function pathToUri(path: string): string {
   const p = path.replace(/\\/g, '/');
   const withRoot = p.startsWith('/') ? p : '/' + p;
+  if (PLAIN.test(withRoot)) return 'file://' + withRoot;
   let out = '';
   for (const ch of withRoot) {
     if (/[A-Za-z0-9\-._~/]/.test(ch)) out += ch;
