@@ -40,10 +40,15 @@ export class Workspace {
   private factResources: Resource[] = [];
   private optionsKey: string;
   private builtinCache?: { ns: string; list: Resource[] };
+  /** Cache keys of per-document results under the current options (made once, not per document). */
+  private docKey = '';
+  private finKey = '';
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...defaultEngineOptions, ...options };
     this.optionsKey = keyOf(this.options);
+    this.docKey = `doc:${this.optionsKey}`;
+    this.finKey = `fin:${this.optionsKey}`;
   }
 
   getOptions(): EngineOptions { return this.options; }
@@ -53,6 +58,8 @@ export class Workspace {
     const k = keyOf(this.options);
     if (k !== this.optionsKey) {
       this.optionsKey = k;
+      this.docKey = `doc:${k}`;
+      this.finKey = `fin:${k}`;
       // Namespaces and document-rule results depend on options: re-derive everything (parses are kept).
       for (const f of [...this.files.values()]) this.setFile(f.uri, f.text, true);
     }
@@ -190,7 +197,7 @@ export class Workspace {
   private finalDocumentFindings(chunk: ChunkRef): Finding[] {
     const local = this.localFindings(chunk);
     if (local.length === 0) return NO_FINDINGS;
-    const key = `fin:${this.optionsKey}`;
+    const key = this.finKey;
     let byPlace = chunk.parse.cache.get(key) as Map<string, Finding[]> | undefined;
     if (!byPlace) { byPlace = new Map(); chunk.parse.cache.set(key, byPlace); }
     const place = `${chunk.startLine}\u0000${chunk.uri}`;
@@ -213,7 +220,7 @@ export class Workspace {
 
   /** Document-rule results of a chunk, chunk-relative, computed once per text and options. */
   private localFindings(chunk: ChunkRef): LocalFinding[] {
-    const key = `doc:${this.optionsKey}`;
+    const key = this.docKey;
     let local = chunk.parse.cache.get(key) as LocalFinding[] | undefined;
     if (!local) {
       local = this.computeDocument(chunk);
