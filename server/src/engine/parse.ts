@@ -2,6 +2,7 @@
 // document re-parses only that document: every chunk is parsed on its own and cached by its text, and all its
 // positions are relative to the chunk, so the parse stays valid when the chunk moves inside the file.
 import { Document, LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, Node, Pair } from 'yaml';
+import { FastNode, fastLocate, fastParse } from './fast-yaml';
 
 export type Path = readonly (string | number)[];
 
@@ -18,6 +19,11 @@ export interface ChunkParse {
   readonly suppress: Map<number, Set<string>>;
   /** Per-chunk cache slot for results that only depend on this text (document rules). */
   cache: Map<string, unknown>;
+  /**
+   * Node ranges from the fast path (fast-yaml.ts) when the document was in its subset; `doc` is then only parsed
+   * (with the library) when something asks for it. Use locateIn() rather than locate(doc, ...).
+   */
+  readonly fastRoot?: FastNode | null;
 }
 
 export interface ChunkRef {
@@ -91,6 +97,18 @@ function suppressions(text: string): Map<number, Set<string>> {
 }
 
 export function parseChunk(text: string): ChunkParse {
+  const fast = fastParse(text);
+  if (fast) {
+    // Same line starts as the library records (0, then after every newline), so positions convert the same way.
+    const lineCounter = new LineCounter();
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    let doc: Document.Parsed | undefined;
+    return {
+      text, lineCounter, value: fast.value, problems: [], suppress: suppressions(text), cache: new Map(), fastRoot: fast.root,
+      get doc() { return (doc ??= parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed); },
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed;
   const problems: ParseProblem[] = [];
@@ -115,6 +133,11 @@ function cleanMessage(m: string): string {
 }
 
 export interface Located { start: number; end: number; found: boolean }
+
+/** locate() for a parse: from the fast path's ranges when it has them (no Document needed), else from the Document. */
+export function locateIn(parse: ChunkParse, path: Path, key = false): Located {
+  return parse.fastRoot !== undefined ? fastLocate(parse.fastRoot, path, key) : locate(parse.doc, path, key);
+}
 
 /**
  * The source range of the node at `path` (its key when `key` is set). When the path does not exist, the range of

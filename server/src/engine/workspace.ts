@@ -1,6 +1,6 @@
 // The incremental engine: files are split into documents, each document parsed once and cached by its text; document
 // rules are cached with the parse; workspace rules run over the index on every validation (they are cheap).
-import { ChunkParse, ChunkRef, Path, locate, parseChunk, splitDocuments } from './parse';
+import { ChunkParse, ChunkRef, Path, locateIn, parseChunk, splitDocuments } from './parse';
 import { Resource, isRelevant, toResource } from './resources';
 import { Index } from './workspace-index';
 import { builtinObjects } from './builtins';
@@ -278,7 +278,7 @@ function locateCached(parse: ChunkParse, path: Path, key = false): { start: numb
   let k = key ? 'k' : 'v';
   for (const seg of path) k += typeof seg === 'number' ? `\u0000#${seg}` : `\u0000${seg}`;
   let r = m.get(k);
-  if (!r) { r = locate(parse.doc, path, key); m.set(k, r); }
+  if (!r) { r = locateIn(parse, path, key); m.set(k, r); }
   return r;
 }
 

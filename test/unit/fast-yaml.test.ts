@@ -1,0 +1,122 @@
+// The fast YAML path (server/src/engine/fast-yaml.ts) must give exactly the `yaml` library's answers whenever it
+// answers at all: the same value, no document the library would reject, and the same range for every node and key
+// (and the same fallback for paths that do not exist). Checked over the real-world corpus, the examples, the
+// benchmark corpus and thousands of mutated documents; it must also answer for most of them (or it is pointless).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Document, isMap, isScalar, isSeq, Node, Pair, parseDocument } from 'yaml';
+import { fastLocate, fastParse } from '../../server/src/engine/fast-yaml';
+import { locate, splitDocuments } from '../../server/src/engine/parse';
+import { corpusFiles, yamlFiles } from '../helpers/corpus';
+import { documents } from '../../bench/corpus';
+
+type P = (string | number)[];
+
+function libParse(text: string): Document.Parsed {
+  return parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed;
+}
+
+/** Every path in a document (values), with whether it ends at a map key. */
+function paths(doc: Document.Parsed): P[] {
+  const out: P[] = [];
+  const walk = (n: unknown, p: P) => {
+    out.push(p);
+    if (isMap(n)) for (const pair of n.items as Pair[]) { if (isScalar(pair.key)) walk(pair.value, [...p, String((pair.key as { value: unknown }).value)]); }
+    else if (isSeq(n)) (n.items as Node[]).forEach((it, i) => walk(it, [...p, i]));
+  };
+  walk(doc.contents, []);
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && typeof a === 'object') {
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
+    const ka = Object.keys(a); const kb = Object.keys(b as object);
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
+/** Compares the fast path with the library on one document; returns 'fast' | 'bail', throws on a difference. */
+export function compare(text: string): 'fast' | 'bail' {
+  const fast = fastParse(text);
+  if (!fast) return 'bail';
+  const doc = libParse(text);
+  const where = `\n--- document ---\n${text}\n----------------`;
+  assert.deepEqual(doc.errors.map((e) => e.message), [], `the fast path accepted a document the library rejects${where}`);
+  const value = doc.toJS({ maxAliasCount: 100 });
+  assert.ok(same(fast.value, value), `values differ: ${JSON.stringify(fast.value)} vs ${JSON.stringify(value)}${where}`);
+  for (const p of paths(doc)) {
+    for (const key of [false, true]) {
+      const want = locate(doc, p, key);
+      const got = fastLocate(fast.root, p, key);
+      assert.deepEqual(got, want, `range of ${JSON.stringify(p)}${key ? ' (key)' : ''}${where}`);
+    }
+    for (const missing of [[...p, 'no-such-key'], [...p, 99], [...p, 'no-such-key', 'deeper']] as P[]) {
+      assert.deepEqual(fastLocate(fast.root, missing, true), locate(doc, missing, true), `fallback for ${JSON.stringify(missing)}${where}`);
+      assert.deepEqual(fastLocate(fast.root, missing), locate(doc, missing), `fallback for ${JSON.stringify(missing)}${where}`);
+    }
+  }
+  return 'fast';
+}
+
+function chunksOf(text: string): string[] { return splitDocuments(text).map((s) => s.text); }
+
+function allDocuments(): string[] {
+  const texts: string[] = [];
+  for (const f of corpusFiles()) texts.push(...chunksOf(f.text));
+  for (const f of yamlFiles('examples')) texts.push(...chunksOf(readFileSync(f, 'utf8')));
+  texts.push(...documents(200, 7));
+  return texts;
+}
+
+test('the fast path agrees with the yaml library on the corpus, the examples and the benchmark corpus', () => {
+  let fast = 0;
+  let relevant = 0;
+  let relevantFast = 0;
+  const docs = allDocuments();
+  for (const d of docs) {
+    const r = compare(d);
+    if (r === 'fast') fast++;
+    if (/^(kind|apiVersion):/m.test(d)) { relevant++; if (r === 'fast') relevantFast++; }
+  }
+  // It must answer for most manifests, or it would not be worth having.
+  if (process.env.BROKERKIT_VERBOSE) console.log(`fast path: ${relevantFast}/${relevant} manifests, ${fast}/${docs.length} documents`);
+  assert.ok(relevantFast / relevant > 0.8, `fast path answered ${relevantFast}/${relevant} manifests (${fast}/${docs.length} documents)`);
+});
+
+/** A small deterministic PRNG, so a failure can be reproduced. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+const INSERTS = [' ', '  ', '\n', ':', ': ', '-', '- ', '#', ' #', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&a', '*a', '!t', '?', '~', 'null', '0x1F', '1e3', '.5', '\\', '\t', '---', '...', 'a: b', 'k:', '\n  - x', '\n    y: 1', '|-\n  text', '"\\u00e9"', "'it''s'"];
+
+test('mutated documents: whenever the fast path answers, it is exactly the library', () => {
+  const base = allDocuments().filter((d) => d.length < 4000);
+  const rand = rng(20261123);
+  let answered = 0;
+  for (let n = 0; n < 6000; n++) {
+    let text = base[Math.floor(rand() * base.length)];
+    const edits = 1 + Math.floor(rand() * 3);
+    for (let e = 0; e < edits; e++) {
+      const at = Math.floor(rand() * (text.length + 1));
+      const kind = rand();
+      if (kind < 0.45) text = text.slice(0, at) + INSERTS[Math.floor(rand() * INSERTS.length)] + text.slice(at);
+      else if (kind < 0.8) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 6));
+      else {
+        // re-indent a line
+        const ls = text.split('\n');
+        const i = Math.floor(rand() * ls.length);
+        ls[i] = rand() < 0.5 ? ' ' + ls[i] : ls[i].replace(/^ /, '');
+        text = ls.join('\n');
+      }
+    }
+    if (compare(text) === 'fast') answered++;
+  }
+  assert.ok(answered > 1000, `the fast path answered only ${answered} of 6000 mutated documents`);
+});
