@@ -150,7 +150,11 @@ export function demoObjectsFor(workspaceObjects: any[]): any[] {
   const replaced = new Set(listeners.length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
   const running = { runtimeStatus: { status: 'Running', description: 'All replicas are running.' }, provisioningStatus: { status: 'Succeeded' } };
   const type = (t: unknown) => t === 'LoadBalancer' || t === 'loadBalancer' ? 'LoadBalancer' : t === 'NodePort' || t === 'nodePort' ? 'NodePort' : 'ClusterIP';
+  // A succeeded run beside the failed sc-job (sc-job itself deletes itself after success; an upgrade run kept).
+  const upgrade = job('sc-job-upgrade', 'sc-system', 'succeeded', { minutes: 90 });
   return [
+    upgrade,
+    jobPod(upgrade, 'q4m9d', 'succeeded'),
     ...demoObjects().filter((o) => !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service'))
       && !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r: any) => replaced.has(r.name)))),
     ...deployed.map((o) => o.kind === 'BrokerListener' ? { ...o, status: running } : o),
