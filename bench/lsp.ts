@@ -1,0 +1,247 @@
+// npm run bench:lsp — our language server against yaml-language-server (given a JSON schema for BrokerListener),
+// driven over stdio by the same client code (test/helpers/lsp-client.ts) on the same corpus (bench/corpus.ts), in
+// the same run. Medians (p50) and p90 of several runs; the server's memory is read from /proc. Writes .bench/lsp.md.
+//
+//   BENCH_QUICK=1   fewer samples (a smoke run)
+//   BENCH_ONLY=ours|yls   one server only
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LspClient, pathToFileUri } from '../test/helpers/lsp-client';
+import { documents } from './corpus';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROOT = resolve(__dirname, '..', '..'); // out/bench -> repo root
+const DIST = resolve(process.env.BROKERKIT_DIST || join(ROOT, 'dist'));
+
+interface ServerSpec {
+  name: string;
+  command: string[];
+  settings: Record<string, unknown>;
+  /** Samples per measurement (yaml-language-server is slow: fewer samples keep the run short). */
+  samples: { init: number; edit1k: number; edit5k: number; open5k: number; workspace: number };
+}
+
+const schemaUri = pathToFileUri(join(ROOT, 'schemas', 'brokerlistener.json'));
+
+const SERVERS: ServerSpec[] = [
+  {
+    name: 'brokerkit',
+    command: [process.execPath, join(DIST, 'server.js'), '--stdio'],
+    settings: { brokerkit: {} },
+    samples: QUICK ? { init: 3, edit1k: 10, edit5k: 8, open5k: 1, workspace: 1 } : { init: 9, edit1k: 41, edit5k: 31, open5k: 5, workspace: 3 },
+  },
+  {
+    name: 'yaml-language-server',
+    command: [process.execPath, join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
+    settings: {
+      yaml: {
+        validate: true, hover: true, completion: true, format: { enable: false },
+        schemaStore: { enable: false }, // no network
+        schemas: { [schemaUri]: ['*.yaml'] },
+      },
+    },
+    samples: QUICK ? { init: 3, edit1k: 5, edit5k: 3, open5k: 1, workspace: 1 } : { init: 9, edit1k: 11, edit5k: 7, open5k: 3, workspace: 3 },
+  },
+];
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))];
+}
+
+function memOf(pid: number | undefined): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
+}
+
+async function start(s: ServerSpec, rootPath: string): Promise<LspClient> {
+  return LspClient.start({ command: s.command[0], args: s.command.slice(1), rootPath, settings: s.settings, timeoutMs: 600000 });
+}
+
+/** The publish for `uri` that answers version `v` (servers that send no version: the next publish after the change). */
+function diagnosed(c: LspClient, uri: string, v: number) {
+  return c.nextDiagnostics(uri, (p) => p.version === undefined || p.version === v);
+}
+
+async function initialize(s: ServerSpec, dir: string): Promise<{ spawnToReady: number; roundTrip: number }> {
+  const spawn: number[] = [];
+  const rt: number[] = [];
+  for (let i = 0; i < s.samples.init; i++) {
+    const t0 = performance.now();
+    const c = await start(s, dir);
+    spawn.push(performance.now() - t0);
+    rt.push(c.initializeMs);
+    await c.shutdown();
+  }
+  return { spawnToReady: pct(spawn, 0.5), roundTrip: pct(rt, 0.5) };
+}
+
+/** One-character edits in the middle document of an n-document file; each waits for that version's diagnostics. */
+async function edits(s: ServerSpec, dir: string, n: number, count: number): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number }> {
+  const docs = documents(n);
+  const text = docs.join('---\n');
+  const uri = pathToFileUri(join(dir, `edit-${n}.yaml`));
+  const c = await start(s, dir);
+  try {
+    const t0 = performance.now();
+    const first = diagnosed(c, uri, 1);
+    await c.open(uri, text);
+    await first;
+    const openMs = performance.now() - t0;
+    // Where the middle document's `name: ` value starts: change its first character back and forth.
+    const lines = text.split('\n');
+    const mid = docs.slice(0, Math.floor(n / 2)).reduce((k, d) => k + d.split('\n').length, 0);
+    let line = mid;
+    while (!/^ {2}name: /.test(lines[line])) line++;
+    const times: number[] = [];
+    // The first edits run while the JIT is still warming up (a server that has been up a while is past that).
+    const warmup = Math.min(10, Math.max(2, Math.floor(count / 3)));
+    for (let i = 0; i < count + warmup; i++) {
+      const ch = String.fromCharCode(97 + (i % 26));
+      const v = c.version(uri) + 1;
+      const done = diagnosed(c, uri, v);
+      const t = performance.now();
+      await c.change(uri, [{ range: { start: { line, character: 8 }, end: { line, character: 9 } }, text: ch }]);
+      await done;
+      if (i >= warmup) times.push(performance.now() - t);
+    }
+    const mem = memOf(c.proc.pid);
+    return { p50: pct(times, 0.5), p90: pct(times, 0.9), rss: mem.rss, peak: mem.peak, first: openMs };
+  } finally {
+    await c.shutdown();
+  }
+}
+
+async function openLarge(s: ServerSpec, dir: string, n: number, runs: number): Promise<{ p50: number; peak: number }> {
+  const text = documents(n).join('---\n');
+  const times: number[] = [];
+  let peak = 0;
+  for (let r = 0; r < runs; r++) {
+    const uri = pathToFileUri(join(dir, `open-${n}-${r}.yaml`));
+    const c = await start(s, dir);
+    try {
+      const done = diagnosed(c, uri, 1);
+      const t = performance.now();
+      await c.open(uri, text);
+      await done;
+      times.push(performance.now() - t);
+      peak = Math.max(peak, memOf(c.proc.pid).peak);
+    } finally {
+      await c.shutdown();
+    }
+  }
+  return { p50: pct(times, 0.5), peak };
+}
+
+/** A folder of `files` files (3 documents each): start the server on it, open every file, wait for all diagnostics. */
+async function workspace(s: ServerSpec, files: number, runs: number): Promise<{ p50: number; peak: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'brokerkit-bench-ws-'));
+  const texts: [string, string][] = [];
+  for (let i = 0; i < files; i++) {
+    const p = join(dir, `d${Math.floor(i / 100)}`, `f${i}.yaml`);
+    mkdirSync(join(dir, `d${Math.floor(i / 100)}`), { recursive: true });
+    const t = documents(3, i + 1).join('---\n');
+    writeFileSync(p, t);
+    texts.push([pathToFileUri(p), t]);
+  }
+  const times: number[] = [];
+  let peak = 0;
+  try {
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      const c = await start(s, dir);
+      try {
+        const waits = texts.map(([u]) => diagnosed(c, u, 1));
+        for (const [u, text] of texts) await c.open(u, text);
+        await Promise.all(waits);
+        times.push(performance.now() - t);
+        peak = Math.max(peak, memOf(c.proc.pid).peak);
+      } finally {
+        await c.shutdown();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { p50: pct(times, 0.5), peak };
+}
+
+interface Result {
+  init: { spawnToReady: number; roundTrip: number };
+  e1k: Awaited<ReturnType<typeof edits>>;
+  e5k: Awaited<ReturnType<typeof edits>>;
+  open5k: Awaited<ReturnType<typeof openLarge>>;
+  ws: Awaited<ReturnType<typeof workspace>>;
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  const results = new Map<string, Result>();
+  const dir = mkdtempSync(join(tmpdir(), 'brokerkit-bench-'));
+  try {
+    // Measurement by measurement, both servers back to back, so that machine load hits both alike.
+    const servers = SERVERS.filter((s) => !only || (only === 'ours' ? s.name === 'brokerkit' : s.name === 'yaml-language-server'));
+    const partial = new Map<string, Partial<Result>>(servers.map((s) => [s.name, {}]));
+    const step = async <K extends keyof Result>(key: K, label: string, fn: (s: ServerSpec) => Promise<Result[K]>) => {
+      for (const s of servers) {
+        process.stderr.write(`[${s.name}] ${label}\n`);
+        partial.get(s.name)![key] = await fn(s);
+      }
+    };
+    await step('init', 'initialize', (s) => initialize(s, dir));
+    await step('e1k', 'edits, 1,000 documents', (s) => edits(s, dir, 1000, s.samples.edit1k));
+    await step('e5k', 'edits, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k));
+    await step('open5k', 'open, 5,000 documents', (s) => openLarge(s, dir, 5000, s.samples.open5k));
+    await step('ws', 'workspace', (s) => workspace(s, QUICK ? 500 : 2000, s.samples.workspace));
+    for (const [name, r] of partial) results.set(name, r as Result);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(results);
+}
+
+function report(results: Map<string, Result>): void {
+  const ours = results.get('brokerkit');
+  const yls = results.get('yaml-language-server');
+  const f = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+  const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+  const ok = (b: boolean | undefined) => (b === undefined ? '' : b ? '✅' : '❌');
+  const rows: string[][] = [];
+  const row = (what: string, a: number | undefined, b: number | undefined, unit: string, target: string, pass: boolean | undefined) =>
+    rows.push([what, `${f(a)} ${unit}`, `${f(b)} ${unit}`, ratio(a, b), target, ok(pass)]);
+  row('initialize round trip (request → result)', ours?.init.roundTrip, yls?.init.roundTrip, 'ms', '≤ 150 ms', ours && ours.init.roundTrip <= 150);
+  row('process spawn → initialize result', ours?.init.spawnToReady, yls?.init.spawnToReady, 'ms', '', undefined);
+  row('one-char edit → diagnostics, 1,000 docs, p50', ours?.e1k.p50, yls?.e1k.p50, 'ms', '≤ 10 ms', ours && ours.e1k.p50 <= 10);
+  row('one-char edit → diagnostics, 1,000 docs, p90', ours?.e1k.p90, yls?.e1k.p90, 'ms', '', undefined);
+  row('one-char edit → diagnostics, 5,000 docs, p50', ours?.e5k.p50, yls?.e5k.p50, 'ms', '≤ 25 ms', ours && ours.e5k.p50 <= 25);
+  row('one-char edit → diagnostics, 5,000 docs, p90', ours?.e5k.p90, yls?.e5k.p90, 'ms', '', undefined);
+  row('server RSS after the 5,000-doc edits', ours?.e5k.rss, yls?.e5k.rss, 'MB', '≤ 400 MB', ours && ours.e5k.rss <= 400);
+  row('open → diagnostics, 5,000 docs', ours?.open5k.p50, yls?.open5k.p50, 'ms', '≤ 0.5× yaml-language-server', ours && yls ? ours.open5k.p50 <= 0.5 * yls.open5k.p50 : undefined);
+  const n = QUICK ? '500' : '2,000';
+  row(`${n}-file workspace fully diagnosed (start → every file)`, ours?.ws.p50, yls?.ws.p50, 'ms', '≤ 0.5× yaml-language-server', ours && yls ? ours.ws.p50 <= 0.5 * yls.ws.p50 : undefined);
+  row(`${n}-file workspace: server peak RSS`, ours?.ws.peak, yls?.ws.peak, 'MB', '≤ 300 MB', ours && ours.ws.peak <= 300);
+  const lines = [
+    `# Language server benchmark (${new Date().toISOString()}, node ${process.version}${QUICK ? ', QUICK' : ''})`,
+    '',
+    'Same client code (test/helpers/lsp-client.ts) and corpus (bench/corpus.ts) for both servers, one run. yaml-language-server 1.25.0 is given',
+    'the BrokerListener JSON schema (schemas/brokerlistener.json) for `*.yaml`; its schema store is off (no network). Times are medians',
+    'unless marked p90. The ratio is brokerkit / yaml-language-server.',
+    '',
+    '| measurement | brokerkit | yaml-language-server | ratio | target | |',
+    '|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `Open → first diagnostics of the 1,000-document file while setting up the edit run: brokerkit ${f(ours?.e1k.first)} ms, yaml-language-server ${f(yls?.e1k.first)} ms.`,
+  ];
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  writeFileSync(join(ROOT, '.bench', 'lsp.md'), lines.join('\n') + '\n');
+  console.log(lines.join('\n'));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
