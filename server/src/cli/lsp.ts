@@ -10,7 +10,9 @@ const command: Command = {
     if (!args.includes('--stdio')) throw new UsageError('only --stdio is supported');
     const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
     const { startServer } = await import('../lsp/server');
-    const conn = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    const { stdioTransport } = await import('../lsp/transport');
+    const { reader, writer } = stdioTransport();
+    const conn = createConnection(ProposedFeatures.all, reader, writer);
     startServer(conn);
     await new Promise<void>((resolve) => conn.onExit(() => resolve()));
     return 0;

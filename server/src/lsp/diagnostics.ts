@@ -14,7 +14,7 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
  * arrive close together (a burst: files opened by the hundred, the index filling, a paste of many edits) the
  * scheduler waits for the burst to end. A long burst still publishes every MAX_WAIT_MS.
  */
-const QUIET_MS = 1;
+const QUIET_MS = 0;
 const BURST_QUIET_MS = 20;
 const BURST_QUIET_MAX_MS = 60;
 const MAX_WAIT_MS = 300;
@@ -37,7 +37,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
   };
   const related = f.related.filter((r) => r.uri && r.range).map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
   if (related.length) d.relatedInformation = related;
-  if (f.data) d.data = f.data;
+  // The finding's quick-fix `data` stays on the server (code actions read the findings, not the client's copy).
   converted.set(f, d);
   return d;
 }
@@ -79,7 +79,7 @@ export function register(ctx: ServerContext): void {
   /** Last published diagnostics per URI (absent = none), and the document version they were published for. */
   const published = new Map<string, Diagnostic[]>();
   const publishedVersion = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   let lastRequest = 0;
   let firstRequest = 0;
   let running = false;
@@ -96,7 +96,7 @@ export function register(ctx: ServerContext): void {
     requests++;
     if (!firstRequest) firstRequest = now;
     if (running) { again = true; return; }
-    if (!timer) timer = setTimeout(tick, QUIET_MS);
+    if (!timer) timer = setImmediate(tick);
   };
 
   function tick(): void {
@@ -167,22 +167,37 @@ export function register(ctx: ServerContext): void {
   /** Publishes what changed. `versions`: the open documents' versions the results are for; with `stale`, documents
    *  edited since are skipped (the next run covers them). */
   function publish(results: Map<string, Finding[]>, versions: Map<string, number>, stale: boolean): void {
-    const current = (uri: string) => !stale || !versions.has(uri) || ctx.documents.get(uri)?.version === versions.get(uri);
+    // The version a result is for: the one validated, or the current one when the document was opened meanwhile
+    // with the very text the engine holds. null: the document changed since; its result is stale, skip it.
+    const versionOf = (uri: string): number | undefined | null => {
+      const doc = ctx.store.isOpen(uri) ? ctx.documents.get(uri) : undefined;
+      if (!doc) return undefined;
+      if (versions.get(uri) === doc.version) return doc.version;
+      return ctx.store.isCurrent(uri) ? doc.version : null;
+    };
     if (!stale) ctx.findings.clear();
     for (const [uri, findings] of results) {
-      if (!current(uri)) continue;
+      const v = versionOf(uri);
+      if (v === null) continue;
       ctx.findings.set(uri, findings);
-      send(uri, findings, versions.get(uri));
+      send(uri, findings, v);
     }
     for (const uri of [...published.keys()]) {
-      if (!results.has(uri) && current(uri)) send(uri, [], versions.get(uri));
+      const v = results.has(uri) ? null : versionOf(uri);
+      if (v !== null) send(uri, [], v);
     }
     // Open documents the engine does not hold (not ours) still get one (empty) publish per version.
-    for (const [uri, v] of versions) if (!results.has(uri) && current(uri)) send(uri, [], v);
+    for (const uri of ctx.store.openUris()) {
+      const v = results.has(uri) ? null : versionOf(uri);
+      if (v !== null) send(uri, [], v);
+    }
   }
 
   function send(uri: string, findings: Finding[], version: number | undefined): void {
     const diagnostics = findings.map(toDiagnostic);
+    // Keep the previous objects for diagnostics that did not change (their serialised form is reused, transport.ts).
+    const prev = published.get(uri);
+    if (prev) for (let i = 0; i < diagnostics.length && i < prev.length; i++) if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) diagnostics[i] = prev[i];
     const open = version !== undefined && ctx.store.isOpen(uri);
     const versionChanged = open && publishedVersion.get(uri) !== version;
     if (!versionChanged && sameDiagnostics(published.get(uri) ?? [], diagnostics)) return;
@@ -191,17 +206,26 @@ export function register(ctx: ServerContext): void {
     ctx.connection.sendDiagnostics({ uri, version: open ? version : undefined, diagnostics });
   }
 
+  /** Documents whose didOpen was just handled (TextDocuments reports the open as a content change too). */
+  const opening = new Map<string, number>();
   ctx.documents.onDidOpen((e) => {
-    if (!ctx.store.serves(e.document.uri, e.document.languageId)) return;
-    ctx.store.opened(e.document.uri);
-    ctx.requestValidation('open');
+    const uri = e.document.uri;
+    if (!ctx.store.serves(uri, e.document.languageId)) return;
+    opening.set(uri, e.document.version);
+    if (ctx.store.opened(uri)) { ctx.requestValidation('open'); return; }
+    // Already indexed with this very text: publish its diagnostics for this version, no validation needed.
+    if (!running && validated.get(ctx) === ctx.store.generation) send(uri, ctx.findings.get(uri) ?? [], e.document.version);
+    else if (!running && !timer) ctx.requestValidation('open');
   });
   ctx.documents.onDidChangeContent((e) => {
+    if (opening.get(e.document.uri) === e.document.version) { opening.delete(e.document.uri); return; }
+    opening.delete(e.document.uri);
     if (!ctx.store.isOpen(e.document.uri)) return;
     ctx.store.changed(e.document.uri);
     ctx.requestValidation('change');
   });
   ctx.documents.onDidClose((e) => {
+    opening.delete(e.document.uri);
     if (!ctx.store.isOpen(e.document.uri)) return;
     ctx.store.closed(e.document.uri);
     publishedVersion.delete(e.document.uri);

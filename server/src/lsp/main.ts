@@ -2,5 +2,11 @@
 // --node-ipc when VS Code starts it, --stdio for any other LSP editor.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { stdioTransport } from './transport';
 
-startServer(createConnection(ProposedFeatures.all));
+if (process.argv.includes('--stdio')) {
+  const { reader, writer } = stdioTransport();
+  startServer(createConnection(ProposedFeatures.all, reader, writer));
+} else {
+  startServer(createConnection(ProposedFeatures.all));
+}

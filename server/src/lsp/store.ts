@@ -44,14 +44,31 @@ export class Store {
   diskUris(): string[] { return [...this.disk.keys()]; }
   hasDisk(uri: string): boolean { return this.disk.has(uri); }
 
-  opened(uri: string): void {
+  /**
+   * The editor opened a document. Returns false when the engine already holds exactly this text (a file the index
+   * read from disk): then nothing needs validating, only the open document's diagnostics need (re)publishing.
+   */
+  opened(uri: string): boolean {
     this.open.add(uri);
     const c = canonicalUri(uri);
     if (c !== uri) {
       this.shadowed.set(c, uri);
       if (this.disk.has(c)) this.ctx.workspace.deleteFile(c);
+    } else if (this.isCurrent(uri)) {
+      return false;
     }
     this.changed(uri);
+    return true;
+  }
+
+  /** True when what the engine holds for an open document is its current text (nothing to sync). */
+  isCurrent(uri: string): boolean {
+    if (this.pending.has(uri)) return false;
+    const doc = this.ctx.documents.get(uri);
+    if (!doc) return false;
+    const text = doc.getText();
+    const f = this.ctx.workspace.getFile(uri);
+    return f ? f.text === text : this.disk.get(uri) === text && !looksRelevant(text);
   }
 
   changed(uri: string): void {
