@@ -90,9 +90,8 @@ if (kubeconfig) {
   const server = await new testServer.KubeTestServer({ objects, aio: true }).start();
   testServer.seedDemoExtras(server);
   writeFileSync(demoConfig, server.kubeconfig({ context: 'demo-cluster' }), { mode: 0o600 });
-  const first = JSON.stringify({ url: server.url });
   kubeconfig = demoConfig;
-  clusterLabel = `demo cluster ${JSON.parse(first).url} (context "demo-cluster"; not a real cluster)`;
+  clusterLabel = `demo cluster ${server.url} (context "demo-cluster"; not a real cluster)`;
 }
 
 // A fresh profile each time, so the first screen is what a new user sees.
