@@ -41,7 +41,7 @@ try {
     env: { ...process.env, BROKERKIT_DIST: join(stage, 'dist'), BROKERKIT_OUT: join(stage, '.out') },
   });
   rmSync(join(stage, '.out'), { recursive: true, force: true });
-  for (const b of ['extension.js', 'server.js', 'kube.js', 'cli.js']) {
+  for (const b of ['extension.js', 'server.js', 'server-main.js', 'kube.js', 'cli.js']) {
     if (!existsSync(join(stage, 'dist', b))) { process.stderr.write(`bundle dist/${b} was not built\n`); process.exit(1); }
   }
 

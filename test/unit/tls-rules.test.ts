@@ -227,6 +227,23 @@ spec:
     assert.deepEqual(f[0].related[0].range, rangeOf(issuer, 'Issuer'));
   });
 
+  test('one ClusterIssuer name referred to from two namespaces: the Issuer it is confused with is each referrer\'s own', () => {
+    // Found by test/unit/incremental.test.ts: the answer for the first namespace used to be reused for the second.
+    const inApps = listener('a', autoPort(8884, 'my-issuer', 'ClusterIssuer')).replace('namespace: azure-iot-operations', 'namespace: apps');
+    const inAio = listener('b', autoPort(8885, 'my-issuer', 'ClusterIssuer'));
+    for (const incremental of [true, false]) {
+      const ws = new Workspace();
+      ws.incremental = incremental; // off: one index for all namespaces, where the shared answer showed
+      ws.setFile(uri('a.yaml'), inApps);
+      ws.setFile(uri('b.yaml'), inAio);
+      ws.setFile(uri('i.yaml'), ISSUER('my-issuer'));
+      const all = [...ws.validate().values()].flat();
+      // azure-iot-operations has an Issuer 'my-issuer': the wrong kind there; apps has nothing of that name.
+      assert.deepEqual(only(all, 'issuer-kind-mismatch').map((f) => f.uri), [uri('b.yaml')]);
+      assert.deepEqual(only(all, 'issuer-not-found').map((f) => f.uri), [uri('a.yaml')]);
+    }
+  });
+
   test('a Certificate without kind naming a ClusterIssuer: reported at the name with data.kind', () => {
     const text = `apiVersion: cert-manager.io/v1
 kind: Certificate

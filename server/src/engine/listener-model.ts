@@ -121,37 +121,50 @@ function build(index: Index): ListenerModel {
   const byBroker = new Map<string, ListenerGroup[]>();
   const byNamespace = new Map<string, ListenerGroup[]>();
   for (const [id, docs] of byId) {
-    const first = docs[0];
-    let brokerRef: string | undefined;
-    let origin = first.origin;
-    const serviceTypes: Stated<string>[] = [];
-    const serviceNames: Stated<string>[] = [];
-    const ports: PortRef[] = [];
-    for (const d of docs) {
-      if (d.origin === 'workspace') origin = 'workspace';
-      const info = docInfo(d.value);
-      if (brokerRef === undefined) brokerRef = info.brokerRef;
-      if (info.type) serviceTypes.push({ value: info.type, doc: d, path: TYPE_PATH });
-      if (info.serviceName) serviceNames.push({ value: info.serviceName, doc: d, path: SERVICE_NAME_PATH });
-      for (let k = 0; k < info.ports.length; k++) {
-        const pe = info.ports[k];
-        ports.push({ doc: d, index: pe.index, entry: pe.entry, path: portPath(pe.index) });
-      }
+    // A listener written in one document (the usual case) is the same group as long as that document lives.
+    let g = docs.length === 1 ? single.get(docs[0]) : undefined;
+    if (!g) {
+      g = group1(id, docs);
+      if (docs.length === 1) single.set(docs[0], g);
     }
-    let effectiveTypes: ReadonlySet<string>;
-    if (serviceTypes.length === 0) effectiveTypes = typeSet('ClusterIp');
-    else if (serviceTypes.length === 1) effectiveTypes = typeSet(serviceTypes[0].value);
-    else effectiveTypes = new Set(serviceTypes.map((t) => t.value));
-    const g: ListenerGroup = {
-      id, name: first.name!, namespace: first.namespace, broker: brokerKey(first.namespace, brokerRef ?? 'default'),
-      docs, origin, serviceTypes, effectiveTypes, serviceNames, ports,
-      serviceClaims: serviceNames.length ? serviceNames : docs.map((d) => ({ value: first.name!, doc: d, path: NAME_PATH })),
-    };
     groups.push(g);
     push(byBroker, g.broker, g);
     push(byNamespace, g.namespace, g);
   }
   return { groups, byBroker, byNamespace };
+}
+
+/** Groups of one document, per document (its value never changes). */
+const single = new WeakMap<Resource, ListenerGroup>();
+
+/** One listener from its documents (a base and its overlays, or one document). */
+function group1(id: string, docs: Resource[]): ListenerGroup {
+  const first = docs[0];
+  let brokerRef: string | undefined;
+  let origin = first.origin;
+  const serviceTypes: Stated<string>[] = [];
+  const serviceNames: Stated<string>[] = [];
+  const ports: PortRef[] = [];
+  for (const d of docs) {
+    if (d.origin === 'workspace') origin = 'workspace';
+    const info = docInfo(d.value);
+    if (brokerRef === undefined) brokerRef = info.brokerRef;
+    if (info.type) serviceTypes.push({ value: info.type, doc: d, path: TYPE_PATH });
+    if (info.serviceName) serviceNames.push({ value: info.serviceName, doc: d, path: SERVICE_NAME_PATH });
+    for (let k = 0; k < info.ports.length; k++) {
+      const pe = info.ports[k];
+      ports.push({ doc: d, index: pe.index, entry: pe.entry, path: portPath(pe.index) });
+    }
+  }
+  let effectiveTypes: ReadonlySet<string>;
+  if (serviceTypes.length === 0) effectiveTypes = typeSet('ClusterIp');
+  else if (serviceTypes.length === 1) effectiveTypes = typeSet(serviceTypes[0].value);
+  else effectiveTypes = new Set(serviceTypes.map((t) => t.value));
+  return {
+    id, name: first.name!, namespace: first.namespace, broker: brokerKey(first.namespace, brokerRef ?? 'default'),
+    docs, origin, serviceTypes, effectiveTypes, serviceNames, ports,
+    serviceClaims: serviceNames.length ? serviceNames : docs.map((d) => ({ value: first.name!, doc: d, path: NAME_PATH })),
+  };
 }
 
 /** The Service names a listener gets: the stated `serviceName`s, or its own name (domain.md A.2, B4). */

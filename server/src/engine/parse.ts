@@ -26,6 +26,10 @@ export interface ChunkParse {
   readonly fastRoot?: FastNode | null;
 }
 
+/**
+ * One document of a file. The engine keeps the object for as long as the document's text is unchanged, and moves it
+ * (index, startLine, startOffset) when text above it changes: positions are read from it when findings are made.
+ */
 export interface ChunkRef {
   readonly uri: string;
   readonly index: number;
@@ -40,6 +44,118 @@ const MAX_ALIAS_COUNT = 100;
 const SUPPRESS = /#\s*brokerkit-ignore(?:[ \t]+([A-Za-z0-9_,\- \t]+))?/;
 
 export interface Split { text: string; startLine: number; startOffset: number }
+
+/** What changed between two texts of a file, in documents: old chunks [from, to) become `splits`. */
+export interface Resplit {
+  from: number;
+  to: number;
+  /** The new documents in between, with positions in the new text. */
+  splits: Split[];
+  /** How far the documents after `to` moved. */
+  lineDelta: number;
+  offsetDelta: number;
+}
+
+interface OldChunk { readonly startLine: number; readonly startOffset: number; readonly parse: { readonly text: string } }
+
+/**
+ * The edit between `oldText` (split into `old`) and `text`, found without splitting the whole text again: the
+ * documents before and after the edited region are recognised where they stand (text compared in place), and only the
+ * region is split. Gives exactly what splitDocuments(text) gives: a document boundary is only trusted where the text
+ * next to it still makes it one.
+ */
+export function resplit(oldText: string, old: readonly OldChunk[], text: string): Resplit | undefined {
+  const m = old.length;
+  // (An empty text is one empty document; splitting from scratch is as cheap.)
+  if (m === 0 || oldText.length === 0 || text.length === 0) return undefined;
+  const d = text.length - oldText.length;
+  // Where the texts first differ, and how long their common ending is (not overlapping that).
+  const head = commonPrefix(oldText, text);
+  const tail = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - head);
+  let p = 0;
+  while (p < m && old[p].startOffset + old[p].parse.text.length <= head) p++;
+  const endOf = (k: number) => old[k].startOffset + old[k].parse.text.length;
+  // The region starts right after the prefix: a boundary only if the new text starts a document there.
+  while (p > 0 && endOf(p - 1) < text.length && !(atLineStart(text, endOf(p - 1)) && (endsWithDocEnd(old[p - 1].parse.text) || startsDocument(text, endOf(p - 1))))) p--;
+  const start = p > 0 ? endOf(p - 1) : 0;
+  let q = 0;
+  while (q < m - p) {
+    const c = old[m - 1 - q];
+    if (c.startOffset < oldText.length - tail || c.startOffset + d < start) break;
+    q++;
+  }
+  // The first document after the region must start one by itself: a `---` at the start of a line.
+  while (q > 0 && !(startsDocument(old[m - q].parse.text, 0) && atLineStart(text, old[m - q].startOffset + d))) q--;
+  const end = q > 0 ? old[m - q].startOffset + d : text.length;
+  const baseLine = p < m ? old[p].startLine : old[p - 1].startLine + newlines(old[p - 1].parse.text, 0, old[p - 1].parse.text.length);
+  const splits: Split[] = [];
+  if (end > start || (p === 0 && q === 0)) {
+    for (const s of splitDocuments(text.slice(start, end))) {
+      splits.push({ text: s.text, startLine: s.startLine + baseLine, startOffset: s.startOffset + start });
+    }
+  }
+  const newAfter = baseLine + newlines(text, start, end);
+  const lineDelta = q > 0 ? newAfter - old[m - q].startLine : 0;
+  return { from: p, to: m - q, splits, lineDelta, offsetDelta: d };
+}
+
+/** Length of the common beginning of two strings (compared in growing blocks: native compares, no char loop). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let lo = 0;
+  let block = 1024;
+  while (lo < n) {
+    const hi = Math.min(n, lo + block);
+    if (a.slice(lo, hi) === b.slice(lo, hi)) { lo = hi; block *= 2; continue; }
+    if (hi - lo <= 32) {
+      while (lo < hi && a.charCodeAt(lo) === b.charCodeAt(lo)) lo++;
+      return lo;
+    }
+    block = (hi - lo) >> 1;
+  }
+  return n;
+}
+
+/** Length of the common ending of two strings, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let lo = 0;
+  let block = 1024;
+  while (lo < max) {
+    const hi = Math.min(max, lo + block);
+    if (a.slice(a.length - hi, a.length - lo) === b.slice(b.length - hi, b.length - lo)) { lo = hi; block *= 2; continue; }
+    if (hi - lo <= 32) {
+      while (lo < hi && a.charCodeAt(a.length - 1 - lo) === b.charCodeAt(b.length - 1 - lo)) lo++;
+      return lo;
+    }
+    block = (hi - lo) >> 1;
+  }
+  return max;
+}
+
+function atLineStart(text: string, pos: number): boolean {
+  return pos === 0 || text.charCodeAt(pos - 1) === 10;
+}
+
+/** True when a `---` line starts at `pos` (as splitDocuments sees it). */
+function startsDocument(text: string, pos: number): boolean {
+  if (text.charCodeAt(pos) !== 45) return false;
+  let eol = text.indexOf('\n', pos);
+  if (eol < 0) eol = text.length;
+  return DOC_START.test(text.slice(pos, Math.min(eol, pos + 4)));
+}
+
+/** True when the chunk ends with a whole `...` line (so the next document starts right after it, whatever follows). */
+function endsWithDocEnd(chunk: string): boolean {
+  if (!chunk.endsWith('\n')) return false;
+  const lineStart = chunk.lastIndexOf('\n', chunk.length - 2) + 1;
+  return chunk.charCodeAt(lineStart) === 46 && DOC_END.test(chunk.slice(lineStart, Math.min(chunk.length - 1, lineStart + 4)));
+}
+
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 /** Splits a YAML stream at `---` / `...` lines (the only places where YAML lets a document end). */
 export function splitDocuments(text: string): Split[] {

@@ -53,6 +53,12 @@ export interface WorkspaceContext {
   readonly factsComplete: boolean;
   /** Reports at a workspace resource; resources without a file (built-in, cluster) are ignored. */
   report(at: Resource, r: Report): void;
+  /**
+   * Objects of a kind in every namespace (workspace, cluster facts, built-ins), for hints such as "an Issuer of that
+   * name exists in namespace X". Only for the kinds a namespace rule lists in `across`: `index` may hold one
+   * namespace only.
+   */
+  across(kind: string, group?: string): Resource[];
 }
 
 /** Checks one document on its own; results are cached with the document's text. */
@@ -63,9 +69,27 @@ export interface DocumentRule extends RuleMeta {
   check(r: Resource, ctx: DocumentContext): void;
 }
 
-/** Checks relations between objects (files, cluster facts, AIO built-ins); runs on every validation. */
+/**
+ * Checks relations between objects (files, cluster facts, AIO built-ins). Its findings are kept between validations
+ * and the rule runs again only where something it depends on changed, as its `partition` declares. A wrong declaration
+ * shows up in test/unit/incremental.test.ts, which compares against running every rule over everything.
+ */
 export interface WorkspaceRule extends RuleMeta {
   readonly scope: 'workspace';
+  /**
+   * 'namespace': what the rule reports in a namespace depends only on the objects of that namespace, cluster-scoped
+   * objects, and the `across` kinds. `ctx.index` then holds that namespace and the cluster-scoped objects, and the rule
+   * runs once per namespace that changed. Reports must be made at objects of that namespace.
+   * 'cluster' (the default): `ctx.index` holds everything (only the `reads` kinds, when given) and the rule runs again
+   * whenever an object of those kinds changed anywhere.
+   */
+  readonly partition?: 'namespace' | 'cluster';
+  /** Cluster rules: the kinds the rule looks at (absent: all). */
+  readonly reads?: readonly string[];
+  /** Namespace rules: kinds also read from every namespace through `ctx.across`; a change to one re-runs all namespaces. */
+  readonly across?: readonly string[];
+  /** The findings depend on the clock (certificate expiry): re-run at least once a minute. */
+  readonly clock?: boolean;
   check(ctx: WorkspaceContext): void;
 }
 

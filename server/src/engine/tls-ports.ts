@@ -168,21 +168,19 @@ const CERTIFICATE_ISSUER_PATH: Path = ['spec', 'issuerRef'];
 export function issuerUses(index: Index): IssuerUse[] {
   return cached(index, 'issuer-uses', () => {
     const out: IssuerUse[] = [];
-    // Many ports name the same issuer (typically AIO's default ClusterIssuer): resolve each name once.
-    const clusterMemo = new Map<string, Resolved>();
+    // Many ports name the same issuer (typically AIO's default ClusterIssuer): resolve each name once per namespace.
+    // Per namespace for a ClusterIssuer too: the Issuer of that name it may be confused with is the referrer's.
     const nsMemo = new Map<string, Map<string, Resolved>>();
     const resolve = (referrer: Resource, path: Path, name: string, kind: 'Issuer' | 'ClusterIssuer', refs: RefCache, port?: TlsPort) => {
       const namespace = referrer.namespace;
-      let m = clusterMemo;
-      if (kind === 'Issuer') {
-        m = nsMemo.get(namespace) ?? new Map();
-        nsMemo.set(namespace, m);
-      }
-      let r = m.get(name);
+      let m = nsMemo.get(namespace);
+      if (!m) { m = new Map(); nsMemo.set(namespace, m); }
+      const key = kind === 'Issuer' ? `I/${name}` : `C/${name}`;
+      let r = m.get(key);
       if (!r) {
         const found = findIssuer(index, kind, name, namespace);
         r = { found, otherKind: found.length ? NO_RESOURCES : findIssuer(index, kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', name, namespace) };
-        m.set(name, r);
+        m.set(key, r);
       }
       // The IssuerRefInfo object is kept with the document's cached facts (re-made only if the namespace changes).
       let ref = refs.ref;

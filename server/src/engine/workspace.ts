@@ -1,12 +1,12 @@
 // The incremental engine: files are split into documents, each document parsed once and cached by its text; document
 // rules are cached with the parse; workspace rules run over the index on every validation (they are cheap).
-import { ChunkParse, ChunkRef, Path, locateIn, parseChunk, splitDocuments } from './parse';
+import { ChunkParse, ChunkRef, Path, Split, locateIn, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, isRelevant, toResource } from './resources';
 import { Index } from './workspace-index';
 import { builtinObjects } from './builtins';
 import { allRules, documentRules, workspaceRules, engineCodes } from './rules';
 import { DataSpan } from './rule';
-import type { Report, RelatedReport } from './rule';
+import type { Report, RelatedReport, WorkspaceContext, WorkspaceRule } from './rule';
 import {
   CancellationLike, CancelledError, EngineOptions, Facts, Finding, Range, RelatedInfo, Severity, defaultEngineOptions,
 } from './types';
@@ -29,8 +29,11 @@ interface RawFinding {
 interface LocalFinding { start: number; end: number; severity: Severity; code: string; message: string; related: { start: number; end: number; message: string }[]; data?: Record<string, unknown> }
 
 const NO_FINDINGS: Finding[] = [];
-/** The resource of each chunk of a file state (index-aligned with `chunks`), to reuse unchanged documents. */
-const chunkResources = new WeakMap<FileState, (Resource | undefined)[]>();
+/** Finished document findings per chunk object, with the options key they were made under. */
+const finalByChunk = new WeakMap<ChunkRef, { key: string; line: number; list: Finding[] }>();
+/** The resource of each chunk (undefined: not a Kubernetes object), kept for as long as the chunk lives. */
+const resourceOf = new WeakMap<ChunkRef, Resource | undefined>();
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
 
 export class Workspace {
@@ -55,6 +58,8 @@ export class Workspace {
 
   setOptions(options: Partial<EngineOptions>): void {
     this.options = { ...this.options, ...options };
+    // Any option may change what a rule says (ignore list, clock, namespace): the rules start over.
+    this.ruleFindings.clear();
     const k = keyOf(this.options);
     if (k !== this.optionsKey) {
       this.optionsKey = k;
@@ -92,36 +97,72 @@ export class Workspace {
     if (text.length > this.options.maxFileSize) return { uri, text, chunks: [], skipped: 'too-large', resources: [] };
     if (text.includes('\0')) return { uri, text, chunks: [], skipped: 'binary', resources: [] };
     if (text.includes('{{') && HELM_TEMPLATE.test(text)) return { uri, text, chunks: [], skipped: 'helm-template', resources: [] };
-    const splits = splitDocuments(text);
-    const oldChunks = old?.chunks ?? [];
-    const oldResources = old ? chunkResources.get(old) : undefined;
-    let reuse: Map<string, ChunkParse> | undefined;
     const chunks: ChunkRef[] = [];
-    const resources: Resource[] = [];
-    const perChunk: (Resource | undefined)[] = [];
-    for (let i = 0; i < splits.length; i++) {
-      const s = splits[i];
-      const same = oldChunks[i];
-      let chunk: ChunkRef;
-      let r: Resource | undefined;
-      if (keepObjects && same && same.startOffset === s.startOffset && same.startLine === s.startLine && same.parse.text === s.text) {
-        // Unchanged and unmoved (the usual case for every document but the edited one): keep the very same objects,
-        // so identity-keyed caches in rules stay warm.
-        chunk = same;
-        r = oldResources?.[i];
-      } else {
-        if (!reuse) { reuse = new Map(); for (const c of oldChunks) reuse.set(c.parse.text, c.parse); }
-        const parse = reuse.get(s.text) ?? parseChunk(s.text);
-        chunk = { uri, index: i, startLine: s.startLine, startOffset: s.startOffset, parse };
-        r = toResource(parse.value, 'workspace', this.options.defaultNamespace, chunk);
+    // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
+    // the edited region is split and matched again.
+    const inc = keepObjects && old && !old.skipped ? resplit(old.text, old.chunks, text) : undefined;
+    if (inc && old) {
+      for (let k = 0; k < inc.from; k++) chunks.push(old.chunks[k]);
+      this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
+      for (let k = inc.to; k < old.chunks.length; k++) {
+        const m = old.chunks[k] as Mutable<ChunkRef>;
+        m.index = chunks.length; m.startLine += inc.lineDelta; m.startOffset += inc.offsetDelta;
+        chunks.push(m);
       }
-      chunks.push(chunk);
-      perChunk.push(r);
+    } else {
+      this.place(uri, splitDocuments(text), keepObjects ? old?.chunks ?? [] : [], chunks, keepObjects, old);
+    }
+    const resources: Resource[] = [];
+    for (const c of chunks) {
+      const r = resourceOf.get(c);
       if (r) resources.push(r);
     }
-    const state: FileState = { uri, text, chunks, resources };
-    chunkResources.set(state, perChunk);
-    return state;
+    return { uri, text, chunks, resources };
+  }
+
+  /**
+   * Appends chunks for `splits` to `out`, taking over an old chunk (same text, at the same place or shifted by the
+   * documents inserted or deleted) where there is one; other documents are parsed.
+   */
+  private place(uri: string, splits: Split[], oldChunks: readonly ChunkRef[], out: ChunkRef[], keepObjects: boolean, old?: FileState): void {
+    /** Old chunks already given to a new place (by their position in `oldChunks`). */
+    const taken = new Uint8Array(oldChunks.length);
+    // Documents after an inserted or deleted one are `delta` places further on.
+    const delta = splits.length - oldChunks.length;
+    for (let i = 0; i < splits.length; i++) {
+      const s = splits[i];
+      let chunk: ChunkRef | undefined;
+      // An unchanged document keeps its chunk and resource objects, even when it moved (text typed above it): the
+      // rules' results stay valid, and findings take their lines from the chunk when they leave the engine.
+      // (Documents swapped around are simply parsed again.)
+      const same = oldChunks[i];
+      if (same && !taken[i] && same.parse.text === s.text) {
+        chunk = same;
+        taken[i] = 1;
+      } else if (delta !== 0) {
+        const k = i - delta;
+        const shifted = k >= 0 ? oldChunks[k] : undefined;
+        if (shifted && !taken[k] && shifted.parse.text === s.text) { chunk = shifted; taken[k] = 1; }
+      }
+      if (chunk) {
+        const m = chunk as Mutable<ChunkRef>;
+        m.index = out.length; m.startLine = s.startLine; m.startOffset = s.startOffset;
+      } else {
+        // Options changed (keepObjects false): new objects, but the parse of the same text is kept.
+        const again = !keepObjects && old?.chunks[i]?.parse.text === s.text ? old.chunks[i].parse : undefined;
+        const parse = again ?? parseChunk(s.text);
+        chunk = { uri, index: out.length, startLine: s.startLine, startOffset: s.startOffset, parse };
+        resourceOf.set(chunk, toResource(parse.value, 'workspace', this.options.defaultNamespace, chunk));
+      }
+      out.push(chunk);
+    }
+  }
+
+  /** Workspace resources of the given kinds, in file order. */
+  resourcesOf(kinds: ReadonlySet<string>): Resource[] {
+    const out: Resource[] = [];
+    for (const f of this.files.values()) for (const r of f.resources) if (kinds.has(r.kind)) out.push(r);
+    return out;
   }
 
   /** All workspace resources (every document of every file). */
@@ -133,55 +174,133 @@ export class Workspace {
 
   /** The index the workspace rules see: workspace objects, then cluster facts, then AIO built-ins. */
   index(): Index {
-    const ns = this.options.defaultNamespace;
-    if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
-    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
-    return new Index(this.resources(), this.factResources, builtins);
+    const { facts, builtins } = this.env();
+    return new Index(this.resources(), facts, builtins);
   }
 
   /** Validates everything; returns findings per file URI (every known file has an entry, possibly empty). */
   validate(token?: CancellationLike): Map<string, Finding[]> {
-    const raw: RawFinding[] = [];
     const out = new Map<string, Finding[]>();
+    const ignore = this.options.ignore;
     for (const f of this.files.values()) {
-      out.set(f.uri, []);
+      const list: Finding[] = [];
+      out.set(f.uri, list);
       if (f.skipped === 'too-large') {
-        out.get(f.uri)!.push({
+        list.push({
           uri: f.uri, range: zeroRange(), severity: 'info', code: 'file-too-large', related: [],
           message: `This file is ${Math.round(f.text.length / 1024)} KB, over the ${Math.round(this.options.maxFileSize / 1024)} KB limit (setting brokerkit.maxFileSize), so it is not checked.`,
         });
       }
-      const list = out.get(f.uri)!;
       for (const c of f.chunks) {
-        for (const finding of this.finalDocumentFindings(c)) if (!this.options.ignore.includes(finding.code)) list.push(finding);
+        const found = this.finalDocumentFindings(c);
+        for (let i = 0; i < found.length; i++) if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
       }
     }
     check(token);
-    const index = this.index();
-    const ctx = {
-      options: this.options,
-      index,
-      factsComplete: !!this.facts?.complete,
-      report: (at: Resource, r: Report) => { if (at.chunk) raw.push(this.toRaw(at.chunk, this.currentCode, this.currentSeverity, r)); },
-    };
+    const run = new RuleRun(this, this.incremental ? this.changes() : undefined);
     for (const rule of workspaceRules) {
-      if (this.options.ignore.includes(rule.code)) continue;
-      this.currentCode = rule.code; this.currentSeverity = rule.severity;
-      try { rule.check(ctx); } catch (e) { this.ruleCrashed(rule.code, e); }
-      check(token);
+      if (ignore.includes(rule.code)) { this.ruleFindings.delete(rule.code); continue; }
+      let cache = this.ruleFindings.get(rule.code);
+      if (!cache) { cache = new Map(); this.ruleFindings.set(rule.code, cache); }
+      for (const part of run.partitionsToRun(rule, cache)) {
+        cache.set(part, this.runRule(rule, run, part));
+        check(token);
+      }
+      for (const list of cache.values()) {
+        for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
+      }
     }
-    for (const r of raw) {
-      if (this.options.ignore.includes(r.code)) continue;
-      const finding = toFinding(r);
-      if (suppressed(r.chunk, finding)) continue;
-      out.get(r.chunk.uri)?.push(finding);
-    }
+    run.commit();
     for (const list of out.values()) list.sort(compareFindings);
     return out;
   }
 
-  private currentCode = '';
-  private currentSeverity: Severity = 'error';
+  /**
+   * Re-running workspace rules only where something changed (rule.ts, `partition`). Off, every rule runs over
+   * everything on every validation: the reference the incremental results are tested against.
+   */
+  incremental = true;
+  /**
+   * Workspace-rule findings per rule code and partition (a namespace, or '*' for a cluster rule), kept against their
+   * chunks: a document that moves keeps its chunk, and its findings are placed again when they leave the engine.
+   */
+  private readonly ruleFindings = new Map<string, Map<string, RawFinding[]>>();
+  /** What the cached rule findings were computed from: each file's resources, and the cluster facts / built-ins. */
+  private baseline = new Map<string, Resource[]>();
+  private baselineEnv: unknown;
+  private baselineMinute = -1;
+
+  /** The objects outside the files the rules see: cluster facts and (unless a connected cluster stands in) built-ins. */
+  private env(): { facts: Resource[]; builtins: Resource[] } {
+    const ns = this.options.defaultNamespace;
+    if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
+    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
+    if (this.envCache?.facts !== this.factResources || this.envCache.builtins !== builtins) this.envCache = { facts: this.factResources, builtins };
+    return this.envCache;
+  }
+  private envCache?: { facts: Resource[]; builtins: Resource[] };
+
+  /** What changed since the last complete validation: namespaces and kinds of added or removed documents. */
+  private changes(): Changes {
+    const ch: Changes = { all: false, namespaces: new Set(), kinds: new Set(), minute: Math.floor(this.now() / 60000), clockMoved: false };
+    ch.clockMoved = ch.minute !== this.baselineMinute;
+    if (this.baselineEnv !== this.env()) ch.all = true;
+    const note = (r: Resource) => { ch.namespaces.add(r.namespace); ch.kinds.add(r.kind); };
+    for (const [uri, f] of this.files) {
+      const old = this.baseline.get(uri);
+      if (old !== f.resources) changedBetween(old ?? [], f.resources, note);
+    }
+    for (const [uri, old] of this.baseline) if (!this.files.has(uri)) for (const r of old) note(r);
+    return ch;
+  }
+
+  /** Records the state the rule caches now describe (called once every rule has run). */
+  commitBaseline(ch: Changes | undefined): void {
+    if (!ch) return;
+    this.baseline = new Map();
+    for (const [uri, f] of this.files) this.baseline.set(uri, f.resources);
+    this.baselineEnv = this.env();
+    this.baselineMinute = ch.minute;
+  }
+
+  private now(): number { return (this.options.now?.() ?? new Date()).getTime(); }
+
+  /** Workspace objects grouped by namespace ('' = cluster-scoped), in file order. */
+  workspaceByNamespace(only?: ReadonlySet<string>): Map<string, Resource[]> {
+    const out = new Map<string, Resource[]>();
+    for (const f of this.files.values()) {
+      for (const r of f.resources) {
+        if (only && !only.has(r.namespace)) continue;
+        const l = out.get(r.namespace);
+        if (l) l.push(r); else out.set(r.namespace, [r]);
+      }
+    }
+    return out;
+  }
+
+  envObjects(): { facts: Resource[]; builtins: Resource[] } { return this.env(); }
+
+  /** Runs one rule over one partition; its findings against their chunks, suppression comments applied. */
+  private runRule(rule: WorkspaceRule, run: RuleRun, part: string): RawFinding[] {
+    const raw: RawFinding[] = [];
+    const onlyNs = part === '*' ? undefined : part;
+    const ctx: WorkspaceContext = {
+      options: this.options,
+      index: onlyNs === undefined ? run.indexFor(this.incremental ? rule.reads : undefined) : run.namespaceIndex(onlyNs),
+      factsComplete: !!this.facts?.complete,
+      report: (at: Resource, r: Report) => {
+        if (!at.chunk) return;
+        // A namespace run answers for its namespace only (the cluster-scoped objects it also sees belong to every run).
+        if (onlyNs !== undefined && at.namespace !== onlyNs) return;
+        const x = this.toRaw(at.chunk, rule.code, rule.severity, r);
+        if (!suppressedAt(at.chunk, x.start, x.code)) raw.push(x);
+      },
+      across: (kind: string, group?: string) => run.across(kind, group),
+    };
+    try { rule.check(ctx); } catch (e) { this.ruleCrashed(rule.code, e); return []; }
+    return raw;
+  }
+
   /** Errors inside a rule never escape: they are kept for the host's log. */
   readonly ruleErrors: string[] = [];
   private ruleCrashed(code: string, e: unknown): void {
@@ -195,6 +314,15 @@ export class Workspace {
    * mutate them.
    */
   private finalDocumentFindings(chunk: ChunkRef): Finding[] {
+    // The same chunk object (neither changed nor moved) under the same options: its list as last time.
+    const last = finalByChunk.get(chunk);
+    if (last && last.key === this.finKey && last.line === chunk.startLine) return last.list;
+    const list = this.placedDocumentFindings(chunk);
+    finalByChunk.set(chunk, { key: this.finKey, line: chunk.startLine, list });
+    return list;
+  }
+
+  private placedDocumentFindings(chunk: ChunkRef): Finding[] {
     const local = this.localFindings(chunk);
     if (local.length === 0) return NO_FINDINGS;
     const key = this.finKey;
@@ -282,6 +410,118 @@ function locateCached(parse: ChunkParse, path: Path, key = false): { start: numb
   return r;
 }
 
+interface Changes {
+  /** Everything is to be re-run (first validation, other cluster facts or built-ins). */
+  all: boolean;
+  namespaces: Set<string>;
+  kinds: Set<string>;
+  minute: number;
+  clockMoved: boolean;
+}
+
+/** Calls `note` for every object in `a` or `b` that is not the very same object at the same place in the other. */
+function changedBetween(a: Resource[], b: Resource[], note: (r: Resource) => void): void {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  let j = 0;
+  while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+  for (let k = i; k < a.length - j; k++) note(a[k]);
+  for (let k = i; k < b.length - j; k++) note(b[k]);
+}
+
+/** One validation's view for the workspace rules: which partitions to re-run, and the indexes they run over. */
+class RuleRun {
+  private grouped?: Map<string, Resource[]>;
+  private envByNs?: Map<string, { facts: Resource[]; builtins: Resource[] }>;
+  private readonly indexes = new Map<string, Index>();
+  private readonly acrossMemo = new Map<string, Index>();
+
+  constructor(private readonly ws: Workspace, private readonly ch: Changes | undefined) {}
+
+  /** The partitions of `rule` whose cached findings are out of date (all of them when not incremental). */
+  partitionsToRun(rule: WorkspaceRule, cache: Map<string, RawFinding[]>): string[] {
+    const ch = this.ch;
+    const fresh = cache.size === 0;
+    if (!ch || rule.partition !== 'namespace') {
+      if (!ch || fresh || ch.all || (rule.clock && ch.clockMoved)) return ['*'];
+      if (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0) return ['*'];
+      return [];
+    }
+    const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.namespaces.has('')
+      || (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
+    const present = this.groups(everything);
+    const parts = new Set<string>();
+    if (everything) {
+      for (const ns of present.keys()) if (ns !== '') parts.add(ns);
+      for (const ns of cache.keys()) parts.add(ns);
+    } else {
+      for (const ns of ch.namespaces) parts.add(ns);
+    }
+    const out: string[] = [];
+    for (const ns of parts) {
+      // A namespace left with no documents has nothing to report at.
+      if (!present.has(ns)) { cache.delete(ns); continue; }
+      out.push(ns);
+    }
+    return out;
+  }
+
+  commit(): void { this.ws.commitBaseline(this.ch); }
+
+  /** Workspace objects by namespace: all of them, or (cheaper) only the namespaces that changed and the cluster-scoped. */
+  private groups(all = true): Map<string, Resource[]> {
+    if (this.grouped) return this.grouped;
+    if (all || !this.ch) return (this.grouped = this.ws.workspaceByNamespace());
+    return (this.changedGroups ??= this.ws.workspaceByNamespace(new Set([...this.ch.namespaces, ''])));
+  }
+  private changedGroups?: Map<string, Resource[]>;
+
+  private envGroups(): Map<string, { facts: Resource[]; builtins: Resource[] }> {
+    if (this.envByNs) return this.envByNs;
+    const out = (this.envByNs = new Map());
+    const { facts, builtins } = this.ws.envObjects();
+    const slot = (ns: string) => { let s = out.get(ns); if (!s) { s = { facts: [], builtins: [] }; out.set(ns, s); } return s; };
+    for (const r of facts) slot(r.namespace).facts.push(r);
+    for (const r of builtins) slot(r.namespace).builtins.push(r);
+    return out;
+  }
+
+  /** Objects of one namespace and the cluster-scoped ones, shared by every namespace rule in this validation. */
+  namespaceIndex(ns: string): Index {
+    const key = `ns:${ns}`;
+    let index = this.indexes.get(key);
+    if (!index) {
+      const g = this.grouped ?? this.groups(false);
+      const e = this.envGroups();
+      const none = { facts: [] as Resource[], builtins: [] as Resource[] };
+      const here = e.get(ns) ?? none, cluster = e.get('') ?? none;
+      index = new Index([...(g.get(ns) ?? []), ...(g.get('') ?? [])], [...here.facts, ...cluster.facts], [...here.builtins, ...cluster.builtins]);
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  /** Everything, or only the given kinds. */
+  indexFor(kinds: readonly string[] | undefined): Index {
+    const key = kinds ? `kinds:${kinds.join(',')}` : 'all';
+    let index = this.indexes.get(key);
+    if (!index) {
+      const keep = kinds ? new Set(kinds) : undefined;
+      const pick = (list: Resource[]) => (keep ? list.filter((r) => keep.has(r.kind)) : list);
+      const { facts, builtins } = this.ws.envObjects();
+      index = new Index(keep ? this.ws.resourcesOf(keep) : this.ws.resources(), pick(facts), pick(builtins));
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  across(kind: string, group?: string): Resource[] {
+    let index = this.acrossMemo.get(kind);
+    if (!index) { index = this.indexFor([kind]); this.acrossMemo.set(kind, index); }
+    return index.ofKind(kind, group);
+  }
+}
+
 function check(token?: CancellationLike): void {
   if (token?.isCancellationRequested) throw new CancelledError();
 }
@@ -316,6 +556,25 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
     if (v instanceof DataSpan) (out ??= { ...data })[k] = rangeOf(chunk, v.start, v.end);
   }
   return out ?? data;
+}
+
+/** A raw finding as a Finding at its chunks' current lines (the same object while none of them moved). */
+const placedMemo = new WeakMap<RawFinding, { at: string | number; finding: Finding }>();
+function placed(r: RawFinding): Finding {
+  let at: string | number = r.chunk.startLine;
+  for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
+  const m = placedMemo.get(r);
+  if (m && m.at === at) return m.finding;
+  const finding = toFinding(r);
+  placedMemo.set(r, { at, finding });
+  return finding;
+}
+
+/** True when a `# brokerkit-ignore` comment on the finding's line (within its document) covers the code. */
+function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
+  if (chunk.parse.suppress.size === 0) return false;
+  const set = chunk.parse.suppress.get(chunk.parse.lineCounter.linePos(start).line - 1);
+  return !!set && (set.has('*') || set.has(code));
 }
 
 function suppressed(chunk: ChunkRef, f: Finding): boolean {

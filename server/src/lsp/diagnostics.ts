@@ -197,7 +197,12 @@ export function register(ctx: ServerContext): void {
     const diagnostics = findings.map(toDiagnostic);
     // Keep the previous objects for diagnostics that did not change (their serialised form is reused, transport.ts).
     const prev = published.get(uri);
-    if (prev) for (let i = 0; i < diagnostics.length && i < prev.length; i++) if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) diagnostics[i] = prev[i];
+    // (The finding then converts to that object from now on, so the comparison is made once, not on every publish.)
+    if (prev) {
+      for (let i = 0; i < diagnostics.length && i < prev.length; i++) {
+        if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) { diagnostics[i] = prev[i]; converted.set(findings[i], prev[i]); }
+      }
+    }
     const open = version !== undefined && ctx.store.isOpen(uri);
     const versionChanged = open && publishedVersion.get(uri) !== version;
     if (!versionChanged && sameDiagnostics(published.get(uri) ?? [], diagnostics)) return;

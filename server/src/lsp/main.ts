@@ -1,4 +1,4 @@
-// Entry point of the bundled language server (dist/server.js). The transport comes from the command line:
+// The language server proper (bundled as dist/server-main.js, started by dist/server.js = boot.ts). The transport comes from the command line:
 // --node-ipc when VS Code starts it, --stdio for any other LSP editor.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';

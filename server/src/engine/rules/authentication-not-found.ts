@@ -10,6 +10,7 @@ import { checkReferences } from '../references';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'authentication-not-found',
   severity: 'warning',
   title: 'A port’s authenticationRef names no BrokerAuthentication in the listener’s namespace (an error when a cluster is connected).',

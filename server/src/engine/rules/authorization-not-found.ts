@@ -8,6 +8,7 @@ import { checkReferences } from '../references';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'authorization-not-found',
   severity: 'warning',
   title: 'A port’s authorizationRef names no BrokerAuthorization in the listener’s namespace (an error when a cluster is connected).',

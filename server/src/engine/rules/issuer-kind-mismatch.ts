@@ -7,6 +7,7 @@ import { issuerUses, whereIs } from '../tls-ports';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'issuer-kind-mismatch',
   severity: 'error',
   title: 'The issuerRef names an issuer that exists only with the other kind (Issuer vs ClusterIssuer).',

@@ -9,6 +9,8 @@ import { closeNames, issuerUses, whereIs } from '../tls-ports';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
+  across: ['Issuer'],
   code: 'issuer-not-found',
   severity: 'warning',
   title: 'The issuerRef names no cert-manager Issuer in the listener\'s namespace / no ClusterIssuer (error when a connected cluster confirms it).',
@@ -19,7 +21,7 @@ const rule: WorkspaceRule = {
       if (u.referrer.origin !== 'workspace') continue;
       const { kind, name, namespace } = u.ref;
       if (u.found.length || u.otherKind.length) continue; // otherKind: issuer-kind-mismatch reports it
-      const elsewhere = kind === 'Issuer' ? index.ofKind('Issuer', CERT_MANAGER_GROUP).filter((r) => r.name === name && r.namespace !== namespace) : [];
+      const elsewhere = kind === 'Issuer' ? ctx.across('Issuer', CERT_MANAGER_GROUP).filter((r) => r.name === name && r.namespace !== namespace) : [];
       const candidates = kind === 'Issuer'
         ? index.ofKind('Issuer', CERT_MANAGER_GROUP).filter((r) => r.namespace === namespace).map((r) => r.name ?? '')
         : index.ofKind('ClusterIssuer', CERT_MANAGER_GROUP).map((r) => r.name ?? '');

@@ -6,6 +6,7 @@ import { issuerUses, whereIs } from '../tls-ports';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'issuer-not-ready',
   severity: 'warning',
   title: 'The issuer is in the cluster but its Ready condition is not True, so no certificate is issued.',

@@ -9,6 +9,7 @@ export const MAX_LISTENERS = 3;
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'listener-limit',
   severity: 'error',
   title: 'A broker has more than three listeners; AIO allows three, one per service type.',

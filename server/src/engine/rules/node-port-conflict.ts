@@ -18,6 +18,9 @@ const what = (c: Claim) => label(c.doc.kind, c.doc);
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  // Node ports are allocated cluster-wide: every namespace's listeners and Services together.
+  partition: 'cluster',
+  reads: ['BrokerListener', 'Service'],
   code: 'node-port-conflict',
   severity: 'error',
   title: 'The same nodePort is used twice (in one listener, two listeners, or a listener and a Service); node ports are unique in the cluster.',

@@ -8,6 +8,7 @@ import { listenerModel } from '../listener-model';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'node-port-ignored',
   severity: 'warning',
   title: 'nodePort is set on a listener whose service type is not NodePort, so it is ignored.',

@@ -8,6 +8,7 @@ import { NODE_PORT_MAX, NODE_PORT_MIN } from './node-port-range';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'node-port-random',
   severity: 'info',
   title: 'A port of a NodePort listener has no nodePort, so Kubernetes picks a random one.',

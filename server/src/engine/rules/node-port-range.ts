@@ -12,6 +12,7 @@ export const NODE_PORT_MAX = 32767;
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'node-port-range',
   severity: 'error',
   title: 'A nodePort is outside 30000-32767, the range Kubernetes accepts.',

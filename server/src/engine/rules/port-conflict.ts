@@ -12,6 +12,7 @@ interface PortUse { group: ListenerGroup; ref: PortRef }
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'port-conflict',
   severity: 'error',
   title: 'A port number is used twice in one listener or by two listeners of the same broker (AIO’s default listener owns 18883).',

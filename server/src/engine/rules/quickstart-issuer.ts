@@ -15,6 +15,7 @@ const QUICKSTART_CA_SECRET = 'azure-iot-operations-aio-ca-certificate';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'quickstart-issuer',
   severity: 'info',
   title: 'The port\'s certificate comes from AIO\'s quickstart CA (ClusterIssuer azure-iot-operations-aio-certificate-issuer), which is not for production.',

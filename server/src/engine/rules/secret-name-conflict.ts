@@ -14,6 +14,7 @@ interface Writer { resource: Resource; path: Path; label: string; port?: TlsPort
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'secret-name-conflict',
   severity: 'warning',
   title: 'Two ports write their automatic certificate to one Secret, or one overwrites a manual-TLS Secret or a cert-manager Certificate\'s Secret.',

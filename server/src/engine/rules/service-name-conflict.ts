@@ -16,6 +16,7 @@ const what = (c: Claim) => label(c.doc.kind, c.doc);
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'service-name-conflict',
   severity: 'error',
   title: 'Two listeners (or a listener and a Service) use one Service name in a namespace, or a listener other than `default` uses `aio-broker`.',

@@ -26,6 +26,7 @@ export function toDns1035Label(s: string): string {
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'service-name-invalid',
   severity: 'error',
   title: 'The listener’s Service name (spec.serviceName, or the listener name) is not a valid Kubernetes Service name (DNS-1035 label).',

@@ -13,6 +13,7 @@ import { listenerModel, label, typeLocations, firstOf, ListenerGroup } from '../
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'service-type-conflict',
   severity: 'error',
   title: 'Two listeners of one broker have the same service type (the built-in `default` listener is ClusterIp); a broker has one listener per type.',

@@ -14,6 +14,8 @@ const RANK: Record<State, number> = { expired: 3, 'not-yet-valid': 2, expiring: 
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
+  clock: true,
   code: 'tls-cert-expired',
   severity: 'error',
   title: 'A certificate in the manual TLS Secret has expired (error), is not valid yet, or expires within 30 days (warning).',

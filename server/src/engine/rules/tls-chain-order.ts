@@ -9,6 +9,7 @@ import { manualSecretUses, reportSecret, secretKeyPath } from '../tls-ports';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'tls-chain-order',
   severity: 'error',
   title: 'The certificates in tls.crt are out of order: the server certificate must come first, each followed by its issuer.',

@@ -7,6 +7,7 @@ import { manualSecretUses, reportSecret, secretKeyPath } from '../tls-ports';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'tls-key-algorithm-mismatch',
   severity: 'error',
   title: 'The certificates in tls.crt mix key algorithms (EC and RSA); AIO requires one algorithm for the whole chain.',

@@ -9,6 +9,7 @@ import { TlsPort, manualSecretUses, reportSecret, secretKeyPath } from '../tls-p
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'tls-san-mismatch',
   severity: 'warning',
   title: 'The manual server certificate\'s SANs do not cover the listener\'s service name, so clients fail the host-name check.',

@@ -12,6 +12,7 @@ const TLS_TYPE = 'kubernetes.io/tls';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'tls-secret-invalid',
   severity: 'error',
   title: 'The manual TLS Secret is not `kubernetes.io/tls`, lacks `tls.crt`/`tls.key`, holds unreadable PEM, or its key does not belong to the certificate.',

@@ -10,6 +10,8 @@ import { isPlaceholder } from '../tls';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
+  across: ['Secret'],
   code: 'tls-secret-not-found',
   severity: 'warning',
   title: 'The manual TLS Secret is not in the listener\'s namespace: the Service is created but the broker pods wait for it.',
@@ -25,9 +27,8 @@ const rule: WorkspaceRule = {
       if (findSecret(index, ns, ref).length) continue;
       sources ??= secretSources(index);
       if (sources.get(`${ns}/${ref}`)?.length) continue;
-      const secrets = index.ofKind('Secret').filter((r) => r.group === '');
-      const elsewhere = secrets.filter((r) => r.name === ref && r.namespace !== ns);
-      const close = closeNames(ref, secrets.filter((r) => r.namespace === ns && r.name).map((r) => r.name!));
+      const elsewhere = ctx.across('Secret', '').filter((r) => r.name === ref && r.namespace !== ns);
+      const close = closeNames(ref, index.ofKind('Secret', '').filter((r) => r.namespace === ns && r.name).map((r) => r.name!));
       let message = `No Secret '${ref}' in namespace '${ns}'${ctx.factsComplete ? ' in the cluster' : ''}. The listener's Service is created, but the broker pods wait until the Secret exists. Create a kubernetes.io/tls Secret holding the server certificate chain and its key (kubectl create secret tls ${ref} -n ${ns} --cert server_chain.crt --key server.key)`;
       if (elsewhere.length) message += `; a Secret of that name exists in namespace '${elsewhere[0].namespace}', but the broker only reads Secrets from the listener's namespace.`;
       else message += close.length ? `, or fix the name (did you mean '${close[0]}'?).` : '.';

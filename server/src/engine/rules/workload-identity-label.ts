@@ -34,6 +34,7 @@ function at(v: any, path: Path): any {
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'workload-identity-label',
   severity: 'warning',
   title: 'A workload using a workload-identity (or Service Connector) ServiceAccount lacks `azure.workload.identity/use: "true"` on its pod template.',

@@ -11,6 +11,7 @@ import { AUTOMATIC_TLS } from './insecure-port';
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
+  partition: 'namespace',
   code: 'x509-without-tls',
   severity: 'warning',
   title: 'A port uses a BrokerAuthentication with an X509 method but has no TLS, so clients cannot present certificates.',
