@@ -82,8 +82,13 @@ async function initialize(s: ServerSpec, dir: string): Promise<{ spawnToReady: n
   return { spawnToReady: pct(spawn, 0.5), roundTrip: pct(rt, 0.5) };
 }
 
-/** One-character edits in the middle document of an n-document file; each waits for that version's diagnostics. */
-async function edits(s: ServerSpec, dir: string, n: number, count: number): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number }> {
+/**
+ * One-character edits in the middle document of an n-document file; each waits for that version's diagnostics.
+ * 'replace': overwrite the first character of a name (nothing moves). 'type': insert a character, then delete it,
+ * alternately (the text after the edit moves by one). 'newline': add an empty line after that name line, then remove it
+ * (every document below moves down one line and back, so every diagnostic below changes).
+ */
+async function edits(s: ServerSpec, dir: string, n: number, count: number, mode: 'replace' | 'type' | 'newline' = 'replace'): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number }> {
   const docs = documents(n);
   const text = docs.join('---\n');
   const uri = pathToFileUri(join(dir, `edit-${n}.yaml`));
@@ -99,6 +104,8 @@ async function edits(s: ServerSpec, dir: string, n: number, count: number): Prom
     const mid = docs.slice(0, Math.floor(n / 2)).reduce((k, d) => k + d.split('\n').length, 0);
     let line = mid;
     while (!/^ {2}name: /.test(lines[line])) line++;
+    const at = { line, character: 8 };
+    const end = { line, character: lines[line].length };
     const times: number[] = [];
     // The first edits run while the JIT is still warming up (a server that has been up a while is past that).
     const warmup = Math.min(10, Math.max(2, Math.floor(count / 3)));
@@ -107,7 +114,10 @@ async function edits(s: ServerSpec, dir: string, n: number, count: number): Prom
       const v = c.version(uri) + 1;
       const done = diagnosed(c, uri, v);
       const t = performance.now();
-      await c.change(uri, [{ range: { start: { line, character: 8 }, end: { line, character: 9 } }, text: ch }]);
+      const change = mode === 'replace' ? { range: { start: at, end: { line, character: 9 } }, text: ch }
+        : mode === 'type' ? (i % 2 === 0 ? { range: { start: at, end: at }, text: ch } : { range: { start: at, end: { line, character: 9 } }, text: '' })
+        : (i % 2 === 0 ? { range: { start: end, end }, text: '\n' } : { range: { start: end, end: { line: line + 1, character: 0 } }, text: '' });
+      await c.change(uri, [change]);
       await done;
       if (i >= warmup) times.push(performance.now() - t);
     }
@@ -176,6 +186,8 @@ interface Result {
   init: { spawnToReady: number; roundTrip: number };
   e1k: Awaited<ReturnType<typeof edits>>;
   e5k: Awaited<ReturnType<typeof edits>>;
+  type5k: Awaited<ReturnType<typeof edits>>;
+  newline5k: Awaited<ReturnType<typeof edits>>;
   open5k: Awaited<ReturnType<typeof openLarge>>;
   ws: Awaited<ReturnType<typeof workspace>>;
 }
@@ -197,6 +209,8 @@ async function main(): Promise<void> {
     await step('init', 'initialize', (s) => initialize(s, dir));
     await step('e1k', 'edits, 1,000 documents', (s) => edits(s, dir, 1000, s.samples.edit1k));
     await step('e5k', 'edits, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k));
+    await step('type5k', 'typing, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k, 'type'));
+    await step('newline5k', 'line breaks, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k, 'newline'));
     await step('open5k', 'open, 5,000 documents', (s) => openLarge(s, dir, 5000, s.samples.open5k));
     await step('ws', 'workspace', (s) => workspace(s, QUICK ? 500 : 2000, s.samples.workspace));
     for (const [name, r] of partial) results.set(name, r as Result);
@@ -221,6 +235,8 @@ function report(results: Map<string, Result>): void {
   row('one-char edit → diagnostics, 1,000 docs, p90', ours?.e1k.p90, yls?.e1k.p90, 'ms', '', undefined);
   row('one-char edit → diagnostics, 5,000 docs, p50', ours?.e5k.p50, yls?.e5k.p50, 'ms', '≤ 25 ms', ours && ours.e5k.p50 <= 25);
   row('one-char edit → diagnostics, 5,000 docs, p90', ours?.e5k.p90, yls?.e5k.p90, 'ms', '', undefined);
+  row('typing (insert / delete a character), 5,000 docs, p50', ours?.type5k.p50, yls?.type5k.p50, 'ms', '', undefined);
+  row('line break added / removed (everything below moves), 5,000 docs, p50', ours?.newline5k.p50, yls?.newline5k.p50, 'ms', '', undefined);
   row('server RSS after the 5,000-doc edits', ours?.e5k.rss, yls?.e5k.rss, 'MB', '≤ 400 MB', ours && ours.e5k.rss <= 400);
   row('open → diagnostics, 5,000 docs', ours?.open5k.p50, yls?.open5k.p50, 'ms', '≤ 0.5× yaml-language-server', ours && yls ? ours.open5k.p50 <= 0.5 * yls.open5k.p50 : undefined);
   const n = QUICK ? '500' : '2,000';

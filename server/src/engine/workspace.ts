@@ -24,6 +24,8 @@ interface RawRelated { chunk?: ChunkRef; start?: number; end?: number; message: 
 interface RawFinding {
   chunk: ChunkRef; start: number; end: number; severity: Severity; code: string; message: string;
   related: RawRelated[]; data?: Record<string, unknown>;
+  /** Namespace of the object reported at (workspace rules). */
+  ns?: string;
 }
 /** A document-rule finding, chunk-relative so it can be cached with the chunk parse. */
 interface LocalFinding { start: number; end: number; severity: Severity; code: string; message: string; related: { start: number; end: number; message: string }[]; data?: Record<string, unknown> }
@@ -202,9 +204,19 @@ export class Workspace {
       if (ignore.includes(rule.code)) { this.ruleFindings.delete(rule.code); continue; }
       let cache = this.ruleFindings.get(rule.code);
       if (!cache) { cache = new Map(); this.ruleFindings.set(rule.code, cache); }
-      for (const part of run.partitionsToRun(rule, cache)) {
-        cache.set(part, this.runRule(rule, run, part));
+      const parts = run.partitionsToRun(rule, cache);
+      if (parts === 'all') {
+        // Every namespace at once (the first validation, new cluster facts): one run over everything costs less than
+        // one per namespace, and the findings are filed under their namespaces as if each had run on its own.
+        cache.clear();
+        for (const ns of run.namespaces()) cache.set(ns, []);
+        for (const r of this.runRule(rule, run, '*')) cache.get(r.ns!)?.push(r);
         check(token);
+      } else {
+        for (const part of parts) {
+          cache.set(part, this.runRule(rule, run, part));
+          check(token);
+        }
       }
       for (const list of cache.values()) {
         for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
@@ -293,6 +305,7 @@ export class Workspace {
         // A namespace run answers for its namespace only (the cluster-scoped objects it also sees belong to every run).
         if (onlyNs !== undefined && at.namespace !== onlyNs) return;
         const x = this.toRaw(at.chunk, rule.code, rule.severity, r);
+        x.ns = at.namespace;
         if (!suppressedAt(at.chunk, x.start, x.code)) raw.push(x);
       },
       across: (kind: string, group?: string) => run.across(kind, group),
@@ -439,7 +452,7 @@ class RuleRun {
   constructor(private readonly ws: Workspace, private readonly ch: Changes | undefined) {}
 
   /** The partitions of `rule` whose cached findings are out of date (all of them when not incremental). */
-  partitionsToRun(rule: WorkspaceRule, cache: Map<string, RawFinding[]>): string[] {
+  partitionsToRun(rule: WorkspaceRule, cache: Map<string, RawFinding[]>): string[] | 'all' {
     const ch = this.ch;
     const fresh = cache.size === 0;
     if (!ch || rule.partition !== 'namespace') {
@@ -449,16 +462,10 @@ class RuleRun {
     }
     const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.namespaces.has('')
       || (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
-    const present = this.groups(everything);
-    const parts = new Set<string>();
-    if (everything) {
-      for (const ns of present.keys()) if (ns !== '') parts.add(ns);
-      for (const ns of cache.keys()) parts.add(ns);
-    } else {
-      for (const ns of ch.namespaces) parts.add(ns);
-    }
+    if (everything) return 'all';
+    const present = this.groups(false);
     const out: string[] = [];
-    for (const ns of parts) {
+    for (const ns of ch.namespaces) {
       // A namespace left with no documents has nothing to report at.
       if (!present.has(ns)) { cache.delete(ns); continue; }
       out.push(ns);
@@ -467,6 +474,9 @@ class RuleRun {
   }
 
   commit(): void { this.ws.commitBaseline(this.ch); }
+
+  /** Every namespace with workspace objects. */
+  namespaces(): string[] { return [...this.groups(true).keys()].filter((ns) => ns !== ''); }
 
   /** Workspace objects by namespace: all of them, or (cheaper) only the namespaces that changed and the cluster-scoped. */
   private groups(all = true): Map<string, Resource[]> {
