@@ -14,7 +14,7 @@ after(() => { for (const r of running) r.child.kill('SIGKILL'); });
 
 async function serve(file: string, listenerPort: number): Promise<{ b: CliBroker; port: number; l: any }> {
   const [port] = await freePorts(1);
-  const b = await startCli([path.join(howto, file), '--state-dir', stateDir, '--port-offset', String(port - listenerPort)]);
+  const b = await startCli([path.join(howto, file.replace(/\.yaml$/, ''), file), '--state-dir', stateDir, '--port-offset', String(port - listenerPort)]);
   running.push(b);
   const ready = await b.events.wait((e) => e.event === 'ready' || e.event === 'exit', 'ready');
   assert.equal(ready.event, 'ready', JSON.stringify(b.events.all) + b.stderr());
@@ -46,7 +46,7 @@ describe('how-to listeners', () => {
     assert.equal(l.caFile, null, 'a Manual certificate comes with its own CA');
     // The how-to's command, unchanged but for the port: TLS verifies against the how-to's root CA; the default
     // BrokerAuthentication then refuses the client without a token, as AIO does.
-    const r = await run('mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(port), '-i', 'my-client', '-t', 'test-topic', '-m', 'Hello', '--cafile', 'root_ca.crt'], { cwd: howto });
+    const r = await run('mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(port), '-i', 'my-client', '-t', 'test-topic', '-m', 'Hello', '--cafile', 'root_ca.crt'], { cwd: path.join(howto, 'manual-tls-mqtts-endpoint') });
     assert.match(r.stdout, /Client my-client sending CONNECT/);
     const rejected = await b.events.wait((e) => e.event === 'client-rejected' && e.clientId === 'my-client', 'rejection after a good TLS handshake');
     assert.match(rejected.reason, /K8S-SAT/);

@@ -1,8 +1,9 @@
 // The editor experience in a real VS Code (code-server + chromium), with the PACKAGED extension, on a copy of
-// examples/demo: the deliberate cross-file port clash shows as `port-conflict` in the Problems panel at the right
+// examples/: the demo's deliberate cross-file port clash shows as `port-conflict` in the Problems panel at the right
 // line of both files (one of them never opened), the quick fix from the light-bulb menu renumbers the port, and the
-// error goes away in both files; hover shows the schema's documentation. A screenshot of each step is kept in
-// test-results/<test>/.
+// error goes away in both files; hover shows the schema's documentation. The how-to scenarios next to the demo are
+// deployments of their own (kustomizations): nothing is reported from mixing them with the demo. A screenshot of each
+// step is kept in test-results/<test>/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { editorTest } from './harness';
@@ -17,12 +18,12 @@ function lineIn(file: string, needle: string): number {
 
 editorTest('port clash across files: Problems panel, quick fix, both files clear, hover docs', () => ({
   vsix: packagedVsix(),
-  workspace: { copy: 'examples/demo' },
+  workspace: { copy: 'examples' },
 }), async (ed) => {
   const extLine = lineIn('listener-external.yaml', '- port: 1884');
   const npLine = lineIn('listener-nodeport.yaml', '- port: 1884');
 
-  await ed.openFile('demo/listener-external.yaml');
+  await ed.openFile('examples/demo/listener-external.yaml');
   await ed.screenshot('demo-open');
 
   // The clash is reported in the open file, at the port, with a link to the other end...
@@ -38,8 +39,15 @@ editorTest('port clash across files: Problems panel, quick fix, both files clear
   assert.match(closed.message, /BrokerListener 'external'/);
   await ed.screenshot('problems-port-conflict');
 
+  // The how-to's two-port LoadBalancer listener sits next to the demo's LoadBalancer listener, in its own kustomization:
+  // only its own notes, no clash with the demo (a second LoadBalancer listener, port 8883 twice).
+  await ed.waitForProblem({ code: 'insecure-port', file: 'two-port-loadbalancer.yaml' });
+  const howto = await ed.problems('two-port-loadbalancer.yaml');
+  assert.deepEqual([...new Set(howto.map((p) => p.code))].sort(), ['insecure-port', 'quickstart-issuer', 'tls-san-missing'], JSON.stringify(howto));
+  await ed.problems();
+
   // The light-bulb menu at the clashing port offers the next free port; apply it.
-  await ed.openFile('demo/listener-external.yaml');
+  await ed.openFile('examples/demo/listener-external.yaml');
   await ed.goTo(extLine, 11);
   const actions = await ed.codeActions();
   assert.ok(actions.some((a) => /^Use the next free port \d+$/.test(a)), `code actions: ${actions.join(' | ')}`);
@@ -48,7 +56,7 @@ editorTest('port clash across files: Problems panel, quick fix, both files clear
   await ed.page.locator('.action-widget').waitFor({ state: 'hidden' });
   await ed.applyCodeAction(/^Use the next free port \d+$/);
   await ed.save();
-  const fixed = ed.readFile('demo/listener-external.yaml');
+  const fixed = ed.readFile('examples/demo/listener-external.yaml');
   const newPort = /- port: (\d+)\n {4}authenticationRef: devices\n {4}protocol: WebSockets/.exec(fixed)?.[1];
   assert.ok(newPort && newPort !== '1884', 'the port was renumbered');
   await ed.screenshot('quick-fix-applied');
@@ -60,7 +68,7 @@ editorTest('port clash across files: Problems panel, quick fix, both files clear
   await ed.screenshot('problems-cleared');
 
   // Hover over a field shows its documentation and allowed values from the schema.
-  await ed.openFile('demo/listener-external.yaml');
+  await ed.openFile('examples/demo/listener-external.yaml');
   await ed.goTo(lineIn('listener-external.yaml', 'serviceType'), 3);
   const hover = await ed.hover('serviceType');
   assert.match(hover, /serviceType/);

@@ -5,7 +5,8 @@
 // a fresh workspace that runs every rule over the whole index.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { yamlFiles } from '../helpers/corpus';
 import { join } from 'node:path';
 import { Workspace } from '../../server/src/engine/workspace';
 import { resplit, splitDocuments } from '../../server/src/engine/parse';
@@ -77,6 +78,16 @@ class Gen {
   }
 }
 
+/** Kustomizations over the files f0-f3: two overlays sharing f1, sometimes one pulling in the other's folder. */
+function kustomizations(g: Gen): [string, string][] {
+  const out: [string, string][] = [
+    ['file:///ws/app/kustomization.yaml', `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../f0.yaml\n- ../f1.yaml\n`],
+    ['file:///ws/other/kustomization.yaml', `resources:\n- ../f1.yaml\n- ../f2.yaml\n${g.chance(0.5) ? 'patches:\n- path: ../f3.yaml\n' : ''}`],
+  ];
+  if (g.chance(0.3)) out.push(['file:///ws/top/kustomization.yaml', 'resources:\n- ../app\n- https://github.com/example/remote\n']);
+  return out;
+}
+
 /** A file's documents, edited in place. */
 type Files = Map<string, string[]>;
 
@@ -130,14 +141,9 @@ function reference(files: Files, facts: Facts | undefined, now: Date): Map<strin
 /** Documents of the examples (and the real-world corpus when ../shared is beside the repository). */
 function poolDocs(): string[] {
   const out: string[] = [];
-  const dirs = ['examples/demo', 'examples/howto', join('..', 'shared', 'corpus', 'real-world')];
-  for (const d of dirs) {
-    let names: string[] = [];
-    try { names = readdirSync(d); } catch { continue; }
-    for (const n of names) {
-      if (!/\.ya?ml$/.test(n)) continue;
-      for (const doc of readFileSync(join(d, n), 'utf8').split(/^---\s*$/m)) if (/\bkind:/.test(doc)) out.push(doc.replace(/^\n+/, ''));
-    }
+  for (const p of [...yamlFiles('examples'), ...yamlFiles(join('..', 'shared', 'corpus', 'real-world'))]) {
+    if (p.endsWith('kustomization.yaml')) continue;
+    for (const doc of readFileSync(p, 'utf8').split(/^---\s*$/m)) if (/\bkind:/.test(doc)) out.push(doc.replace(/^\n+/, ''));
   }
   return out;
 }
@@ -149,6 +155,8 @@ test('incremental workspace rules equal a full run after every edit (random work
     const g = new Gen(rng(seed));
     const files: Files = new Map();
     for (let f = 0; f < 4; f++) files.set(`file:///ws/f${f}.yaml`, Array.from({ length: 3 + Math.floor(g.r() * 6) }, () => (g.chance(0.15) && pool.length ? g.pick(pool) : g.doc())));
+    // Half the workspaces are split into deployments by kustomizations (f1 is in two of them, like a shared base).
+    if (seed % 2 === 0) for (const [uri, text] of kustomizations(g)) files.set(uri, [text]);
     let facts: Facts | undefined = g.chance(0.5) ? g.facts() : undefined;
     let now = new Date('2026-11-23T12:00:00Z');
     const ws = new Workspace({ now: () => now });
@@ -157,8 +165,14 @@ test('incremental workspace rules equal a full run after every edit (random work
     const log: string[] = [];
     for (let step = 0; step <= 50; step++) {
       if (step > 0) {
-        const what = g.chance(0.05) ? 'facts' : g.chance(0.03) ? 'clock' : 'edit';
-        if (what === 'facts') { facts = g.chance(0.3) ? undefined : g.facts(); ws.setFacts(facts); log.push('new cluster facts'); }
+        const what = g.chance(0.05) ? 'facts' : g.chance(0.03) ? 'clock' : g.chance(0.04) ? 'kustomize' : 'edit';
+        if (what === 'kustomize') {
+          for (const uri of [...files.keys()]) if (uri.endsWith('kustomization.yaml')) files.delete(uri);
+          if (g.chance(0.7)) for (const [uri, text] of kustomizations(g)) files.set(uri, [text]);
+          for (const uri of ws.uris()) if (!files.has(uri)) ws.deleteFile(uri);
+          for (const [uri, docs] of files) ws.setFile(uri, text(docs));
+          log.push('other kustomizations');
+        } else if (what === 'facts') { facts = g.chance(0.3) ? undefined : g.facts(); ws.setFacts(facts); log.push('new cluster facts'); }
         else if (what === 'clock') { now = new Date(now.getTime() + 400 * 86400_000); log.push('a year later'); }
         else {
           log.push(edit(g, files, pool));

@@ -283,7 +283,7 @@ describe('issuer-not-ready', () => {
 // ---------------------------------------------------------------------------------------------------------------
 describe('quickstart-issuer and tls-san-missing', () => {
   test('the how-to two-port LoadBalancer listener: quickstart CA info at the issuer name, external SAN info at the spec', () => {
-    const text = readFileSync(join('examples', 'howto', 'two-port-loadbalancer.yaml'), 'utf8');
+    const text = readFileSync(join('examples', 'howto', 'two-port-loadbalancer', 'two-port-loadbalancer.yaml'), 'utf8');
     const f = mine(check({ 'two.yaml': text }));
     assert.deepEqual(f.map((x) => [x.code, x.severity]), [['tls-san-missing', 'info'], ['quickstart-issuer', 'info']]);
     assert.deepEqual(f[0].range, rangeOf(text, 'certManagerCertificateSpec'));
@@ -735,7 +735,7 @@ describe('examples and the real-world corpus', () => {
   });
 
   test('the manual-TLS example\'s chain is read: dropping its key or reversing it is caught', () => {
-    const text = readFileSync(join('examples', 'howto', 'manual-tls-mqtts-endpoint.yaml'), 'utf8');
+    const text = readFileSync(join('examples', 'howto', 'manual-tls-mqtts-endpoint', 'manual-tls-mqtts-endpoint.yaml'), 'utf8');
     const noKey = text.replace(/\n {2}tls\.key: .*\n/, '\n');
     assert.deepEqual(only(check({ 'm.yaml': noKey }), 'tls-secret-invalid').map((x) => x.data?.problem), ['missing-key']);
     const b64Chain = /tls\.crt: (\S+)/.exec(text)![1];

@@ -3,6 +3,7 @@
 import { ChunkParse, ChunkRef, Path, Split, locateIn, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, isRelevant, toResource } from './resources';
 import { Index } from './workspace-index';
+import { Deployments, LOOSE, SINGLE, computeDeployments, isKustomizationUri } from './deployments';
 import { builtinObjects } from './builtins';
 import { allRules, documentRules, workspaceRules, engineCodes } from './rules';
 import { DataSpan } from './rule';
@@ -160,13 +161,6 @@ export class Workspace {
     }
   }
 
-  /** Workspace resources of the given kinds, in file order. */
-  resourcesOf(kinds: ReadonlySet<string>): Resource[] {
-    const out: Resource[] = [];
-    for (const f of this.files.values()) for (const r of f.resources) if (kinds.has(r.kind)) out.push(r);
-    return out;
-  }
-
   /** All workspace resources (every document of every file). */
   resources(): Resource[] {
     const out: Resource[] = [];
@@ -199,18 +193,22 @@ export class Workspace {
       }
     }
     check(token);
-    const run = new RuleRun(this, this.incremental ? this.changes() : undefined);
+    const run = new RuleRun(this, this.incremental ? this.changes() : (this.refreshDeployments(), undefined));
+    // Objects in several deployments (a kustomize base) get a finding once where every deployment agrees.
+    const shared = this.deployments === SINGLE ? undefined : new SharedFindings(this.deployments);
     for (const rule of workspaceRules) {
       if (ignore.includes(rule.code)) { this.ruleFindings.delete(rule.code); continue; }
       let cache = this.ruleFindings.get(rule.code);
       if (!cache) { cache = new Map(); this.ruleFindings.set(rule.code, cache); }
       const parts = run.partitionsToRun(rule, cache);
       if (parts === 'all') {
-        // Every namespace at once (the first validation, new cluster facts): one run over everything costs less than
-        // one per namespace, and the findings are filed under their namespaces as if each had run on its own.
+        // Every namespace at once (the first validation, new cluster facts): one run over each deployment costs less
+        // than one per namespace, and the findings are filed under their namespaces as if each had run on its own.
         cache.clear();
-        for (const ns of run.namespaces()) cache.set(ns, []);
-        for (const r of this.runRule(rule, run, '*')) cache.get(r.ns!)?.push(r);
+        for (const key of run.namespaces()) cache.set(key, []);
+        for (const dep of this.deployments.ids) {
+          for (const r of this.runRule(rule, run, partKey(dep, '*'))) cache.get(partKey(dep, r.ns!))?.push(r);
+        }
         check(token);
       } else {
         for (const part of parts) {
@@ -218,10 +216,12 @@ export class Workspace {
           check(token);
         }
       }
-      for (const list of cache.values()) {
-        for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
+      for (const [key, list] of cache) {
+        if (shared) { const dep = depOf(key); for (const r of list) shared.add(r, dep, out); }
+        else for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
       }
     }
+    shared?.flush(out);
     run.commit();
     for (const list of out.values()) list.sort(compareFindings);
     return out;
@@ -252,18 +252,43 @@ export class Workspace {
   }
   private envCache?: { facts: Resource[]; builtins: Resource[] };
 
-  /** What changed since the last complete validation: namespaces and kinds of added or removed documents. */
+  /** What changed since the last complete validation: partitions and kinds of added or removed documents. */
   private changes(): Changes {
-    const ch: Changes = { all: false, namespaces: new Set(), kinds: new Set(), minute: Math.floor(this.now() / 60000), clockMoved: false };
+    const ch: Changes = { all: false, parts: new Set(), clusterScoped: false, kinds: new Set(), minute: Math.floor(this.now() / 60000), clockMoved: false };
     ch.clockMoved = ch.minute !== this.baselineMinute;
     if (this.baselineEnv !== this.env()) ch.all = true;
-    const note = (r: Resource) => { ch.namespaces.add(r.namespace); ch.kinds.add(r.kind); };
+    const before = this.deployments;
+    if (this.refreshDeployments()) ch.all = true;
+    let deps = this.deployments;
+    const note = (r: Resource) => {
+      if (r.namespace === '') ch.clusterScoped = true;
+      ch.kinds.add(r.kind);
+      for (const dep of deps.of(r.chunk!.uri)) ch.parts.add(partKey(dep, r.namespace));
+    };
     for (const [uri, f] of this.files) {
       const old = this.baseline.get(uri);
       if (old !== f.resources) changedBetween(old ?? [], f.resources, note);
     }
+    deps = before; // a deleted file counts where it was
     for (const [uri, old] of this.baseline) if (!this.files.has(uri)) for (const r of old) note(r);
     return ch;
+  }
+
+  /** Which files are applied together (deployments.ts); the current answer for the files held now. */
+  deployments: Deployments = SINGLE;
+  private kustomizationStates: FileState[] = [];
+  private deploymentFiles = -1;
+
+  /** Recomputes the deployments when a kustomization or the set of files changed; true when kustomizations changed. */
+  private refreshDeployments(): boolean {
+    const ks: FileState[] = [];
+    for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
+    const changed = ks.length !== this.kustomizationStates.length || ks.some((k, i) => k !== this.kustomizationStates[i]);
+    if (!changed && this.files.size === this.deploymentFiles) return false;
+    this.kustomizationStates = ks;
+    this.deploymentFiles = this.files.size;
+    this.deployments = computeDeployments(ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })), this.files.keys());
+    return changed;
   }
 
   /** Records the state the rule caches now describe (called once every rule has run). */
@@ -277,15 +302,27 @@ export class Workspace {
 
   private now(): number { return (this.options.now?.() ?? new Date()).getTime(); }
 
-  /** Workspace objects grouped by namespace ('' = cluster-scoped), in file order. */
-  workspaceByNamespace(only?: ReadonlySet<string>): Map<string, Resource[]> {
+  /** Workspace objects grouped by partition (deployment and namespace; '' = cluster-scoped), in file order. */
+  workspaceByPartition(only?: ReadonlySet<string>): Map<string, Resource[]> {
     const out = new Map<string, Resource[]>();
+    const single = this.deployments === SINGLE;
     for (const f of this.files.values()) {
+      const deps = single ? undefined : this.deployments.of(f.uri);
       for (const r of f.resources) {
-        if (only && !only.has(r.namespace)) continue;
-        const l = out.get(r.namespace);
-        if (l) l.push(r); else out.set(r.namespace, [r]);
+        if (!deps) { pushTo(out, r.namespace, r, only); continue; }
+        for (const dep of deps) pushTo(out, partKey(dep, r.namespace), r, only);
       }
+    }
+    return out;
+  }
+
+  /** Workspace resources of the given kinds (all, when absent) in the files of one deployment, in file order. */
+  resourcesIn(dep: string, kinds: ReadonlySet<string> | undefined): Resource[] {
+    const out: Resource[] = [];
+    const single = this.deployments === SINGLE;
+    for (const f of this.files.values()) {
+      if (!single && !this.deployments.of(f.uri).includes(dep)) continue;
+      for (const r of f.resources) if (!kinds || kinds.has(r.kind)) out.push(r);
     }
     return out;
   }
@@ -295,10 +332,12 @@ export class Workspace {
   /** Runs one rule over one partition; its findings against their chunks, suppression comments applied. */
   private runRule(rule: WorkspaceRule, run: RuleRun, part: string): RawFinding[] {
     const raw: RawFinding[] = [];
-    const onlyNs = part === '*' ? undefined : part;
+    const dep = depOf(part);
+    const ns = nsOf(part);
+    const onlyNs = ns === '*' ? undefined : ns;
     const ctx: WorkspaceContext = {
       options: this.options,
-      index: onlyNs === undefined ? run.indexFor(this.incremental ? rule.reads : undefined) : run.namespaceIndex(onlyNs),
+      index: onlyNs === undefined ? run.indexFor(dep, this.incremental ? rule.reads : undefined) : run.namespaceIndex(dep, onlyNs),
       factsComplete: !!this.facts?.complete,
       report: (at: Resource, r: Report) => {
         if (!at.chunk) return;
@@ -308,7 +347,7 @@ export class Workspace {
         x.ns = at.namespace;
         if (!suppressedAt(at.chunk, x.start, x.code)) raw.push(x);
       },
-      across: (kind: string, group?: string) => run.across(kind, group),
+      across: (kind: string, group?: string) => run.across(dep, kind, group),
     };
     try { rule.check(ctx); } catch (e) { this.ruleCrashed(rule.code, e); return []; }
     return raw;
@@ -424,12 +463,52 @@ function locateCached(parse: ChunkParse, path: Path, key = false): { start: numb
 }
 
 interface Changes {
-  /** Everything is to be re-run (first validation, other cluster facts or built-ins). */
+  /** Everything is to be re-run (first validation, other cluster facts, built-ins or deployments). */
   all: boolean;
-  namespaces: Set<string>;
+  /** Partitions (deployment and namespace, partKey) with added or removed documents. */
+  parts: Set<string>;
+  /** A cluster-scoped object changed: every namespace may see it. */
+  clusterScoped: boolean;
   kinds: Set<string>;
   minute: number;
   clockMoved: boolean;
+}
+
+/** The cache key of a partition: a namespace ('*' for a cluster rule) within a deployment. */
+function partKey(dep: string, ns: string): string { return dep === LOOSE ? ns : `${dep}\u0001${ns}`; }
+function depOf(key: string): string { const i = key.indexOf('\u0001'); return i < 0 ? LOOSE : key.slice(0, i); }
+function nsOf(key: string): string { const i = key.indexOf('\u0001'); return i < 0 ? key : key.slice(i + 1); }
+
+function pushTo(m: Map<string, Resource[]>, key: string, r: Resource, only: ReadonlySet<string> | undefined): void {
+  if (only && !only.has(key)) return;
+  const l = m.get(key);
+  if (l) l.push(r); else m.set(key, [r]);
+}
+
+/**
+ * Findings at objects that belong to several deployments (a kustomize base used by two overlays): one finding where
+ * every deployment of the object reports the same, else one per deployment, saying which.
+ */
+class SharedFindings {
+  private readonly pending = new Map<string, { raw: RawFinding; deps: string[] }>();
+  constructor(private readonly deployments: Deployments) {}
+
+  add(r: RawFinding, dep: string, out: Map<string, Finding[]>): void {
+    if (this.deployments.of(r.chunk.uri).length < 2) { out.get(r.chunk.uri)?.push(placed(r)); return; }
+    const key = `${r.code}\u0000${r.chunk.uri}\u0000${r.chunk.startOffset + r.start}\u0000${r.end - r.start}\u0000${r.message}`;
+    const p = this.pending.get(key);
+    if (p) p.deps.push(dep); else this.pending.set(key, { raw: r, deps: [dep] });
+  }
+
+  flush(out: Map<string, Finding[]>): void {
+    for (const { raw, deps } of this.pending.values()) {
+      const all = this.deployments.of(raw.chunk.uri);
+      const list = out.get(raw.chunk.uri);
+      if (!list) continue;
+      if (deps.length >= all.length) { list.push(placed(raw)); continue; }
+      for (const dep of deps) list.push(placed(raw, ` (in ${this.deployments.label(dep)})`));
+    }
+  }
 }
 
 /** Calls `note` for every object in `a` or `b` that is not the very same object at the same place in the other. */
@@ -447,7 +526,6 @@ class RuleRun {
   private grouped?: Map<string, Resource[]>;
   private envByNs?: Map<string, { facts: Resource[]; builtins: Resource[] }>;
   private readonly indexes = new Map<string, Index>();
-  private readonly acrossMemo = new Map<string, Index>();
 
   constructor(private readonly ws: Workspace, private readonly ch: Changes | undefined) {}
 
@@ -455,17 +533,18 @@ class RuleRun {
   partitionsToRun(rule: WorkspaceRule, cache: Map<string, RawFinding[]>): string[] | 'all' {
     const ch = this.ch;
     const fresh = cache.size === 0;
+    const everyDeployment = () => this.ws.deployments.ids.map((d) => partKey(d, '*'));
     if (!ch || rule.partition !== 'namespace') {
-      if (!ch || fresh || ch.all || (rule.clock && ch.clockMoved)) return ['*'];
-      if (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0) return ['*'];
+      if (!ch || fresh || ch.all || (rule.clock && ch.clockMoved)) { cache.clear(); return everyDeployment(); }
+      if (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0) { cache.clear(); return everyDeployment(); }
       return [];
     }
-    const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.namespaces.has('')
+    const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.clusterScoped
       || (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
     if (everything) return 'all';
     const present = this.groups(false);
     const out: string[] = [];
-    for (const ns of ch.namespaces) {
+    for (const ns of ch.parts) {
       // A namespace left with no documents has nothing to report at.
       if (!present.has(ns)) { cache.delete(ns); continue; }
       out.push(ns);
@@ -475,14 +554,19 @@ class RuleRun {
 
   commit(): void { this.ws.commitBaseline(this.ch); }
 
-  /** Every namespace with workspace objects. */
-  namespaces(): string[] { return [...this.groups(true).keys()].filter((ns) => ns !== ''); }
+  /** Every partition (deployment and namespace) with namespaced workspace objects. */
+  namespaces(): string[] { return [...this.groups(true).keys()].filter((k) => nsOf(k) !== ''); }
 
   /** Workspace objects by namespace: all of them, or (cheaper) only the namespaces that changed and the cluster-scoped. */
   private groups(all = true): Map<string, Resource[]> {
     if (this.grouped) return this.grouped;
-    if (all || !this.ch) return (this.grouped = this.ws.workspaceByNamespace());
-    return (this.changedGroups ??= this.ws.workspaceByNamespace(new Set([...this.ch.namespaces, ''])));
+    if (all || !this.ch) return (this.grouped = this.ws.workspaceByPartition());
+    if (!this.changedGroups) {
+      const only = new Set(this.ch.parts);
+      for (const k of this.ch.parts) only.add(partKey(depOf(k), ''));
+      this.changedGroups = this.ws.workspaceByPartition(only);
+    }
+    return this.changedGroups;
   }
   private changedGroups?: Map<string, Resource[]>;
 
@@ -496,39 +580,40 @@ class RuleRun {
     return out;
   }
 
-  /** Objects of one namespace and the cluster-scoped ones, shared by every namespace rule in this validation. */
-  namespaceIndex(ns: string): Index {
-    const key = `ns:${ns}`;
+  /**
+   * Objects of one namespace of a deployment and its cluster-scoped ones (cluster facts and built-ins are the same
+   * for every deployment), shared by every namespace rule in this validation.
+   */
+  namespaceIndex(dep: string, ns: string): Index {
+    const key = `ns:${partKey(dep, ns)}`;
     let index = this.indexes.get(key);
     if (!index) {
       const g = this.grouped ?? this.groups(false);
       const e = this.envGroups();
       const none = { facts: [] as Resource[], builtins: [] as Resource[] };
       const here = e.get(ns) ?? none, cluster = e.get('') ?? none;
-      index = new Index([...(g.get(ns) ?? []), ...(g.get('') ?? [])], [...here.facts, ...cluster.facts], [...here.builtins, ...cluster.builtins]);
+      index = new Index([...(g.get(partKey(dep, ns)) ?? []), ...(g.get(partKey(dep, '')) ?? [])], [...here.facts, ...cluster.facts], [...here.builtins, ...cluster.builtins]);
       this.indexes.set(key, index);
     }
     return index;
   }
 
-  /** Everything, or only the given kinds. */
-  indexFor(kinds: readonly string[] | undefined): Index {
-    const key = kinds ? `kinds:${kinds.join(',')}` : 'all';
+  /** A deployment's objects: all of them, or only the given kinds. */
+  indexFor(dep: string, kinds: readonly string[] | undefined): Index {
+    const key = `${dep}\u0001${kinds ? kinds.join(',') : '*'}`;
     let index = this.indexes.get(key);
     if (!index) {
       const keep = kinds ? new Set(kinds) : undefined;
       const pick = (list: Resource[]) => (keep ? list.filter((r) => keep.has(r.kind)) : list);
       const { facts, builtins } = this.ws.envObjects();
-      index = new Index(keep ? this.ws.resourcesOf(keep) : this.ws.resources(), pick(facts), pick(builtins));
+      index = new Index(this.ws.resourcesIn(dep, keep), pick(facts), pick(builtins));
       this.indexes.set(key, index);
     }
     return index;
   }
 
-  across(kind: string, group?: string): Resource[] {
-    let index = this.acrossMemo.get(kind);
-    if (!index) { index = this.indexFor([kind]); this.acrossMemo.set(kind, index); }
-    return index.ofKind(kind, group);
+  across(dep: string, kind: string, group?: string): Resource[] {
+    return this.indexFor(dep, [kind]).ofKind(kind, group);
   }
 }
 
@@ -570,11 +655,22 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
 
 /** A raw finding as a Finding at its chunks' current lines (the same object while none of them moved). */
 const placedMemo = new WeakMap<RawFinding, { at: string | number; finding: Finding }>();
-function placed(r: RawFinding): Finding {
+/** Placed findings with a message suffix (which deployment), per suffix. */
+const suffixedMemo = new WeakMap<RawFinding, Map<string, { at: string | number; finding: Finding }>>();
+function placed(r: RawFinding, suffix = ''): Finding {
   let at: string | number = r.chunk.startLine;
   for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
-  const m = placedMemo.get(r);
-  if (m && m.at === at) return m.finding;
+  let memo = placedMemo.get(r);
+  if (suffix) {
+    let bySuffix = suffixedMemo.get(r);
+    if (!bySuffix) { bySuffix = new Map(); suffixedMemo.set(r, bySuffix); }
+    memo = bySuffix.get(suffix);
+    if (memo && memo.at === at) return memo.finding;
+    const finding = toFinding({ ...r, message: r.message + suffix });
+    bySuffix.set(suffix, { at, finding });
+    return finding;
+  }
+  if (memo && memo.at === at) return memo.finding;
   const finding = toFinding(r);
   placedMemo.set(r, { at, finding });
   return finding;

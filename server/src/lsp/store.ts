@@ -4,6 +4,7 @@
 // engine, so a burst of keystrokes is parsed once.
 import type { ServerContext } from './server';
 import { canonicalUri } from './uri';
+import { isKustomizationUri } from '../engine/deployments';
 
 /** Cheap text test: does this YAML mention anything BrokerKit checks? Files that do not are never parsed. */
 const RELEVANT = /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^\s*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)\b/m;
@@ -68,7 +69,7 @@ export class Store {
     if (!doc) return false;
     const text = doc.getText();
     const f = this.ctx.workspace.getFile(uri);
-    return f ? f.text === text : this.disk.get(uri) === text && !looksRelevant(text);
+    return f ? f.text === text : this.disk.get(uri) === text && !looksRelevant(text) && !isKustomizationUri(uri);
   }
 
   changed(uri: string): void {
@@ -127,7 +128,8 @@ export class Store {
   /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
   private put(uri: string, text: string): void {
     const ws = this.ctx.workspace;
-    if (ws.hasFile(uri) || looksRelevant(text)) {
+    // Kustomizations say which files are deployed together (engine/deployments.ts), so the engine holds them too.
+    if (ws.hasFile(uri) || looksRelevant(text) || isKustomizationUri(uri)) {
       try {
         ws.setFile(uri, text);
       } catch (e) {
