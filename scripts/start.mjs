@@ -3,7 +3,8 @@
 //   2. installs code-server 4.100.3 on first use into a cache folder outside the repo,
 //   3. starts the demo cluster (the project's own Kubernetes API test server, seeded with a realistic AIO and
 //      Service Connector setup) unless --kubeconfig FILE or KUBECONFIG names a real one,
-//   4. starts code-server on 127.0.0.1 with the packaged extension and opens examples/demo, and prints the URL.
+//   4. starts code-server on 127.0.0.1 with the packaged extension and opens examples/ (the demo deployment and the
+//      how-to scenarios, each a kustomization of its own), and prints the URL.
 // Ctrl-C stops everything.
 //
 // Usage: npm start [-- --port N] [-- --kubeconfig FILE] [-- --folder DIR] [-- --no-open-walkthrough]
@@ -22,7 +23,9 @@ const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const cache = process.env.BROKERKIT_CACHE || join(homedir(), '.cache', 'brokerkit');
 const state = join(cache, 'start');
-const folder = resolve(opt('--folder') ?? join(root, 'examples', 'demo'));
+const folder = resolve(opt('--folder') ?? join(root, 'examples'));
+// What the demo cluster runs: the demo deployment when the examples are opened, else the opened folder's files.
+const deployed = opt('--folder') ? folder : join(root, 'examples', 'demo');
 const children = [];
 
 function say(s) { process.stdout.write(`[brokerkit] ${s}\n`); }
@@ -81,8 +84,8 @@ if (kubeconfig) {
   const testServer = require(join(root, 'out', 'server', 'src', 'kube', 'testserver', 'index.js'));
   const YAML = require('yaml');
   const fromFiles = [];
-  for (const f of readdirSync(folder).filter((n) => /\.ya?ml$/.test(n))) {
-    for (const d of YAML.parseAllDocuments(readFileSync(join(folder, f), 'utf8'))) {
+  for (const f of readdirSync(deployed).filter((n) => /\.ya?ml$/.test(n))) {
+    for (const d of YAML.parseAllDocuments(readFileSync(join(deployed, f), 'utf8'))) {
       try { fromFiles.push(d.toJS()); } catch { /* a broken document is the editor's business, not the cluster's */ }
     }
   }
