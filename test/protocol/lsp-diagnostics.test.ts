@@ -164,3 +164,36 @@ test('YAML that is not ours gets no diagnostics, even when it is broken', async 
     await client.shutdown();
   }
 });
+
+test('kustomizations split the workspace into deployments, and editing one on disk re-checks at once', async () => {
+  const a = listener('one', { type: 'LoadBalancer', ports: [8883] });
+  const b = listener('two', { type: 'LoadBalancer', ports: [8883] });
+  const ws = new TempWorkspace({
+    'dev/kustomization.yaml': 'resources:\n- listener.yaml\n',
+    'dev/listener.yaml': a,
+    'prod/kustomization.yaml': 'resources:\n- listener.yaml\n',
+    'prod/listener.yaml': b,
+  });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    const ua = ws.uri('dev/listener.yaml');
+    // Indexed and checked without being opened: dev and prod are alternatives, so no clash between them.
+    const first = await client.diagnosticsFor(ua);
+    assert.ok(!codes(first.diagnostics).includes('port-conflict'), JSON.stringify(first.diagnostics));
+    assert.ok(!codes(first.diagnostics).includes('service-type-conflict'));
+    // prod now also pulls in the dev listener: in prod the two listeners clash.
+    const clash = client.nextDiagnostics(ua, (p) => codes(p.diagnostics).includes('port-conflict'));
+    ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n- ../dev/listener.yaml\n');
+    await client.filesChanged([{ uri: ws.uri('prod/kustomization.yaml'), type: FileChangeType.Changed }]);
+    const d = (await clash).diagnostics.find((x) => x.code === 'port-conflict')!;
+    assert.match(d.message, /\(in .*prod\)$/, 'the finding says which deployment it comes from');
+    // And back.
+    const cleared = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
+    ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n');
+    await client.filesChanged([{ uri: ws.uri('prod/kustomization.yaml'), type: FileChangeType.Changed }]);
+    await cleared;
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
