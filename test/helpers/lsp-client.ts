@@ -105,7 +105,11 @@ export class LspClient {
 
   static async start(o: StartOptions): Promise<LspClient> {
     const proc = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const reader = new StreamMessageReader(proc.stdout!);
+    // No "partial message" timer: it re-arms itself every 10 s for as long as a message stays incomplete (a server
+    // that exits in the middle of writing one leaves it so), and that timer kept the test process alive.
+    reader.partialMessageTimeout = 0;
+    const conn = createProtocolConnection(reader, new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, o.settings ?? {}, o.timeoutMs ?? 30000);
     conn.listen();
     const rootUri = o.rootPath ? pathToFileUri(o.rootPath) : null;
