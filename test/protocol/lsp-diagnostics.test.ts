@@ -186,7 +186,7 @@ test('kustomizations split the workspace into deployments, and editing one on di
     ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n- ../dev/listener.yaml\n');
     await client.filesChanged([{ uri: ws.uri('prod/kustomization.yaml'), type: FileChangeType.Changed }]);
     const d = (await clash).diagnostics.find((x) => x.code === 'port-conflict')!;
-    assert.match(d.message, /\(in .*prod\)$/, 'the finding says which deployment it comes from');
+    assert.match(String(d.message), /\(in .*prod\)$/, 'the finding says which deployment it comes from');
     // And back.
     const cleared = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
     ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n');

@@ -230,7 +230,8 @@ function pemBlocks(text: string): { label: string; pem: string }[] {
   return out;
 }
 
-function readChain(text: string): { problem?: string; chain?: ChainFacts } {
+/** The certificates of a PEM bundle (`tls.crt`), or why it cannot be used. Shared with the dev broker (devbroker/chain.ts). */
+export function readChain(text: string): { problem?: string; chain?: ChainFacts } {
   const blocks = pemBlocks(text);
   if (blocks.some((b) => /PRIVATE KEY/.test(b.label))) {
     return { problem: 'tls.crt contains a private key block; tls.crt must hold only certificates (keep the key in tls.key alone)' };
@@ -301,7 +302,8 @@ function safeIssued(cert: X509Certificate, by: X509Certificate): boolean {
   try { return cert.checkIssued(by); } catch { return false; }
 }
 
-function readKey(text: string, leaf: X509Certificate | undefined): { problem?: string; matchesLeaf?: boolean } {
+/** A PEM private key (`tls.key`) and whether it belongs to `leaf`, or why it cannot be used. Never returns the key. */
+export function readKey(text: string, leaf: X509Certificate | undefined): { problem?: string; matchesLeaf?: boolean } {
   const blocks = pemBlocks(text);
   if (blocks.some((b) => b.label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(b.pem))) {
     return { problem: 'tls.key is encrypted with a passphrase; the broker needs an unencrypted PEM key' };
