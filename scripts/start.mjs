@@ -33,6 +33,10 @@ function fail(s) { process.stderr.write(`[brokerkit] ${s}\n`); stopAll(); proces
 function stopAll() { for (const c of children) { try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ } } }
 process.on('SIGINT', () => { say('stopping'); stopAll(); process.exit(0); });
 process.on('SIGTERM', () => { stopAll(); process.exit(0); });
+const portArg = opt('--port');
+if (portArg !== undefined && !(/^\d+$/.test(portArg) && Number(portArg) >= 1 && Number(portArg) <= 65535)) {
+  fail(`--port ${opt('--port')}: give a port number from 1 to 65535 (or leave it out to use a free one from 8080 on)`);
+}
 
 function run(cmd, argv, what) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
