@@ -239,3 +239,49 @@ test('completion: a free port', async () => {
   for (const p of ports) assert.ok(!['1883', '8883', '8885', '18883'].includes(p), `offered a used port: ${ports.join()}`);
   assert.equal(ports[0], '8884');
 });
+
+test('with kustomizations, definition and references stay within the deployment', async () => {
+  const authn = `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerAuthentication
+metadata:
+  name: devices
+  namespace: azure-iot-operations
+spec:
+  authenticationMethods:
+  - method: X509
+`;
+  const lst = (name: string) => `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: ${name}
+  namespace: azure-iot-operations
+spec:
+  serviceType: LoadBalancer
+  ports:
+  - port: 8883
+    authenticationRef: devices
+`;
+  const ws = new TempWorkspace({
+    'dev/kustomization.yaml': 'resources: [auth.yaml, listener.yaml]\n',
+    'dev/auth.yaml': authn,
+    'dev/listener.yaml': lst('dev'),
+    'prod/kustomization.yaml': 'resources: [auth.yaml, listener.yaml]\n',
+    'prod/auth.yaml': authn,
+    'prod/listener.yaml': lst('prod'),
+  });
+  const c = await startServer({ rootPath: ws.root });
+  try {
+    const uL = ws.uri('dev/listener.yaml');
+    await c.open(uL, lst('dev'));
+    await c.currentDiagnostics(uL);
+    const defs = await c.request<Location[] | null>('textDocument/definition', { textDocument: { uri: uL }, position: posOf(lst('dev'), 'devices', 0, 1) });
+    assert.deepEqual(defs!.map((l) => l.uri), [ws.uri('dev/auth.yaml')]);
+    const uA = ws.uri('prod/auth.yaml');
+    await c.open(uA, authn);
+    const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(authn, 'devices', 0, 1), context: { includeDeclaration: false } });
+    assert.deepEqual(refs.map((l) => l.uri), [ws.uri('prod/listener.yaml')]);
+  } finally {
+    await c.shutdown();
+    ws.dispose();
+  }
+});

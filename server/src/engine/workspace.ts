@@ -193,7 +193,8 @@ export class Workspace {
       }
     }
     check(token);
-    const run = new RuleRun(this, this.incremental ? this.changes() : (this.refreshDeployments(), undefined));
+    if (!this.incremental) this.refreshDeployments();
+    const run = new RuleRun(this, this.incremental ? this.changes() : undefined);
     // Objects in several deployments (a kustomize base) get a finding once where every deployment agrees.
     const shared = this.deployments === SINGLE ? undefined : new SharedFindings(this.deployments);
     for (const rule of workspaceRules) {
@@ -258,7 +259,8 @@ export class Workspace {
     ch.clockMoved = ch.minute !== this.baselineMinute;
     if (this.baselineEnv !== this.env()) ch.all = true;
     const before = this.deployments;
-    if (this.refreshDeployments()) ch.all = true;
+    this.refreshDeployments();
+    if (this.deploymentsMoved) ch.all = true;
     let deps = this.deployments;
     const note = (r: Resource) => {
       if (r.namespace === '') ch.clusterScoped = true;
@@ -279,16 +281,41 @@ export class Workspace {
   private kustomizationStates: FileState[] = [];
   private deploymentFiles = -1;
 
-  /** Recomputes the deployments when a kustomization or the set of files changed; true when kustomizations changed. */
-  private refreshDeployments(): boolean {
+  /** Kustomizations changed since the rule caches were made: every rule runs again (cleared by commitBaseline). */
+  private deploymentsMoved = false;
+
+  /** Recomputes the deployments when a kustomization or the set of files changed. */
+  private refreshDeployments(): void {
     const ks: FileState[] = [];
     for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
     const changed = ks.length !== this.kustomizationStates.length || ks.some((k, i) => k !== this.kustomizationStates[i]);
-    if (!changed && this.files.size === this.deploymentFiles) return false;
+    if (!changed && this.files.size === this.deploymentFiles) return;
+    if (changed) this.deploymentsMoved = true;
     this.kustomizationStates = ks;
     this.deploymentFiles = this.files.size;
     this.deployments = computeDeployments(ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })), this.files.keys());
-    return changed;
+  }
+
+  /**
+   * The index of what is deployed together with the file `uri` (the files of its deployments, cluster facts,
+   * built-ins): what navigation, hover, completion and quick fixes look things up in.
+   */
+  indexFor(uri: string): Index {
+    const mine = this.deploymentsOf(uri);
+    if (!mine) return this.index();
+    const { facts, builtins } = this.env();
+    return new Index(this.resources().filter((r) => this.deployedWith(mine, r.chunk!.uri)), facts, builtins);
+  }
+
+  /** The deployments of a file; undefined when the workspace is one deployment (no kustomizations). */
+  deploymentsOf(uri: string): readonly string[] | undefined {
+    this.refreshDeployments();
+    return this.deployments === SINGLE ? undefined : this.deployments.of(uri);
+  }
+
+  /** True when the file `uri` is in one of `deps` (from deploymentsOf; undefined: everything is deployed together). */
+  deployedWith(deps: readonly string[] | undefined, uri: string): boolean {
+    return !deps || this.deployments.of(uri).some((d) => deps.includes(d));
   }
 
   /** Records the state the rule caches now describe (called once every rule has run). */
@@ -298,6 +325,7 @@ export class Workspace {
     for (const [uri, f] of this.files) this.baseline.set(uri, f.resources);
     this.baselineEnv = this.env();
     this.baselineMinute = ch.minute;
+    this.deploymentsMoved = false;
   }
 
   private now(): number { return (this.options.now?.() ?? new Date()).getTime(); }

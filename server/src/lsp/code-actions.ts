@@ -32,7 +32,7 @@ export function register(ctx: ServerContext): void {
       const wanted = params.context.only;
       if (wanted && !wanted.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty)) return [];
       const selected = select(findings, params.range, params.context.diagnostics);
-      const index = ctx.workspace.index();
+      const index = ctx.workspace.indexFor(uri);
       const out: CodeAction[] = [];
       for (const finding of selected) {
         const chunk = chunkAt(file, finding.range.start.line);

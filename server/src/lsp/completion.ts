@@ -41,7 +41,7 @@ export function complete(ctx: ServerContext, uri: string, pos: Position): Comple
   const prefix = lineText.slice(0, pos.character);
   const bounds = documentBounds(lines, pos.line);
   const facts = docFacts(lines, bounds);
-  const index = ctx.workspace.index();
+  const index = ctx.workspace.indexFor(uri);
 
   // `key: partial` -> values for that key
   const info = lineInfo(prefix);

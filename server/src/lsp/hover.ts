@@ -33,7 +33,7 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   const at = nodeAt(chunk, offsetIn(chunk, pos));
   if (at.path.length === 0 || !at.node) return null;
   const parts: string[] = [];
-  const index = ctx.workspace.index();
+  const index = ctx.workspace.indexFor(uri);
   if (!at.onKey) {
     const site = refsOf(resource).find((s) => samePath(s.path, at.path));
     if (site) parts.push(refHover(index, site));

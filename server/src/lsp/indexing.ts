@@ -24,6 +24,9 @@ export function register(ctx: ServerContext): void {
   let folders: WorkspaceFolder[] = [...(ctx.initParams?.workspaceFolders ?? [])];
   if (folders.length === 0 && ctx.initParams?.rootUri) folders = [{ uri: ctx.initParams.rootUri, name: 'root' }];
   if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
+  // From now until the first index is read, documents the editor opens wait for it (up to the scheduler's limit)
+  // rather than being reported "not found" against an empty workspace for a moment.
+  if (folders.some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
   let walking: Promise<void> = Promise.resolve();
 
   ctx.capabilities.workspace = { ...ctx.capabilities.workspace, workspaceFolders: { supported: true, changeNotifications: true } };

@@ -33,13 +33,14 @@ export function definitionLocation(r: Resource): Location | undefined {
   return { uri: c.uri, range: rangeOf(c, where.found ? where.start : 0, where.found ? where.end : 0) };
 }
 
-/** Every place in the workspace that refers to the object `t`. */
-export function referencesTo(ctx: ServerContext, t: RefTarget): Location[] {
+/** Every place in the workspace that refers to the object `t` (deployed together with `from`, when given). */
+export function referencesTo(ctx: ServerContext, t: RefTarget, from?: string): Location[] {
   const out: Location[] = [];
   const id = identity(t);
+  const deps = from ? ctx.workspace.deploymentsOf(from) : undefined;
   for (const r of ctx.workspace.resources()) {
     const c = r.chunk;
-    if (!c) continue;
+    if (!c || !ctx.workspace.deployedWith(deps, c.uri)) continue;
     for (const s of refsOf(r)) {
       if (identity(s.target) !== id) continue;
       const w = locate(c.parse.doc, s.path);
@@ -57,7 +58,7 @@ export function register(ctx: ServerContext): void {
     try {
       const at = refAt(ctx, params.textDocument.uri, params.position);
       if (!at?.site || token.isCancellationRequested) return null;
-      const index = ctx.workspace.index();
+      const index = ctx.workspace.indexFor(params.textDocument.uri);
       let targets = resolve(index, at.site.target);
       if (targets.length === 0 && at.site.target.kind === 'Secret') targets = secretProducers(index, at.site.target.namespace, at.site.target.name);
       const locs = targets.map(definitionLocation).filter((l): l is Location => !!l);
@@ -75,9 +76,9 @@ export function register(ctx: ServerContext): void {
       const r = at.resource;
       const target: RefTarget | undefined = at.site?.target ?? (r.name ? { kind: r.kind, namespace: r.namespace, name: r.name } : undefined);
       if (!target) return null;
-      const out = referencesTo(ctx, target);
+      const out = referencesTo(ctx, target, params.textDocument.uri);
       if (params.context.includeDeclaration) {
-        for (const d of resolve(ctx.workspace.index(), target)) {
+        for (const d of resolve(ctx.workspace.indexFor(params.textDocument.uri), target)) {
           const l = definitionLocation(d);
           if (l) out.unshift(l);
         }
