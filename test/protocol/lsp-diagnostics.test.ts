@@ -165,13 +165,13 @@ test('YAML that is not ours gets no diagnostics, even when it is broken', async 
   }
 });
 
-test('kustomizations split the workspace into deployments, and editing one on disk re-checks at once', async () => {
+test('kustomizations (kustomization.yaml and Kustomization) split the workspace into deployments; editing one on disk re-checks at once', async () => {
   const a = listener('one', { type: 'LoadBalancer', ports: [8883] });
   const b = listener('two', { type: 'LoadBalancer', ports: [8883] });
   const ws = new TempWorkspace({
     'dev/kustomization.yaml': 'resources:\n- listener.yaml\n',
     'dev/listener.yaml': a,
-    'prod/kustomization.yaml': 'resources:\n- listener.yaml\n',
+    'prod/Kustomization': 'resources:\n- listener.yaml\n',
     'prod/listener.yaml': b,
   });
   const client = await startServer({ rootPath: ws.root });
@@ -183,14 +183,14 @@ test('kustomizations split the workspace into deployments, and editing one on di
     assert.ok(!codes(first.diagnostics).includes('service-type-conflict'));
     // prod now also pulls in the dev listener: in prod the two listeners clash.
     const clash = client.nextDiagnostics(ua, (p) => codes(p.diagnostics).includes('port-conflict'));
-    ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n- ../dev/listener.yaml\n');
-    await client.filesChanged([{ uri: ws.uri('prod/kustomization.yaml'), type: FileChangeType.Changed }]);
+    ws.write('prod/Kustomization', 'resources:\n- listener.yaml\n- ../dev/listener.yaml\n');
+    await client.filesChanged([{ uri: ws.uri('prod/Kustomization'), type: FileChangeType.Changed }]);
     const d = (await clash).diagnostics.find((x) => x.code === 'port-conflict')!;
     assert.match(String(d.message), /\(in .*prod\)$/, 'the finding says which deployment it comes from');
     // And back.
     const cleared = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
-    ws.write('prod/kustomization.yaml', 'resources:\n- listener.yaml\n');
-    await client.filesChanged([{ uri: ws.uri('prod/kustomization.yaml'), type: FileChangeType.Changed }]);
+    ws.write('prod/Kustomization', 'resources:\n- listener.yaml\n');
+    await client.filesChanged([{ uri: ws.uri('prod/Kustomization'), type: FileChangeType.Changed }]);
     await cleared;
   } finally {
     await client.shutdown();

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { Methods, IndexStatusParams } from '../protocol';
 import { isYamlUri } from './store';
+import { isKustomizationUri } from '../engine/deployments';
 import { canonicalUri, pathToUri } from './uri';
 import type { ServerContext } from './server';
 
@@ -71,7 +72,7 @@ export function register(ctx: ServerContext): void {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(e.name) && !excluded(folder, p, true)) subdirs.push(p);
-      } else if (e.isFile() && /\.ya?ml$/i.test(e.name) && !excluded(folder, p, false)) {
+      } else if (e.isFile() && (/\.ya?ml$/i.test(e.name) || e.name === 'Kustomization') && !excluded(folder, p, false)) {
         out.push({ path: p, size: -1 });
       }
     }
@@ -146,6 +147,7 @@ export function register(ctx: ServerContext): void {
       await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           { globPattern: '**/*.{yaml,yml}' },
+          { globPattern: '**/Kustomization' }, // kustomize's third spelling (engine/deployments.ts)
           // A deleted folder is reported once, for the folder: watch deletions of anything.
           { globPattern: '**/*', kind: WatchKind.Delete },
         ],
@@ -165,14 +167,14 @@ export function register(ctx: ServerContext): void {
       try {
         const uri = canonicalUri(change.uri);
         if (change.type === FileChangeType.Deleted) {
-          if (isYamlUri(uri)) ctx.store.deleteDisk(uri);
+          if (isYamlUri(uri) || isKustomizationUri(uri)) ctx.store.deleteDisk(uri);
           else {
             const prefix = uri.endsWith('/') ? uri : uri + '/';
             for (const u of ctx.store.diskUris()) if (u.startsWith(prefix)) ctx.store.deleteDisk(u);
           }
           continue;
         }
-        if (!isYamlUri(uri) || !uri.startsWith('file:')) continue;
+        if (!(isYamlUri(uri) || isKustomizationUri(uri)) || !uri.startsWith('file:')) continue;
         const folder = folderOf(uri);
         if (!folder) continue;
         const path = fileURLToPath(uri);
