@@ -103,9 +103,9 @@ const command: Command = {
         `      MQTT.js:  ${l.url}`,
       ].join('\n'));
     }
-    out({ event: 'ready', listener: plan.listener, namespace: plan.namespace, ports: broker.listening.map((l) => l.port), stateDir, ms: Math.round(performance.now() - t0), processMs: Math.round(performance.now()) }, 'Ready. Ctrl-C stops the broker.');
-
-    return await new Promise<number>((resolve) => {
+    // The signal handlers are in place before `ready` is announced: a SIGINT sent as soon as `ready` is read must
+    // find them (before the first listener, node leaves SIGINT to the default action, which kills the process).
+    const stopped = new Promise<number>((resolve) => {
       let stopping = false;
       const stop = (why: string) => {
         if (stopping) return;
@@ -127,6 +127,9 @@ const command: Command = {
         process.stdin.resume();
       }
     });
+    out({ event: 'ready', listener: plan.listener, namespace: plan.namespace, ports: broker.listening.map((l) => l.port), stateDir, ms: Math.round(performance.now() - t0), processMs: Math.round(performance.now()) }, 'Ready. Ctrl-C stops the broker.');
+
+    return await stopped;
   },
 };
 export default command;

@@ -47,9 +47,10 @@ export async function runTestServer(argv: string[]): Promise<KubeTestServer> {
 }
 
 if (require.main === module) {
-  runTestServer(process.argv.slice(2)).then((s) => {
-    const stop = () => { void s.stop().then(() => process.exit(0)); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  }, (e) => { process.stderr.write(`kube test server: ${(e as Error).message}\n`); process.exit(2); });
+  // Handlers first: a signal sent as soon as the ready line is read must not meet node's default (kill).
+  let server: Awaited<ReturnType<typeof runTestServer>> | undefined;
+  const stop = () => { if (server) void server.stop().then(() => process.exit(0)); else process.exit(0); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  runTestServer(process.argv.slice(2)).then((s) => { server = s; }, (e) => { process.stderr.write(`kube test server: ${(e as Error).message}\n`); process.exit(2); });
 }
