@@ -118,8 +118,6 @@ function build(index: Index): ListenerModel {
     if (l) l.push(r); else byId.set(id, [r]);
   }
   const groups: ListenerGroup[] = [];
-  const byBroker = new Map<string, ListenerGroup[]>();
-  const byNamespace = new Map<string, ListenerGroup[]>();
   for (const [id, docs] of byId) {
     // A listener written in one document (the usual case) is the same group as long as that document lives.
     let g = docs.length === 1 ? single.get(docs[0]) : undefined;
@@ -128,10 +126,21 @@ function build(index: Index): ListenerModel {
       if (docs.length === 1) single.set(docs[0], g);
     }
     groups.push(g);
-    push(byBroker, g.broker, g);
-    push(byNamespace, g.namespace, g);
   }
-  return { groups, byBroker, byNamespace };
+  // The groupings are made when a rule asks (node-port-conflict, over every listener of the cluster, needs neither).
+  let byBroker: Map<string, ListenerGroup[]> | undefined;
+  let byNamespace: Map<string, ListenerGroup[]> | undefined;
+  return {
+    groups,
+    get byBroker() {
+      if (!byBroker) { byBroker = new Map(); for (const g of groups) push(byBroker, g.broker, g); }
+      return byBroker;
+    },
+    get byNamespace() {
+      if (!byNamespace) { byNamespace = new Map(); for (const g of groups) push(byNamespace, g.namespace, g); }
+      return byNamespace;
+    },
+  };
 }
 
 /** Groups of one document, per document (its value never changes). */
