@@ -92,6 +92,13 @@ test('the listeners tree, level by level, with the port details and a mosquitto_
   const port = lb.children.find((n) => n.label === '8883')!;
   assert.match(port.description!, /^Mqtt · TLS Automatic \(ClusterIssuer\/azure-iot-operations-aio-certificate-issuer\) · authn default · no authz · nodePort \d+$/);
   assert.match(String(port.data!.mosquittoPub), /^mosquitto_pub -h <external-ip> -p 8883 -V mqttv5 .* --cafile ca\.crt -D CONNECT authentication-method K8S-SAT/);
+  // The port's details are made only when it is opened, and then are what the port says.
+  assert.equal(port.hasChildren, true);
+  assert.ok(!('lazy' in port) && !('children' in port), 'one level only, no server-side markers');
+  const details = await children(c, 'listeners', port.id);
+  assert.deepEqual(details.map((d) => `${d.label}=${d.description}`).filter((x) => !x.startsWith('certificate=')),
+    ['protocol=Mqtt', 'TLS=Automatic', 'issuer=ClusterIssuer/azure-iot-operations-aio-certificate-issuer', 'authentication=default', 'authorization=disabled', `node port=${/nodePort (\d+)/.exec(port.description!)![1]}`]);
+  assert.ok(details.every((d) => !d.hasChildren && d.id.startsWith(`${port.id}/`)));
   const live = await c.request<{ yaml: string }>(Methods.clusterObject, { ref: lb.node.ref });
   assert.match(live.yaml, /^# Live BrokerListener azure-iot-operations\/aio-broker-loadbalancer from context brokerkit-test \(read-only\)\napiVersion: mqttbroker\.iotoperations\.azure\.com\/v1\nkind: BrokerListener/);
   const forDev = await c.request<{ yaml: string }>(Methods.clusterListenerYaml, { namespace: 'azure-iot-operations', name: 'mqtts-endpoint' });

@@ -1,5 +1,6 @@
 // A session against the test server: tree data for both views, sc-job runs kept after deletion, problems as nodes,
 // AIO missing, debounced updates with stable ids, and secret values never kept.
+import * as net from 'node:net';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -114,6 +115,22 @@ test('a forbidden resource is a node that names it and says how to fix it; the r
   session.stop();
 });
 
+test('port details are made when first read, once', async () => {
+  const { session } = await setup();
+  session.need('listeners');
+  await session.settled('listeners');
+  const tree = listenersTree(session.snapshot());
+  const port = find(tree, (n) => n.contextValue === 'port')!;
+  assert.equal(port.lazy, true);
+  assert.equal(Object.getOwnPropertyDescriptor(port, 'children')!.get !== undefined, true, 'a getter, not built yet');
+  const first = port.children!;
+  assert.ok(first.length >= 4 && first.every((d) => d.contextValue === 'attribute'));
+  assert.equal(port.children, first, 'made once');
+  // JSON (inspect --json) and the text view still show them.
+  assert.ok(JSON.parse(JSON.stringify(port)).children.length === first.length);
+  session.stop();
+});
+
 test('AIO not installed: the listeners view says so instead of failing', async () => {
   const { session } = await setup({ aio: false, objects: demoObjects().filter((o) => !o.apiVersion.startsWith('mqttbroker.')) });
   session.need('listeners');
@@ -136,6 +153,25 @@ test('an exec plugin waiting for a sign-in is one node with sign-in instructions
   assert.equal(probs.length, 1);
   assert.match(probs[0].label, /probably waiting for an interactive sign-in/);
   assert.match(probs[0].tooltip ?? '', /get-token` in a terminal once to sign in/);
+});
+
+test('a credential plugin still waiting for a sign-in is killed when the session stops (not left behind)', { timeout: 30_000 }, async () => {
+  // The plugin holds a connection to us: its end is the event that says the process is gone.
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  cleanup.push(() => { probe.close(); });
+  let started!: () => void;
+  const running = new Promise<void>((r) => { started = r; });
+  const gone = new Promise<void>((r) => probe.on('connection', (sock) => { started(); sock.on('close', () => r()); sock.resume(); }));
+  const dir = scratch();
+  const plugin = join(dir, 'kubelogin.js');
+  writeFileSync(plugin, `require('net').connect(${(probe.address() as net.AddressInfo).port}, '127.0.0.1'); setInterval(() => {}, 1000);\n`);
+  // A time limit far beyond the test's own: only stop() can end the plugin in time.
+  const { session } = await setup({}, { client: { execTimeoutMs: 120_000 } }, { user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [plugin, 'get-token'] } } });
+  session.need('listeners');
+  await running;
+  session.stop();
+  await gone;
 });
 
 test('secret values and TLS private keys are never kept', async () => {

@@ -3,7 +3,7 @@
 // Exec credential plugins are run here, not by client-node, so that a plugin waiting for an interactive sign-in is
 // killed after a timeout and reported as "sign in first" instead of hanging a view (style.md 10).
 import * as https from 'node:https';
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { KubeConfig, User } from '@kubernetes/client-node';
 import { KubeError, fromNetworkError, fromStatus, isAbort } from './errors';
 
@@ -26,6 +26,15 @@ export class KubeClient {
   readonly server: string;
   readonly namespace?: string;
   private auth?: Promise<Auth>;
+  /** Credential plugins running for this client (killed by dispose()). */
+  private readonly plugins = new Set<ChildProcess>();
+
+  /** Stops what this client started: a credential plugin still waiting for a sign-in is killed. */
+  dispose(): void {
+    for (const c of this.plugins) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
+    this.plugins.clear();
+    this.auth = undefined;
+  }
   private readonly opts: Required<ClientOptions>;
   private readonly user: User | null;
 
@@ -65,7 +74,7 @@ export class KubeClient {
     let user: User = this.user ?? { name: 'anonymous' };
     let expires = Number.POSITIVE_INFINITY;
     if (user.exec) {
-      const cred = await runExecPlugin(user.exec, this.opts.execTimeoutMs);
+      const cred = await runExecPlugin(user.exec, this.opts.execTimeoutMs, this.plugins);
       expires = cred.expires;
       user = { name: user.name, ...(cred.token ? { token: cred.token } : {}), ...(cred.cert ? { certData: Buffer.from(cred.cert).toString('base64') } : {}), ...(cred.key ? { keyData: Buffer.from(cred.key).toString('base64') } : {}) };
     }
@@ -203,11 +212,24 @@ export class KubeClient {
 
 interface ExecCredential { token?: string; cert?: string; key?: string; expires: number }
 
+/** Credential plugins still running, killed when this process exits (a plugin waiting for a sign-in would outlive it). */
+const runningPlugins = new Set<ChildProcess>();
+let exitHook = false;
+function track(child: ChildProcess, owned?: Set<ChildProcess>): void {
+  runningPlugins.add(child);
+  owned?.add(child);
+  child.once('close', () => { runningPlugins.delete(child); owned?.delete(child); });
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => { for (const c of runningPlugins) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+  }
+}
+
 /**
  * Runs a client.authentication.k8s.io exec plugin (kubelogin, aws, gke-gcloud-auth-plugin...) non-interactively with a
  * time limit. A plugin that waits for a browser or device-code sign-in is killed and reported as 'signin'.
  */
-export function runExecPlugin(exec: NonNullable<User['exec']>, timeoutMs: number): Promise<ExecCredential> {
+export function runExecPlugin(exec: NonNullable<User['exec']>, timeoutMs: number, owned?: Set<ChildProcess>): Promise<ExecCredential> {
   const command = String(exec.command ?? '');
   if (!command) return Promise.reject(new KubeError('signin', 'the kubeconfig user has an exec section without a command'));
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -218,6 +240,7 @@ export function runExecPlugin(exec: NonNullable<User['exec']>, timeoutMs: number
   return new Promise((resolve, reject) => {
     let out = ''; let err = '';
     const child = spawn(command, (exec.args ?? []) as string[], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child, owned);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new KubeError('signin', `the credential plugin '${command}' did not finish within ${Math.round(timeoutMs / 1000)} s; it is probably waiting for an interactive sign-in`, signinHint));
@@ -227,7 +250,8 @@ export function runExecPlugin(exec: NonNullable<User['exec']>, timeoutMs: number
     child.on('error', (e) => { clearTimeout(timer); reject(new KubeError('signin', `cannot run the credential plugin '${command}': ${e.message}`, exec.installHint ? String(exec.installHint) : `Install '${command}' or fix the kubeconfig.`)); });
     child.on('close', (code, sig) => {
       clearTimeout(timer);
-      if (sig === 'SIGKILL') return;
+      // Killed: by the time limit (already answered), or by dispose() when the session stopped.
+      if (sig) return reject(new KubeError('signin', `the credential plugin '${command}' was stopped (${sig})`, signinHint));
       if (code !== 0) return reject(new KubeError('signin', `the credential plugin '${command}' failed (exit ${code})${err.trim() ? `: ${err.trim().split('\n').slice(-2).join(' ')}` : ''}`, signinHint));
       try {
         const cred = JSON.parse(out);

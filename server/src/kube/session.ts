@@ -238,6 +238,7 @@ export class ClusterSession extends EventEmitter {
     this.stopped = true;
     clearTimeout(this.timer);
     for (const inf of this.informers.values()) inf.stop();
+    this.client.dispose();
     this.informers.clear();
     this.users.clear();
     this.sliceCache.clear();

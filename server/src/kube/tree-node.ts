@@ -19,8 +19,21 @@ export interface TreeNode {
   /** Expanded when first shown. */
   expanded?: boolean;
   children?: TreeNode[];
+  /**
+   * The children are made when first read (a getter): details nobody may open, such as a port's attributes at 10,000
+   * listeners. Code that indexes every node stops at such a node; it has children.
+   */
+  lazy?: boolean;
   /** The live object behind the node (open read-only, compare with the workspace). */
   ref?: ObjectRef;
   /** Action data: `mosquittoPub` (a command line), `fix` (a command to copy), `log` ({namespace,pod,container}), `trustBundle` ({namespace}). */
   data?: Record<string, unknown>;
+}
+
+/** Gives `node` children made by `make` on first read (and kept), and marks it `lazy`. */
+export function withLazyChildren(node: TreeNode, make: () => TreeNode[]): TreeNode {
+  let made: TreeNode[] | undefined;
+  Object.defineProperty(node, 'children', { enumerable: true, configurable: true, get: () => (made ??= make()) });
+  node.lazy = true;
+  return node;
 }

@@ -1,6 +1,7 @@
 // Tree data for the "Broker Listeners" and "Service Connector" views, built from the pure model. Node ids are stable
 // (kind/namespace/name paths), so the client updates only what changed. Pure.
 import type { TreeNode, NodeLevel } from './tree-node';
+import { withLazyChildren } from './tree-node';
 import type { ClusterSnapshot } from './session';
 import {
   InspectModel, JobModel, ListenerModel, Memo, PortModel, Problem, connectionsModel, jobsModel, listenersModel, problems, releasesModel,
@@ -62,22 +63,25 @@ function portNode(l: ListenerModel, p: PortModel, sat: boolean): TreeNode {
   const tlsText = p.tls === 'none' ? 'no TLS' : `TLS ${p.tls}${p.issuer ? ` (${p.issuer})` : p.secret ? ` (secret ${p.secret})` : ''}`;
   const desc = [p.protocol, tlsText, p.authenticationRef ? `authn ${p.authenticationRef}` : 'no authn', p.authorizationRef ? `authz ${p.authorizationRef}` : 'no authz', ...(p.nodePort ? [`nodePort ${p.nodePort}`] : [])].join(' · ');
   const attr = (k: string, label: string, description?: string, icon?: string, level?: NodeLevel): TreeNode => ({ id: `${id}/${k}`, label, description, icon, level, contextValue: 'attribute' });
-  const children: TreeNode[] = [
-    attr('protocol', 'protocol', p.protocol, 'symbol-enum'),
-    attr('tls', 'TLS', p.tls === 'none' ? 'none (plain TCP)' : p.tls, p.tls === 'none' ? 'unlock' : 'lock', p.tls === 'none' ? 'warning' : undefined),
-  ];
-  if (p.issuer) children.push(attr('issuer', 'issuer', p.issuer, 'verified'));
-  if (p.secret) children.push(attr('secret', 'secret', p.secret, 'key'));
-  if (p.certificate) children.push(attr('certificate', 'certificate', p.certificate.detail, p.certificate.ready ? 'pass' : p.certificate.ready === false ? 'error' : 'question', p.certificate.ready ? 'ok' : p.certificate.ready === false ? 'error' : 'pending'));
-  children.push(attr('authn', 'authentication', p.authenticationRef ?? 'disabled', 'person', p.authenticationRef ? undefined : 'warning'));
-  children.push(attr('authz', 'authorization', p.authorizationRef ?? 'disabled', 'shield', p.authorizationRef && !p.authenticationRef ? 'warning' : undefined));
-  if (p.nodePort) children.push(attr('nodePort', 'node port', String(p.nodePort), 'plug'));
-  return {
-    id, label: `${p.port}`, description: desc, icon: 'plug', contextValue: 'port', children,
+  // The port's details are made when someone opens the port (a cluster of 10,000 listeners has over 100,000 of them).
+  return withLazyChildren({
+    id, label: `${p.port}`, description: desc, icon: 'plug', contextValue: 'port',
     tooltip: `${l.name}:${p.port}\n${desc}`,
     level: p.certificate?.ready === false ? 'error' : undefined,
     data: { mosquittoPub: mosquittoPub(l, p, sat), namespace: l.namespace, listener: l.name, port: p.port },
-  };
+  }, () => {
+    const children: TreeNode[] = [
+      attr('protocol', 'protocol', p.protocol, 'symbol-enum'),
+      attr('tls', 'TLS', p.tls === 'none' ? 'none (plain TCP)' : p.tls, p.tls === 'none' ? 'unlock' : 'lock', p.tls === 'none' ? 'warning' : undefined),
+    ];
+    if (p.issuer) children.push(attr('issuer', 'issuer', p.issuer, 'verified'));
+    if (p.secret) children.push(attr('secret', 'secret', p.secret, 'key'));
+    if (p.certificate) children.push(attr('certificate', 'certificate', p.certificate.detail, p.certificate.ready ? 'pass' : p.certificate.ready === false ? 'error' : 'question', p.certificate.ready ? 'ok' : p.certificate.ready === false ? 'error' : 'pending'));
+    children.push(attr('authn', 'authentication', p.authenticationRef ?? 'disabled', 'person', p.authenticationRef ? undefined : 'warning'));
+    children.push(attr('authz', 'authorization', p.authorizationRef ?? 'disabled', 'shield', p.authorizationRef && !p.authenticationRef ? 'warning' : undefined));
+    if (p.nodePort) children.push(attr('nodePort', 'node port', String(p.nodePort), 'plug'));
+    return children;
+  });
 }
 
 function listenerNode(l: ListenerModel, expanded = true): TreeNode {

@@ -130,15 +130,21 @@ export function register(ctx: ServerContext): void {
       roots = view === 'listeners' ? st.builder!.listeners(snap) : st.builder!.serviceConnector(snap);
     }
     const index = new Map<string, TreeNode>();
-    const walk = (ns: TreeNode[]) => { for (const n of ns) { index.set(n.id, n); if (n.children) walk(n.children); } };
+    // Lazy nodes (a port's details) are indexed themselves; their children are made when the client opens them.
+    const walk = (ns: TreeNode[]) => { for (const n of ns) { index.set(n.id, n); if (!n.lazy && n.children) walk(n.children); } };
     walk(roots);
     const t = { roots, index };
     st.trees.set(view, t);
     return t;
   }
 
+  // One level for the client: the nodes without their children (a lazy node's are not made just to be counted).
   const shallow = (nodes: TreeNode[]): ClusterTreeResult => ({
-    nodes: nodes.map(({ children, ...rest }) => ({ ...rest, hasChildren: !!children?.length })),
+    nodes: nodes.map((n) => {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(n)) if (k !== 'children' && k !== 'lazy') out[k] = (n as unknown as Record<string, unknown>)[k];
+      return { ...(out as Omit<TreeNode, 'children'>), hasChildren: n.lazy ? true : !!n.children?.length };
+    }),
   });
 
   c.onRequest(Methods.clusterContexts, (): ClusterContextsResult => {
