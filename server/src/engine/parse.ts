@@ -70,8 +70,8 @@ export function resplit(oldText: string, old: readonly OldChunk[], text: string)
   if (m === 0 || oldText.length === 0 || text.length === 0) return undefined;
   const d = text.length - oldText.length;
   // Where the texts first differ, and how long their common ending is (not overlapping that).
-  const head = commonPrefix(oldText, text);
-  const tail = commonSuffix(oldText, text, Math.min(oldText.length, text.length) - head);
+  const head = commonRun(oldText, text, Math.min(oldText.length, text.length), false);
+  const tail = commonRun(oldText, text, Math.min(oldText.length, text.length) - head, true);
   let p = 0;
   while (p < m && old[p].startOffset + old[p].parse.text.length <= head) p++;
   const endOf = (k: number) => old[k].startOffset + old[k].parse.text.length;
@@ -99,32 +99,21 @@ export function resplit(oldText: string, old: readonly OldChunk[], text: string)
   return { from: p, to: m - q, splits, lineDelta, offsetDelta: d };
 }
 
-/** Length of the common beginning of two strings (compared in growing blocks: native compares, no char loop). */
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let lo = 0;
-  let block = 1024;
-  while (lo < n) {
-    const hi = Math.min(n, lo + block);
-    if (a.slice(lo, hi) === b.slice(lo, hi)) { lo = hi; block *= 2; continue; }
-    if (hi - lo <= 32) {
-      while (lo < hi && a.charCodeAt(lo) === b.charCodeAt(lo)) lo++;
-      return lo;
-    }
-    block = (hi - lo) >> 1;
-  }
-  return n;
-}
-
-/** Length of the common ending of two strings, at most `max`. */
-function commonSuffix(a: string, b: string, max: number): number {
+/**
+ * Length of the common beginning (or, `fromEnd`, ending) of two strings, at most `max`: compared in growing blocks
+ * (native string compares), then character by character only inside the last 32.
+ */
+function commonRun(a: string, b: string, max: number, fromEnd: boolean): number {
+  // The characters [lo, hi) counted from the chosen end.
+  const part = (s: string, lo: number, hi: number) => (fromEnd ? s.slice(s.length - hi, s.length - lo) : s.slice(lo, hi));
+  const at = (s: string, i: number) => s.charCodeAt(fromEnd ? s.length - 1 - i : i);
   let lo = 0;
   let block = 1024;
   while (lo < max) {
     const hi = Math.min(max, lo + block);
-    if (a.slice(a.length - hi, a.length - lo) === b.slice(b.length - hi, b.length - lo)) { lo = hi; block *= 2; continue; }
+    if (part(a, lo, hi) === part(b, lo, hi)) { lo = hi; block *= 2; continue; }
     if (hi - lo <= 32) {
-      while (lo < hi && a.charCodeAt(a.length - 1 - lo) === b.charCodeAt(b.length - 1 - lo)) lo++;
+      while (lo < hi && at(a, lo) === at(b, lo)) lo++;
       return lo;
     }
     block = (hi - lo) >> 1;
@@ -136,19 +125,28 @@ function atLineStart(text: string, pos: number): boolean {
   return pos === 0 || text.charCodeAt(pos - 1) === 10;
 }
 
+/**
+ * The document marker of the line that starts at `pos` and ends at `eol`: 'start' for `---`, 'end' for `...`
+ * (followed by a space, a tab or the end of the line), else undefined. The one test splitDocuments and resplit share.
+ */
+function markerAt(text: string, pos: number, eol: number): 'start' | 'end' | undefined {
+  const c = text.charCodeAt(pos);
+  if (c !== 45 /* - */ && c !== 46 /* . */) return undefined;
+  const head = text.slice(pos, Math.min(eol, pos + 4));
+  if (c === 45) return DOC_START.test(head) ? 'start' : undefined;
+  return DOC_END.test(head) ? 'end' : undefined;
+}
+
 /** True when a `---` line starts at `pos` (as splitDocuments sees it). */
 function startsDocument(text: string, pos: number): boolean {
-  if (text.charCodeAt(pos) !== 45) return false;
-  let eol = text.indexOf('\n', pos);
-  if (eol < 0) eol = text.length;
-  return DOC_START.test(text.slice(pos, Math.min(eol, pos + 4)));
+  const eol = text.indexOf('\n', pos);
+  return markerAt(text, pos, eol < 0 ? text.length : eol) === 'start';
 }
 
 /** True when the chunk ends with a whole `...` line (so the next document starts right after it, whatever follows). */
 function endsWithDocEnd(chunk: string): boolean {
   if (!chunk.endsWith('\n')) return false;
-  const lineStart = chunk.lastIndexOf('\n', chunk.length - 2) + 1;
-  return chunk.charCodeAt(lineStart) === 46 && DOC_END.test(chunk.slice(lineStart, Math.min(chunk.length - 1, lineStart + 4)));
+  return markerAt(chunk, chunk.lastIndexOf('\n', chunk.length - 2) + 1, chunk.length - 1) === 'end';
 }
 
 function newlines(text: string, from: number, to: number): number {
@@ -168,24 +166,14 @@ export function splitDocuments(text: string): Split[] {
   while (pos <= n) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
-    const c = text.charCodeAt(pos);
-    if (c === 45 /* - */ || c === 46 /* . */) {
-      const lineText = text.slice(pos, Math.min(eol, pos + 4));
-      if (c === 45 && DOC_START.test(lineText)) {
-        if (pos > chunkStart) {
-          out.push({ text: text.slice(chunkStart, pos), startLine: chunkLine, startOffset: chunkStart });
-          chunkStart = pos; chunkLine = line;
-        }
-        pos = eol + 1; line++;
-        continue;
-      }
-      if (c === 46 && DOC_END.test(lineText)) {
-        // `...` ends the document: keep it with the chunk and start the next one after it.
-        out.push({ text: text.slice(chunkStart, Math.min(eol + 1, n)), startLine: chunkLine, startOffset: chunkStart });
-        chunkStart = Math.min(eol + 1, n); chunkLine = line + 1;
-        pos = eol + 1; line++;
-        continue;
-      }
+    const marker = markerAt(text, pos, eol);
+    if (marker === 'start' && pos > chunkStart) {
+      out.push({ text: text.slice(chunkStart, pos), startLine: chunkLine, startOffset: chunkStart });
+      chunkStart = pos; chunkLine = line;
+    } else if (marker === 'end') {
+      // `...` ends the document: keep it with the chunk and start the next one after it.
+      out.push({ text: text.slice(chunkStart, Math.min(eol + 1, n)), startLine: chunkLine, startOffset: chunkStart });
+      chunkStart = Math.min(eol + 1, n); chunkLine = line + 1;
     }
     pos = eol + 1; line++;
   }
