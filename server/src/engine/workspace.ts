@@ -170,7 +170,7 @@ export class Workspace {
 
   /** The index the workspace rules see: workspace objects, then cluster facts, then AIO built-ins. */
   index(): Index {
-    const { facts, builtins } = this.env();
+    const { facts, builtins } = this.envObjects();
     return new Index(this.resources(), facts, builtins);
   }
 
@@ -244,7 +244,7 @@ export class Workspace {
   private baselineMinute = -1;
 
   /** The objects outside the files the rules see: cluster facts and (unless a connected cluster stands in) built-ins. */
-  private env(): { facts: Resource[]; builtins: Resource[] } {
+  envObjects(): { facts: Resource[]; builtins: Resource[] } {
     const ns = this.options.defaultNamespace;
     if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
     const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
@@ -257,7 +257,7 @@ export class Workspace {
   private changes(): Changes {
     const ch: Changes = { all: false, parts: new Set(), clusterScoped: false, kinds: new Set(), minute: Math.floor(this.now() / 60000), clockMoved: false };
     ch.clockMoved = ch.minute !== this.baselineMinute;
-    if (this.baselineEnv !== this.env()) ch.all = true;
+    if (this.baselineEnv !== this.envObjects()) ch.all = true;
     const before = this.deployments;
     this.refreshDeployments();
     if (this.deploymentsMoved) ch.all = true;
@@ -303,7 +303,7 @@ export class Workspace {
   indexFor(uri: string): Index {
     const mine = this.deploymentsOf(uri);
     if (!mine) return this.index();
-    const { facts, builtins } = this.env();
+    const { facts, builtins } = this.envObjects();
     return new Index(this.resources().filter((r) => this.deployedWith(mine, r.chunk!.uri)), facts, builtins);
   }
 
@@ -323,7 +323,7 @@ export class Workspace {
     if (!ch) return;
     this.baseline = new Map();
     for (const [uri, f] of this.files) this.baseline.set(uri, f.resources);
-    this.baselineEnv = this.env();
+    this.baselineEnv = this.envObjects();
     this.baselineMinute = ch.minute;
     this.deploymentsMoved = false;
   }
@@ -354,8 +354,6 @@ export class Workspace {
     }
     return out;
   }
-
-  envObjects(): { facts: Resource[]; builtins: Resource[] } { return this.env(); }
 
   /** Runs one rule over one partition; its findings against their chunks, suppression comments applied. */
   private runRule(rule: WorkspaceRule, run: RuleRun, part: string): RawFinding[] {
@@ -417,7 +415,7 @@ export class Workspace {
           chunk, start: l.start, end: l.end, severity: l.severity, code: l.code, message: l.message, data: l.data,
           related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })),
         });
-        if (!suppressed(chunk, finding)) list.push(finding);
+        if (!suppressedOn(chunk, finding.range.start.line - chunk.startLine, finding.code)) list.push(finding);
       }
       // A document that keeps moving (lines typed above it) must not grow the cache without bound.
       if (byPlace.size >= 4) byPlace.clear();
@@ -563,9 +561,11 @@ class RuleRun {
     const fresh = cache.size === 0;
     const everyDeployment = () => this.ws.deployments.ids.map((d) => partKey(d, '*'));
     if (!ch || rule.partition !== 'namespace') {
-      if (!ch || fresh || ch.all || (rule.clock && ch.clockMoved)) { cache.clear(); return everyDeployment(); }
-      if (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0) { cache.clear(); return everyDeployment(); }
-      return [];
+      const due = !ch || fresh || ch.all || (rule.clock && ch.clockMoved)
+        || (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0);
+      if (!due) return [];
+      cache.clear();
+      return everyDeployment();
     }
     const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.clusterScoped
       || (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
@@ -681,40 +681,34 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
   return out ?? data;
 }
 
-/** A raw finding as a Finding at its chunks' current lines (the same object while none of them moved). */
-const placedMemo = new WeakMap<RawFinding, { at: string | number; finding: Finding }>();
-/** Placed findings with a message suffix (which deployment), per suffix. */
-const suffixedMemo = new WeakMap<RawFinding, Map<string, { at: string | number; finding: Finding }>>();
+/**
+ * A raw finding as a Finding at its chunks' current lines, with an optional message suffix (which deployment): the
+ * same object while none of its chunks moved.
+ */
+const placedMemo = new WeakMap<RawFinding, { at: string | number; suffix: string; finding: Finding }[]>();
 function placed(r: RawFinding, suffix = ''): Finding {
   let at: string | number = r.chunk.startLine;
   for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
   let memo = placedMemo.get(r);
-  if (suffix) {
-    let bySuffix = suffixedMemo.get(r);
-    if (!bySuffix) { bySuffix = new Map(); suffixedMemo.set(r, bySuffix); }
-    memo = bySuffix.get(suffix);
-    if (memo && memo.at === at) return memo.finding;
-    const finding = toFinding({ ...r, message: r.message + suffix });
-    bySuffix.set(suffix, { at, finding });
-    return finding;
-  }
-  if (memo && memo.at === at) return memo.finding;
-  const finding = toFinding(r);
-  placedMemo.set(r, { at, finding });
+  if (!memo) { memo = []; placedMemo.set(r, memo); }
+  // One entry per suffix (one, or one per deployment of a shared base).
+  const i = memo.findIndex((m) => m.suffix === suffix);
+  if (i >= 0 && memo[i].at === at) return memo[i].finding;
+  const finding = toFinding(suffix ? { ...r, message: r.message + suffix } : r);
+  const entry = { at, suffix, finding };
+  if (i >= 0) memo[i] = entry; else memo.push(entry);
   return finding;
 }
 
-/** True when a `# brokerkit-ignore` comment on the finding's line (within its document) covers the code. */
-function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
-  if (chunk.parse.suppress.size === 0) return false;
-  const set = chunk.parse.suppress.get(chunk.parse.lineCounter.linePos(start).line - 1);
+/** True when a `# brokerkit-ignore` comment covers `code` on `line` (0-based, counted within the document). */
+function suppressedOn(chunk: ChunkRef, line: number, code: string): boolean {
+  const set = chunk.parse.suppress.get(line);
   return !!set && (set.has('*') || set.has(code));
 }
 
-function suppressed(chunk: ChunkRef, f: Finding): boolean {
-  const line = f.range.start.line - chunk.startLine;
-  const set = chunk.parse.suppress.get(line);
-  return !!set && (set.has('*') || set.has(f.code));
+/** The same for a finding made from chunk offset `start`. */
+function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
+  return chunk.parse.suppress.size > 0 && suppressedOn(chunk, chunk.parse.lineCounter.linePos(start).line - 1, code);
 }
 
 function zeroRange(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
