@@ -10,8 +10,7 @@ import {
   DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder,
 } from 'vscode-languageserver';
 import { Methods, IndexStatusParams } from '../protocol';
-import { isYamlUri } from './store';
-import { isKustomizationUri } from '../engine/deployments';
+import { isIndexedUri } from './store';
 import { canonicalUri, pathToUri } from './uri';
 import type { ServerContext } from './server';
 
@@ -167,14 +166,14 @@ export function register(ctx: ServerContext): void {
       try {
         const uri = canonicalUri(change.uri);
         if (change.type === FileChangeType.Deleted) {
-          if (isYamlUri(uri) || isKustomizationUri(uri)) ctx.store.deleteDisk(uri);
+          if (isIndexedUri(uri)) ctx.store.deleteDisk(uri);
           else {
             const prefix = uri.endsWith('/') ? uri : uri + '/';
             for (const u of ctx.store.diskUris()) if (u.startsWith(prefix)) ctx.store.deleteDisk(u);
           }
           continue;
         }
-        if (!(isYamlUri(uri) || isKustomizationUri(uri)) || !uri.startsWith('file:')) continue;
+        if (!isIndexedUri(uri) || !uri.startsWith('file:')) continue;
         const folder = folderOf(uri);
         if (!folder) continue;
         const path = fileURLToPath(uri);

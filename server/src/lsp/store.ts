@@ -13,6 +13,16 @@ export function looksRelevant(text: string): boolean {
   return RELEVANT.test(text);
 }
 
+/** A file the workspace index reads: YAML, and kustomizations (engine/deployments.ts) under any of their names. */
+export function isIndexedUri(uri: string): boolean {
+  return isYamlUri(uri) || isKustomizationUri(uri);
+}
+
+/** A file the engine holds: one that mentions what BrokerKit checks, or a kustomization (it says what is deployed together). */
+function engineWants(uri: string, text: string): boolean {
+  return looksRelevant(text) || isKustomizationUri(uri);
+}
+
 export function isYamlUri(uri: string): boolean {
   const path = uri.replace(/[?#].*$/, '').toLowerCase();
   return path.endsWith('.yaml') || path.endsWith('.yml');
@@ -69,7 +79,7 @@ export class Store {
     if (!doc) return false;
     const text = doc.getText();
     const f = this.ctx.workspace.getFile(uri);
-    return f ? f.text === text : this.disk.get(uri) === text && !looksRelevant(text) && !isKustomizationUri(uri);
+    return f ? f.text === text : this.disk.get(uri) === text && !engineWants(uri, text);
   }
 
   changed(uri: string): void {
@@ -128,8 +138,7 @@ export class Store {
   /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
   private put(uri: string, text: string): void {
     const ws = this.ctx.workspace;
-    // Kustomizations say which files are deployed together (engine/deployments.ts), so the engine holds them too.
-    if (ws.hasFile(uri) || looksRelevant(text) || isKustomizationUri(uri)) {
+    if (ws.hasFile(uri) || engineWants(uri, text)) {
       try {
         ws.setFile(uri, text);
       } catch (e) {
