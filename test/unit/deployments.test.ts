@@ -124,3 +124,17 @@ test('membership: nested bases, components, patches, remote bases ignored, cycle
   assert.equal(d.label('file:///r/ov/'), 'r/ov');
   assert.ok(isKustomizationUri('file:///r/ov/kustomization.yml') && isKustomizationUri('file:///r/Kustomization') && !isKustomizationUri('file:///r/kustomization.json'));
 });
+
+test('a file added while another is removed (same number of files) still gets the relation rules of its deployment', () => {
+  const ws = new Workspace();
+  const set = (name: string, text: string) => ws.setFile(`file:///repo/${name}`, text);
+  set('app/kustomization.yaml', 'resources: [l.yaml, old.yaml]\n');
+  set('app/l.yaml', listener('a', 'LoadBalancer', 8883));
+  set('app/old.yaml', listener('b', 'NodePort', 9883));
+  ws.validate();
+  // Renamed out of the kustomization, in one step: the file is now loose, and its two ports share a node port.
+  ws.deleteFile('file:///repo/app/old.yaml');
+  set('loose.yaml', listener('b', 'NodePort', 9883).replace('  - port: 9883\n', '  - port: 9883\n    nodePort: 30001\n  - port: 9884\n    nodePort: 30001\n'));
+  const got = (ws.validate().get('file:///repo/loose.yaml') ?? []).filter((f) => f.code === 'node-port-conflict');
+  assert.equal(got.length, 2, 'both ports of the loose listener');
+});

@@ -87,11 +87,18 @@ export class Workspace {
     const old = this.files.get(uri);
     if (old && old.text === text && !force) return old;
     const state = this.build(uri, text, old, !force);
+    if (!old) this.fileSetVersion++;
     this.files.set(uri, state);
     return state;
   }
 
-  deleteFile(uri: string): boolean { return this.files.delete(uri); }
+  deleteFile(uri: string): boolean {
+    if (!this.files.delete(uri)) return false;
+    this.fileSetVersion++;
+    return true;
+  }
+  /** Bumped when a file is added or removed (what the deployments' list of files depends on). */
+  private fileSetVersion = 0;
   hasFile(uri: string): boolean { return this.files.has(uri); }
   getFile(uri: string): FileState | undefined { return this.files.get(uri); }
   uris(): string[] { return [...this.files.keys()]; }
@@ -279,7 +286,7 @@ export class Workspace {
   /** Which files are applied together (deployments.ts); the current answer for the files held now. */
   deployments: Deployments = SINGLE;
   private kustomizationStates: FileState[] = [];
-  private deploymentFiles = -1;
+  private deploymentFiles = -1; // the fileSetVersion the deployments were computed for
 
   /** Kustomizations changed since the rule caches were made: every rule runs again (cleared by commitBaseline). */
   private deploymentsMoved = false;
@@ -289,10 +296,10 @@ export class Workspace {
     const ks: FileState[] = [];
     for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
     const changed = ks.length !== this.kustomizationStates.length || ks.some((k, i) => k !== this.kustomizationStates[i]);
-    if (!changed && this.files.size === this.deploymentFiles) return;
+    if (!changed && this.fileSetVersion === this.deploymentFiles) return;
     if (changed) this.deploymentsMoved = true;
     this.kustomizationStates = ks;
-    this.deploymentFiles = this.files.size;
+    this.deploymentFiles = this.fileSetVersion;
     this.deployments = computeDeployments(ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })), this.files.keys());
   }
 
