@@ -88,6 +88,7 @@ export class Workspace {
     if (old && old.text === text && !force) return old;
     const state = this.build(uri, text, old, !force);
     if (!old) this.fileSetVersion++;
+    if (isKustomizationUri(uri)) this.kustomizationVersion++;
     this.files.set(uri, state);
     return state;
   }
@@ -95,10 +96,13 @@ export class Workspace {
   deleteFile(uri: string): boolean {
     if (!this.files.delete(uri)) return false;
     this.fileSetVersion++;
+    if (isKustomizationUri(uri)) this.kustomizationVersion++;
     return true;
   }
   /** Bumped when a file is added or removed (what the deployments' list of files depends on). */
   private fileSetVersion = 0;
+  /** Bumped when a kustomization is added, changed or removed (what deployment membership depends on). */
+  private kustomizationVersion = 0;
   hasFile(uri: string): boolean { return this.files.has(uri); }
   getFile(uri: string): FileState | undefined { return this.files.get(uri); }
   uris(): string[] { return [...this.files.keys()]; }
@@ -285,7 +289,7 @@ export class Workspace {
 
   /** Which files are applied together (deployments.ts); the current answer for the files held now. */
   deployments: Deployments = SINGLE;
-  private kustomizationStates: FileState[] = [];
+  private deploymentKustomizations = -1; // the kustomizationVersion the deployments were computed for
   private deploymentFiles = -1; // the fileSetVersion the deployments were computed for
 
   /** Kustomizations changed since the rule caches were made: every rule runs again (cleared by commitBaseline). */
@@ -293,13 +297,13 @@ export class Workspace {
 
   /** Recomputes the deployments when a kustomization or the set of files changed. */
   private refreshDeployments(): void {
-    const ks: FileState[] = [];
-    for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
-    const changed = ks.length !== this.kustomizationStates.length || ks.some((k, i) => k !== this.kustomizationStates[i]);
+    const changed = this.kustomizationVersion !== this.deploymentKustomizations;
     if (!changed && this.fileSetVersion === this.deploymentFiles) return;
     if (changed) this.deploymentsMoved = true;
-    this.kustomizationStates = ks;
+    this.deploymentKustomizations = this.kustomizationVersion;
     this.deploymentFiles = this.fileSetVersion;
+    const ks: FileState[] = [];
+    for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
     this.deployments = computeDeployments(ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })), this.files.keys());
   }
 
