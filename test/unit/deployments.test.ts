@@ -5,18 +5,12 @@ import assert from 'node:assert/strict';
 import { Workspace } from '../../server/src/engine/workspace';
 import { computeDeployments, isKustomizationUri } from '../../server/src/engine/deployments';
 import type { Finding } from '../../server/src/engine';
+import { LISTENER_HEAD } from '../helpers/engine';
 
-const listener = (name: string, type: string, port: number) => `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: ${name}
-  namespace: azure-iot-operations
-spec:
-  brokerRef: default
-  serviceType: ${type}
+const listener = (name: string, type: string, port: number) => LISTENER_HEAD(name, `  serviceType: ${type}
   ports:
   - port: ${port}
-`;
+`);
 
 function run(files: Record<string, string>): Map<string, Finding[]> {
   const ws = new Workspace();

@@ -31,7 +31,7 @@ export class KubeClient {
 
   /** Stops what this client started: a credential plugin still waiting for a sign-in is killed. */
   dispose(): void {
-    for (const c of this.plugins) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
+    killAll(this.plugins);
     this.plugins.clear();
     this.auth = undefined;
   }
@@ -221,8 +221,12 @@ function track(child: ChildProcess, owned?: Set<ChildProcess>): void {
   child.once('close', () => { runningPlugins.delete(child); owned?.delete(child); });
   if (!exitHook) {
     exitHook = true;
-    process.once('exit', () => { for (const c of runningPlugins) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+    process.once('exit', () => killAll(runningPlugins));
   }
+}
+
+function killAll(children: Iterable<ChildProcess>): void {
+  for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
 }
 
 /**
