@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connect, listenersTree, serviceConnectorTree, ClusterSession, TreeBuilder } from '../server/src/kube';
-import { demoObjects, job, listener, service } from '../server/src/kube/testserver';
+import { demoObjects, job, listener, service } from '../test/kube-server';
 
 const LISTENERS = Number(process.env.BENCH_LISTENERS ?? 10_000);
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -49,7 +49,7 @@ async function startServer(dir: string): Promise<Server> {
   const seedFile = join(dir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify(seed()));
   const kubeconfig = join(dir, 'kubeconfig');
-  const cli = join(__dirname, '..', 'server', 'src', 'kube', 'testserver', 'cli.js');
+  const cli = join(__dirname, '..', 'test', 'kube-server', 'cli.js');
   const child = spawn(process.execPath, [cli, '--seed', seedFile, '--kubeconfig-out', kubeconfig, '--control'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((l: string) => void)[] = [];

@@ -85,7 +85,7 @@ if (kubeconfig) {
   // The demo cluster runs what the demo workspace describes (its listeners, authentication, issuers), so the views
   // match the files, plus AIO's own objects and a Service Connector setup with a failed and a succeeded sc-job.
   const require = createRequire(import.meta.url);
-  const testServer = require(join(root, 'out', 'server', 'src', 'kube', 'testserver', 'index.js'));
+  const testServer = require(join(root, 'out', 'test', 'kube-server', 'index.js'));
   const YAML = require('yaml');
   const fromFiles = [];
   for (const f of readdirSync(deployed).filter((n) => /\.ya?ml$/.test(n))) {

@@ -5,8 +5,8 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
-import type { KubeTestServer } from '../../server/src/kube/testserver';
-import { job, jobPod } from '../../server/src/kube/testserver';
+import type { KubeTestServer } from '../kube-server';
+import { job, jobPod } from '../kube-server';
 import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
 
 let server: KubeTestServer;

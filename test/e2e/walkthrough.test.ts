@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
-import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../../server/src/kube/testserver';
+import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../kube-server';
 import { scratch, writeKubeconfig } from '../helpers/kube';
 import { freePorts } from '../helpers/broker';
 

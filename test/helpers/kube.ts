@@ -5,7 +5,7 @@ import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { KubeTestServer, TestServerOptions, demoObjects, seedDemoExtras } from '../../server/src/kube/testserver';
+import { KubeTestServer, TestServerOptions, demoObjects, seedDemoExtras } from '../kube-server';
 
 export function scratch(prefix = 'bk-kube-'): string { return mkdtempSync(join(tmpdir(), prefix)); }
 

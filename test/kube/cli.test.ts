@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeTestServer } from '../../server/src/kube/testserver';
+import type { KubeTestServer } from '../kube-server';
 import { cliPath, run, scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
 
 let server: KubeTestServer;

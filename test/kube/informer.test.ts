@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeTestServer, job } from '../../server/src/kube/testserver';
+import { KubeTestServer, job } from '../kube-server';
 import { loadKubeconfig } from '../../server/src/kube/config';
 import { KubeClient, ClientOptions } from '../../server/src/kube/client';
 import { Informer, Change } from '../../server/src/kube/informer';

@@ -3,8 +3,8 @@
 // cluster-aware diagnostics that the setting turns off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeTestServer } from '../../server/src/kube/testserver';
-import { job } from '../../server/src/kube/testserver';
+import type { KubeTestServer } from '../kube-server';
+import { job } from '../kube-server';
 import { Methods, ClusterTreeResult } from '../../server/src/protocol';
 import type { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, startServer } from '../helpers/lsp-fixtures';

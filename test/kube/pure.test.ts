@@ -9,8 +9,8 @@ import { loadKubeconfig, selectContext, kubeconfigFiles } from '../../server/src
 import { decodeHelmRelease, stripSecret } from '../../server/src/kube/resources';
 import { diagnose } from '../../server/src/kube/diagnosis';
 import { statusLevel, JobModel } from '../../server/src/kube/model';
-import { parseFieldSelector, parseLabelSelector } from '../../server/src/kube/testserver/selectors';
-import { helmReleaseSecret } from '../../server/src/kube/testserver';
+import { parseFieldSelector, parseLabelSelector } from '../kube-server/selectors';
+import { helmReleaseSecret } from '../kube-server';
 import { scratch } from '../helpers/kube';
 
 const kc = (ctx: string, server: string, current?: string) => JSON.stringify({

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeTestServer, demoObjects, job, jobPod } from '../../server/src/kube/testserver';
+import { KubeTestServer, demoObjects, job, jobPod } from '../kube-server';
 import { connect, listenersTree, serviceConnectorTree, ClusterSession, TreeNode } from '../../server/src/kube';
 import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
 

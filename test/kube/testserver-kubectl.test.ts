@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeTestServer } from '../../server/src/kube/testserver';
-import { job } from '../../server/src/kube/testserver';
+import type { KubeTestServer } from '../kube-server';
+import { job } from '../kube-server';
 import { kubectlEnv, kubectls, run, scratch, startDemoCluster, waitForOutput, writeKubeconfig } from '../helpers/kube';
 
 let server: KubeTestServer;
