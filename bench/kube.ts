@@ -76,7 +76,6 @@ async function main(): Promise<void> {
   let session: ClusterSession | undefined;
   for (let r = 0; r < RUNS; r++) {
     session?.stop();
-    session = undefined;
     gc();
     if (r === 0) heapBase = process.memoryUsage().heapUsed; // before any session: the baseline
     const t = performance.now();

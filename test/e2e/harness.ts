@@ -465,7 +465,6 @@ export class Editor {
       const handle = await this.page.waitForFunction(([read, want]) => {
         const panel = document.querySelector('.markers-panel');
         if (!panel) return null;
-        // eslint-disable-next-line no-new-func
         const rows = (new Function(`return (${read})`)())(panel) as Problem[];
         return rows.find((p) =>
           (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
@@ -491,7 +490,6 @@ export class Editor {
       await this.page.waitForFunction(([read, want]) => {
         const panel = document.querySelector('.markers-panel');
         if (!panel) return false;
-        // eslint-disable-next-line no-new-func
         const rows = (new Function(`return (${read})`)())(panel) as Problem[];
         return !rows.some((p) => (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`))
           && (want.code === undefined || p.code === want.code));

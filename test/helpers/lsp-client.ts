@@ -83,7 +83,10 @@ export class LspClient {
     conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section ? this.section(i.section) : this.settings)));
     conn.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
-      for (const r of p.registrations) for (const w of this.registrationWaiters.splice(0)) (w.method === r.method ? w.resolve() : this.registrationWaiters.push(w));
+      for (const r of p.registrations) for (const w of this.registrationWaiters.splice(0)) {
+          if (w.method === r.method) w.resolve();
+          else this.registrationWaiters.push(w);
+        }
     });
     conn.onRequest(UnregistrationRequest.type, () => undefined);
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);

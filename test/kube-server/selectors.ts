@@ -58,7 +58,7 @@ export function parseFieldSelector(s: string | null | undefined): Matcher {
   if (!s) return () => true;
   const reqs: Matcher[] = [];
   for (const part of splitTop(s)) {
-    const m = part.match(/^([A-Za-z0-9_.\-]+)\s*(==|=|!=)\s*(.*)$/);
+    const m = part.match(/^([A-Za-z0-9_.-]+)\s*(==|=|!=)\s*(.*)$/);
     if (!m) throw new SelectorError(`invalid selector: '${s}'; can't understand '${part}'`);
     const [, path, op, value] = m;
     reqs.push(op === '!=' ? (o) => fieldValue(o, path) !== value : (o) => fieldValue(o, path) === value);

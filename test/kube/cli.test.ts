@@ -58,7 +58,7 @@ test('inspect --json: listeners, releases, jobs with diagnosis, connections (key
 test('inspect text: both trees', async () => {
   const r = await cli('inspect', '--kubeconfig', kubeconfig);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Broker Listeners\n  brokerkit-test/);
+  assert.match(r.stdout, /^Broker Listeners\n {2}brokerkit-test/);
   assert.match(r.stdout, /\n {8}aio-broker-loadbalancer {2}— LoadBalancer · pending · Running\n/);
   assert.match(r.stdout, /\nService Connector\n/);
   assert.match(r.stdout, /sc-extension {2}— revision 2 · deployed · sc-extension 1\.1\.0/);

@@ -286,7 +286,7 @@ test('node-port-conflict: twice in a listener, and against a Service elsewhere i
   assert.deepEqual(f[0].related.map((r) => r.range), [rangeOf(np, '31884', 1)]);
   assert.deepEqual(f[0].data, { nodePort: 31884, suggestion: 31885, replace: '31885' });
 
-  const one = np.replace(/  - port: 1885[\s\S]*$/, '');
+  const one = np.replace(/ {2}- port: 1885[\s\S]*$/, '');
   const svc = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 31884\n`;
   const g = only(check({ 'np.yaml': one, 'svc.yaml': svc }), 'node-port-conflict');
   assert.equal(g.length, 1, 'reported at the listener, not at the Service');
@@ -432,7 +432,7 @@ test('authentication-method-invalid, default-authentication-modified', () => {
   const g = only(check({ 'd.yaml': def }), 'default-authentication-modified');
   assert.deepEqual(g.map((x) => [x.range, x.severity]), [[rangeOf(def, 'audiences'), 'warning']]);
   assert.deepEqual(only(check({ 'd.yaml': def.replace('[my-app]', '[aio-internal, my-app]') }), 'default-authentication-modified'), []);
-  const x509Only = def.replace(/  - method:[\s\S]*$/, '  - method: X509\n    x509Settings: {}\n');
+  const x509Only = def.replace(/ {2}- method:[\s\S]*$/, '  - method: X509\n    x509Settings: {}\n');
   assert.deepEqual(only(check({ 'd.yaml': x509Only }), 'default-authentication-modified').map((x) => x.range), [rangeOf(x509Only, 'authenticationMethods')]);
 });
 
@@ -443,7 +443,7 @@ test('authorization-rule-invalid and authorization-deny-all', () => {
     [rangeOf(authz, 'Publish'), 'error', 'no-topics'],
     [rangeOf(authz, 'clientIds', 1), 'warning', 'client-ids-not-connect'],
   ]);
-  const none = authz.replace(/    rules:[\s\S]*$/, '    cache: Enabled\n');
+  const none = authz.replace(/ {4}rules:[\s\S]*$/, '    cache: Enabled\n');
   const g = only(check({ 'z.yaml': none }), 'authorization-deny-all');
   assert.deepEqual(g.map((x) => [x.range, x.severity]), [[rangeOf(none, 'authorizationPolicies'), 'info']]);
   assert.deepEqual(only(check({ 'z.yaml': authz }), 'authorization-deny-all'), []);

@@ -27,7 +27,7 @@ const command: Command = {
     const files = await collectYamlFiles(p.positional, (p.flags.get('exclude') ?? []).flatMap((s) => s.split(',')));
     for (const f of files) {
       let text: string;
-      try { text = await readText(f); } catch (e) { throw new Error(`cannot read '${f}': ${(e as Error).message}`); }
+      try { text = await readText(f); } catch (e) { throw new Error(`cannot read '${f}': ${(e as Error).message}`, { cause: e }); }
       ws.setFile(toUri(f), text);
     }
     const kubeconfig = flag(p, 'kubeconfig');

@@ -39,7 +39,7 @@ const command: Command = {
     const ws = new Workspace({ defaultNamespace: flag(p, 'namespace') ?? 'azure-iot-operations' });
     const files = await collectYamlFiles(p.positional);
     for (const f of files) {
-      try { ws.setFile(toUri(f), await readText(f)); } catch (e) { throw new Error(`cannot read '${f}': ${(e as Error).message}`); }
+      try { ws.setFile(toUri(f), await readText(f)); } catch (e) { throw new Error(`cannot read '${f}': ${(e as Error).message}`, { cause: e }); }
     }
     const stateDir = flag(p, 'state-dir') ?? db.defaultStateDir();
     if (bind !== '127.0.0.1' && bind !== '::1' && bind !== 'localhost') {

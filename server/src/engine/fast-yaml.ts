@@ -49,7 +49,6 @@ export function fastParse(text: string): FastParse | undefined {
 
 const SPACE = 32;
 const HASH = 35;
-const NEWLINE = 10;
 
 class Parser {
   private readonly lines: Line[] = [];
