@@ -13,7 +13,9 @@ const OUT = process.env.BROKERKIT_OUT || 'out';
 const kubeApart = {
   name: 'kube-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/kube$/ }, (args) => (/[\\/]lsp[\\/]cluster\.ts$/.test(args.importer) ? { path: './kube.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\.\/kube$/ }, (args) =>
+      /[\\/]lsp[\\/]cluster\.ts$/.test(args.importer) ? { path: './kube.js', external: true } : undefined,
+    );
   },
 };
 /** dist/server.js (lsp/boot.ts) loads dist/server-main.js at run time, through the code cache. */
@@ -37,20 +39,49 @@ function walk(dir, acc = []) {
   if (!existsSync(dir)) return acc;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) { if (name !== 'node_modules' && name !== 'fixtures') walk(p, acc); }
-    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) acc.push(p);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'node_modules' && name !== 'fixtures') walk(p, acc);
+    } else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) acc.push(p);
   }
   return acc;
 }
 
-const common = { platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', sourcemap: production ? false : 'linked' };
+const common = {
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  sourcemap: production ? false : 'linked',
+};
 
-await Promise.all(bundles.filter((b) => existsSync(b.in)).map((b) => esbuild.build({
-  ...common, entryPoints: [b.in], outfile: b.out, bundle: true, external: b.external ?? [], plugins: b.plugins ?? [],
-  minify: production, banner: b.banner ? { js: b.banner } : undefined, mainFields: ['module', 'main'],
-})));
+await Promise.all(
+  bundles
+    .filter((b) => existsSync(b.in))
+    .map((b) =>
+      esbuild.build({
+        ...common,
+        entryPoints: [b.in],
+        outfile: b.out,
+        bundle: true,
+        external: b.external ?? [],
+        plugins: b.plugins ?? [],
+        minify: production,
+        banner: b.banner ? { js: b.banner } : undefined,
+        mainFields: ['module', 'main'],
+      }),
+    ),
+);
 
 rmSync(OUT, { recursive: true, force: true });
-await esbuild.build({ ...common, entryPoints: [...walk('client/src'), ...walk('server/src'), ...walk('test'), ...walk('bench')].filter((p) => !p.startsWith('client/')), outdir: OUT, outbase: '.', bundle: false, sourcemap: 'inline' });
+await esbuild.build({
+  ...common,
+  entryPoints: [...walk('client/src'), ...walk('server/src'), ...walk('test'), ...walk('bench')].filter(
+    (p) => !p.startsWith('client/'),
+  ),
+  outdir: OUT,
+  outbase: '.',
+  bundle: false,
+  sourcemap: 'inline',
+});
 mkdirSync(OUT, { recursive: true });
 cpSync('schemas', `${OUT}/schemas`, { recursive: true });

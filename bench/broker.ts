@@ -15,7 +15,11 @@ const READY_RUNS = Number(process.env.BENCH_READY_RUNS || 7);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerkit-bench-'));
 
 const progress = (m: string) => process.stderr.write(`[bench:broker] ${m}\n`);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -45,22 +49,33 @@ spec:
 `;
 }
 
-interface Started { child: ChildProcess; readyMs: number; events: any[]; stop(): Promise<void> }
+interface Started {
+  child: ChildProcess;
+  readyMs: number;
+  events: any[];
+  stop(): Promise<void>;
+}
 
 /** Starts the dev broker CLI and resolves at its `ready` line, with the wall time from spawn. */
 function startDevBroker(file: string, stateDir: string): Promise<Started> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(DIST, 'cli.js'), 'dev-broker', file, '--json', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(DIST, 'cli.js'), 'dev-broker', file, '--json', '--state-dir', stateDir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const events: any[] = [];
     let buf = '';
     child.stdout!.on('data', (d) => {
       buf += d;
       let i;
       while ((i = buf.indexOf('\n')) >= 0) {
-        const e = JSON.parse(buf.slice(0, i)); buf = buf.slice(i + 1);
+        const e = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
         events.push(e);
-        if (e.event === 'ready') resolve({ child, readyMs: performance.now() - t0, events, stop: () => stopChild(child, 'SIGTERM') });
+        if (e.event === 'ready')
+          resolve({ child, readyMs: performance.now() - t0, events, stop: () => stopChild(child, 'SIGTERM') });
         if (e.event === 'error') reject(new Error(e.message));
       }
     });
@@ -77,13 +92,27 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 /** Debian's mosquitto with the dev broker's own certificate: TLS listener, `user root`, `max_queued_messages 0`. */
-function startMosquitto(port: number, certFile: string, keyFile: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+function startMosquitto(
+  port: number,
+  certFile: string,
+  keyFile: string,
+): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const conf = path.join(work, 'mosquitto.conf');
-  fs.writeFileSync(conf, [
-    ...(process.getuid?.() === 0 ? ['user root'] : []),
-    'persistence false', 'max_queued_messages 0', 'log_dest stderr', 'log_type information',
-    `listener ${port} 127.0.0.1`, `certfile ${certFile}`, `keyfile ${keyFile}`, 'allow_anonymous true', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    conf,
+    [
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      'persistence false',
+      'max_queued_messages 0',
+      'log_dest stderr',
+      'log_type information',
+      `listener ${port} 127.0.0.1`,
+      `certfile ${certFile}`,
+      `keyfile ${keyFile}`,
+      'allow_anonymous true',
+      '',
+    ].join('\n'),
+  );
   return new Promise((resolve, reject) => {
     const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -100,13 +129,23 @@ function startMosquitto(port: number, certFile: string, keyFile: string): Promis
 /** One round: the subscriber waits for every message; the publisher sends them all at QoS 1 and awaits every PUBACK. */
 async function throughput(url: string, ca: Buffer, version: 4 | 5): Promise<number> {
   const opts = { ca, protocolVersion: version, reconnectPeriod: 0, clean: true } as const;
-  const sub: MqttClient = await mqtt.connectAsync(url, { ...opts, clientId: `bench-sub-${Math.random().toString(36).slice(2)}` });
-  const pub: MqttClient = await mqtt.connectAsync(url, { ...opts, clientId: `bench-pub-${Math.random().toString(36).slice(2)}` });
+  const sub: MqttClient = await mqtt.connectAsync(url, {
+    ...opts,
+    clientId: `bench-sub-${Math.random().toString(36).slice(2)}`,
+  });
+  const pub: MqttClient = await mqtt.connectAsync(url, {
+    ...opts,
+    clientId: `bench-pub-${Math.random().toString(36).slice(2)}`,
+  });
   const topic = `bench/${Math.random().toString(36).slice(2)}`;
   await sub.subscribeAsync(topic, { qos: 1 });
   const payload = Buffer.alloc(100, 0x61);
   let got = 0;
-  const allReceived = new Promise<void>((resolve) => sub.on('message', () => { if (++got === MESSAGES) resolve(); }));
+  const allReceived = new Promise<void>((resolve) =>
+    sub.on('message', () => {
+      if (++got === MESSAGES) resolve();
+    }),
+  );
   const t0 = performance.now();
   const acks: Promise<unknown>[] = [];
   for (let i = 0; i < MESSAGES; i++) acks.push(pub.publishAsync(topic, payload, { qos: 1 }));
@@ -129,7 +168,8 @@ async function main(): Promise<void> {
   const first = await startDevBroker(file, stateDir);
   const firstMs = first.readyMs;
   await first.stop();
-  const ready: number[] = [], inProcess: number[] = [];
+  const ready: number[] = [],
+    inProcess: number[] = [];
   for (let i = 0; i < READY_RUNS; i++) {
     fs.rmSync(path.join(stateDir, 'servers'), { recursive: true, force: true });
     const s = await startDevBroker(file, stateDir);
@@ -142,13 +182,23 @@ async function main(): Promise<void> {
   const dev = await startDevBroker(file, stateDir);
   const tlsEvent = dev.events.find((e) => e.event === 'listening' && e.tls);
   const ca = fs.readFileSync(tlsEvent.caFile);
-  const serverDir = path.join(stateDir, 'servers', fs.readdirSync(path.join(stateDir, 'servers')).find((d) => d.includes('ports1'))!);
+  const serverDir = path.join(
+    stateDir,
+    'servers',
+    fs.readdirSync(path.join(stateDir, 'servers')).find((d) => d.includes('ports1'))!,
+  );
   const mosqPort = await freePort();
   progress('starting mosquitto');
   const mosq = await startMosquitto(mosqPort, path.join(serverDir, 'tls.crt'), path.join(serverDir, 'tls.key'));
-  const results: Record<string, { dev: number[]; mosquitto: number[] }> = { 'MQTT 5': { dev: [], mosquitto: [] }, 'MQTT 3.1.1': { dev: [], mosquitto: [] } };
+  const results: Record<string, { dev: number[]; mosquitto: number[] }> = {
+    'MQTT 5': { dev: [], mosquitto: [] },
+    'MQTT 3.1.1': { dev: [], mosquitto: [] },
+  };
   try {
-    for (const [label, version] of [['MQTT 5', 5], ['MQTT 3.1.1', 4]] as const) {
+    for (const [label, version] of [
+      ['MQTT 5', 5],
+      ['MQTT 3.1.1', 4],
+    ] as const) {
       progress(`throughput ${label}`);
       await throughput(`mqtts://localhost:${tlsPort}`, ca, version); // warm-up
       await throughput(`mqtts://localhost:${mosqPort}`, ca, version);
@@ -163,24 +213,40 @@ async function main(): Promise<void> {
   }
 
   const rows = Object.entries(results).map(([label, r]) => {
-    const d = median(r.dev), m = median(r.mosquitto);
+    const d = median(r.dev),
+      m = median(r.mosquitto);
     return { label, dev: Math.round(d), mosquitto: Math.round(m), ratio: Number((d / m).toFixed(2)) };
   });
   const report = {
-    date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, messages: MESSAGES, rounds: ROUNDS,
-    readyFirstStartMs: Math.round(firstMs), readyMedianMs: Math.round(median(ready)), readyInProcessMedianMs: Math.round(median(inProcess)),
-    readyRunsMs: ready.map(Math.round), throughput: rows,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    messages: MESSAGES,
+    rounds: ROUNDS,
+    readyFirstStartMs: Math.round(firstMs),
+    readyMedianMs: Math.round(median(ready)),
+    readyInProcessMedianMs: Math.round(median(inProcess)),
+    readyRunsMs: ready.map(Math.round),
+    throughput: rows,
   };
   const lines = [
-    `# Dev broker benchmark (${report.date}, node ${report.node}, ${report.cpus} cores, medians)`, '',
-    '## Ready time (`brokerkit dev-broker --json`, process start to the `ready` event; TLS Ec256 + plain port)', '',
-    '| what | median | target |', '|---|---|---|',
+    `# Dev broker benchmark (${report.date}, node ${report.node}, ${report.cpus} cores, medians)`,
+    '',
+    '## Ready time (`brokerkit dev-broker --json`, process start to the `ready` event; TLS Ec256 + plain port)',
+    '',
+    '| what | median | target |',
+    '|---|---|---|',
     `| start with a new server certificate (CA exists) | ${report.readyMedianMs} ms (of which certificates + listening ${report.readyInProcessMedianMs} ms, the rest is node loading the CLI) | ≤ 1000 ms |`,
-    `| first start ever (makes the dev CA too) | ${report.readyFirstStartMs} ms | - |`, '',
-    `## TLS QoS 1 throughput (${MESSAGES} messages of 100 bytes, MQTT.js publisher + subscriber, ${ROUNDS} rounds each)`, '',
-    '| protocol | dev broker msg/s | mosquitto msg/s | ratio | target |', '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 0.5× |`), '',
-    'mosquitto: Debian package, config `user root`, `max_queued_messages 0`, TLS listener with the same certificate.', '',
+    `| first start ever (makes the dev CA too) | ${report.readyFirstStartMs} ms | - |`,
+    '',
+    `## TLS QoS 1 throughput (${MESSAGES} messages of 100 bytes, MQTT.js publisher + subscriber, ${ROUNDS} rounds each)`,
+    '',
+    '| protocol | dev broker msg/s | mosquitto msg/s | ratio | target |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 0.5× |`),
+    '',
+    'mosquitto: Debian package, config `user root`, `max_queued_messages 0`, TLS listener with the same certificate.',
+    '',
   ];
   fs.mkdirSync('.bench', { recursive: true });
   fs.writeFileSync('.bench/broker.md', lines.join('\n'));
@@ -189,4 +255,7 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((e) => { process.stderr.write(`bench:broker failed: ${e instanceof Error ? e.stack : e}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`bench:broker failed: ${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});

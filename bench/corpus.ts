@@ -7,9 +7,23 @@ export function documents(count: number, seed = 1): string[] {
     switch (i % 10) {
       // Each listener refers to the BrokerAuthentication of its namespace (document i - i % 10 + 2); node ports are
       // allocated cluster-wide, so each NodePort listener gets its own.
-      case 0: out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883], `authn-${i + 2}`)); break;
-      case 1: out.push(listener(`np-${i}`, ns, 'NodePort', [30883], `authn-${i + 1}`, 30000 + ((seed - 1 + Math.floor(i / 10) * 7) % 2768))); break;
-      case 2: out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
+      case 0:
+        out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883], `authn-${i + 2}`));
+        break;
+      case 1:
+        out.push(
+          listener(
+            `np-${i}`,
+            ns,
+            'NodePort',
+            [30883],
+            `authn-${i + 1}`,
+            30000 + ((seed - 1 + Math.floor(i / 10) * 7) % 2768),
+          ),
+        );
+        break;
+      case 2:
+        out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerAuthentication
 metadata:
   name: authn-${i}
@@ -19,8 +33,10 @@ spec:
   - method: ServiceAccountToken
     serviceAccountTokenSettings:
       audiences: [aio-internal]
-`); break;
-      case 3: out.push(`apiVersion: cert-manager.io/v1
+`);
+        break;
+      case 3:
+        out.push(`apiVersion: cert-manager.io/v1
 kind: Issuer
 metadata:
   name: issuer-${i}
@@ -28,8 +44,10 @@ metadata:
 spec:
   ca:
     secretName: ca-${i}
-`); break;
-      case 4: out.push(`apiVersion: apps/v1
+`);
+        break;
+      case 4:
+        out.push(`apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app-${i}
@@ -48,8 +66,10 @@ spec:
         image: example.azurecr.io/app:${i}
         envFrom:
         - secretRef: { name: sc-secret-${i} }
-`); break;
-      case 5: out.push(`apiVersion: v1
+`);
+        break;
+      case 5:
+        out.push(`apiVersion: v1
 kind: ConfigMap
 metadata:
   name: cfg-${i}
@@ -59,8 +79,10 @@ data:
   other: |
     line one
     line two
-`); break;
-      case 6: out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
+`);
+        break;
+      case 6:
+        out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerAuthorization
 metadata:
   name: authz-${i}
@@ -75,16 +97,20 @@ spec:
       - method: Connect
       - method: Publish
         topics: ["sensors/{principal.clientId}/#"]
-`); break;
-      case 7: out.push(`apiVersion: v1
+`);
+        break;
+      case 7:
+        out.push(`apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: sc-account-${i}
   namespace: ${ns}
   annotations:
     azure.workload.identity/client-id: 00000000-0000-0000-0000-${String(i).padStart(12, '0')}
-`); break;
-      case 8: out.push(`apiVersion: v1
+`);
+        break;
+      case 8:
+        out.push(`apiVersion: v1
 kind: Service
 metadata:
   name: svc-${i}
@@ -94,8 +120,10 @@ spec:
   ports:
   - port: 80
     targetPort: 8080
-`); break;
-      default: out.push(`apiVersion: cert-manager.io/v1
+`);
+        break;
+      default:
+        out.push(`apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata:
   name: cert-${i}
@@ -114,10 +142,14 @@ spec:
 }
 
 function listener(name: string, ns: string, type: string, ports: number[], authn: string, nodePort?: number): string {
-  const p = ports.map((port, k) => `  - port: ${port}
+  const p = ports
+    .map(
+      (port, k) => `  - port: ${port}
     protocol: Mqtt
     authenticationRef: ${authn}
-${k > 0 || type === 'NodePort' ? `    tls:
+${
+  k > 0 || type === 'NodePort'
+    ? `    tls:
       mode: Automatic
       certManagerCertificateSpec:
         issuerRef:
@@ -126,7 +158,11 @@ ${k > 0 || type === 'NodePort' ? `    tls:
           group: cert-manager.io
         duration: 2160h
         renewBefore: 240h
-` : ''}${type === 'NodePort' ? `    nodePort: ${nodePort ?? port}\n` : ''}`).join('');
+`
+    : ''
+}${type === 'NodePort' ? `    nodePort: ${nodePort ?? port}\n` : ''}`,
+    )
+    .join('');
   return `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:

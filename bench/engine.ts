@@ -5,10 +5,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Workspace } from '../server/src/engine';
 import { documents, editOne } from './corpus';
 
-function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
-function time(fn: () => void): number { const t = performance.now(); fn(); return performance.now() - t; }
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
 
-interface Row { case: string; docs: number; full: number; edit: number; findings: number }
+interface Row {
+  case: string;
+  docs: number;
+  full: number;
+  edit: number;
+  findings: number;
+}
 const rows: Row[] = [];
 
 function fileCase(n: number, runs: number): void {
@@ -18,16 +31,23 @@ function fileCase(n: number, runs: number): void {
   let ws!: Workspace;
   let findings = 0;
   for (let r = 0; r < runs; r++) {
-    fulls.push(time(() => {
-      ws = new Workspace();
-      ws.setFile('file:///bench/big.yaml', text);
-      findings = ws.validate().get('file:///bench/big.yaml')!.length;
-    }));
+    fulls.push(
+      time(() => {
+        ws = new Workspace();
+        ws.setFile('file:///bench/big.yaml', text);
+        findings = ws.validate().get('file:///bench/big.yaml')!.length;
+      }),
+    );
   }
   const edits: number[] = [];
   for (let r = 0; r < Math.max(20, runs * 4); r++) {
     const edited = editOne(text, docs, Math.floor(n / 2), r);
-    edits.push(time(() => { ws.setFile('file:///bench/big.yaml', edited); ws.validate(); }));
+    edits.push(
+      time(() => {
+        ws.setFile('file:///bench/big.yaml', edited);
+        ws.validate();
+      }),
+    );
   }
   rows.push({ case: `one file, ${n} documents`, docs: n, full: median(fulls), edit: median(edits), findings });
 }
@@ -39,20 +59,33 @@ function workspaceCase(files: number, runs: number): void {
   let ws!: Workspace;
   let findings = 0;
   for (let r = 0; r < runs; r++) {
-    fulls.push(time(() => {
-      ws = new Workspace();
-      texts.forEach((t, i) => ws.setFile(`file:///bench/ws/f${i}.yaml`, t));
-      findings = [...ws.validate().values()].reduce((n, l) => n + l.length, 0);
-    }));
+    fulls.push(
+      time(() => {
+        ws = new Workspace();
+        texts.forEach((t, i) => ws.setFile(`file:///bench/ws/f${i}.yaml`, t));
+        findings = [...ws.validate().values()].reduce((n, l) => n + l.length, 0);
+      }),
+    );
   }
   const edits: number[] = [];
   const docs = documents(perFile, 1001);
   const base = texts[1000];
   for (let r = 0; r < 20; r++) {
     const edited = editOne(base, docs, 0, r);
-    edits.push(time(() => { ws.setFile('file:///bench/ws/f1000.yaml', edited); ws.validate(); }));
+    edits.push(
+      time(() => {
+        ws.setFile('file:///bench/ws/f1000.yaml', edited);
+        ws.validate();
+      }),
+    );
   }
-  rows.push({ case: `${files} files x ${perFile} documents`, docs: files * perFile, full: median(fulls), edit: median(edits), findings });
+  rows.push({
+    case: `${files} files x ${perFile} documents`,
+    docs: files * perFile,
+    full: median(fulls),
+    edit: median(edits),
+    findings,
+  });
 }
 
 fileCase(10, 9);
@@ -62,10 +95,14 @@ workspaceCase(2000, 5);
 
 const targets: Record<string, string> = { '1000': 'full ≤ 400 ms, edit ≤ 10 ms', '5000': 'edit ≤ 25 ms' };
 const lines = [
-  `# Engine benchmark (${new Date().toISOString()}, node ${process.version}, medians)`, '',
+  `# Engine benchmark (${new Date().toISOString()}, node ${process.version}, medians)`,
+  '',
   '| case | documents | full validation (ms) | re-validation after a one-document edit (ms) | findings | target |',
   '|---|---:|---:|---:|---:|---|',
-  ...rows.map((r) => `| ${r.case} | ${r.docs} | ${r.full.toFixed(1)} | ${r.edit.toFixed(2)} | ${r.findings} | ${r.case.startsWith('one file') ? targets[String(r.docs)] ?? '' : ''} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.case} | ${r.docs} | ${r.full.toFixed(1)} | ${r.edit.toFixed(2)} | ${r.findings} | ${r.case.startsWith('one file') ? (targets[String(r.docs)] ?? '') : ''} |`,
+  ),
 ];
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/engine.md', lines.join('\n') + '\n');

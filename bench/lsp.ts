@@ -29,19 +29,30 @@ const SERVERS: ServerSpec[] = [
     name: 'brokerkit',
     command: [process.execPath, join(DIST, 'server.js'), '--stdio'],
     settings: { brokerkit: {} },
-    samples: QUICK ? { init: 3, edit1k: 10, edit5k: 8, open5k: 1, workspace: 1 } : { init: 9, edit1k: 41, edit5k: 31, open5k: 5, workspace: 3 },
+    samples: QUICK
+      ? { init: 3, edit1k: 10, edit5k: 8, open5k: 1, workspace: 1 }
+      : { init: 9, edit1k: 41, edit5k: 31, open5k: 5, workspace: 3 },
   },
   {
     name: 'yaml-language-server',
-    command: [process.execPath, join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
+    command: [
+      process.execPath,
+      join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'),
+      '--stdio',
+    ],
     settings: {
       yaml: {
-        validate: true, hover: true, completion: true, format: { enable: false },
+        validate: true,
+        hover: true,
+        completion: true,
+        format: { enable: false },
         schemaStore: { enable: false }, // no network
         schemas: { [schemaUri]: ['*.yaml'] },
       },
     },
-    samples: QUICK ? { init: 3, edit1k: 5, edit5k: 3, open5k: 1, workspace: 1 } : { init: 9, edit1k: 11, edit5k: 7, open5k: 3, workspace: 3 },
+    samples: QUICK
+      ? { init: 3, edit1k: 5, edit5k: 3, open5k: 1, workspace: 1 }
+      : { init: 9, edit1k: 11, edit5k: 7, open5k: 3, workspace: 3 },
   },
 ];
 
@@ -61,7 +72,13 @@ function memOf(pid: number | undefined): { rss: number; peak: number } {
 }
 
 async function start(s: ServerSpec, rootPath: string): Promise<LspClient> {
-  return LspClient.start({ command: s.command[0], args: s.command.slice(1), rootPath, settings: s.settings, timeoutMs: 600000 });
+  return LspClient.start({
+    command: s.command[0],
+    args: s.command.slice(1),
+    rootPath,
+    settings: s.settings,
+    timeoutMs: 600000,
+  });
 }
 
 /** The publish for `uri` that answers version `v` (servers that send no version: the next publish after the change). */
@@ -88,7 +105,13 @@ async function initialize(s: ServerSpec, dir: string): Promise<{ spawnToReady: n
  * alternately (the text after the edit moves by one). 'newline': add an empty line after that name line, then remove it
  * (every document below moves down one line and back, so every diagnostic below changes).
  */
-async function edits(s: ServerSpec, dir: string, n: number, count: number, mode: 'replace' | 'type' | 'newline' = 'replace'): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number }> {
+async function edits(
+  s: ServerSpec,
+  dir: string,
+  n: number,
+  count: number,
+  mode: 'replace' | 'type' | 'newline' = 'replace',
+): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number }> {
   const docs = documents(n);
   const text = docs.join('---\n');
   const uri = pathToFileUri(join(dir, `edit-${n}.yaml`));
@@ -114,9 +137,16 @@ async function edits(s: ServerSpec, dir: string, n: number, count: number, mode:
       const v = c.version(uri) + 1;
       const done = diagnosed(c, uri, v);
       const t = performance.now();
-      const change = mode === 'replace' ? { range: { start: at, end: { line, character: 9 } }, text: ch }
-        : mode === 'type' ? (i % 2 === 0 ? { range: { start: at, end: at }, text: ch } : { range: { start: at, end: { line, character: 9 } }, text: '' })
-        : (i % 2 === 0 ? { range: { start: end, end }, text: '\n' } : { range: { start: end, end: { line: line + 1, character: 0 } }, text: '' });
+      const change =
+        mode === 'replace'
+          ? { range: { start: at, end: { line, character: 9 } }, text: ch }
+          : mode === 'type'
+            ? i % 2 === 0
+              ? { range: { start: at, end: at }, text: ch }
+              : { range: { start: at, end: { line, character: 9 } }, text: '' }
+            : i % 2 === 0
+              ? { range: { start: end, end }, text: '\n' }
+              : { range: { start: end, end: { line: line + 1, character: 0 } }, text: '' };
       await c.change(uri, [change]);
       await done;
       if (i >= warmup) times.push(performance.now() - t);
@@ -198,7 +228,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brokerkit-bench-'));
   try {
     // Measurement by measurement, both servers back to back, so that machine load hits both alike.
-    const servers = SERVERS.filter((s) => !only || (only === 'ours' ? s.name === 'brokerkit' : s.name === 'yaml-language-server'));
+    const servers = SERVERS.filter(
+      (s) => !only || (only === 'ours' ? s.name === 'brokerkit' : s.name === 'yaml-language-server'),
+    );
     const partial = new Map<string, Partial<Result>>(servers.map((s) => [s.name, {}]));
     const step = async <K extends keyof Result>(key: K, label: string, fn: (s: ServerSpec) => Promise<Result[K]>) => {
       for (const s of servers) {
@@ -227,21 +259,83 @@ function report(results: Map<string, Result>): void {
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
   const ok = (b: boolean | undefined) => (b === undefined ? '' : b ? '✅' : '❌');
   const rows: string[][] = [];
-  const row = (what: string, a: number | undefined, b: number | undefined, unit: string, target: string, pass: boolean | undefined) =>
-    rows.push([what, `${f(a)} ${unit}`, `${f(b)} ${unit}`, ratio(a, b), target, ok(pass)]);
-  row('initialize round trip (request → result)', ours?.init.roundTrip, yls?.init.roundTrip, 'ms', '≤ 150 ms', ours && ours.init.roundTrip <= 150);
+  const row = (
+    what: string,
+    a: number | undefined,
+    b: number | undefined,
+    unit: string,
+    target: string,
+    pass: boolean | undefined,
+  ) => rows.push([what, `${f(a)} ${unit}`, `${f(b)} ${unit}`, ratio(a, b), target, ok(pass)]);
+  row(
+    'initialize round trip (request → result)',
+    ours?.init.roundTrip,
+    yls?.init.roundTrip,
+    'ms',
+    '≤ 150 ms',
+    ours && ours.init.roundTrip <= 150,
+  );
   row('process spawn → initialize result', ours?.init.spawnToReady, yls?.init.spawnToReady, 'ms', '', undefined);
-  row('one-char edit → diagnostics, 1,000 docs, p50', ours?.e1k.p50, yls?.e1k.p50, 'ms', '≤ 10 ms', ours && ours.e1k.p50 <= 10);
+  row(
+    'one-char edit → diagnostics, 1,000 docs, p50',
+    ours?.e1k.p50,
+    yls?.e1k.p50,
+    'ms',
+    '≤ 10 ms',
+    ours && ours.e1k.p50 <= 10,
+  );
   row('one-char edit → diagnostics, 1,000 docs, p90', ours?.e1k.p90, yls?.e1k.p90, 'ms', '', undefined);
-  row('one-char edit → diagnostics, 5,000 docs, p50', ours?.e5k.p50, yls?.e5k.p50, 'ms', '≤ 25 ms', ours && ours.e5k.p50 <= 25);
+  row(
+    'one-char edit → diagnostics, 5,000 docs, p50',
+    ours?.e5k.p50,
+    yls?.e5k.p50,
+    'ms',
+    '≤ 25 ms',
+    ours && ours.e5k.p50 <= 25,
+  );
   row('one-char edit → diagnostics, 5,000 docs, p90', ours?.e5k.p90, yls?.e5k.p90, 'ms', '', undefined);
   row('typing (insert / delete a character), 5,000 docs, p50', ours?.type5k.p50, yls?.type5k.p50, 'ms', '', undefined);
-  row('line break added / removed (everything below moves), 5,000 docs, p50', ours?.newline5k.p50, yls?.newline5k.p50, 'ms', '', undefined);
-  row('server RSS after the 5,000-doc edits', ours?.e5k.rss, yls?.e5k.rss, 'MB', '≤ 400 MB', ours && ours.e5k.rss <= 400);
-  row('open → diagnostics, 5,000 docs', ours?.open5k.p50, yls?.open5k.p50, 'ms', '≤ 0.5× yaml-language-server', ours && yls ? ours.open5k.p50 <= 0.5 * yls.open5k.p50 : undefined);
+  row(
+    'line break added / removed (everything below moves), 5,000 docs, p50',
+    ours?.newline5k.p50,
+    yls?.newline5k.p50,
+    'ms',
+    '',
+    undefined,
+  );
+  row(
+    'server RSS after the 5,000-doc edits',
+    ours?.e5k.rss,
+    yls?.e5k.rss,
+    'MB',
+    '≤ 400 MB',
+    ours && ours.e5k.rss <= 400,
+  );
+  row(
+    'open → diagnostics, 5,000 docs',
+    ours?.open5k.p50,
+    yls?.open5k.p50,
+    'ms',
+    '≤ 0.5× yaml-language-server',
+    ours && yls ? ours.open5k.p50 <= 0.5 * yls.open5k.p50 : undefined,
+  );
   const n = QUICK ? '500' : '2,000';
-  row(`${n}-file workspace fully diagnosed (start → every file)`, ours?.ws.p50, yls?.ws.p50, 'ms', '≤ 0.5× yaml-language-server', ours && yls ? ours.ws.p50 <= 0.5 * yls.ws.p50 : undefined);
-  row(`${n}-file workspace: server peak RSS`, ours?.ws.peak, yls?.ws.peak, 'MB', '≤ 300 MB', ours && ours.ws.peak <= 300);
+  row(
+    `${n}-file workspace fully diagnosed (start → every file)`,
+    ours?.ws.p50,
+    yls?.ws.p50,
+    'ms',
+    '≤ 0.5× yaml-language-server',
+    ours && yls ? ours.ws.p50 <= 0.5 * yls.ws.p50 : undefined,
+  );
+  row(
+    `${n}-file workspace: server peak RSS`,
+    ours?.ws.peak,
+    yls?.ws.peak,
+    'MB',
+    '≤ 300 MB',
+    ours && ours.ws.peak <= 300,
+  );
   const lines = [
     `# Language server benchmark (${new Date().toISOString()}, node ${process.version}${QUICK ? ', QUICK' : ''})`,
     '',
@@ -260,4 +354,7 @@ function report(results: Map<string, Result>): void {
   console.log(lines.join('\n'));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

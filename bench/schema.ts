@@ -42,7 +42,11 @@ const N = 1000;
 const text = Array.from({ length: N }, (_, i) => listener(i)).join('---\n');
 
 // The first validation compiles the BrokerListener schema (lazily, once).
-const sample = { apiVersion: 'mqttbroker.iotoperations.azure.com/v1', kind: 'BrokerListener', spec: { ports: [{ port: 1 }] } };
+const sample = {
+  apiVersion: 'mqttbroker.iotoperations.azure.com/v1',
+  kind: 'BrokerListener',
+  spec: { ports: [{ port: 1 }] },
+};
 let t = performance.now();
 validateAgainst('BrokerListener', sample);
 const compileMs = performance.now() - t;
@@ -68,13 +72,20 @@ for (let r = 0; r < 9; r++) {
 const ws = new Workspace();
 ws.setFile('file:///bench/listeners.yaml', text);
 const resources: Resource[] = ws.resources();
-const mine = ['schema', 'enum-spelling', 'api-version', 'legacy-field'].map((c) => allRules.find((r) => r.code === c) as DocumentRule);
+const mine = ['schema', 'enum-spelling', 'api-version', 'legacy-field'].map(
+  (c) => allRules.find((r) => r.code === c) as DocumentRule,
+);
 const perRule: Record<string, number[]> = {};
 const perRuleCpu: Record<string, number[]> = {};
 let reported = 0;
 for (let r = 0; r < 15; r++) {
   for (const rule of mine) {
-    const ctx = { options: defaultEngineOptions, report: () => { reported++; } };
+    const ctx = {
+      options: defaultEngineOptions,
+      report: () => {
+        reported++;
+      },
+    };
     const c = process.cpuUsage();
     t = performance.now();
     for (const res of resources) if (rule.applies(res)) rule.check(res, ctx);
@@ -88,17 +99,26 @@ const fullMedian = median(full);
 const fullCpuMedian = median(fullCpu);
 
 const lines = [
-  `# Structure rules benchmark (${new Date().toISOString()}, node ${process.version}, medians)`, '',
-  `${N} BrokerListener documents in one file (${resources.length} parsed), ${findings} findings from all rules, ${reported / 15} from the structure rules per pass.`, '',
-  `Load average when run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores.`, '',
+  `# Structure rules benchmark (${new Date().toISOString()}, node ${process.version}, medians)`,
+  '',
+  `${N} BrokerListener documents in one file (${resources.length} parsed), ${findings} findings from all rules, ${reported / 15} from the structure rules per pass.`,
+  '',
+  `Load average when run: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${cpus().length} cores.`,
+  '',
   '| measure | wall ms | CPU ms | per document (µs, wall) |',
   '|---|---:|---:|---:|',
-  `| full validation, all rules, parse included (target ≤ 400 ms) | ${fullMedian.toFixed(1)} | ${fullCpuMedian.toFixed(1)} | ${(fullMedian * 1000 / N).toFixed(0)} |`,
-  ...mine.map((r) => `| rule \`${r.code}\` alone | ${median(perRule[r.code]).toFixed(2)} | ${median(perRuleCpu[r.code]).toFixed(2)} | ${(median(perRule[r.code]) * 1000 / N).toFixed(1)} |`),
-  `| the four structure rules together | ${mineTotal.toFixed(2)} | ${mineCpu.toFixed(2)} | ${(mineTotal * 1000 / N).toFixed(1)} |`,
+  `| full validation, all rules, parse included (target ≤ 400 ms) | ${fullMedian.toFixed(1)} | ${fullCpuMedian.toFixed(1)} | ${((fullMedian * 1000) / N).toFixed(0)} |`,
+  ...mine.map(
+    (r) =>
+      `| rule \`${r.code}\` alone | ${median(perRule[r.code]).toFixed(2)} | ${median(perRuleCpu[r.code]).toFixed(2)} | ${((median(perRule[r.code]) * 1000) / N).toFixed(1)} |`,
+  ),
+  `| the four structure rules together | ${mineTotal.toFixed(2)} | ${mineCpu.toFixed(2)} | ${((mineTotal * 1000) / N).toFixed(1)} |`,
   `| ajv compile of the BrokerListener schema (once, first use) | ${compileMs.toFixed(1)} | | |`,
   `| one validation after that | ${secondMs.toFixed(3)} | | |`,
-  '', `Share of the structure rules in full validation: ${(100 * mineTotal / fullMedian).toFixed(1)} % (wall), ${(100 * mineCpu / fullCpuMedian).toFixed(1)} % (CPU).`,
+  '',
+  `Share of the structure rules in full validation: ${((100 * mineTotal) / fullMedian).toFixed(1)} % (wall), ${((100 * mineCpu) / fullCpuMedian).toFixed(1)} % (CPU).`,
 ];
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/schema.md', lines.join('\n') + '\n');

@@ -15,7 +15,11 @@ const pictures = {
 mkdirSync('docs/images', { recursive: true });
 let missing = 0;
 for (const [to, from] of Object.entries(pictures)) {
-  if (!existsSync(from)) { console.error(`missing ${from}: run the e2e suite first (node test/run.mjs e2e)`); missing++; continue; }
+  if (!existsSync(from)) {
+    console.error(`missing ${from}: run the e2e suite first (node test/run.mjs e2e)`);
+    missing++;
+    continue;
+  }
   copyFileSync(from, join('docs/images', to));
   console.log(`docs/images/${to} <- ${from}`);
 }

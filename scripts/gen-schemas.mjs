@@ -28,27 +28,116 @@ import overlay from './schema-descriptions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const argValue = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const CRDS = resolve(argValue('--crds') ?? process.env.BROKERKIT_CRDS ?? join(ROOT, '..', 'shared', 'reference', 'crds'));
+const argValue = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const CRDS = resolve(
+  argValue('--crds') ?? process.env.BROKERKIT_CRDS ?? join(ROOT, '..', 'shared', 'reference', 'crds'),
+);
 const OUT = join(ROOT, 'schemas');
 const CHECK = args.includes('--check');
 
 /** Which schema files come from which CRD, and which subtrees are opened (`x.*` opens every child of x). */
 const KINDS = [
-  { file: 'brokerlistener.json', crd: 'brokerlisteners.mqttbroker.iotoperations.azure.com.yaml', kind: 'BrokerListener', open: ['status'] },
-  { file: 'brokerauthentication.json', crd: 'brokerauthentications.mqttbroker.iotoperations.azure.com.yaml', kind: 'BrokerAuthentication', open: ['status'] },
-  { file: 'brokerauthorization.json', crd: 'brokerauthorizations.mqttbroker.iotoperations.azure.com.yaml', kind: 'BrokerAuthorization', open: ['status'] },
+  {
+    file: 'brokerlistener.json',
+    crd: 'brokerlisteners.mqttbroker.iotoperations.azure.com.yaml',
+    kind: 'BrokerListener',
+    open: ['status'],
+  },
+  {
+    file: 'brokerauthentication.json',
+    crd: 'brokerauthentications.mqttbroker.iotoperations.azure.com.yaml',
+    kind: 'BrokerAuthentication',
+    open: ['status'],
+  },
+  {
+    file: 'brokerauthorization.json',
+    crd: 'brokerauthorizations.mqttbroker.iotoperations.azure.com.yaml',
+    kind: 'BrokerAuthorization',
+    open: ['status'],
+  },
   { file: 'broker.json', crd: 'brokers.mqttbroker.iotoperations.azure.com.yaml', kind: 'Broker', open: ['status'] },
   { file: 'certificate.json', crd: 'certificates.cert-manager.io.yaml', kind: 'Certificate', open: ['status'] },
-  { file: 'issuer.json', crd: 'issuers.cert-manager.io.yaml', kind: 'Issuer', open: ['status', 'spec.acme.*', 'spec.vault.*', 'spec.venafi.*'] },
-  { file: 'clusterissuer.json', crd: 'clusterissuers.cert-manager.io.yaml', kind: 'ClusterIssuer', open: ['status', 'spec.acme.*', 'spec.vault.*', 'spec.venafi.*'] },
+  {
+    file: 'issuer.json',
+    crd: 'issuers.cert-manager.io.yaml',
+    kind: 'Issuer',
+    open: ['status', 'spec.acme.*', 'spec.vault.*', 'spec.venafi.*'],
+  },
+  {
+    file: 'clusterissuer.json',
+    crd: 'clusterissuers.cert-manager.io.yaml',
+    kind: 'ClusterIssuer',
+    open: ['status', 'spec.acme.*', 'spec.vault.*', 'spec.venafi.*'],
+  },
 ];
 
 // Formats the API server validates (apiextensions supported formats); others are stripped by it, and by us.
-const K8S_FORMATS = new Set(['bsonobjectid', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'uuid3', 'uuid4', 'uuid5', 'isbn', 'isbn10', 'isbn13', 'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'byte', 'password', 'date', 'duration', 'datetime', 'date-time']);
-const COPIED = ['type', 'nullable', 'enum', 'default', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'required'];
+const K8S_FORMATS = new Set([
+  'bsonobjectid',
+  'uri',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'cidr',
+  'mac',
+  'uuid',
+  'uuid3',
+  'uuid4',
+  'uuid5',
+  'isbn',
+  'isbn10',
+  'isbn13',
+  'creditcard',
+  'ssn',
+  'hexcolor',
+  'rgbcolor',
+  'byte',
+  'password',
+  'date',
+  'duration',
+  'datetime',
+  'date-time',
+]);
+const COPIED = [
+  'type',
+  'nullable',
+  'enum',
+  'default',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'required',
+];
 // Keywords that only matter to the API server's list/map merge logic or are handled below.
-const HANDLED = new Set([...COPIED, 'description', 'title', 'properties', 'items', 'additionalProperties', 'oneOf', 'anyOf', 'allOf', 'format', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-map-type', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys']);
+const HANDLED = new Set([
+  ...COPIED,
+  'description',
+  'title',
+  'properties',
+  'items',
+  'additionalProperties',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'format',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-map-type',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+]);
 
 /** Path key for a property name: `a.b`, or `a["b.c"]` when the name contains a dot or bracket. */
 function join2(base, name) {
@@ -60,7 +149,12 @@ function isOpened(path, open) {
   for (const o of open) {
     if (o.endsWith('.*')) {
       const parent = o.slice(0, -2);
-      if (path.startsWith(parent + '.') && !path.slice(parent.length + 1).includes('.') && !path.slice(parent.length + 1).includes('[')) return true;
+      if (
+        path.startsWith(parent + '.') &&
+        !path.slice(parent.length + 1).includes('.') &&
+        !path.slice(parent.length + 1).includes('[')
+      )
+        return true;
     } else if (path === o) return true;
   }
   return false;
@@ -68,7 +162,8 @@ function isOpened(path, open) {
 
 function transform(node, path, ctx) {
   for (const k of Object.keys(node)) {
-    if (!HANDLED.has(k)) throw new Error(`${ctx.kind} ${path || '(root)'}: CRD keyword '${k}' is not handled by gen-schemas.mjs`);
+    if (!HANDLED.has(k))
+      throw new Error(`${ctx.kind} ${path || '(root)'}: CRD keyword '${k}' is not handled by gen-schemas.mjs`);
   }
   const out = {};
   const d = ctx.describe(path);
@@ -81,19 +176,30 @@ function transform(node, path, ctx) {
   }
   for (const k of ['x-kubernetes-list-type', 'x-kubernetes-list-map-keys']) {
     // Uniqueness of list-map keys is enforced by the API server; no kept subtree uses it today. Fail loudly if one does.
-    if (node[k] !== undefined && node[k] !== 'atomic') throw new Error(`${ctx.kind} ${path}: ${k} in a checked subtree; teach gen-schemas.mjs about it`);
+    if (node[k] !== undefined && node[k] !== 'atomic')
+      throw new Error(`${ctx.kind} ${path}: ${k} in a checked subtree; teach gen-schemas.mjs about it`);
   }
   if (node.properties) {
     out.properties = {};
-    for (const name of Object.keys(node.properties)) out.properties[name] = transform(node.properties[name], join2(path, name), ctx);
-    if (!node['x-kubernetes-preserve-unknown-fields'] && node.additionalProperties === undefined) out.additionalProperties = false;
+    for (const name of Object.keys(node.properties))
+      out.properties[name] = transform(node.properties[name], join2(path, name), ctx);
+    if (!node['x-kubernetes-preserve-unknown-fields'] && node.additionalProperties === undefined)
+      out.additionalProperties = false;
   }
   if (node.additionalProperties !== undefined) {
-    out.additionalProperties = typeof node.additionalProperties === 'object' ? transform(node.additionalProperties, `${path}{}`, ctx) : node.additionalProperties;
+    out.additionalProperties =
+      typeof node.additionalProperties === 'object'
+        ? transform(node.additionalProperties, `${path}{}`, ctx)
+        : node.additionalProperties;
   }
   if (node.items) out.items = transform(node.items, `${path}[]`, ctx);
   for (const k of ['oneOf', 'anyOf', 'allOf']) {
-    if (node[k]) out[k] = node[k].map((alt, i) => { const a = transform(alt, `${path}|${k}${i}`, ctx); delete a.description; return a; });
+    if (node[k])
+      out[k] = node[k].map((alt, i) => {
+        const a = transform(alt, `${path}|${k}${i}`, ctx);
+        delete a.description;
+        return a;
+      });
   }
   ctx.seen.add(path);
   return out;
@@ -102,14 +208,24 @@ function transform(node, path, ctx) {
 function describer(kind, used) {
   const own = overlay[kind] ?? {};
   return (path) => {
-    if (own[path] !== undefined) { used.add(`${kind}:${path}`); return own[path]; }
-    if (overlay.common[path] !== undefined) { used.add(`common:${path}`); return overlay.common[path]; }
+    if (own[path] !== undefined) {
+      used.add(`${kind}:${path}`);
+      return own[path];
+    }
+    if (overlay.common[path] !== undefined) {
+      used.add(`common:${path}`);
+      return overlay.common[path];
+    }
     return undefined;
   };
 }
 
 function metadataSchema(describe) {
-  const map = (p) => ({ description: describe(p), type: 'object', additionalProperties: { description: describe(`${p}{}`), type: 'string' } });
+  const map = (p) => ({
+    description: describe(p),
+    type: 'object',
+    additionalProperties: { description: describe(`${p}{}`), type: 'string' },
+  });
   return {
     description: describe('metadata'),
     type: 'object',
@@ -138,9 +254,11 @@ function fromCrd(def, used) {
   if (!existsSync(file)) throw new Error(`CRD file not found: ${file} (set --crds or BROKERKIT_CRDS)`);
   const list = parse(readFileSync(file, 'utf8'));
   const crd = list.kind === 'List' ? list.items[0] : list;
-  if (crd.spec.names.kind !== def.kind) throw new Error(`${def.crd}: kind is ${crd.spec.names.kind}, expected ${def.kind}`);
+  if (crd.spec.names.kind !== def.kind)
+    throw new Error(`${def.crd}: kind is ${crd.spec.names.kind}, expected ${def.kind}`);
   const served = crd.spec.versions.filter((v) => v.served);
-  if (served.length !== 1) throw new Error(`${def.crd}: expected one served version, found ${served.map((v) => v.name).join(', ')}`);
+  if (served.length !== 1)
+    throw new Error(`${def.crd}: expected one served version, found ${served.map((v) => v.name).join(', ')}`);
   const version = served[0];
   const describe = describer(def.kind, used);
   const ctx = { kind: def.kind, open: def.open, opened: [], seen: new Set(), describe };
@@ -154,7 +272,14 @@ function fromCrd(def, used) {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `urn:brokerkit:schema:${def.kind.toLowerCase()}`,
     $comment: `Generated by scripts/gen-schemas.mjs from the CRD ${crd.metadata.name} (version ${version.name}) in ../shared/reference/crds; descriptions from scripts/schema-descriptions.mjs. Do not edit: run npm run schemas.`,
-    'x-brokerkit': { group: crd.spec.group, version: version.name, kind: def.kind, scope: crd.spec.scope, crd: crd.metadata.name, opened: def.open },
+    'x-brokerkit': {
+      group: crd.spec.group,
+      version: version.name,
+      kind: def.kind,
+      scope: crd.spec.scope,
+      crd: crd.metadata.name,
+      opened: def.open,
+    },
     title: def.kind,
     ...body,
   };
@@ -171,7 +296,8 @@ function secretSchema(used) {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'urn:brokerkit:schema:secret',
-    $comment: 'Written by hand in scripts/gen-schemas.mjs: the core v1 Secret (not a CRD), as far as a kubernetes.io/tls Secret uses it. Do not edit: run npm run schemas.',
+    $comment:
+      'Written by hand in scripts/gen-schemas.mjs: the core v1 Secret (not a CRD), as far as a kubernetes.io/tls Secret uses it. Do not edit: run npm run schemas.',
     'x-brokerkit': { group: '', version: 'v1', kind: 'Secret', scope: 'Namespaced', crd: null, opened: [] },
     title: 'Secret',
     description: describe(''),
@@ -199,7 +325,8 @@ function main() {
   for (const [kind, table] of Object.entries(overlay)) {
     for (const path of Object.keys(table)) if (!used.has(`${kind}:${path}`)) unused.push(`${kind}:${path || '(root)'}`);
   }
-  if (unused.length) throw new Error(`descriptions for paths that do not exist in the schemas:\n  ${unused.join('\n  ')}`);
+  if (unused.length)
+    throw new Error(`descriptions for paths that do not exist in the schemas:\n  ${unused.join('\n  ')}`);
   let stale = 0;
   if (!CHECK) mkdirSync(OUT, { recursive: true });
   for (const [file, schema] of outputs) {
@@ -207,13 +334,20 @@ function main() {
     const target = join(OUT, file);
     if (CHECK) {
       const old = existsSync(target) ? readFileSync(target, 'utf8') : '';
-      if (old !== text) { stale++; console.error(`schemas/${file} is out of date: run npm run schemas`); }
+      if (old !== text) {
+        stale++;
+        console.error(`schemas/${file} is out of date: run npm run schemas`);
+      }
     } else {
       writeFileSync(target, text);
     }
   }
   if (CHECK && stale) process.exit(1);
-  console.log(CHECK ? `schemas up to date (${outputs.size} files, CRDs from ${CRDS})` : `wrote ${outputs.size} schemas to ${OUT} (CRDs from ${CRDS})`);
+  console.log(
+    CHECK
+      ? `schemas up to date (${outputs.size} files, CRDs from ${CRDS})`
+      : `wrote ${outputs.size} schemas to ${OUT} (CRDs from ${CRDS})`,
+  );
 }
 
 try {

@@ -20,14 +20,24 @@ const MAX_BYTES = 3 * 1024 * 1024;
 
 // What ships besides the bundles: the top-level entries that .vscodeignore allows back in (`!path` lines). The
 // allowlist is the one source of truth; vsce applies it again inside the staging folder.
-const allowlist = readFileSync(join(root, '.vscodeignore'), 'utf8').split(/\r?\n/)
-  .filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/^\.?\//, '').split('/')[0]);
+const allowlist = readFileSync(join(root, '.vscodeignore'), 'utf8')
+  .split(/\r?\n/)
+  .filter((l) => l.startsWith('!'))
+  .map(
+    (l) =>
+      l
+        .slice(1)
+        .replace(/^\.?\//, '')
+        .split('/')[0],
+  );
 const shipped = [...new Set(['.vscodeignore', ...allowlist])].filter((f) => f !== 'dist' && !/[*?[]/.test(f));
 
 function run(cmd, argv, opts = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', ...opts });
   if (r.status !== 0) {
-    process.stderr.write(`${cmd} ${argv.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ?? ''}\n`);
+    process.stderr.write(
+      `${cmd} ${argv.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ?? ''}\n`,
+    );
     process.exit(1);
   }
   return r;
@@ -42,18 +52,32 @@ try {
   });
   rmSync(join(stage, '.out'), { recursive: true, force: true });
   for (const b of ['extension.js', 'server.js', 'server-main.js', 'kube.js', 'cli.js']) {
-    if (!existsSync(join(stage, 'dist', b))) { process.stderr.write(`bundle dist/${b} was not built\n`); process.exit(1); }
+    if (!existsSync(join(stage, 'dist', b))) {
+      process.stderr.write(`bundle dist/${b} was not built\n`);
+      process.exit(1);
+    }
   }
 
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const tmpOut = join(stage, 'package.vsix');
   // Relative links in the README stay relative: they resolve inside the installed extension (no repository URL).
-  const argv = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', tmpOut];
+  const argv = [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    '--no-rewrite-relative-links',
+    '--out',
+    tmpOut,
+  ];
   const r = run(process.execPath, argv, { cwd: stage, env: { ...process.env, VSCE_TELEMETRY: 'off' } });
   if (!quiet) process.stdout.write(r.stdout);
 
   const size = statSync(tmpOut).size;
-  if (size > MAX_BYTES) { process.stderr.write(`${out}: ${size} bytes, over the 3 MB budget\n`); process.exit(1); }
+  if (size > MAX_BYTES) {
+    process.stderr.write(`${out}: ${size} bytes, over the 3 MB budget\n`);
+    process.exit(1);
+  }
   mkdirSync(dirname(out), { recursive: true });
   copyFileSync(tmpOut, out);
   if (!quiet) process.stdout.write(`${out} (${(size / 1024).toFixed(0)} KiB)\n`);

@@ -16,10 +16,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
-
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const cache = process.env.BROKERKIT_CACHE || join(homedir(), '.cache', 'brokerkit');
 const state = join(cache, 'start');
@@ -28,11 +30,32 @@ const folder = resolve(opt('--folder') ?? join(root, 'examples'));
 const deployed = opt('--folder') ? folder : join(root, 'examples', 'demo');
 const children = [];
 
-function say(s) { process.stdout.write(`[brokerkit] ${s}\n`); }
-function fail(s) { process.stderr.write(`[brokerkit] ${s}\n`); stopAll(); process.exit(1); }
-function stopAll() { for (const c of children) { try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ } } }
-process.on('SIGINT', () => { say('stopping'); stopAll(); process.exit(0); });
-process.on('SIGTERM', () => { stopAll(); process.exit(0); });
+function say(s) {
+  process.stdout.write(`[brokerkit] ${s}\n`);
+}
+function fail(s) {
+  process.stderr.write(`[brokerkit] ${s}\n`);
+  stopAll();
+  process.exit(1);
+}
+function stopAll() {
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+}
+process.on('SIGINT', () => {
+  say('stopping');
+  stopAll();
+  process.exit(0);
+});
+process.on('SIGTERM', () => {
+  stopAll();
+  process.exit(0);
+});
 const portArg = opt('--port');
 if (portArg !== undefined && !(/^\d+$/.test(portArg) && Number(portArg) >= 1 && Number(portArg) <= 65535)) {
   fail(`--port ${opt('--port')}: give a port number from 1 to 65535 (or leave it out to use a free one from 8080 on)`);
@@ -47,17 +70,33 @@ function run(cmd, argv, what) {
 function freePort(preferred) {
   return new Promise((res) => {
     const s = createServer();
-    s.once('error', () => { const t = createServer(); t.listen(0, '127.0.0.1', () => { const p = t.address().port; t.close(() => res(p)); }); });
-    s.listen(preferred, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.once('error', () => {
+      const t = createServer();
+      t.listen(0, '127.0.0.1', () => {
+        const p = t.address().port;
+        t.close(() => res(p));
+      });
+    });
+    s.listen(preferred, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
   });
 }
 
 async function waitHealthy(url, child) {
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     if (exited) fail('code-server exited during start-up (see the output above).');
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not yet */ }
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, delay)); // back-off between probes of a server that is still starting
   }
 }
@@ -68,7 +107,11 @@ const vsix = join(root, `${pkg.name}-${pkg.version}.vsix`);
 run(process.execPath, [join(root, 'scripts', 'package.mjs'), '--quiet', '--out', vsix], 'packaging');
 
 say('making sure code-server 4.100.3 is installed (first run: about a minute)');
-const install = spawnSync('bash', [join(root, 'scripts', 'install-code-server.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const install = spawnSync('bash', [join(root, 'scripts', 'install-code-server.sh')], {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 if (install.status !== 0) fail('code-server could not be installed; the message above says what to run.');
 const codeServer = join(cache, 'code-server-4.100.3', 'node_modules', '.bin', 'code-server');
 if (!existsSync(codeServer)) fail(`code-server not found at ${codeServer}`);
@@ -78,7 +121,10 @@ let kubeconfig = opt('--kubeconfig') ?? process.env.KUBECONFIG;
 let clusterLabel;
 mkdirSync(state, { recursive: true });
 if (kubeconfig) {
-  kubeconfig = kubeconfig.split(':').map((p) => resolve(p)).join(':');
+  kubeconfig = kubeconfig
+    .split(':')
+    .map((p) => resolve(p))
+    .join(':');
   clusterLabel = `your cluster (${kubeconfig})`;
 } else {
   const demoConfig = join(state, 'demo-kubeconfig.yaml');
@@ -90,7 +136,11 @@ if (kubeconfig) {
   const fromFiles = [];
   for (const f of readdirSync(deployed).filter((n) => /\.ya?ml$/.test(n))) {
     for (const d of YAML.parseAllDocuments(readFileSync(join(deployed, f), 'utf8'))) {
-      try { fromFiles.push(d.toJS()); } catch { /* a broken document is the editor's business, not the cluster's */ }
+      try {
+        fromFiles.push(d.toJS());
+      } catch {
+        /* a broken document is the editor's business, not the cluster's */
+      }
     }
   }
   const objects = testServer.demoObjectsFor(fromFiles);
@@ -107,25 +157,51 @@ rmSync(profile, { recursive: true, force: true });
 const dirs = { ud: join(profile, 'user-data'), ext: join(profile, 'extensions'), xdg: join(profile, 'xdg') };
 for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 mkdirSync(join(dirs.ud, 'User'), { recursive: true });
-writeFileSync(join(dirs.ud, 'User', 'settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'update.mode': 'none',
-  'security.workspace.trust.enabled': false,
-  'git.openRepositoryInParentFolders': 'never',
-  'brokerkit.kubeconfig': kubeconfig,
-}, null, 2));
-const env = { ...process.env, XDG_CONFIG_HOME: join(dirs.xdg, 'config'), XDG_DATA_HOME: join(dirs.xdg, 'data'), XDG_CACHE_HOME: join(dirs.xdg, 'cache') };
-const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];
+writeFileSync(
+  join(dirs.ud, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'security.workspace.trust.enabled': false,
+      'git.openRepositoryInParentFolders': 'never',
+      'brokerkit.kubeconfig': kubeconfig,
+    },
+    null,
+    2,
+  ),
+);
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+  XDG_DATA_HOME: join(dirs.xdg, 'data'),
+  XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+};
+const common = [
+  '--auth',
+  'none',
+  '--disable-telemetry',
+  '--disable-update-check',
+  '--disable-workspace-trust',
+  '--user-data-dir',
+  dirs.ud,
+  '--extensions-dir',
+  dirs.ext,
+];
 
 say('installing the packaged extension into code-server');
 const inst = spawnSync(codeServer, [...common, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
 if (inst.status !== 0) fail(`installing ${vsix} failed:\n${inst.stdout}${inst.stderr}`);
 
 const port = opt('--port') ? Number(opt('--port')) : await freePort(8080);
-const cs = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, folder], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+const cs = spawn(codeServer, [...common, '--bind-addr', `127.0.0.1:${port}`, folder], {
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  detached: true,
+});
 children.push(cs);
 await waitHealthy(`http://127.0.0.1:${port}/healthz`, cs);
 
@@ -141,4 +217,8 @@ process.stdout.write(`
   Open the BrokerKit view in the activity bar, or Help > Get Started > "Get started with BrokerKit".
   Press Ctrl-C to stop.
 `);
-cs.on('exit', (code) => { say(`code-server exited (${code})`); stopAll(); process.exit(code ?? 0); });
+cs.on('exit', (code) => {
+  say(`code-server exited (${code})`);
+  stopAll();
+  process.exit(code ?? 0);
+});

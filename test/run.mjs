@@ -13,11 +13,19 @@ function walk(dir) {
   if (!existsSync(dir)) return;
   for (const n of readdirSync(dir).sort()) {
     const p = join(dir, n);
-    if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.test.js')) files.push(p);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.test.js')) files.push(p);
   }
 }
 const OUT = process.env.BROKERKIT_OUT || 'out';
 for (const s of wanted) walk(join(OUT, 'test', s));
-if (files.length === 0) { console.error('no test files found for', wanted.join(', ')); process.exit(1); }
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+if (files.length === 0) {
+  console.error('no test files found for', wanted.join(', '));
+  process.exit(1);
+}
+const r = spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -16,7 +16,9 @@ export class Ctx implements vscode.Disposable {
     this.push(this.log);
   }
 
-  push(...d: vscode.Disposable[]): void { this.disposables.push(...d); }
+  push(...d: vscode.Disposable[]): void {
+    this.disposables.push(...d);
+  }
 
   async start(): Promise<void> {
     registerCommands(this);
@@ -32,7 +34,10 @@ export class Ctx implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+      documentSelector: [
+        { scheme: 'file', language: 'yaml' },
+        { scheme: 'untitled', language: 'yaml' },
+      ],
       outputChannel: this.log,
       synchronize: { configurationSection: 'brokerkit' },
     };
@@ -45,7 +50,17 @@ export class Ctx implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    try { await this.client?.stop(); } catch { /* already stopped */ }
-    for (const d of this.disposables.splice(0).reverse()) { try { d.dispose(); } catch { /* ignore */ } }
+    try {
+      await this.client?.stop();
+    } catch {
+      /* already stopped */
+    }
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch {
+        /* ignore */
+      }
+    }
   }
 }

@@ -44,20 +44,55 @@ export interface ClusterContextsResult {
   error?: string;
 }
 
-export interface ClusterSelectParams { context?: string; namespace?: string | null }
-export interface ClusterViewVisibleParams { view: ClusterView; visible: boolean }
-export interface ClusterTreeParams { view: ClusterView; parentId?: string }
+export interface ClusterSelectParams {
+  context?: string;
+  namespace?: string | null;
+}
+export interface ClusterViewVisibleParams {
+  view: ClusterView;
+  visible: boolean;
+}
+export interface ClusterTreeParams {
+  view: ClusterView;
+  parentId?: string;
+}
 /** Nodes without their children: `hasChildren` says whether to ask for them. */
-export interface ClusterTreeResult { nodes: (Omit<TreeNode, 'children'> & { hasChildren: boolean })[] }
-export interface ClusterTreeChangedParams { view: ClusterView }
-export interface ClusterObjectParams { ref: ObjectRef }
-export interface ClusterObjectResult { yaml: string }
-export interface ClusterLogParams { namespace: string; pod: string; container: string; tailLines?: number }
-export interface ClusterLogResult { text: string }
-export interface ClusterTrustBundleParams { namespace: string }
-export interface ClusterTrustBundleResult { pem: string; configMap: string; namespace: string }
-export interface ClusterListenerYamlParams { namespace: string; name: string }
-export interface ClusterListenerYamlResult { yaml: string }
+export interface ClusterTreeResult {
+  nodes: (Omit<TreeNode, 'children'> & { hasChildren: boolean })[];
+}
+export interface ClusterTreeChangedParams {
+  view: ClusterView;
+}
+export interface ClusterObjectParams {
+  ref: ObjectRef;
+}
+export interface ClusterObjectResult {
+  yaml: string;
+}
+export interface ClusterLogParams {
+  namespace: string;
+  pod: string;
+  container: string;
+  tailLines?: number;
+}
+export interface ClusterLogResult {
+  text: string;
+}
+export interface ClusterTrustBundleParams {
+  namespace: string;
+}
+export interface ClusterTrustBundleResult {
+  pem: string;
+  configMap: string;
+  namespace: string;
+}
+export interface ClusterListenerYamlParams {
+  namespace: string;
+  name: string;
+}
+export interface ClusterListenerYamlResult {
+  yaml: string;
+}
 
 export interface IndexStatusParams {
   state: 'indexing' | 'ready';

@@ -20,11 +20,13 @@ export function normalizeSettings(raw: unknown): BrokerKitSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const d = settingsDefaults;
   return {
-    defaultNamespace: typeof r.defaultNamespace === 'string' && r.defaultNamespace ? r.defaultNamespace : d.defaultNamespace,
+    defaultNamespace:
+      typeof r.defaultNamespace === 'string' && r.defaultNamespace ? r.defaultNamespace : d.defaultNamespace,
     assumeBuiltins: typeof r.assumeBuiltins === 'boolean' ? r.assumeBuiltins : d.assumeBuiltins,
     kubeconfig: typeof r.kubeconfig === 'string' ? r.kubeconfig : d.kubeconfig,
     clusterValidation: typeof r.clusterValidation === 'boolean' ? r.clusterValidation : d.clusterValidation,
-    exclude: Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
+    exclude:
+      Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
     trace: { server: TRACE.find((t) => t === (r.trace as { server?: unknown } | undefined)?.server) ?? d.trace.server },
   };

@@ -13,7 +13,9 @@ const stateDir = tempDir();
 const work = tempDir('brokerkit-cli-');
 const cli = () => path.join(distDir(), 'cli.js');
 const running: CliBroker[] = [];
-after(() => { for (const r of running) r.child.kill('SIGKILL'); });
+after(() => {
+  for (const r of running) r.child.kill('SIGKILL');
+});
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,22 +29,42 @@ describe('brokerkit dev-broker', () => {
   test('--json: one listening event per port (port, protocol, tls, host, caFile), then ready; clients work; SIGTERM frees the ports', async () => {
     const [a, c, d] = await freePorts(3);
     const file = path.join(work, 'listener.yaml');
-    fs.writeFileSync(file, listenerYaml('cli-listener', [{ port: a }, { port: c, tls: AUTO_TLS() }, { port: d, protocol: 'WebSockets', tls: AUTO_TLS() }]));
+    fs.writeFileSync(
+      file,
+      listenerYaml('cli-listener', [
+        { port: a },
+        { port: c, tls: AUTO_TLS() },
+        { port: d, protocol: 'WebSockets', tls: AUTO_TLS() },
+      ]),
+    );
     const b = await startCli([file, '--state-dir', stateDir]);
     running.push(b);
     const ready = await b.events.wait((e) => e.event === 'ready' || e.event === 'error' || e.event === 'exit', 'ready');
     assert.equal(ready.event, 'ready', b.stderr());
     const listening = b.events.all.filter((e) => e.event === 'listening');
-    assert.deepEqual(listening.map((l) => [l.port, l.protocol, l.tls, l.host]), [[a, 'mqtt', false, '127.0.0.1'], [c, 'mqtt', true, '127.0.0.1'], [d, 'websockets', true, '127.0.0.1']]);
+    assert.deepEqual(
+      listening.map((l) => [l.port, l.protocol, l.tls, l.host]),
+      [
+        [a, 'mqtt', false, '127.0.0.1'],
+        [c, 'mqtt', true, '127.0.0.1'],
+        [d, 'websockets', true, '127.0.0.1'],
+      ],
+    );
     assert.equal(listening[0].caFile, null);
     assert.ok(fs.existsSync(listening[1].caFile));
-    assert.ok(b.events.all.indexOf(ready) > b.events.all.indexOf(listening[2]), 'ready comes after every listening event');
+    assert.ok(
+      b.events.all.indexOf(ready) > b.events.all.indexOf(listening[2]),
+      'ready comes after every listening event',
+    );
     assert.equal(listening[2].url, `wss://localhost:${d}/mqtt`);
 
     // The printed command runs as printed (quotes are shell syntax: run it through sh).
     const pub = await run('sh', ['-c', listening[1].mosquitto]);
     assert.equal(pub.code, 0, pub.stderr);
-    const seen = await b.events.wait((e) => e.event === 'publish' && e.clientId === 'brokerkit-test', 'publish in the log');
+    const seen = await b.events.wait(
+      (e) => e.event === 'publish' && e.clientId === 'brokerkit-test',
+      'publish in the log',
+    );
     assert.equal(seen.topic, 'test');
 
     b.child.kill('SIGTERM');
@@ -69,9 +91,15 @@ describe('brokerkit dev-broker', () => {
   });
 
   test('a busy port is reported by number and by the process holding it', async () => {
-    const holder = spawn(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
-      const port = await new Promise<number>((resolve) => holder.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+      const port = await new Promise<number>((resolve) =>
+        holder.stdout!.once('data', (d) => resolve(Number(String(d).trim()))),
+      );
       const file = path.join(work, 'busy.yaml');
       fs.writeFileSync(file, listenerYaml('busy-listener', [{ port }]));
       const b = await startCli([file, '--state-dir', stateDir]);
@@ -80,7 +108,9 @@ describe('brokerkit dev-broker', () => {
       const err = b.events.all.find((e) => e.event === 'error');
       assert.equal(err.port, port);
       assert.match(err.message, new RegExp(`port ${port} is already in use by process ${holder.pid} \\(.*node`));
-    } finally { holder.kill(); }
+    } finally {
+      holder.kill();
+    }
   });
 
   test('--bind other than loopback is allowed with a warning; an unknown listener name is an error listing the names', async () => {
@@ -98,16 +128,26 @@ describe('brokerkit dev-broker', () => {
 
     const bad = await startCli([file, '--state-dir', stateDir, '--listener', 'nope']);
     assert.equal(await bad.exited, 1);
-    assert.match(bad.events.all.find((e) => e.event === 'error').message, /no BrokerListener named 'nope' \(found: bind-listener\)/);
+    assert.match(
+      bad.events.all.find((e) => e.event === 'error').message,
+      /no BrokerListener named 'nope' \(found: bind-listener\)/,
+    );
   });
 
   test('the human output prints, per port, a mosquitto_pub command with --cafile and an MQTT.js URL', async () => {
     const [p] = await freePorts(1);
     const file = path.join(work, 'human.yaml');
     fs.writeFileSync(file, listenerYaml('human-listener', [{ port: p, tls: AUTO_TLS() }]));
-    const child = spawn(process.execPath, [cli(), 'dev-broker', file, '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli(), 'dev-broker', file, '--state-dir', stateDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    await new Promise<void>((resolve) => child.stdout!.on('data', (d) => { out += d; if (out.includes('Ready.')) resolve(); }));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('Ready.')) resolve();
+      }),
+    );
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
     assert.match(out, new RegExp(`mosquitto_pub -h localhost -p ${p} -V mqttv5 .* --cafile \\S+ca\\.crt`));
@@ -124,12 +164,29 @@ describe('brokerkit dev-ca', () => {
     const text = fs.readFileSync(out, 'utf8');
     assert.match(text, /BEGIN CERTIFICATE/);
     assert.doesNotMatch(text, /PRIVATE KEY/);
-    const c = await run(process.execPath, [cli(), 'dev-ca', 'client-cert', 'sensor-9', '--state-dir', stateDir, '--out-dir', work]);
+    const c = await run(process.execPath, [
+      cli(),
+      'dev-ca',
+      'client-cert',
+      'sensor-9',
+      '--state-dir',
+      stateDir,
+      '--out-dir',
+      work,
+    ]);
     assert.equal(c.code, 0, c.stderr);
     assert.doesNotMatch(c.stdout + c.stderr + e.stdout, /PRIVATE KEY/);
     const key = path.join(work, 'sensor-9.key');
     assert.equal(fs.statSync(key).mode & 0o777, 0o600);
-    const v = await run('openssl', ['verify', '-x509_strict', '-CAfile', out, '-untrusted', path.join(stateDir, 'ca', 'ec', 'intermediate.crt'), path.join(work, 'sensor-9.crt')]);
+    const v = await run('openssl', [
+      'verify',
+      '-x509_strict',
+      '-CAfile',
+      out,
+      '-untrusted',
+      path.join(stateDir, 'ca', 'ec', 'intermediate.crt'),
+      path.join(work, 'sensor-9.crt'),
+    ]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
   });
 });

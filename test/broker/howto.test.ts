@@ -10,11 +10,19 @@ import { freePorts, run, startCli, tempDir, CliBroker } from '../helpers/broker'
 const stateDir = tempDir();
 const howto = path.resolve('examples/howto');
 const running: CliBroker[] = [];
-after(() => { for (const r of running) r.child.kill('SIGKILL'); });
+after(() => {
+  for (const r of running) r.child.kill('SIGKILL');
+});
 
 async function serve(file: string, listenerPort: number): Promise<{ b: CliBroker; port: number; l: any }> {
   const [port] = await freePorts(1);
-  const b = await startCli([path.join(howto, file.replace(/\.yaml$/, ''), file), '--state-dir', stateDir, '--port-offset', String(port - listenerPort)]);
+  const b = await startCli([
+    path.join(howto, file.replace(/\.yaml$/, ''), file),
+    '--state-dir',
+    stateDir,
+    '--port-offset',
+    String(port - listenerPort),
+  ]);
   running.push(b);
   const ready = await b.events.wait((e) => e.event === 'ready' || e.event === 'exit', 'ready');
   assert.equal(ready.event, 'ready', JSON.stringify(b.events.all) + b.stderr());
@@ -30,10 +38,32 @@ describe('how-to listeners', () => {
     assert.match(l.authentication, /^default \(AIO built-in/);
     const work = tempDir('brokerkit-howto-');
     fs.copyFileSync(l.caFile, path.join(work, 'ca.crt'));
-    const bare = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(port), '-V', 'mqttv5', '-i', 'test', '-t', 'test', '-m', 'test', '--cafile', 'ca.crt'], { cwd: work });
+    const bare = await run(
+      'mosquitto_pub',
+      [
+        '-h',
+        'localhost',
+        '-p',
+        String(port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'test',
+        '-t',
+        'test',
+        '-m',
+        'test',
+        '--cafile',
+        'ca.crt',
+      ],
+      { cwd: work },
+    );
     assert.notEqual(bare.code, 0);
     assert.match(bare.stderr, /Not authori[sz]ed/i);
-    assert.match(l.mosquitto, /-D connect authentication-method K8S-SAT -D connect authentication-data "\$\(cat .*aio-internal\.jwt\)"/);
+    assert.match(
+      l.mosquitto,
+      /-D connect authentication-method K8S-SAT -D connect authentication-data "\$\(cat .*aio-internal\.jwt\)"/,
+    );
     const printed = await run('sh', ['-c', l.mosquitto]);
     assert.equal(printed.code, 0, printed.stderr);
     await b.events.wait((e) => e.event === 'publish' && e.clientId === 'brokerkit-test', 'publish');
@@ -46,9 +76,30 @@ describe('how-to listeners', () => {
     assert.equal(l.caFile, null, 'a Manual certificate comes with its own CA');
     // The how-to's command, unchanged but for the port: TLS verifies against the how-to's root CA; the default
     // BrokerAuthentication then refuses the client without a token, as AIO does.
-    const r = await run('mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(port), '-i', 'my-client', '-t', 'test-topic', '-m', 'Hello', '--cafile', 'root_ca.crt'], { cwd: path.join(howto, 'manual-tls-mqtts-endpoint') });
+    const r = await run(
+      'mosquitto_pub',
+      [
+        '-d',
+        '-h',
+        'localhost',
+        '-p',
+        String(port),
+        '-i',
+        'my-client',
+        '-t',
+        'test-topic',
+        '-m',
+        'Hello',
+        '--cafile',
+        'root_ca.crt',
+      ],
+      { cwd: path.join(howto, 'manual-tls-mqtts-endpoint') },
+    );
     assert.match(r.stdout, /Client my-client sending CONNECT/);
-    const rejected = await b.events.wait((e) => e.event === 'client-rejected' && e.clientId === 'my-client', 'rejection after a good TLS handshake');
+    const rejected = await b.events.wait(
+      (e) => e.event === 'client-rejected' && e.clientId === 'my-client',
+      'rejection after a good TLS handshake',
+    );
     assert.match(rejected.reason, /K8S-SAT/);
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0);

@@ -4,7 +4,16 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AUTO_TLS, freePorts, listenerYaml, run, startInProcess, startProcess, tempDir, InProcess } from '../helpers/broker';
+import {
+  AUTO_TLS,
+  freePorts,
+  listenerYaml,
+  run,
+  startInProcess,
+  startProcess,
+  tempDir,
+  InProcess,
+} from '../helpers/broker';
 import { clientCert } from '../../server/src/devbroker';
 
 const AUTHN = `---
@@ -52,20 +61,40 @@ describe('dev broker with mosquitto clients', () => {
 
   before(async () => {
     [tcp, tlsPort, x509Port, edPort] = await freePorts(4);
-    const yaml = listenerYaml('test-listener', [
-      { port: tcp },
-      { port: tlsPort, tls: AUTO_TLS('Ec256') },
-      { port: x509Port, tls: AUTO_TLS('Ec256'), authn: 'x509-authn', authz: 'building-policy' },
-      { port: edPort, tls: AUTO_TLS('Ed25519') },
-    ]) + AUTHN + AUTHZ;
+    const yaml =
+      listenerYaml('test-listener', [
+        { port: tcp },
+        { port: tlsPort, tls: AUTO_TLS('Ec256') },
+        { port: x509Port, tls: AUTO_TLS('Ec256'), authn: 'x509-authn', authz: 'building-policy' },
+        { port: edPort, tls: AUTO_TLS('Ed25519') },
+      ]) +
+      AUTHN +
+      AUTHZ;
     b = await startInProcess(yaml, { stateDir });
     caFile = b.plan.ports[1].tls!.caFile!;
   });
-  after(async () => { await b?.stop(); });
+  after(async () => {
+    await b?.stop();
+  });
 
   test("the how-to's MQTT 5 command works unchanged (--cafile ca.crt)", async () => {
     fs.copyFileSync(caFile, path.join(work, 'ca.crt'));
-    const r = await runIn(work, 'mosquitto_pub', ['-h', 'localhost', '-p', String(tlsPort), '-V', 'mqttv5', '-i', 'test', '-t', 'test', '-m', 'test', '--cafile', 'ca.crt']);
+    const r = await runIn(work, 'mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tlsPort),
+      '-V',
+      'mqttv5',
+      '-i',
+      'test',
+      '-t',
+      'test',
+      '-m',
+      'test',
+      '--cafile',
+      'ca.crt',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const e = await b.events.wait((x) => x.event === 'publish' && x.clientId === 'test', 'publish from test');
     assert.equal(e.topic, 'test');
@@ -75,7 +104,21 @@ describe('dev broker with mosquitto clients', () => {
 
   test("the how-to's debug command works unchanged (MQTT 3.1.1, --cafile root_ca.crt)", async () => {
     fs.copyFileSync(caFile, path.join(work, 'root_ca.crt'));
-    const r = await runIn(work, 'mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(tlsPort), '-i', 'my-client', '-t', 'test-topic', '-m', 'Hello', '--cafile', 'root_ca.crt']);
+    const r = await runIn(work, 'mosquitto_pub', [
+      '-d',
+      '-h',
+      'localhost',
+      '-p',
+      String(tlsPort),
+      '-i',
+      'my-client',
+      '-t',
+      'test-topic',
+      '-m',
+      'Hello',
+      '--cafile',
+      'root_ca.crt',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Client my-client received CONNACK \(0\)/);
     const e = await b.events.wait((x) => x.event === 'publish' && x.clientId === 'my-client', 'publish from my-client');
@@ -84,16 +127,71 @@ describe('dev broker with mosquitto clients', () => {
   });
 
   test('a TLS client that does not trust the dev CA is refused by the handshake', async () => {
-    const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(tlsPort), '-t', 't', '-m', 'x', '--cafile', '/etc/ssl/certs/ca-certificates.crt']);
+    const r = await run('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tlsPort),
+      '-t',
+      't',
+      '-m',
+      'x',
+      '--cafile',
+      '/etc/ssl/certs/ca-certificates.crt',
+    ]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /certificate verify failed|TLS|protocol error/i);
   });
 
   test('messages cross ports and versions: MQTT 5 over TLS (QoS 2) to an MQTT 3.1.1 subscriber over TCP', async () => {
-    const sub = startProcess('mosquitto_sub', ['-h', 'localhost', '-p', String(tcp), '-V', 'mqttv311', '-i', 'sub-311', '-t', 'cross/#', '-q', '2', '-C', '2', '-v']);
+    const sub = startProcess('mosquitto_sub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tcp),
+      '-V',
+      'mqttv311',
+      '-i',
+      'sub-311',
+      '-t',
+      'cross/#',
+      '-q',
+      '2',
+      '-C',
+      '2',
+      '-v',
+    ]);
     await b.events.wait((x) => x.event === 'subscribe' && x.clientId === 'sub-311', 'subscription of sub-311');
-    const p1 = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(tlsPort), '-V', 'mqttv5', '-q', '2', '-t', 'cross/a', '-m', 'one', '--cafile', caFile]);
-    const p2 = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(tcp), '-V', 'mqttv311', '-q', '1', '-t', 'cross/b', '-m', 'two']);
+    const p1 = await run('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tlsPort),
+      '-V',
+      'mqttv5',
+      '-q',
+      '2',
+      '-t',
+      'cross/a',
+      '-m',
+      'one',
+      '--cafile',
+      caFile,
+    ]);
+    const p2 = await run('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tcp),
+      '-V',
+      'mqttv311',
+      '-q',
+      '1',
+      '-t',
+      'cross/b',
+      '-m',
+      'two',
+    ]);
     assert.equal(p1.code, 0, p1.stderr);
     assert.equal(p2.code, 0, p2.stderr);
     const r = await sub.done;
@@ -103,10 +201,38 @@ describe('dev broker with mosquitto clients', () => {
   });
 
   test('retained messages reach later subscribers (MQTT 5 and 3.1.1)', async () => {
-    const p = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(tcp), '-V', 'mqttv5', '-r', '-q', '1', '-t', 'ret/state', '-m', 'on']);
+    const p = await run('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(tcp),
+      '-V',
+      'mqttv5',
+      '-r',
+      '-q',
+      '1',
+      '-t',
+      'ret/state',
+      '-m',
+      'on',
+    ]);
     assert.equal(p.code, 0, p.stderr);
     for (const v of ['mqttv5', 'mqttv311']) {
-      const r = await run('mosquitto_sub', ['-h', 'localhost', '-p', String(tlsPort), '--cafile', caFile, '-V', v, '-t', 'ret/#', '-C', '1', '-v']);
+      const r = await run('mosquitto_sub', [
+        '-h',
+        'localhost',
+        '-p',
+        String(tlsPort),
+        '--cafile',
+        caFile,
+        '-V',
+        v,
+        '-t',
+        'ret/#',
+        '-C',
+        '1',
+        '-v',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), 'ret/state on');
     }
@@ -115,56 +241,189 @@ describe('dev broker with mosquitto clients', () => {
   test('an Ed25519 server certificate works with mosquitto (OpenSSL) clients', async () => {
     const edCa = b.plan.ports[3].tls!.caFile!;
     assert.notEqual(edCa, caFile, 'Ed25519 has a CA of its own (one key algorithm per chain, domain.md B9)');
-    const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(edPort), '-V', 'mqttv5', '-i', 'ed-client', '-t', 'ed', '-m', 'x', '--cafile', edCa]);
+    const r = await run('mosquitto_pub', [
+      '-h',
+      'localhost',
+      '-p',
+      String(edPort),
+      '-V',
+      'mqttv5',
+      '-i',
+      'ed-client',
+      '-t',
+      'ed',
+      '-m',
+      'x',
+      '--cafile',
+      edCa,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     await b.events.wait((x) => x.event === 'publish' && x.clientId === 'ed-client', 'publish over Ed25519 TLS');
   });
 
   describe('X509 authentication and authorization', () => {
     let fan: { certFile: string; keyFile: string };
-    before(async () => { fan = await clientCert(stateDir, { name: 'smart-fan', outDir: work }); });
+    before(async () => {
+      fan = await clientCert(stateDir, { name: 'smart-fan', outDir: work });
+    });
 
     test('a client certificate from the dev CA is accepted; its subject maps to attributes that authorize the publish', async () => {
-      const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv5', '-i', 'fan-1', '-q', '1', '-t', 'building/17/temp', '-m', '21',
-        '--cafile', caFile, '--cert', fan.certFile, '--key', fan.keyFile]);
+      const r = await run('mosquitto_pub', [
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'fan-1',
+        '-q',
+        '1',
+        '-t',
+        'building/17/temp',
+        '-m',
+        '21',
+        '--cafile',
+        caFile,
+        '--cert',
+        fan.certFile,
+        '--key',
+        fan.keyFile,
+      ]);
       assert.equal(r.code, 0, r.stderr);
-      const d = await b.events.wait((x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Publish', 'publish decision');
+      const d = await b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Publish',
+        'publish decision',
+      );
       assert.equal(d.allowed, true);
       assert.equal(d.resource, 'building/17/temp');
-      const c = await b.events.wait((x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Connect', 'connect decision');
+      const c = await b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Connect',
+        'connect decision',
+      );
       assert.equal(c.allowed, true);
       await b.events.wait((x) => x.event === 'publish' && x.clientId === 'fan-1', 'routed publish');
     });
 
     test('a publish outside the allowed topics is denied with reason code 135 (MQTT 5) and not routed', async () => {
-      const r = await run('mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv5', '-i', 'fan-2', '-q', '1', '-t', 'building/18/temp', '-m', '21',
-        '--cafile', caFile, '--cert', fan.certFile, '--key', fan.keyFile]);
+      const r = await run('mosquitto_pub', [
+        '-d',
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'fan-2',
+        '-q',
+        '1',
+        '-t',
+        'building/18/temp',
+        '-m',
+        '21',
+        '--cafile',
+        caFile,
+        '--cert',
+        fan.certFile,
+        '--key',
+        fan.keyFile,
+      ]);
       assert.match(r.stdout + r.stderr, /PUBACK \(Mid: 1, RC:135\)|Not authori[sz]ed/i);
-      const d = await b.events.wait((x) => x.event === 'decision' && x.clientId === 'fan-2' && x.action === 'Publish', 'denied publish decision');
+      const d = await b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === 'fan-2' && x.action === 'Publish',
+        'denied publish decision',
+      );
       assert.equal(d.allowed, false);
-      assert.equal(b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-2'), false);
+      assert.equal(
+        b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-2'),
+        false,
+      );
     });
 
     test('a subscription outside the allowed topics is denied (SUBACK 0x87)', async () => {
-      const r = await run('mosquitto_sub', ['-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv5', '-i', 'fan-3', '-t', 'building/#', '-C', '1',
-        '--cafile', caFile, '--cert', fan.certFile, '--key', fan.keyFile]);
+      const r = await run('mosquitto_sub', [
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'fan-3',
+        '-t',
+        'building/#',
+        '-C',
+        '1',
+        '--cafile',
+        caFile,
+        '--cert',
+        fan.certFile,
+        '--key',
+        fan.keyFile,
+      ]);
       assert.match(r.stderr + r.stdout, /All subscription requests were denied/i);
-      const d = await b.events.wait((x) => x.event === 'decision' && x.clientId === 'fan-3' && x.action === 'Subscribe', 'subscribe decision');
+      const d = await b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === 'fan-3' && x.action === 'Subscribe',
+        'subscribe decision',
+      );
       assert.equal(d.allowed, false);
     });
 
     test('MQTT 3.1.1: a denied publish still gets a plain PUBACK (as AIO) and is not routed', async () => {
-      const r = await run('mosquitto_pub', ['-d', '-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv311', '-i', 'fan-4', '-q', '1', '-t', 'elsewhere', '-m', 'x',
-        '--cafile', caFile, '--cert', fan.certFile, '--key', fan.keyFile]);
+      const r = await run('mosquitto_pub', [
+        '-d',
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv311',
+        '-i',
+        'fan-4',
+        '-q',
+        '1',
+        '-t',
+        'elsewhere',
+        '-m',
+        'x',
+        '--cafile',
+        caFile,
+        '--cert',
+        fan.certFile,
+        '--key',
+        fan.keyFile,
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /received PUBACK/);
-      const d = await b.events.wait((x) => x.event === 'decision' && x.clientId === 'fan-4' && x.action === 'Publish', 'decision');
+      const d = await b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === 'fan-4' && x.action === 'Publish',
+        'decision',
+      );
       assert.equal(d.allowed, false);
-      assert.equal(b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-4'), false);
+      assert.equal(
+        b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-4'),
+        false,
+      );
     });
 
     test('without a client certificate the connection is refused (not authorized)', async () => {
-      const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv5', '-i', 'no-cert', '-t', 'building/17/x', '-m', 'x', '--cafile', caFile]);
+      const r = await run('mosquitto_pub', [
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'no-cert',
+        '-t',
+        'building/17/x',
+        '-m',
+        'x',
+        '--cafile',
+        caFile,
+      ]);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /not authori[sz]ed/i);
       const e = await b.events.wait((x) => x.event === 'client-rejected' && x.clientId === 'no-cert', 'rejection');
@@ -172,10 +431,46 @@ describe('dev broker with mosquitto clients', () => {
     });
 
     test('a client certificate from another CA is refused', async () => {
-      const key = path.join(work, 'other.key'), crt = path.join(work, 'other.crt');
-      const g = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-subj', '/CN=smart-fan', '-days', '2']);
+      const key = path.join(work, 'other.key'),
+        crt = path.join(work, 'other.crt');
+      const g = await run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        crt,
+        '-subj',
+        '/CN=smart-fan',
+        '-days',
+        '2',
+      ]);
       assert.equal(g.code, 0, g.stderr);
-      const r = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(x509Port), '-V', 'mqttv5', '-i', 'impostor', '-t', 'building/17/x', '-m', 'x', '--cafile', caFile, '--cert', crt, '--key', key]);
+      const r = await run('mosquitto_pub', [
+        '-h',
+        'localhost',
+        '-p',
+        String(x509Port),
+        '-V',
+        'mqttv5',
+        '-i',
+        'impostor',
+        '-t',
+        'building/17/x',
+        '-m',
+        'x',
+        '--cafile',
+        caFile,
+        '--cert',
+        crt,
+        '--key',
+        key,
+      ]);
       assert.notEqual(r.code, 0);
       const e = await b.events.wait((x) => x.event === 'client-rejected' && x.clientId === 'impostor', 'rejection');
       assert.match(e.reason, /rejected/);

@@ -11,7 +11,12 @@ import WebSocket from 'ws';
 import mqtt from 'mqtt';
 import { AUTO_TLS, freePorts, listenerYaml, startInProcess, tempDir, InProcess } from '../helpers/broker';
 
-interface Raw { sock: net.Socket; packets: any[]; closed: Promise<void>; next(pred: (p: any) => boolean): Promise<any> }
+interface Raw {
+  sock: net.Socket;
+  packets: any[];
+  closed: Promise<void>;
+  next(pred: (p: any) => boolean): Promise<any>;
+}
 
 function raw(port: number, version = 5): Promise<Raw> {
   return new Promise((resolve, reject) => {
@@ -21,26 +26,49 @@ function raw(port: number, version = 5): Promise<Raw> {
     const waiters: { pred: (p: any) => boolean; resolve: (p: any) => void }[] = [];
     parser.on('packet', (p) => {
       packets.push(p);
-      for (const w of [...waiters]) if (w.pred(p)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(p); }
+      for (const w of [...waiters])
+        if (w.pred(p)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
     });
-    parser.on('error', () => { /* the test only reads what the broker sends */ });
+    parser.on('error', () => {
+      /* the test only reads what the broker sends */
+    });
     sock.on('data', (d) => parser.parse(d));
-    sock.on('error', () => { /* resets are expected in these tests */ });
+    sock.on('error', () => {
+      /* resets are expected in these tests */
+    });
     const closed = new Promise<void>((r) => sock.on('close', () => r()));
-    sock.once('connect', () => resolve({
-      sock, packets, closed,
-      next: (pred) => {
-        const hit = packets.find(pred);
-        if (hit) return Promise.resolve(hit);
-        return new Promise((res) => waiters.push({ pred, resolve: res }));
-      },
-    }));
+    sock.once('connect', () =>
+      resolve({
+        sock,
+        packets,
+        closed,
+        next: (pred) => {
+          const hit = packets.find(pred);
+          if (hit) return Promise.resolve(hit);
+          return new Promise((res) => waiters.push({ pred, resolve: res }));
+        },
+      }),
+    );
     sock.once('error', reject);
   });
 }
 
 const connectPacket = (clientId: string, version = 5, extra: Record<string, unknown> = {}) =>
-  mqttPacket.generate({ cmd: 'connect', protocolId: version === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: version, clean: true, clientId, keepalive: 0, ...extra } as any, { protocolVersion: version });
+  mqttPacket.generate(
+    {
+      cmd: 'connect',
+      protocolId: version === 3 ? 'MQIsdp' : 'MQTT',
+      protocolVersion: version,
+      clean: true,
+      clientId,
+      keepalive: 0,
+      ...extra,
+    } as any,
+    { protocolVersion: version },
+  );
 
 describe('dev broker robustness (raw sockets)', () => {
   const stateDir = tempDir();
@@ -49,9 +77,18 @@ describe('dev broker robustness (raw sockets)', () => {
 
   before(async () => {
     [tcp, tlsPort, wsPort] = await freePorts(3);
-    b = await startInProcess(listenerYaml('robust', [{ port: tcp }, { port: tlsPort, tls: AUTO_TLS() }, { port: wsPort, protocol: 'WebSockets' }]), { stateDir, maxPacketSize: 64 * 1024 });
+    b = await startInProcess(
+      listenerYaml('robust', [
+        { port: tcp },
+        { port: tlsPort, tls: AUTO_TLS() },
+        { port: wsPort, protocol: 'WebSockets' },
+      ]),
+      { stateDir, maxPacketSize: 64 * 1024 },
+    );
   });
-  after(async () => { await b?.stop(); });
+  after(async () => {
+    await b?.stop();
+  });
 
   /** The broker still works: a real client round-trips a message. */
   async function stillServes(): Promise<void> {
@@ -79,9 +116,21 @@ describe('dev broker robustness (raw sockets)', () => {
 
   test('a packet before CONNECT closes the connection', async () => {
     const r = await raw(tcp);
-    r.sock.write(mqttPacket.generate({ cmd: 'publish', topic: 'x', payload: Buffer.from('y'), qos: 0, retain: false, dup: false } as any));
+    r.sock.write(
+      mqttPacket.generate({
+        cmd: 'publish',
+        topic: 'x',
+        payload: Buffer.from('y'),
+        qos: 0,
+        retain: false,
+        dup: false,
+      } as any),
+    );
     await r.closed;
-    assert.ok(r.packets.every((p) => p.cmd !== 'connack' && p.cmd !== 'publish'), 'nothing is answered or routed');
+    assert.ok(
+      r.packets.every((p) => p.cmd !== 'connack' && p.cmd !== 'publish'),
+      'nothing is answered or routed',
+    );
     await stillServes();
   });
 
@@ -117,7 +166,18 @@ describe('dev broker robustness (raw sockets)', () => {
       else {
         r.sock.write(c);
         await r.next((p) => p.cmd === 'connack');
-        const pub = mqttPacket.generate({ cmd: 'publish', topic: 'half', payload: Buffer.alloc(1000), qos: 1, messageId: 1, retain: false, dup: false } as any, { protocolVersion: 5 });
+        const pub = mqttPacket.generate(
+          {
+            cmd: 'publish',
+            topic: 'half',
+            payload: Buffer.alloc(1000),
+            qos: 1,
+            messageId: 1,
+            retain: false,
+            dup: false,
+          } as any,
+          { protocolVersion: 5 },
+        );
         r.sock.write(pub.subarray(0, 300));
       }
       r.sock.resetAndDestroy();
@@ -129,13 +189,30 @@ describe('dev broker robustness (raw sockets)', () => {
   test('topic aliases on the wire: set, reuse with an empty topic, unknown alias = protocol error 0x82', async () => {
     const sub = await mqtt.connectAsync(`mqtt://localhost:${tcp}`, { protocolVersion: 5, reconnectPeriod: 0 });
     const got: string[] = [];
-    const two = new Promise<void>((r) => sub.on('message', (t, p) => { got.push(`${t}=${p}`); if (got.length === 2) r(); }));
+    const two = new Promise<void>((r) =>
+      sub.on('message', (t, p) => {
+        got.push(`${t}=${p}`);
+        if (got.length === 2) r();
+      }),
+    );
     await sub.subscribeAsync('wire/#', { qos: 0 });
     const r = await raw(tcp);
     r.sock.write(connectPacket('alias-raw'));
     const ack = await r.next((p) => p.cmd === 'connack');
     assert.ok(ack.properties.topicAliasMaximum >= 1);
-    const pub = (topic: string, payload: string, alias: number) => mqttPacket.generate({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false, properties: { topicAlias: alias } } as any, { protocolVersion: 5 });
+    const pub = (topic: string, payload: string, alias: number) =>
+      mqttPacket.generate(
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.from(payload),
+          qos: 0,
+          retain: false,
+          dup: false,
+          properties: { topicAlias: alias },
+        } as any,
+        { protocolVersion: 5 },
+      );
     r.sock.write(Buffer.concat([pub('wire/aliased', 'first', 3), pub('', 'second', 3)]));
     await two;
     assert.deepEqual(got, ['wire/aliased=first', 'wire/aliased=second']);
@@ -159,9 +236,23 @@ describe('dev broker robustness (raw sockets)', () => {
     const r = await raw(tlsPort);
     r.sock.write(connectPacket('not-tls'));
     await r.closed;
-    await b.events.wait((x) => x.event === 'log' && /TLS handshake/.test(x.message) && x.message.includes(String(tlsPort)), 'handshake log');
+    await b.events.wait(
+      (x) => x.event === 'log' && /TLS handshake/.test(x.message) && x.message.includes(String(tlsPort)),
+      'handshake log',
+    );
     const ok = await new Promise<boolean>((resolve) => {
-      const s = tls.connect({ port: tlsPort, host: '127.0.0.1', servername: 'localhost', ca: fs.readFileSync(b.plan.ports[1].tls!.caFile!) }, () => { resolve(s.authorized); s.destroy(); });
+      const s = tls.connect(
+        {
+          port: tlsPort,
+          host: '127.0.0.1',
+          servername: 'localhost',
+          ca: fs.readFileSync(b.plan.ports[1].tls!.caFile!),
+        },
+        () => {
+          resolve(s.authorized);
+          s.destroy();
+        },
+      );
       s.on('error', () => resolve(false));
     });
     assert.equal(ok, true);

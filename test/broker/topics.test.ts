@@ -46,7 +46,10 @@ test('principal substitution: missing values and values that would add levels do
 });
 
 test('subjects compare attribute by attribute; tokens are checked for shape, expiry and audience', () => {
-  assert.equal(normalizeSubject('CN = Contoso Root CA Cert, OU = Engineering, C = US'), normalizeSubject('C=US\nOU=Engineering\nCN=Contoso Root CA Cert'));
+  assert.equal(
+    normalizeSubject('CN = Contoso Root CA Cert, OU = Engineering, C = US'),
+    normalizeSubject('C=US\nOU=Engineering\nCN=Contoso Root CA Cert'),
+  );
   assert.equal(checkToken('abc', ['a']).ok, false);
   assert.equal(checkToken(fakeJwt({ aud: ['x', 'a'] }), ['a']).ok, true);
   assert.match(checkToken(fakeJwt({ aud: 'a', exp: 1000 }), ['a']).message, /expired/);

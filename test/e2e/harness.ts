@@ -6,7 +6,16 @@
 // group on close, on test failure and when the test process exits. Screenshots go to test-results/<test>/NN-step.png.
 import { ChildProcess, spawn } from 'node:child_process';
 import {
-  accessSync, appendFileSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
+  accessSync,
+  appendFileSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -27,20 +36,33 @@ export function codeServerPath(): string {
   return join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
 }
 
-export function chromiumPath(): string { return process.env.BROKERKIT_CHROMIUM || '/usr/bin/chromium'; }
+export function chromiumPath(): string {
+  return process.env.BROKERKIT_CHROMIUM || '/usr/bin/chromium';
+}
 
-function executable(p: string): boolean { try { accessSync(p, constants.X_OK); return true; } catch { return false; } }
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** undefined when the real editor can run here; otherwise what is missing and the command that installs it. */
 export function editorMissing(): string | undefined {
   const problems: string[] = [];
   if (!executable(chromiumPath())) {
-    problems.push(`chromium is not installed (${chromiumPath()}); install it as root: bash scripts/install-system-deps.sh`
-      + ' (or: apt-get update && apt-get install -y chromium)');
+    problems.push(
+      `chromium is not installed (${chromiumPath()}); install it as root: bash scripts/install-system-deps.sh` +
+        ' (or: apt-get update && apt-get install -y chromium)',
+    );
   }
   if (!executable(codeServerPath())) {
-    problems.push(`code-server ${CODE_SERVER_VERSION} is not installed (${codeServerPath()}); install it: bash scripts/install-code-server.sh`
-      + ' (after bash scripts/install-system-deps.sh as root)');
+    problems.push(
+      `code-server ${CODE_SERVER_VERSION} is not installed (${codeServerPath()}); install it: bash scripts/install-code-server.sh` +
+        ' (after bash scripts/install-system-deps.sh as root)',
+    );
   }
   return problems.length ? problems.join('\n') : undefined;
 }
@@ -93,18 +115,44 @@ export const CLEAN_SETTINGS: Record<string, unknown> = {
   'files.autoSave': 'off',
 };
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'test';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'test'
+  );
 }
 
 // Processes still running when the test process exits are killed (process groups; see startCodeServer).
 const liveGroups = new Set<number>();
-process.on('exit', () => { for (const pid of liveGroups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } } });
+process.on('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
-interface CodeServer { proc: ChildProcess; port: number; exited: Promise<number | null> }
+interface CodeServer {
+  proc: ChildProcess;
+  port: number;
+  exited: Promise<number | null>;
+}
 
 /**
  * code-server in a process group of its own, under a small bash guard: when the test process dies without closing
@@ -112,19 +160,35 @@ interface CodeServer { proc: ChildProcess; port: number; exited: Promise<number 
  */
 function startCodeServer(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<CodeServer> {
   const guard = 'exec 3<&0; "$0" "$@" </dev/null & cs=$!; { cat <&3 >/dev/null; kill -KILL 0; } & wait "$cs"';
-  const proc = spawn('bash', ['-c', guard, codeServerPath(), ...args], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn('bash', ['-c', guard, codeServerPath(), ...args], {
+    env,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   liveGroups.add(proc.pid!);
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => { liveGroups.delete(proc.pid!); res(code); }));
+  const exited = new Promise<number | null>((res) =>
+    proc.once('exit', (code) => {
+      liveGroups.delete(proc.pid!);
+      res(code);
+    }),
+  );
   let out = '';
   return new Promise<CodeServer>((res, rej) => {
     const onData = (d: Buffer) => {
       appendFileSync(logFile, d);
       out += d.toString();
       const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) { proc.stdout!.off('data', onData); proc.stdout!.on('data', (x: Buffer) => appendFileSync(logFile, x)); res({ proc, port: Number(m[1]), exited }); }
+      if (m) {
+        proc.stdout!.off('data', onData);
+        proc.stdout!.on('data', (x: Buffer) => appendFileSync(logFile, x));
+        res({ proc, port: Number(m[1]), exited });
+      }
     };
     proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d: Buffer) => { appendFileSync(logFile, d); out += d.toString(); });
+    proc.stderr!.on('data', (d: Buffer) => {
+      appendFileSync(logFile, d);
+      out += d.toString();
+    });
     proc.once('error', rej);
     void exited.then((code) => rej(new Error(`code-server exited (${code}) before listening:\n${out.slice(-3000)}`)));
   });
@@ -132,17 +196,30 @@ function startCodeServer(args: string[], env: NodeJS.ProcessEnv, logFile: string
 
 async function stopGroup(proc: ChildProcess, exited: Promise<number | null>): Promise<void> {
   const pid = proc.pid!;
-  try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   // The group is gone when signal 0 fails; back off between probes, give up politely after a while.
   const deadline = Date.now() + 10_000;
   let delay = 20;
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
   while (Date.now() < deadline) {
-    try { process.kill(-pid, 0); } catch { liveGroups.delete(pid); return; }
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      liveGroups.delete(pid);
+      return;
+    }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 500);
   }
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
   liveGroups.delete(pid);
 }
 
@@ -156,7 +233,9 @@ async function healthy(port: number, timeoutMs = 30_000): Promise<void> {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (r.ok) return;
       last = `HTTP ${r.status}`;
-    } catch (e) { last = (e as Error).message; }
+    } catch (e) {
+      last = (e as Error).message;
+    }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 1000);
   }
@@ -167,8 +246,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   return new Promise((res, rej) => {
     const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    p.stdout.on('data', (d) => { output += d; });
-    p.stderr.on('data', (d) => { output += d; });
+    p.stdout.on('data', (d) => {
+      output += d;
+    });
+    p.stderr.on('data', (d) => {
+      output += d;
+    });
     p.once('error', rej);
     p.once('close', (code) => res({ code, output }));
   });
@@ -185,14 +268,18 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   const dirs = { ud: join(work, 'ud'), ext: join(work, 'ext'), xdg: join(work, 'xdg') };
   mkdirSync(join(dirs.ud, 'User'), { recursive: true });
   mkdirSync(dirs.ext, { recursive: true });
-  writeFileSync(join(dirs.ud, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...options.settings }, null, 2));
+  writeFileSync(
+    join(dirs.ud, 'User', 'settings.json'),
+    JSON.stringify({ ...CLEAN_SETTINGS, ...options.settings }, null, 2),
+  );
 
   let workspace: string | undefined;
   if (typeof options.workspace === 'string') workspace = resolve(options.workspace);
   else if (options.workspace) {
     workspace = join(work, 'ws');
     mkdirSync(workspace, { recursive: true });
-    for (const c of [options.workspace.copy ?? []].flat()) cpSync(resolve(c), join(workspace, basename(resolve(c))), { recursive: true });
+    for (const c of [options.workspace.copy ?? []].flat())
+      cpSync(resolve(c), join(workspace, basename(resolve(c))), { recursive: true });
     for (const [rel, text] of Object.entries(options.workspace.files ?? {})) {
       mkdirSync(dirname(join(workspace, rel)), { recursive: true });
       writeFileSync(join(workspace, rel), text);
@@ -200,8 +287,11 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   }
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env, ...options.env,
-    XDG_CONFIG_HOME: join(dirs.xdg, 'config'), XDG_DATA_HOME: join(dirs.xdg, 'data'), XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    ...process.env,
+    ...options.env,
+    XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: join(dirs.xdg, 'data'),
+    XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
   };
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to an editor this process may run inside
   const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];
@@ -213,16 +303,36 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     for (const vsix of [options.vsix ?? []].flat()) {
       const r = await run(codeServerPath(), [...common, '--install-extension', resolve(vsix), '--force'], env);
       appendFileSync(logFile, r.output);
-      if (r.code !== 0 || !/successfully installed/i.test(r.output)) throw new Error(`installing ${vsix} failed (exit ${r.code}):\n${r.output}`);
+      if (r.code !== 0 || !/successfully installed/i.test(r.output))
+        throw new Error(`installing ${vsix} failed (exit ${r.code}):\n${r.output}`);
     }
-    server = await startCodeServer(['--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', ...common, ...(workspace ? [workspace] : [])], env, logFile);
+    server = await startCodeServer(
+      [
+        '--bind-addr',
+        '127.0.0.1:0',
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        ...common,
+        ...(workspace ? [workspace] : []),
+      ],
+      env,
+      logFile,
+    );
     await healthy(server.port);
 
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
-    const editor = new Editor(page, browser, server, { work, results, workspace, userDataDir: dirs.ud, keep: !!process.env.BROKERKIT_KEEP_E2E });
+    const editor = new Editor(page, browser, server, {
+      work,
+      results,
+      workspace,
+      userDataDir: dirs.ud,
+      keep: !!process.env.BROKERKIT_KEEP_E2E,
+    });
     page.on('console', (m: ConsoleMessage) => editor.onConsole(m));
 
     const params = new URLSearchParams();
@@ -230,12 +340,17 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     if (options.extensionTestsPath || options.extensionDevelopmentPath) {
       const remote = (p: string) => `vscode-remote://127.0.0.1:${server!.port}${resolve(p)}`;
       const payload: [string, string][] = [];
-      if (options.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
+      if (options.extensionDevelopmentPath)
+        payload.push(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
       if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
       params.set('payload', JSON.stringify(payload));
       let exit!: (code: number) => void;
-      editor.automationExit = new Promise<number>((res) => { exit = res; });
-      await page.exposeFunction('codeAutomationExit', (code: number) => { exit(code); });
+      editor.automationExit = new Promise<number>((res) => {
+        exit = res;
+      });
+      await page.exposeFunction('codeAutomationExit', (code: number) => {
+        exit(code);
+      });
     }
     await page.goto(`${editor.url}/?${params}`);
     if (!options.extensionTestsPath) {
@@ -256,17 +371,37 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
 
 export interface Problem {
   /** Absolute path of the file. */
-  file: string; severity: 'error' | 'warning' | 'info' | 'unknown';
-  message: string; source: string; code: string; line: number; column: number;
+  file: string;
+  severity: 'error' | 'warning' | 'info' | 'unknown';
+  message: string;
+  source: string;
+  code: string;
+  line: number;
+  column: number;
   /** Related locations shown under the problem (file name as shown, 1-based line/column). */
   related: { file: string; line: number; column: number; message: string }[];
 }
 
-export interface ProblemMatch { file?: string; code?: string; source?: string; severity?: Problem['severity']; message?: string | RegExp; line?: number }
+export interface ProblemMatch {
+  file?: string;
+  code?: string;
+  source?: string;
+  severity?: Problem['severity'];
+  message?: string | RegExp;
+  line?: number;
+}
 
-export interface TreeRow { label: string; level: number; expanded?: boolean; description: string; text: string }
+export interface TreeRow {
+  label: string;
+  level: number;
+  expanded?: boolean;
+  description: string;
+  text: string;
+}
 
-function escapeRegExp(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 export class Editor {
   readonly url: string;
@@ -283,11 +418,19 @@ export class Editor {
   private closed = false;
   private readonly keep: boolean;
 
-  constructor(readonly page: Page, private readonly browser: Browser, private readonly server: CodeServer,
-    o: { work: string; results: string; workspace?: string; userDataDir: string; keep: boolean }) {
+  constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: CodeServer,
+    o: { work: string; results: string; workspace?: string; userDataDir: string; keep: boolean },
+  ) {
     this.port = server.port;
     this.url = `http://127.0.0.1:${server.port}`;
-    this.work = o.work; this.results = o.results; this.workspace = o.workspace; this.userDataDir = o.userDataDir; this.keep = o.keep;
+    this.work = o.work;
+    this.results = o.results;
+    this.workspace = o.workspace;
+    this.userDataDir = o.userDataDir;
+    this.keep = o.keep;
   }
 
   onConsole(m: ConsoleMessage): void {
@@ -333,9 +476,12 @@ export class Editor {
   private async pick(filter: string, label: string | RegExp): Promise<void> {
     await this.page.keyboard.type(filter);
     const want = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({
-      has: this.page.locator('.label-name').filter({ hasText: want }),
-    }).first();
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({
+        has: this.page.locator('.label-name').filter({ hasText: want }),
+      })
+      .first();
     await row.waitFor({ state: 'visible' });
     await row.click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
@@ -351,7 +497,9 @@ export class Editor {
   async openFile(rel: string): Promise<void> {
     await this.openQuickInput('Control+P');
     await this.pick(rel, basename(rel));
-    await this.page.locator(`.tabs-container .tab.active[aria-label^="${basename(rel)}"]`).waitFor({ state: 'visible' });
+    await this.page
+      .locator(`.tabs-container .tab.active[aria-label^="${basename(rel)}"]`)
+      .waitFor({ state: 'visible' });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
@@ -361,15 +509,22 @@ export class Editor {
     await this.page.keyboard.type(`${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    await this.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ state: 'visible' });
+    await this.page
+      .locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` })
+      .first()
+      .waitFor({ state: 'visible' });
   }
 
   /** The visible lines of the active text editor (the editor renders only what is on screen). */
   async editorLines(): Promise<string[]> {
-    return this.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) =>
-      Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
-        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')));
+    return this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .evaluate((el) =>
+        Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+          .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')),
+      );
   }
 
   /**
@@ -378,35 +533,44 @@ export class Editor {
    */
   async hover(text: string, occurrence = 0): Promise<string> {
     await this.page.mouse.move(0, 0);
-    const point = await this.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root, [needle, nth]) => {
-      const lines = Array.from(root.querySelectorAll<HTMLElement>('.view-line')).sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      let seen = 0;
-      for (const line of lines) {
-        const full = (line.textContent ?? '').replace(/\u00a0/g, ' ');
-        let from = 0;
-        for (;;) {
-          const idx = full.indexOf(needle as string, from);
-          if (idx < 0) break;
-          if (seen++ === nth) {
-            // Find the text node and offset of the middle character.
-            let target = idx + Math.floor((needle as string).length / 2);
-            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-              const len = n.textContent!.length;
-              if (target < len) {
-                const range = document.createRange();
-                range.setStart(n, target); range.setEnd(n, target + 1);
-                const r = range.getBoundingClientRect();
-                return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    const point = await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .evaluate(
+        (root, [needle, nth]) => {
+          const lines = Array.from(root.querySelectorAll<HTMLElement>('.view-line')).sort(
+            (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
+          );
+          let seen = 0;
+          for (const line of lines) {
+            const full = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+            let from = 0;
+            for (;;) {
+              const idx = full.indexOf(needle as string, from);
+              if (idx < 0) break;
+              if (seen++ === nth) {
+                // Find the text node and offset of the middle character.
+                let target = idx + Math.floor((needle as string).length / 2);
+                const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                  const len = n.textContent!.length;
+                  if (target < len) {
+                    const range = document.createRange();
+                    range.setStart(n, target);
+                    range.setEnd(n, target + 1);
+                    const r = range.getBoundingClientRect();
+                    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+                  }
+                  target -= len;
+                }
               }
-              target -= len;
+              from = idx + 1;
             }
           }
-          from = idx + 1;
-        }
-      }
-      return null;
-    }, [text, occurrence] as const);
+          return null;
+        },
+        [text, occurrence] as const,
+      );
     if (!point) throw new Error(`'${text}' (occurrence ${occurrence}) is not visible in the active editor`);
     await this.page.mouse.move(point.x, point.y);
     return this.hoverText();
@@ -421,7 +585,10 @@ export class Editor {
 
   private async hoverText(): Promise<string> {
     // Editor hovers only: workbench tooltips (tabs, buttons under the mouse) are .monaco-hover.workbench-hover.
-    const hover = this.page.locator('.monaco-hover:not(.hidden):not(.workbench-hover)').filter({ hasText: /\S/ }).first();
+    const hover = this.page
+      .locator('.monaco-hover:not(.hidden):not(.workbench-hover)')
+      .filter({ hasText: /\S/ })
+      .first();
     await hover.waitFor({ state: 'visible' });
     return (await hover.textContent()) ?? '';
   }
@@ -450,8 +617,13 @@ export class Editor {
     const text = file ? `**/${file}` : '';
     if ((await input.inputValue()) !== text) await input.fill(text);
     if (!file) return;
-    await this.page.waitForFunction((f) => Array.from(document.querySelectorAll('.markers-panel .resource-label-container .monaco-icon-label'))
-      .every((l) => (l.getAttribute('aria-label') ?? '').endsWith(`/${f}`)), file);
+    await this.page.waitForFunction(
+      (f) =>
+        Array.from(document.querySelectorAll('.markers-panel .resource-label-container .monaco-icon-label')).every(
+          (l) => (l.getAttribute('aria-label') ?? '').endsWith(`/${f}`),
+        ),
+      file,
+    );
   }
 
   /**
@@ -460,26 +632,47 @@ export class Editor {
    */
   async waitForProblem(match: ProblemMatch, timeout = 30_000): Promise<Problem> {
     await this.filterProblems(match.file);
-    const m = { ...match, message: match.message instanceof RegExp ? { re: match.message.source, flags: match.message.flags } : match.message };
+    const m = {
+      ...match,
+      message:
+        match.message instanceof RegExp ? { re: match.message.source, flags: match.message.flags } : match.message,
+    };
     try {
-      const handle = await this.page.waitForFunction(([read, want]) => {
-        const panel = document.querySelector('.markers-panel');
-        if (!panel) return null;
-        const rows = (new Function(`return (${read})`)())(panel) as Problem[];
-        return rows.find((p) =>
-          (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
-          (want.code === undefined || p.code === want.code) &&
-          (want.source === undefined || p.source === want.source) &&
-          (want.severity === undefined || p.severity === want.severity) &&
-          (want.line === undefined || p.line === want.line) &&
-          (want.message === undefined || (typeof want.message === 'string' ? p.message.includes(want.message)
-            : new RegExp(want.message.re, want.message.flags).test(p.message)))) ?? null;
-      }, [readProblems.toString(), m] as const, { timeout });
+      const handle = await this.page.waitForFunction(
+        ([read, want]) => {
+          const panel = document.querySelector('.markers-panel');
+          if (!panel) return null;
+          const rows = new Function(`return (${read})`)()(panel) as Problem[];
+          return (
+            rows.find(
+              (p) =>
+                (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
+                (want.code === undefined || p.code === want.code) &&
+                (want.source === undefined || p.source === want.source) &&
+                (want.severity === undefined || p.severity === want.severity) &&
+                (want.line === undefined || p.line === want.line) &&
+                (want.message === undefined ||
+                  (typeof want.message === 'string'
+                    ? p.message.includes(want.message)
+                    : new RegExp(want.message.re, want.message.flags).test(p.message))),
+            ) ?? null
+          );
+        },
+        [readProblems.toString(), m] as const,
+        { timeout },
+      );
       return (await handle.jsonValue()) as Problem;
     } catch (e) {
-      const seen = await this.page.locator('.markers-panel').first().evaluate(readProblems).catch(() => []);
-      throw new Error(`no problem matching ${JSON.stringify(m)} within ${timeout} ms; the panel shows:\n`
-        + seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'), { cause: e });
+      const seen = await this.page
+        .locator('.markers-panel')
+        .first()
+        .evaluate(readProblems)
+        .catch(() => []);
+      throw new Error(
+        `no problem matching ${JSON.stringify(m)} within ${timeout} ms; the panel shows:\n` +
+          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+        { cause: e },
+      );
     }
   }
 
@@ -487,17 +680,31 @@ export class Editor {
   async waitForNoProblem(match: Pick<ProblemMatch, 'code' | 'file'>, timeout = 30_000): Promise<void> {
     await this.filterProblems(match.file);
     try {
-      await this.page.waitForFunction(([read, want]) => {
-        const panel = document.querySelector('.markers-panel');
-        if (!panel) return false;
-        const rows = (new Function(`return (${read})`)())(panel) as Problem[];
-        return !rows.some((p) => (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`))
-          && (want.code === undefined || p.code === want.code));
-      }, [readProblems.toString(), match] as const, { timeout });
+      await this.page.waitForFunction(
+        ([read, want]) => {
+          const panel = document.querySelector('.markers-panel');
+          if (!panel) return false;
+          const rows = new Function(`return (${read})`)()(panel) as Problem[];
+          return !rows.some(
+            (p) =>
+              (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
+              (want.code === undefined || p.code === want.code),
+          );
+        },
+        [readProblems.toString(), match] as const,
+        { timeout },
+      );
     } catch (e) {
-      const seen = await this.page.locator('.markers-panel').first().evaluate(readProblems).catch(() => []);
-      throw new Error(`a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms:\n`
-        + seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'), { cause: e });
+      const seen = await this.page
+        .locator('.markers-panel')
+        .first()
+        .evaluate(readProblems)
+        .catch(() => []);
+      throw new Error(
+        `a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms:\n` +
+          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+        { cause: e },
+      );
     }
   }
 
@@ -512,30 +719,46 @@ export class Editor {
    * Waits until the view has at least `min` rows.
    */
   async treeRows(title: string, min = 1, timeout = 30_000): Promise<TreeRow[]> {
-    const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header .title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }) }).first();
+    const pane = this.page
+      .locator('.pane')
+      .filter({
+        has: this.page.locator('.pane-header .title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }),
+      })
+      .first();
     await pane.waitFor({ state: 'visible', timeout });
     const header = pane.locator('.pane-header').first();
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    await pane.locator('.monaco-list-row').nth(Math.max(0, min - 1)).waitFor({ state: 'visible', timeout });
-    return pane.evaluate((el) => Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row'))
-      .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
-      .map((r) => ({
-        label: (r.querySelector('.label-name')?.textContent ?? r.getAttribute('aria-label') ?? '').trim(),
-        description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
-        level: Number(r.getAttribute('aria-level') ?? 1),
-        expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
-        text: (r.textContent ?? '').trim(),
-      })));
+    await pane
+      .locator('.monaco-list-row')
+      .nth(Math.max(0, min - 1))
+      .waitFor({ state: 'visible', timeout });
+    return pane.evaluate((el) =>
+      Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row'))
+        .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+        .map((r) => ({
+          label: (r.querySelector('.label-name')?.textContent ?? r.getAttribute('aria-label') ?? '').trim(),
+          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+          level: Number(r.getAttribute('aria-level') ?? 1),
+          expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
+          text: (r.textContent ?? '').trim(),
+        })),
+    );
   }
 
   /** The output panel's selected channel and its visible text. */
   async output(): Promise<{ channel: string; text: string }> {
     const view = this.page.locator('.pane-body.output-view').first();
     await view.waitFor({ state: 'visible' });
-    const channel = await this.page.locator('.part.panel select.monaco-select-box').first()
+    const channel = await this.page
+      .locator('.part.panel select.monaco-select-box')
+      .first()
       .evaluate((s: HTMLSelectElement) => s.options[s.selectedIndex]?.text ?? '');
-    const text = await view.evaluate((el) => Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((l) => l.textContent ?? '').join('\n'));
+    const text = await view.evaluate((el) =>
+      Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => l.textContent ?? '')
+        .join('\n'),
+    );
     return { channel, text };
   }
 
@@ -545,7 +768,10 @@ export class Editor {
     const list = this.page.locator('.action-widget .monaco-list-row.action');
     const none = this.page.locator('.monaco-editor-overlaymessage', { hasText: /No code actions/i });
     await list.or(none).first().waitFor({ state: 'visible' });
-    if (await none.isVisible()) { await this.page.keyboard.press('Escape'); return []; }
+    if (await none.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      return [];
+    }
     return list.evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
   }
 
@@ -558,8 +784,11 @@ export class Editor {
     const want = typeof title === 'string' ? (t: string) => t === title : (t: string) => title.test(t);
     if (!titles.some(want)) throw new Error(`no code action ${title}; offered: ${JSON.stringify(titles)}`);
     // The keyboard, not the mouse: the menu puts a pointer-blocking layer over the page while it opens.
-    const focusedLabel = () => this.page.evaluate(() =>
-      document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ?? null);
+    const focusedLabel = () =>
+      this.page.evaluate(
+        () =>
+          document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ?? null,
+      );
     for (let i = 0; i <= titles.length + 1; i++) {
       const label = await focusedLabel();
       if (label !== null && want(label)) {
@@ -569,8 +798,12 @@ export class Editor {
         return;
       }
       await this.page.keyboard.press('ArrowDown');
-      await this.page.waitForFunction((prev) =>
-        (document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ?? null) !== prev, label);
+      await this.page.waitForFunction(
+        (prev) =>
+          (document.querySelector('.action-widget .monaco-list-row.action.focused')?.getAttribute('aria-label') ??
+            null) !== prev,
+        label,
+      );
     }
     throw new Error(`could not focus code action ${title} in ${JSON.stringify(titles)}`);
   }
@@ -587,7 +820,9 @@ export class Editor {
   }
 
   /** Reads a workspace file from disk. */
-  readFile(rel: string): string { return readFileSync(this.path(rel), 'utf8'); }
+  readFile(rel: string): string {
+    return readFileSync(this.path(rel), 'utf8');
+  }
 
   /** Closes the browser and stops code-server with all its children; keeps the logs of the user-data-dir. */
   async close(): Promise<void> {
@@ -606,18 +841,25 @@ export class Editor {
  * aria-label is the absolute path), a problem (.marker-message), and a related location under a problem.
  */
 function readProblems(panel: Element): Problem[] {
-  const rows = Array.from(panel.querySelectorAll<HTMLElement>('.monaco-list-row')).sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+  const rows = Array.from(panel.querySelectorAll<HTMLElement>('.monaco-list-row')).sort(
+    (a, b) => Number(a.dataset.index) - Number(b.dataset.index),
+  );
   const out: Problem[] = [];
   let file = '';
   const at = (r: Element) => /Ln (\d+), Col (\d+)/.exec(r.querySelector('.marker-line')?.textContent ?? '');
   for (const r of rows) {
     const fileLabel = r.querySelector('.resource-label-container .monaco-icon-label');
-    if (fileLabel) { file = fileLabel.getAttribute('aria-label') || (r.querySelector('.label-name')?.textContent ?? '').trim(); continue; }
+    if (fileLabel) {
+      file = fileLabel.getAttribute('aria-label') || (r.querySelector('.label-name')?.textContent ?? '').trim();
+      continue;
+    }
     const related = r.querySelector('.related-info-resource');
     if (related) {
       const pos = at(r);
       out[out.length - 1]?.related.push({
-        file: (related.textContent ?? '').trim(), line: pos ? Number(pos[1]) : 0, column: pos ? Number(pos[2]) : 0,
+        file: (related.textContent ?? '').trim(),
+        line: pos ? Number(pos[1]) : 0,
+        column: pos ? Number(pos[2]) : 0,
         message: (r.querySelector('.marker-description')?.textContent ?? '').trim(),
       });
       continue;
@@ -628,7 +870,13 @@ function readProblems(panel: Element): Problem[] {
     const pos = at(r);
     out.push({
       file,
-      severity: /error/.test(icon) ? 'error' : /warning/.test(icon) ? 'warning' : /info/.test(icon) ? 'info' : 'unknown',
+      severity: /error/.test(icon)
+        ? 'error'
+        : /warning/.test(icon)
+          ? 'warning'
+          : /info/.test(icon)
+            ? 'info'
+            : 'unknown',
       message: (msg.textContent ?? '').trim(),
       source: (r.querySelector('.marker-source')?.textContent ?? '').trim(),
       code: (r.querySelector('.marker-code')?.textContent ?? '').trim(),
@@ -647,8 +895,12 @@ function readProblems(panel: Element): Problem[] {
  * A node:test test with an editor: skips/fails per editorAvailable, launches, runs `fn`, and always closes. On failure
  * a `failure` screenshot is taken and the paths of the logs are added to the error.
  */
-export function editorTest(name: string, options: Omit<EditorOptions, 'name'> | (() => Omit<EditorOptions, 'name'>),
-  fn: (editor: Editor, t: TestContext) => Promise<void>, timeout = 240_000): void {
+export function editorTest(
+  name: string,
+  options: Omit<EditorOptions, 'name'> | (() => Omit<EditorOptions, 'name'>),
+  fn: (editor: Editor, t: TestContext) => Promise<void>,
+  timeout = 240_000,
+): void {
   test(name, { timeout }, async (t) => {
     if (!editorAvailable(t)) return;
     const editor = await launchEditor({ name, ...(typeof options === 'function' ? options() : options) });
@@ -670,7 +922,12 @@ export function editorTest(name: string, options: Omit<EditorOptions, 'name'> | 
 // ---------------------------------------------------------------------------------------------------------------
 // Extension-host tests (code running inside VS Code's extension host, with the `vscode` API)
 
-export interface ExtensionTestResult { name: string; ok: boolean; error?: string; ms: number }
+export interface ExtensionTestResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
 
 /**
  * A development copy of the extension for extensionDevelopmentPath: the manifest, the bundles of this build
@@ -682,7 +939,8 @@ export function developmentExtension(work: string): string {
   cpSync(join(REPO, 'package.json'), join(dev, 'package.json'));
   // Copies, not links: VS Code maps a module to its extension by the module's real path.
   cpSync(distDir(), join(dev, 'dist'), { recursive: true, dereference: true });
-  for (const d of ['schemas', 'syntaxes', 'media']) if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(dev, d), { recursive: true });
+  for (const d of ['schemas', 'syntaxes', 'media'])
+    if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(dev, d), { recursive: true });
   return dev;
 }
 
@@ -691,9 +949,12 @@ export function developmentExtension(work: string): string {
  * fresh code-server with this build of BrokerKit loaded as a development extension. Resolves with the exit code
  * VS Code reports and the per-test results the runner wrote.
  */
-export async function runExtensionTests(options: Omit<EditorOptions, 'extensionTestsPath' | 'extensionDevelopmentPath' | 'vsix'> & {
-  testsModule: string; timeout?: number;
-}): Promise<{ exitCode: number; results: ExtensionTestResult[]; editor: Editor }> {
+export async function runExtensionTests(
+  options: Omit<EditorOptions, 'extensionTestsPath' | 'extensionDevelopmentPath' | 'vsix'> & {
+    testsModule: string;
+    timeout?: number;
+  },
+): Promise<{ exitCode: number; results: ExtensionTestResult[]; editor: Editor }> {
   const staging = mkdtempSync(join(tmpdir(), 'bk-dev-'));
   const resultsFile = join(staging, 'results.json');
   let editor: Editor | undefined;
@@ -706,9 +967,16 @@ export async function runExtensionTests(options: Omit<EditorOptions, 'extensionT
     });
     const exitCode = await Promise.race([
       editor.automationExit!,
-      new Promise<never>((_, rej) => setTimeout(() => rej(new Error('extension-host tests did not finish in time')), options.timeout ?? 120_000).unref()),
+      new Promise<never>((_, rej) =>
+        setTimeout(
+          () => rej(new Error('extension-host tests did not finish in time')),
+          options.timeout ?? 120_000,
+        ).unref(),
+      ),
     ]);
-    const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) as ExtensionTestResult[] : [];
+    const results = existsSync(resultsFile)
+      ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as ExtensionTestResult[])
+      : [];
     await editor.screenshot('end');
     return { exitCode, results, editor };
   } finally {

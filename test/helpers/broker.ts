@@ -28,21 +28,41 @@ export function tempDir(prefix = 'brokerkit-db-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface PortYaml { port: number; protocol?: 'Mqtt' | 'WebSockets'; tls?: string; authn?: string; authz?: string }
+export interface PortYaml {
+  port: number;
+  protocol?: 'Mqtt' | 'WebSockets';
+  tls?: string;
+  authn?: string;
+  authz?: string;
+}
 
 /** A BrokerListener document; `tls` is the YAML of the port's tls block (indented by the helper). */
 export function listenerYaml(name: string, ports: PortYaml[], serviceName?: string): string {
   const lines = [
-    'apiVersion: mqttbroker.iotoperations.azure.com/v1', 'kind: BrokerListener',
-    'metadata:', `  name: ${name}`, '  namespace: azure-iot-operations',
-    'spec:', '  brokerRef: default', '  serviceType: LoadBalancer', ...(serviceName ? [`  serviceName: ${serviceName}`] : []), '  ports:',
+    'apiVersion: mqttbroker.iotoperations.azure.com/v1',
+    'kind: BrokerListener',
+    'metadata:',
+    `  name: ${name}`,
+    '  namespace: azure-iot-operations',
+    'spec:',
+    '  brokerRef: default',
+    '  serviceType: LoadBalancer',
+    ...(serviceName ? [`  serviceName: ${serviceName}`] : []),
+    '  ports:',
   ];
   for (const p of ports) {
     lines.push(`  - port: ${p.port}`);
     if (p.protocol) lines.push(`    protocol: ${p.protocol}`);
     if (p.authn) lines.push(`    authenticationRef: ${p.authn}`);
     if (p.authz) lines.push(`    authorizationRef: ${p.authz}`);
-    if (p.tls) lines.push('    tls:', ...p.tls.trim().split('\n').map((l) => '      ' + l));
+    if (p.tls)
+      lines.push(
+        '    tls:',
+        ...p.tls
+          .trim()
+          .split('\n')
+          .map((l) => '      ' + l),
+      );
   }
   return lines.join('\n') + '\n';
 }
@@ -55,67 +75,134 @@ certManagerCertificateSpec:
   privateKey:
     algorithm: ${algorithm}
     rotationPolicy: Always
-${extra.split('\n').map((l) => (l ? '  ' + l : l)).join('\n')}`;
+${extra
+  .split('\n')
+  .map((l) => (l ? '  ' + l : l))
+  .join('\n')}`;
 
 export class EventLog extends EventEmitter {
   readonly all: any[] = [];
-  push(e: any): void { this.all.push(e); this.emit('event', e); }
+  push(e: any): void {
+    this.all.push(e);
+    this.emit('event', e);
+  }
   /** Resolves with the first event (past or future) that satisfies `pred`. */
   wait(pred: (e: any) => boolean, what = 'event', timeoutMs = 20000): Promise<any> {
     const hit = this.all.find(pred);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => { this.off('event', on); reject(new Error(`timed out waiting for ${what}; saw: ${JSON.stringify(this.all.slice(-8))}`)); }, timeoutMs);
-      const on = (e: any) => { if (pred(e)) { clearTimeout(t); this.off('event', on); resolve(e); } };
+      const t = setTimeout(() => {
+        this.off('event', on);
+        reject(new Error(`timed out waiting for ${what}; saw: ${JSON.stringify(this.all.slice(-8))}`));
+      }, timeoutMs);
+      const on = (e: any) => {
+        if (pred(e)) {
+          clearTimeout(t);
+          this.off('event', on);
+          resolve(e);
+        }
+      };
       this.on('event', on);
     });
   }
 }
 
-export interface InProcess { broker: DevBroker; plan: DevBrokerPlan; events: EventLog; stop(): Promise<void> }
+export interface InProcess {
+  broker: DevBroker;
+  plan: DevBrokerPlan;
+  events: EventLog;
+  stop(): Promise<void>;
+}
 
 /** Plans and starts a dev broker in this process from YAML text (several documents allowed). */
-export async function startInProcess(yaml: string, opts: Partial<PlanOptions> & { stateDir: string; maxPacketSize?: number; now?: () => number }): Promise<InProcess> {
+export async function startInProcess(
+  yaml: string,
+  opts: Partial<PlanOptions> & { stateDir: string; maxPacketSize?: number; now?: () => number },
+): Promise<InProcess> {
   const ws = new Workspace();
   ws.setFile('file:///ws/listener.yaml', yaml);
   const plan = await planDevBroker(ws, opts);
   const events = new EventLog();
-  const broker = await DevBroker.start(plan, { host: '127.0.0.1', onEvent: (e: DevBrokerEvent) => events.push(e), maxPacketSize: opts.maxPacketSize, now: opts.now });
+  const broker = await DevBroker.start(plan, {
+    host: '127.0.0.1',
+    onEvent: (e: DevBrokerEvent) => events.push(e),
+    maxPacketSize: opts.maxPacketSize,
+    now: opts.now,
+  });
   return { broker, plan, events, stop: () => broker.stop() };
 }
 
-export interface CliBroker { child: ChildProcess; events: EventLog; stderr: () => string; exited: Promise<number | null> }
+export interface CliBroker {
+  child: ChildProcess;
+  events: EventLog;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
 
 /** Starts `brokerkit dev-broker ... --json` (the real bundle) and resolves once it printed `ready` (or failed). */
 export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliBroker> {
-  const child = spawn(process.execPath, [path.join(distDir(), 'cli.js'), 'dev-broker', ...args, '--json'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(distDir(), 'cli.js'), 'dev-broker', ...args, '--json'], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const events = new EventLog();
-  let err = '', buf = '';
-  child.stderr!.on('data', (d) => { err += d; });
+  let err = '',
+    buf = '';
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
   child.stdout!.on('data', (d) => {
     buf += d;
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i); buf = buf.slice(i + 1);
-      try { events.push(JSON.parse(line)); } catch { events.push({ event: 'non-json', line }); }
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        events.push(JSON.parse(line));
+      } catch {
+        events.push({ event: 'non-json', line });
+      }
     }
   });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => { events.push({ event: 'exit', code }); r(code); }));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      events.push({ event: 'exit', code });
+      r(code);
+    }),
+  );
   return { child, events, stderr: () => err, exited };
 }
 
-export interface RunResult { code: number | null; stdout: string; stderr: string }
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a program to its end (with a generous failure guard, not a wait). */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; input?: string; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20000);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
-    child.stdin.on('error', () => { /* a program that exits without reading its input */ });
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => {
+      /* a program that exits without reading its input */
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -123,11 +210,21 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
 /** Starts a long-running program (e.g. mosquitto_sub) and collects its output. */
 export function startProcess(cmd: string, args: string[]): { child: ChildProcess; done: Promise<RunResult> } {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+  let stdout = '',
+    stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   const guard = setTimeout(() => child.kill('SIGKILL'), 30000);
-  const done = new Promise<RunResult>((resolve) => child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); }));
+  const done = new Promise<RunResult>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    }),
+  );
   return { child, done };
 }
 

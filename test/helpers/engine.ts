@@ -7,9 +7,13 @@ export function check(files: Record<string, string>, facts?: Facts, options: Par
   return validate(docs, facts, options);
 }
 
-export function codes(findings: Finding[]): string[] { return findings.map((f) => f.code); }
+export function codes(findings: Finding[]): string[] {
+  return findings.map((f) => f.code);
+}
 
-export function only(findings: Finding[], code: string): Finding[] { return findings.filter((f) => f.code === code); }
+export function only(findings: Finding[], code: string): Finding[] {
+  return findings.filter((f) => f.code === code);
+}
 
 /** The range of the `occurrence`-th (0-based) match of `needle` in `text` (0-based line/character, like findings). */
 export function rangeOf(text: string, needle: string, occurrence = 0): Range {

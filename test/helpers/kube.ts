@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KubeTestServer, TestServerOptions, demoObjects, seedDemoExtras } from '../kube-server';
 
-export function scratch(prefix = 'bk-kube-'): string { return mkdtempSync(join(tmpdir(), prefix)); }
+export function scratch(prefix = 'bk-kube-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
 
 export async function startDemoCluster(opts: TestServerOptions = {}): Promise<KubeTestServer> {
   const s = await new KubeTestServer({ ...opts, objects: opts.objects ?? demoObjects() }).start();
@@ -15,7 +17,12 @@ export async function startDemoCluster(opts: TestServerOptions = {}): Promise<Ku
   return s;
 }
 
-export function writeKubeconfig(server: KubeTestServer, dir: string, o: Parameters<KubeTestServer['kubeconfig']>[0] = {}, name = 'kubeconfig'): string {
+export function writeKubeconfig(
+  server: KubeTestServer,
+  dir: string,
+  o: Parameters<KubeTestServer['kubeconfig']>[0] = {},
+  name = 'kubeconfig',
+): string {
   const file = join(dir, name);
   writeFileSync(file, server.kubeconfig(o), { mode: 0o600 });
   return file;
@@ -30,10 +37,17 @@ export function kubectls(): { name: string; bin: string }[] {
   }
   // The machine image ships a current kubectl (infra.md §4); Debian's 1.20 is always unpacked by the script above.
   const machine = execFileSync('bash', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
-  return [...(machine ? [{ name: 'kubectl (machine)', bin: machine }] : []), { name: 'kubectl 1.20 (Debian)', bin: kubectl120 }];
+  return [
+    ...(machine ? [{ name: 'kubectl (machine)', bin: machine }] : []),
+    { name: 'kubectl 1.20 (Debian)', bin: kubectl120 },
+  ];
 }
 
-export interface Run { code: number | null; stdout: string; stderr: string }
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 export function kubectlEnv(kubeconfig: string, dir: string): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'kcache') };
@@ -42,9 +56,14 @@ export function kubectlEnv(kubeconfig: string, dir: string): NodeJS.ProcessEnv {
 export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
   return new Promise((res, rej) => {
     const p = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = ''; let stderr = '';
-    p.stdout.on('data', (d) => { stdout += d; });
-    p.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    p.stderr.on('data', (d) => {
+      stderr += d;
+    });
     p.on('error', rej);
     p.on('close', (code) => res({ code, stdout, stderr }));
     p.stdin.end(input ?? '');
@@ -55,13 +74,27 @@ export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, input?:
 export function waitForOutput(p: ChildProcess, re: RegExp, what = String(re)): Promise<string> {
   return new Promise((res, rej) => {
     let out = '';
-    const onData = (d: Buffer) => { out += d.toString(); if (re.test(out)) { cleanup(); res(out); } };
-    const onExit = () => { cleanup(); rej(new Error(`process ended before printing ${what}; output so far:\n${out}`)); };
-    const cleanup = () => { p.stdout?.off('data', onData); p.off('exit', onExit); };
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (re.test(out)) {
+        cleanup();
+        res(out);
+      }
+    };
+    const onExit = () => {
+      cleanup();
+      rej(new Error(`process ended before printing ${what}; output so far:\n${out}`));
+    };
+    const cleanup = () => {
+      p.stdout?.off('data', onData);
+      p.off('exit', onExit);
+    };
     p.stdout?.on('data', onData);
     p.on('exit', onExit);
   });
 }
 
 /** The built CLI (BROKERKIT_DIST honoured). */
-export function cliPath(): string { return join(resolve(process.env.BROKERKIT_DIST || 'dist'), 'cli.js'); }
+export function cliPath(): string {
+  return join(resolve(process.env.BROKERKIT_DIST || 'dist'), 'cli.js');
+}

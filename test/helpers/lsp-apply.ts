@@ -23,20 +23,31 @@ export class Editor {
   async actionsFor(uri: string, code: string, nth = 0): Promise<CodeAction[]> {
     const diags = (this.client.diagnostics.get(uri)?.diagnostics ?? []).filter((d) => d.code === code);
     const d = diags[nth];
-    if (!d) throw new Error(`no ${code} diagnostic #${nth} in ${uri}; have ${(this.client.diagnostics.get(uri)?.diagnostics ?? []).map((x) => x.code).join(', ')}`);
-    return this.client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+    if (!d)
+      throw new Error(
+        `no ${code} diagnostic #${nth} in ${uri}; have ${(this.client.diagnostics.get(uri)?.diagnostics ?? []).map((x) => x.code).join(', ')}`,
+      );
+    return this.client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    });
   }
 
   async apply(edit: WorkspaceEdit): Promise<string[]> {
     const touched: string[] = [];
     const perUri = new Map<string, TextEdit[]>();
     const created: string[] = [];
-    for (const [uri, edits] of Object.entries(edit.changes ?? {})) perUri.set(uri, [...(perUri.get(uri) ?? []), ...edits]);
+    for (const [uri, edits] of Object.entries(edit.changes ?? {}))
+      perUri.set(uri, [...(perUri.get(uri) ?? []), ...edits]);
     for (const dc of edit.documentChanges ?? []) {
       if ('kind' in dc) {
         if (dc.kind !== 'create') throw new Error(`unexpected resource operation ${dc.kind}`);
         const p = fileURLToPath(dc.uri);
-        if (existsSync(p) && !dc.options?.overwrite) { if (dc.options?.ignoreIfExists) continue; throw new Error(`${p} exists`); }
+        if (existsSync(p) && !dc.options?.overwrite) {
+          if (dc.options?.ignoreIfExists) continue;
+          throw new Error(`${p} exists`);
+        }
         writeFileSync(p, '');
         created.push(dc.uri);
       } else {
@@ -69,5 +80,9 @@ export class Editor {
 export function rangeText(text: string, r: Range): string {
   const lines = text.split('\n');
   if (r.start.line === r.end.line) return lines[r.start.line].slice(r.start.character, r.end.character);
-  return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
+  return [
+    lines[r.start.line].slice(r.start.character),
+    ...lines.slice(r.start.line + 1, r.end.line),
+    lines[r.end.line].slice(0, r.end.character),
+  ].join('\n');
 }

@@ -3,14 +3,38 @@
 // registration, work-done progress) and records diagnostics, progress and log messages for the tests to await.
 import { ChildProcess, spawn } from 'node:child_process';
 import {
-  createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  createProtocolConnection,
+  ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import {
-  ClientCapabilities, ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification,
-  DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
-  FileEvent, InitializeRequest, InitializeResult, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification,
-  PublishDiagnosticsParams, RegistrationRequest, ShutdownRequest, TextDocumentContentChangeEvent, WorkDoneProgressCreateRequest,
-  ProgressType, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport, UnregistrationRequest, ApplyWorkspaceEditRequest,
+  ClientCapabilities,
+  ConfigurationRequest,
+  Diagnostic,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  FileEvent,
+  InitializeRequest,
+  InitializeResult,
+  InitializedNotification,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  RegistrationRequest,
+  ShutdownRequest,
+  TextDocumentContentChangeEvent,
+  WorkDoneProgressCreateRequest,
+  ProgressType,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
+  UnregistrationRequest,
+  ApplyWorkspaceEditRequest,
   Registration,
 } from 'vscode-languageserver-protocol';
 
@@ -28,7 +52,11 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-type Waiter = { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+type Waiter = {
+  uri: string;
+  pred: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+};
 
 export const FULL_CAPABILITIES: ClientCapabilities = {
   workspace: {
@@ -41,10 +69,19 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
   },
   textDocument: {
     synchronization: { dynamicRegistration: false, didSave: true },
-    publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+    publishDiagnostics: {
+      relatedInformation: true,
+      versionSupport: true,
+      codeDescriptionSupport: true,
+      dataSupport: true,
+    },
     completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
     hover: { contentFormat: ['markdown', 'plaintext'] },
-    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } }, isPreferredSupport: true, dataSupport: true },
+    codeAction: {
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } },
+      isPreferredSupport: true,
+      dataSupport: true,
+    },
     documentSymbol: { hierarchicalDocumentSymbolSupport: true },
     definition: { linkSupport: false },
     references: {},
@@ -56,7 +93,10 @@ export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly logs: { type: number; message: string }[] = [];
   readonly registrations: Registration[] = [];
-  readonly progress: { token: string | number; value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd }[] = [];
+  readonly progress: {
+    token: string | number;
+    value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
+  }[] = [];
   readonly publishes: PublishDiagnosticsParams[] = [];
   initializeResult!: InitializeResult;
   /** Milliseconds from sending `initialize` to its result (the process was already started). */
@@ -69,21 +109,36 @@ export class LspClient {
   private exited: Promise<number | null>;
   private stderr = '';
 
-  private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection, public settings: Record<string, unknown>, readonly timeoutMs: number) {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: ProtocolConnection,
+    public settings: Record<string, unknown>,
+    readonly timeoutMs: number,
+  ) {
     this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
-    proc.stderr?.on('data', (d) => { this.stderr = (this.stderr + d.toString()).slice(-20000); });
+    proc.stderr?.on('data', (d) => {
+      this.stderr = (this.stderr + d.toString()).slice(-20000);
+    });
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
       this.publishes.push(p);
       for (const w of [...this.waiters]) {
-        if (w.uri === p.uri && w.pred(p)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(p); }
+        if (w.uri === p.uri && w.pred(p)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
       }
     });
-    conn.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p); });
-    conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section ? this.section(i.section) : this.settings)));
+    conn.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p);
+    });
+    conn.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((i) => (i.section ? this.section(i.section) : this.settings)),
+    );
     conn.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
-      for (const r of p.registrations) for (const w of this.registrationWaiters.splice(0)) {
+      for (const r of p.registrations)
+        for (const w of this.registrationWaiters.splice(0)) {
           if (w.method === r.method) w.resolve();
           else this.registrationWaiters.push(w);
         }
@@ -91,11 +146,16 @@ export class LspClient {
     conn.onRequest(UnregistrationRequest.type, () => undefined);
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     conn.onRequest(ApplyWorkspaceEditRequest.type, () => ({ applied: false }));
-    conn.onNotification('$/progress', (p: { token: string | number; value: any }) => { this.progress.push(p); });
+    conn.onNotification('$/progress', (p: { token: string | number; value: any }) => {
+      this.progress.push(p);
+    });
     conn.onUnhandledNotification((n) => {
       this.notifications.push({ method: n.method, params: n.params });
       for (const w of [...this.notificationWaiters]) {
-        if (w.method === n.method && w.pred(n.params)) { this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1); w.resolve(n.params); }
+        if (w.method === n.method && w.pred(n.params)) {
+          this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
+          w.resolve(n.params);
+        }
       }
     });
   }
@@ -117,13 +177,16 @@ export class LspClient {
     conn.listen();
     const rootUri = o.rootPath ? pathToFileUri(o.rootPath) : null;
     const t0 = performance.now();
-    client.initializeResult = await client.guard(conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
-      capabilities: o.capabilities ?? FULL_CAPABILITIES,
-      initializationOptions: o.initializationOptions,
-    }), 'initialize');
+    client.initializeResult = await client.guard(
+      conn.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
+        capabilities: o.capabilities ?? FULL_CAPABILITIES,
+        initializationOptions: o.initializationOptions,
+      }),
+      'initialize',
+    );
     client.initializeMs = performance.now() - t0;
     await conn.sendNotification(InitializedNotification.type, {});
     return client;
@@ -132,8 +195,15 @@ export class LspClient {
   /** Rejects when the promise takes longer than the failure guard, or when the server dies. */
   guard<T>(p: Promise<T>, what: string): Promise<T> {
     let timer: NodeJS.Timeout;
-    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.timeoutMs} ms. stderr: ${this.stderr.slice(-2000)}`)), this.timeoutMs); });
-    const died = this.exited.then((code) => { throw new Error(`${what}: server exited (${code}). stderr: ${this.stderr.slice(-2000)}`); });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what}: no answer within ${this.timeoutMs} ms. stderr: ${this.stderr.slice(-2000)}`)),
+        this.timeoutMs,
+      );
+    });
+    const died = this.exited.then((code) => {
+      throw new Error(`${what}: server exited (${code}). stderr: ${this.stderr.slice(-2000)}`);
+    });
     died.catch(() => undefined); // only matters while racing; a later exit is not an error
     return Promise.race([p, timeout, died]).finally(() => clearTimeout(timer));
   }
@@ -145,27 +215,42 @@ export class LspClient {
   /** Resolves once the server has registered a capability for `method` (now or earlier). */
   registered(method: string): Promise<void> {
     if (this.registrations.some((r) => r.method === method)) return Promise.resolve();
-    return this.guard(new Promise<void>((resolve) => this.registrationWaiters.push({ method, resolve })), `registration of ${method}`);
+    return this.guard(
+      new Promise<void>((resolve) => this.registrationWaiters.push({ method, resolve })),
+      `registration of ${method}`,
+    );
   }
 
   /** A notification of another method (e.g. brokerkit/indexStatus) matching `pred`, already received or the next one. */
   notification<T = unknown>(method: string, pred: (p: T) => boolean = () => true): Promise<T> {
     const seen = this.notifications.find((n) => n.method === method && pred(n.params as T));
     if (seen) return Promise.resolve(seen.params as T);
-    return this.guard(new Promise<T>((resolve) => this.notificationWaiters.push({ method, pred, resolve: resolve as (p: unknown) => void })), `notification ${method}`);
+    return this.guard(
+      new Promise<T>((resolve) =>
+        this.notificationWaiters.push({ method, pred, resolve: resolve as (p: unknown) => void }),
+      ),
+      `notification ${method}`,
+    );
   }
 
-  version(uri: string): number { return this.versions.get(uri) ?? 0; }
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 0;
+  }
 
   async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
     this.versions.set(uri, 1);
-    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
     const v = this.version(uri) + 1;
     this.versions.set(uri, v);
-    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: changes });
+    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: v },
+      contentChanges: changes,
+    });
     return v;
   }
 
@@ -184,9 +269,15 @@ export class LspClient {
   }
 
   /** The next publish for `uri` (after this call) that satisfies `pred`. */
-  nextDiagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+  nextDiagnostics(
+    uri: string,
+    pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+  ): Promise<PublishDiagnosticsParams> {
     let w!: Waiter;
-    const p = new Promise<PublishDiagnosticsParams>((resolve) => { w = { uri, pred, resolve }; this.waiters.push(w); });
+    const p = new Promise<PublishDiagnosticsParams>((resolve) => {
+      w = { uri, pred, resolve };
+      this.waiters.push(w);
+    });
     return this.guard(p, `diagnostics for ${uri}`).finally(() => {
       const i = this.waiters.indexOf(w);
       if (i >= 0) this.waiters.splice(i, 1);
@@ -194,7 +285,10 @@ export class LspClient {
   }
 
   /** The latest publish for `uri` satisfying `pred`: the current one if it does, else the next one that does. */
-  diagnosticsFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+  diagnosticsFor(
+    uri: string,
+    pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+  ): Promise<PublishDiagnosticsParams> {
     const cur = this.diagnostics.get(uri);
     if (cur && pred(cur)) return Promise.resolve(cur);
     return this.nextDiagnostics(uri, pred);
@@ -206,7 +300,9 @@ export class LspClient {
     return this.diagnosticsFor(uri, (p) => p.version === v && pred(p.diagnostics)).then((p) => p.diagnostics);
   }
 
-  stderrText(): string { return this.stderr; }
+  stderrText(): string {
+    return this.stderr;
+  }
 
   async shutdown(): Promise<number | null> {
     try {
@@ -216,13 +312,27 @@ export class LspClient {
       this.proc.kill();
     }
     let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([this.exited, new Promise<null>((r) => { timer = setTimeout(() => { this.proc.kill('SIGKILL'); r(null); }, this.timeoutMs); })]);
+    const code = await Promise.race([
+      this.exited,
+      new Promise<null>((r) => {
+        timer = setTimeout(() => {
+          this.proc.kill('SIGKILL');
+          r(null);
+        }, this.timeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     this.conn.dispose();
     return code;
   }
 
-  kill(): void { try { this.proc.kill('SIGKILL'); } catch { /* gone */ } }
+  kill(): void {
+    try {
+      this.proc.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 
   static progressType = new ProgressType<WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd>();
 }
@@ -238,7 +348,13 @@ export function pathToFileUri(path: string): string {
 }
 
 /** Applies LSP text edits to a text (edits must not overlap; any order). */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }[],
+): string {
   const lines = text.split('\n');
   const offset = (p: { line: number; character: number }) => {
     let o = 0;
@@ -246,7 +362,9 @@ export function applyEdits(text: string, edits: { range: { start: { line: number
     if (p.line >= lines.length) return text.length;
     return Math.min(o + p.character, o + lines[p.line].length);
   };
-  const sorted = edits.map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
+  const sorted = edits
+    .map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText }))
+    .sort((a, b) => b.s - a.s);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
   return out;

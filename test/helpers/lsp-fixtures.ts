@@ -11,27 +11,50 @@ export class TempWorkspace {
     this.root = mkdtempSync(join(tmpdir(), 'brokerkit-lsp-'));
     for (const [name, text] of Object.entries(files)) this.write(name, text);
   }
-  path(name: string): string { return join(this.root, name); }
-  uri(name: string): string { return pathToFileUri(this.path(name)); }
+  path(name: string): string {
+    return join(this.root, name);
+  }
+  uri(name: string): string {
+    return pathToFileUri(this.path(name));
+  }
   write(name: string, text: string | Buffer): string {
     const p = this.path(name);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, text);
     return this.uri(name);
   }
-  remove(name: string): void { rmSync(this.path(name), { recursive: true, force: true }); }
-  dispose(): void { rmSync(this.root, { recursive: true, force: true }); }
+  remove(name: string): void {
+    rmSync(this.path(name), { recursive: true, force: true });
+  }
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
 }
 
 /** Starts our language server from the bundle (dist/server.js --stdio, or `cli.js lsp --stdio`). */
 export function startServer(o: Partial<StartOptions> & { viaCli?: boolean } = {}): Promise<LspClient> {
   const dist = distDir();
   const args = o.viaCli ? [join(dist, 'cli.js'), 'lsp', '--stdio'] : [join(dist, 'server.js'), '--stdio'];
-  return LspClient.start({ command: process.execPath, args, capabilities: FULL_CAPABILITIES, settings: { brokerkit: {} }, ...o });
+  return LspClient.start({
+    command: process.execPath,
+    args,
+    capabilities: FULL_CAPABILITIES,
+    settings: { brokerkit: {} },
+    ...o,
+  });
 }
 
-export function listener(name: string, opts: { type?: string; ports: (number | string)[]; ns?: string; extraPort?: string }): string {
-  const ports = opts.ports.map((p) => typeof p === 'number' ? `  - port: ${p}\n    protocol: Mqtt\n    authenticationRef: default\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          name: azure-iot-operations-aio-certificate-issuer\n          kind: ClusterIssuer\n          group: cert-manager.io\n` : p).join('');
+export function listener(
+  name: string,
+  opts: { type?: string; ports: (number | string)[]; ns?: string; extraPort?: string },
+): string {
+  const ports = opts.ports
+    .map((p) =>
+      typeof p === 'number'
+        ? `  - port: ${p}\n    protocol: Mqtt\n    authenticationRef: default\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          name: azure-iot-operations-aio-certificate-issuer\n          kind: ClusterIssuer\n          group: cert-manager.io\n`
+        : p,
+    )
+    .join('');
   return `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:

@@ -9,7 +9,10 @@ export const END = '<!-- rules:end -->';
 export function rulesTable(): string {
   const rows = [...engineCodes, ...allRules]
     .sort((a, b) => a.code.localeCompare(b.code))
-    .map((r) => `| <a id="rule-${r.code}"></a>\`${r.code}\` | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} | ${r.source.replace(/\|/g, '\\|')} |`);
+    .map(
+      (r) =>
+        `| <a id="rule-${r.code}"></a>\`${r.code}\` | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} | ${r.source.replace(/\|/g, '\\|')} |`,
+    );
   return [
     START,
     '| code | default severity | what it finds | facts it rests on |',

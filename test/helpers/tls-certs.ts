@@ -7,7 +7,10 @@ import { join } from 'node:path';
 
 export type Alg = 'ec' | 'rsa';
 
-export interface Issued { crt: string; key: string }
+export interface Issued {
+  crt: string;
+  key: string;
+}
 
 export class CertFactory {
   readonly dir = mkdtempSync(join(tmpdir(), 'brokerkit-tls-'));
@@ -17,7 +20,9 @@ export class CertFactory {
     execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
-  private file(name: string): string { return join(this.dir, name); }
+  private file(name: string): string {
+    return join(this.dir, name);
+  }
 
   key(alg: Alg): string {
     const f = this.file(`k${++this.n}.pem`);
@@ -31,13 +36,33 @@ export class CertFactory {
     const key = this.key(alg);
     const k = this.write(key);
     const out = this.file(`c${++this.n}.pem`);
-    this.run(['req', '-x509', '-new', '-key', k, '-subj', `/CN=${cn}`, '-days', String(days), '-out', out,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    this.run([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      k,
+      '-subj',
+      `/CN=${cn}`,
+      '-days',
+      String(days),
+      '-out',
+      out,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     return { crt: readFileSync(out, 'utf8'), key };
   }
 
   /** A certificate signed by `issuer`: a CA when `ca`, else a server certificate with the given DNS SANs. */
-  issue(cn: string, alg: Alg, issuer: Issued, opts: { ca?: boolean; dns?: string[]; days?: number; key?: string } = {}): Issued {
+  issue(
+    cn: string,
+    alg: Alg,
+    issuer: Issued,
+    opts: { ca?: boolean; dns?: string[]; days?: number; key?: string } = {},
+  ): Issued {
     const key = opts.key ?? this.key(alg);
     const k = this.write(key);
     const csr = this.file(`r${++this.n}.csr`);
@@ -47,8 +72,24 @@ export class CertFactory {
       : `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n${opts.dns?.length ? `subjectAltName=${opts.dns.map((d) => `DNS:${d}`).join(',')}\n` : ''}`;
     const extFile = this.write(ext);
     const out = this.file(`c${++this.n}.pem`);
-    this.run(['x509', '-req', '-in', csr, '-CA', this.write(issuer.crt), '-CAkey', this.write(issuer.key),
-      '-set_serial', String(1000 + this.n), '-days', String(opts.days ?? 365), '-extfile', extFile, '-out', out]);
+    this.run([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      this.write(issuer.crt),
+      '-CAkey',
+      this.write(issuer.key),
+      '-set_serial',
+      String(1000 + this.n),
+      '-days',
+      String(opts.days ?? 365),
+      '-extfile',
+      extFile,
+      '-out',
+      out,
+    ]);
     return { crt: readFileSync(out, 'utf8'), key };
   }
 
@@ -65,13 +106,22 @@ export class CertFactory {
     return f;
   }
 
-  dispose(): void { rmSync(this.dir, { recursive: true, force: true }); }
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
-export function b64(s: string): string { return Buffer.from(s, 'utf8').toString('base64'); }
+export function b64(s: string): string {
+  return Buffer.from(s, 'utf8').toString('base64');
+}
 
 /** A Secret document with tls.crt / tls.key under `data` (base64) or `stringData` (block scalars). */
-export function secretYaml(name: string, crt: string | undefined, key: string | undefined, opts: { type?: string | null; stringData?: boolean; namespace?: string } = {}): string {
+export function secretYaml(
+  name: string,
+  crt: string | undefined,
+  key: string | undefined,
+  opts: { type?: string | null; stringData?: boolean; namespace?: string } = {},
+): string {
   const type = opts.type === undefined ? 'kubernetes.io/tls' : opts.type;
   const head = `apiVersion: v1
 kind: Secret
@@ -79,7 +129,12 @@ metadata:
   name: ${name}
   namespace: ${opts.namespace ?? 'azure-iot-operations'}
 ${type === null ? '' : `type: ${type}\n`}`;
-  const block = (s: string) => `|\n${s.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+  const block = (s: string) =>
+    `|\n${s
+      .trimEnd()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`;
   if (opts.stringData) {
     return `${head}stringData:\n${crt !== undefined ? `  tls.crt: ${block(crt)}` : ''}${key !== undefined ? `  tls.key: ${block(key)}` : ''}`;
   }
@@ -87,7 +142,10 @@ ${type === null ? '' : `type: ${type}\n`}`;
 }
 
 /** A manual-TLS listener on port 8885. */
-export function manualListener(secretRef: string, opts: { name?: string; serviceName?: string | null; namespace?: string; port?: number } = {}): string {
+export function manualListener(
+  secretRef: string,
+  opts: { name?: string; serviceName?: string | null; namespace?: string; port?: number } = {},
+): string {
   const serviceName = opts.serviceName === undefined ? 'mqtts-endpoint' : opts.serviceName;
   return `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener

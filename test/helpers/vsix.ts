@@ -7,14 +7,30 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-const INPUTS = ['client/src', 'server/src', 'schemas', 'syntaxes', 'media', 'package.json', 'package-lock.json', 'README.md',
-  'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'esbuild.mjs', 'scripts/package.mjs'];
+const INPUTS = [
+  'client/src',
+  'server/src',
+  'schemas',
+  'syntaxes',
+  'media',
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  '.vscodeignore',
+  'esbuild.mjs',
+  'scripts/package.mjs',
+];
 
 function hashInputs(root: string): string {
   const h = createHash('sha256');
   const add = (p: string) => {
     if (!existsSync(p)) return;
-    if (statSync(p).isDirectory()) { for (const n of readdirSync(p).sort()) add(join(p, n)); return; }
+    if (statSync(p).isDirectory()) {
+      for (const n of readdirSync(p).sort()) add(join(p, n));
+      return;
+    }
     h.update(p.slice(root.length)).update('\0').update(readFileSync(p)).update('\0');
   };
   for (const i of INPUTS) add(join(root, i));
@@ -30,7 +46,10 @@ export function packagedVsix(root = process.cwd()): string {
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--quiet', '--out', tmp], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--quiet', '--out', tmp], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`packaging failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
   renameSync(tmp, file); // atomic: a concurrent run sees either no file or a complete one
   prune(dirname(dir), dir);
@@ -41,6 +60,10 @@ export function packagedVsix(root = process.cwd()): string {
 function prune(parent: string, keep: string): void {
   for (const n of readdirSync(parent)) {
     const p = join(parent, n);
-    try { if (p !== keep && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true }); } catch { /* raced */ }
+    try {
+      if (p !== keep && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* raced */
+    }
   }
 }

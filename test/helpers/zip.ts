@@ -3,19 +3,30 @@
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
-export interface ZipEntry { name: string; size: number; compressedSize: number; method: number; localOffset: number }
+export interface ZipEntry {
+  name: string;
+  size: number;
+  compressedSize: number;
+  method: number;
+  localOffset: number;
+}
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
-export function listZip(file: string): ZipEntry[] { return listZipBuffer(readFileSync(file)); }
+export function listZip(file: string): ZipEntry[] {
+  return listZipBuffer(readFileSync(file));
+}
 
 export function listZipBuffer(buf: Buffer): ZipEntry[] {
   // The end-of-central-directory record sits in the last 22 + up to 65535 (comment) bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === EOCD) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error('not a zip file: no end-of-central-directory record');
   const count = buf.readUInt16LE(eocd + 10);

@@ -12,7 +12,12 @@ import { demoObjects, seedDemoExtras } from './demo';
 
 export async function runTestServer(argv: string[]): Promise<KubeTestServer> {
   const seeds: string[] = [];
-  let out: string | undefined; let port: number | undefined; let aio = true; let demo = false; let control = false; let context: string | undefined;
+  let out: string | undefined;
+  let port: number | undefined;
+  let aio = true;
+  let demo = false;
+  let control = false;
+  let context: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--seed') seeds.push(argv[++i]);
@@ -49,8 +54,19 @@ export async function runTestServer(argv: string[]): Promise<KubeTestServer> {
 if (require.main === module) {
   // Handlers first: a signal sent as soon as the ready line is read must not meet node's default (kill).
   let server: Awaited<ReturnType<typeof runTestServer>> | undefined;
-  const stop = () => { if (server) void server.stop().then(() => process.exit(0)); else process.exit(0); };
+  const stop = () => {
+    if (server) void server.stop().then(() => process.exit(0));
+    else process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  runTestServer(process.argv.slice(2)).then((s) => { server = s; }, (e) => { process.stderr.write(`kube test server: ${(e as Error).message}\n`); process.exit(2); });
+  runTestServer(process.argv.slice(2)).then(
+    (s) => {
+      server = s;
+    },
+    (e) => {
+      process.stderr.write(`kube test server: ${(e as Error).message}\n`);
+      process.exit(2);
+    },
+  );
 }

@@ -12,7 +12,10 @@ function splitTop(s: string): string[] {
   for (const ch of s) {
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) { out.push(cur); cur = ''; } else cur += ch;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out.map((x) => x.trim()).filter(Boolean);
@@ -26,14 +29,22 @@ export function parseLabelSelector(s: string | null | undefined): Matcher {
     if ((m = part.match(/^([^\s=!(),]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, key, op, list] = m;
       const values = new Set(list.split(',').map((x) => x.trim()));
-      reqs.push(op === 'in'
-        ? (o) => { const v = o?.metadata?.labels?.[key]; return v !== undefined && values.has(v); }
-        : (o) => { const v = o?.metadata?.labels?.[key]; return v === undefined || !values.has(v); });
+      reqs.push(
+        op === 'in'
+          ? (o) => {
+              const v = o?.metadata?.labels?.[key];
+              return v !== undefined && values.has(v);
+            }
+          : (o) => {
+              const v = o?.metadata?.labels?.[key];
+              return v === undefined || !values.has(v);
+            },
+      );
     } else if ((m = part.match(/^([^\s=!(),]+)\s*(==|=|!=)\s*([^\s=!(),]*)$/))) {
       const [, key, op, value] = m;
-      reqs.push(op === '!='
-        ? (o) => o?.metadata?.labels?.[key] !== value
-        : (o) => o?.metadata?.labels?.[key] === value);
+      reqs.push(
+        op === '!=' ? (o) => o?.metadata?.labels?.[key] !== value : (o) => o?.metadata?.labels?.[key] === value,
+      );
     } else if ((m = part.match(/^!([^\s=!(),]+)$/))) {
       const key = m[1];
       reqs.push((o) => o?.metadata?.labels?.[key] === undefined);

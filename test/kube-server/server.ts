@@ -52,14 +52,33 @@ export interface TestServerOptions {
   port?: number;
 }
 
-interface HistoryEvent { rv: number; type: 'ADDED' | 'MODIFIED' | 'DELETED'; key: string; obj: any }
-
-interface Watcher {
-  key: string; namespace?: string; label: Matcher; field: Matcher; res: ServerResponse; table: boolean; includeObject: string;
-  kind: string; timer?: NodeJS.Timeout;
+interface HistoryEvent {
+  rv: number;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  key: string;
+  obj: any;
 }
 
-export interface RequestInfo { method: string; path: string; verb: string; resource?: string; namespace?: string; status: number }
+interface Watcher {
+  key: string;
+  namespace?: string;
+  label: Matcher;
+  field: Matcher;
+  res: ServerResponse;
+  table: boolean;
+  includeObject: string;
+  kind: string;
+  timer?: NodeJS.Timeout;
+}
+
+export interface RequestInfo {
+  method: string;
+  path: string;
+  verb: string;
+  resource?: string;
+  namespace?: string;
+  status: number;
+}
 
 type Body = { status: number; json?: unknown; text?: string; contentType?: string };
 
@@ -70,7 +89,14 @@ const isoSeconds = (t = now()) => new Date(Math.floor(t / 1000) * 1000).toISOStr
 
 export class KubeTestServer {
   readonly registry: Registry;
-  readonly faults: Faults = { unauthorized: false, forbidden: [], latencyMs: 0, hang: false, goneWatches: 0, endWatchesAtOnce: false };
+  readonly faults: Faults = {
+    unauthorized: false,
+    forbidden: [],
+    latencyMs: 0,
+    hang: false,
+    goneWatches: 0,
+    endWatchesAtOnce: false,
+  };
   /** 'request' (RequestInfo), 'watch' ({ resource, namespace, resourceVersion, outcome: 'ok' | 'gone' }), 'watch-closed'. */
   readonly events = new EventEmitter();
   readonly token: string;
@@ -100,15 +126,29 @@ export class KubeTestServer {
     this.events.setMaxListeners(100);
   }
 
-  get url(): string { return `https://127.0.0.1:${this.port}`; }
-  get caPem(): string { return this.certs!.caPem; }
-  get resourceVersion(): string { return String(this.rv); }
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+  get caPem(): string {
+    return this.certs!.caPem;
+  }
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
 
   async start(): Promise<this> {
     this.certs = await makeServerCerts();
-    const server = https.createServer({ key: this.certs.keyPem, cert: this.certs.certPem }, (req, res) => { void this.handle(req, res); });
-    server.on('connection', (s: Socket) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
-    server.on('secureConnection', (s: Socket) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    const server = https.createServer({ key: this.certs.keyPem, cert: this.certs.certPem }, (req, res) => {
+      void this.handle(req, res);
+    });
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('secureConnection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     server.keepAliveTimeout = 30_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -131,12 +171,25 @@ export class KubeTestServer {
     const ctx = o.context ?? 'brokerkit-test';
     const ca = Buffer.from(this.caPem).toString('base64');
     const user = o.user ?? { token: o.token ?? this.token };
-    return JSON.stringify({
-      apiVersion: 'v1', kind: 'Config', 'current-context': ctx,
-      clusters: [{ name: ctx, cluster: { server: this.url, 'certificate-authority-data': ca } }],
-      users: [{ name: `${ctx}-user`, user }],
-      contexts: [{ name: ctx, context: { cluster: ctx, user: `${ctx}-user`, ...(o.namespace ? { namespace: o.namespace } : {}) } }],
-    }, null, 2) + '\n';
+    return (
+      JSON.stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'Config',
+          'current-context': ctx,
+          clusters: [{ name: ctx, cluster: { server: this.url, 'certificate-authority-data': ca } }],
+          users: [{ name: `${ctx}-user`, user }],
+          contexts: [
+            {
+              name: ctx,
+              context: { cluster: ctx, user: `${ctx}-user`, ...(o.namespace ? { namespace: o.namespace } : {}) },
+            },
+          ],
+        },
+        null,
+        2,
+      ) + '\n'
+    );
   }
 
   // ---------------------------------------------------------------- state API for tests and seeds
@@ -144,7 +197,7 @@ export class KubeTestServer {
   /** Creates or replaces an object (status included), as a controller would. Returns the stored object. */
   apply(input: any): any {
     const t = this.typeOf(input);
-    const ns = t.namespaced ? (input.metadata?.namespace || 'default') : undefined;
+    const ns = t.namespaced ? input.metadata?.namespace || 'default' : undefined;
     const existing = this.getStored(t, ns, input.metadata?.name);
     return existing ? this.replace(t, ns, existing, input, true) : this.create(t, ns, input);
   }
@@ -167,7 +220,9 @@ export class KubeTestServer {
   list(apiVersion: string, kind: string, namespace?: string): any[] {
     const t = this.registry.byKind(apiVersion, kind);
     if (!t) return [];
-    return [...(this.store.get(typeKey(t))?.values() ?? [])].filter((o) => !namespace || o.metadata.namespace === namespace).map((o) => structuredClone(o));
+    return [...(this.store.get(typeKey(t))?.values() ?? [])]
+      .filter((o) => !namespace || o.metadata.namespace === namespace)
+      .map((o) => structuredClone(o));
   }
 
   /** Sets the log text of a pod's container (served by GET .../pods/<name>/log). */
@@ -180,10 +235,25 @@ export class KubeTestServer {
     const t = this.typeOf(about);
     const ts = isoSeconds();
     return this.apply({
-      apiVersion: 'v1', kind: 'Event',
-      metadata: { name: `${about.metadata.name}.${(this.rv + 1).toString(16)}${randomUUID().slice(0, 4)}`, namespace: about.metadata.namespace ?? 'default' },
-      involvedObject: { apiVersion: apiVersionOf(t), kind: t.kind, name: about.metadata.name, namespace: about.metadata.namespace, uid: about.metadata.uid },
-      type: e.type ?? 'Normal', reason: e.reason, message: e.message, count: 1, firstTimestamp: ts, lastTimestamp: ts,
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: {
+        name: `${about.metadata.name}.${(this.rv + 1).toString(16)}${randomUUID().slice(0, 4)}`,
+        namespace: about.metadata.namespace ?? 'default',
+      },
+      involvedObject: {
+        apiVersion: apiVersionOf(t),
+        kind: t.kind,
+        name: about.metadata.name,
+        namespace: about.metadata.namespace,
+        uid: about.metadata.uid,
+      },
+      type: e.type ?? 'Normal',
+      reason: e.reason,
+      message: e.message,
+      count: 1,
+      firstTimestamp: ts,
+      lastTimestamp: ts,
       source: { component: 'brokerkit-test-server' },
     });
   }
@@ -213,10 +283,15 @@ export class KubeTestServer {
     for (const f of h) f();
   }
 
-  openWatches(): number { return this.watchers.size; }
+  openWatches(): number {
+    return this.watchers.size;
+  }
 
   /** Resolves on the next watch request for a resource (plural name), e.g. after a drop, with its outcome. */
-  nextWatch(resource?: string, outcome?: 'ok' | 'gone'): Promise<{ resource: string; namespace?: string; resourceVersion: string; outcome: string }> {
+  nextWatch(
+    resource?: string,
+    outcome?: 'ok' | 'gone',
+  ): Promise<{ resource: string; namespace?: string; resourceVersion: string; outcome: string }> {
     return new Promise((resolve) => {
       const f = (e: any) => {
         if ((resource && e.resource !== resource) || (outcome && e.outcome !== outcome)) return;
@@ -230,7 +305,10 @@ export class KubeTestServer {
   // ---------------------------------------------------------------- storage
 
   private typeOf(o: any): ResourceType {
-    const t = o && typeof o.apiVersion === 'string' && typeof o.kind === 'string' ? this.registry.byKind(o.apiVersion, o.kind) : undefined;
+    const t =
+      o && typeof o.apiVersion === 'string' && typeof o.kind === 'string'
+        ? this.registry.byKind(o.apiVersion, o.kind)
+        : undefined;
     if (!t) throw new Error(`the test server does not serve ${o?.apiVersion}/${o?.kind}`);
     return t;
   }
@@ -240,7 +318,10 @@ export class KubeTestServer {
   private bucket(t: ResourceType): Map<string, any> {
     const k = typeKey(t);
     let b = this.store.get(k);
-    if (!b) { b = new Map(); this.store.set(k, b); }
+    if (!b) {
+      b = new Map();
+      this.store.set(k, b);
+    }
     return b;
   }
 
@@ -249,7 +330,9 @@ export class KubeTestServer {
     return this.bucket(t).get(`${ns ?? ''}/${name}`);
   }
 
-  private bump(): string { return String(++this.rv); }
+  private bump(): string {
+    return String(++this.rv);
+  }
 
   private record(type: HistoryEvent['type'], t: ResourceType, obj: any): void {
     const ev: HistoryEvent = { rv: Number(obj.metadata.resourceVersion), type, key: typeKey(t), obj };
@@ -258,7 +341,10 @@ export class KubeTestServer {
     if (this.history.length - this.historyStart > this.historyLimit) {
       this.compactedRv = this.history[this.historyStart].rv;
       this.historyStart++;
-      if (this.historyStart > 4096) { this.history = this.history.slice(this.historyStart); this.historyStart = 0; }
+      if (this.historyStart > 4096) {
+        this.history = this.history.slice(this.historyStart);
+        this.historyStart = 0;
+      }
     }
     for (const w of this.watchers) this.send(w, ev);
   }
@@ -268,8 +354,10 @@ export class KubeTestServer {
     o.apiVersion = apiVersionOf(t);
     o.kind = t.kind;
     o.metadata = { ...(o.metadata ?? {}) };
-    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + randomUUID().slice(0, 5);
-    if (t.namespaced) o.metadata.namespace = ns; else delete o.metadata.namespace;
+    if (!o.metadata.name && o.metadata.generateName)
+      o.metadata.name = o.metadata.generateName + randomUUID().slice(0, 5);
+    if (t.namespaced) o.metadata.namespace = ns;
+    else delete o.metadata.namespace;
     o.metadata.uid = o.metadata.uid ?? randomUUID();
     o.metadata.creationTimestamp = o.metadata.creationTimestamp ?? isoSeconds();
     o.metadata.generation = 1;
@@ -281,11 +369,23 @@ export class KubeTestServer {
     return o;
   }
 
-  private replace(t: ResourceType, ns: string | undefined, old: any, input: any, keepStatus: boolean, dryRun = false): any {
+  private replace(
+    t: ResourceType,
+    ns: string | undefined,
+    old: any,
+    input: any,
+    keepStatus: boolean,
+    dryRun = false,
+  ): any {
     const o = structuredClone(input);
     o.apiVersion = apiVersionOf(t);
     o.kind = t.kind;
-    o.metadata = { ...(o.metadata ?? {}), uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, name: old.metadata.name };
+    o.metadata = {
+      ...(o.metadata ?? {}),
+      uid: old.metadata.uid,
+      creationTimestamp: old.metadata.creationTimestamp,
+      name: old.metadata.name,
+    };
     if (t.namespaced) o.metadata.namespace = ns;
     if (!keepStatus && old.status !== undefined) o.status = old.status;
     const specChanged = JSON.stringify(o.spec) !== JSON.stringify(old.spec);
@@ -323,7 +423,8 @@ export class KubeTestServer {
     if (t.kind === 'Service') {
       o.spec = o.spec ?? {};
       o.spec.type = o.spec.type ?? 'ClusterIP';
-      if (!o.spec.clusterIP) o.spec.clusterIP = old?.spec?.clusterIP ?? `10.0.${Math.floor(this.nextIp / 250)}.${(this.nextIp++ % 250) + 1}`;
+      if (!o.spec.clusterIP)
+        o.spec.clusterIP = old?.spec?.clusterIP ?? `10.0.${Math.floor(this.nextIp / 250)}.${(this.nextIp++ % 250) + 1}`;
       if (o.spec.type === 'NodePort' || o.spec.type === 'LoadBalancer') {
         for (const p of o.spec.ports ?? []) if (!p.nodePort) p.nodePort = this.nextNodePort++;
       }
@@ -340,7 +441,8 @@ export class KubeTestServer {
       if (res.destroyed) return;
       await this.route(req, res);
     } catch (e) {
-      if (!res.headersSent) this.write(res, req, this.status(500, 'InternalError', `test server: ${(e as Error).message}`));
+      if (!res.headersSent)
+        this.write(res, req, this.status(500, 'InternalError', `test server: ${(e as Error).message}`));
       else res.end();
     }
   }
@@ -348,14 +450,37 @@ export class KubeTestServer {
   private write(res: ServerResponse, req: IncomingMessage, b: Body, info?: Partial<RequestInfo>): void {
     if (res.destroyed) return;
     const body = b.text ?? JSON.stringify(b.json);
-    res.writeHead(b.status, { 'Content-Type': b.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+    res.writeHead(b.status, {
+      'Content-Type': b.contentType ?? 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-cache, private',
+    });
     res.end(body);
     const u = new URL(req.url ?? '/', 'https://x');
-    this.events.emit('request', { method: req.method ?? 'GET', path: u.pathname, verb: info?.verb ?? '', resource: info?.resource, namespace: info?.namespace, status: b.status });
+    this.events.emit('request', {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      verb: info?.verb ?? '',
+      resource: info?.resource,
+      namespace: info?.namespace,
+      status: b.status,
+    });
   }
 
   private status(code: number, reason: string, message: string, details?: Record<string, unknown>): Body {
-    return { status: code, json: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code } };
+    return {
+      status: code,
+      json: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason,
+        ...(details ? { details } : {}),
+        code,
+      },
+    };
   }
 
   private async readBody(req: IncomingMessage): Promise<string> {
@@ -374,54 +499,128 @@ export class KubeTestServer {
       return this.write(res, req, this.status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (path === '/version') {
-      return this.write(res, req, { status: 200, json: { major: '1', minor: '30', gitVersion: 'v1.30.0-brokerkit-test', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2024-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' } });
+      return this.write(res, req, {
+        status: 200,
+        json: {
+          major: '1',
+          minor: '30',
+          gitVersion: 'v1.30.0-brokerkit-test',
+          gitCommit: '0000000000000000000000000000000000000000',
+          gitTreeState: 'clean',
+          buildDate: '2024-01-01T00:00:00Z',
+          goVersion: 'go1.22.0',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        },
+      });
     }
-    if (path === '/healthz' || path === '/readyz' || path === '/livez') return this.write(res, req, { status: 200, text: 'ok', contentType: 'text/plain' });
+    if (path === '/healthz' || path === '/readyz' || path === '/livez')
+      return this.write(res, req, { status: 200, text: 'ok', contentType: 'text/plain' });
     if (path === '/api') {
-      return this.write(res, req, { status: 200, json: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }] } });
+      return this.write(res, req, {
+        status: 200,
+        json: {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }],
+        },
+      });
     }
     if (path === '/apis') {
-      return this.write(res, req, { status: 200, json: { kind: 'APIGroupList', apiVersion: 'v1', groups: this.registry.groups().map((g) => this.groupJson(g)) } });
+      return this.write(res, req, {
+        status: 200,
+        json: { kind: 'APIGroupList', apiVersion: 'v1', groups: this.registry.groups().map((g) => this.groupJson(g)) },
+      });
     }
     const seg = path.split('/').filter(Boolean);
-    let group: string; let version: string; let rest: string[];
-    if (seg[0] === 'api' && seg[1] === 'v1') { group = ''; version = 'v1'; rest = seg.slice(2); }
-    else if (seg[0] === 'apis' && seg.length >= 2) {
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (seg[0] === 'api' && seg[1] === 'v1') {
+      group = '';
+      version = 'v1';
+      rest = seg.slice(2);
+    } else if (seg[0] === 'apis' && seg.length >= 2) {
       const g = this.registry.groups().find((x) => x.name === seg[1]);
       if (!g) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
-      if (seg.length === 2) return this.write(res, req, { status: 200, json: { kind: 'APIGroup', apiVersion: 'v1', ...this.groupJson(g) } });
-      group = seg[1]; version = seg[2]; rest = seg.slice(3);
-      if (!g.versions.includes(version)) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
+      if (seg.length === 2)
+        return this.write(res, req, {
+          status: 200,
+          json: { kind: 'APIGroup', apiVersion: 'v1', ...this.groupJson(g) },
+        });
+      group = seg[1];
+      version = seg[2];
+      rest = seg.slice(3);
+      if (!g.versions.includes(version))
+        return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
     } else {
       return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
     }
     if (rest.length === 0) return this.write(res, req, { status: 200, json: this.resourceList(group, version) });
 
     // Resource paths: [res], [res, name], [res, name, sub], [namespaces, ns, res], [namespaces, ns, res, name], [..., sub]
-    let ns: string | undefined; let resName: string; let name: string | undefined; let sub: string | undefined;
+    let ns: string | undefined;
+    let resName: string;
+    let name: string | undefined;
+    let sub: string | undefined;
     const isType = (n: string | undefined) => !!n && !!this.registry.byGroupVersionName(group, version, n);
     if (rest[0] === 'namespaces' && rest.length >= 3 && (group !== '' || isType(rest[2]))) {
-      ns = rest[1]; resName = rest[2]; name = rest[3]; sub = rest[4];
-      if (rest.length > 5) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
+      ns = rest[1];
+      resName = rest[2];
+      name = rest[3];
+      sub = rest[4];
+      if (rest.length > 5)
+        return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
     } else {
-      resName = rest[0]; name = rest[1]; sub = rest[2];
-      if (rest.length > 3) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
+      resName = rest[0];
+      name = rest[1];
+      sub = rest[2];
+      if (rest.length > 3)
+        return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
     }
     const t = this.registry.byGroupVersionName(group, version, resName);
     if (!t) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
-    if (!t.namespaced && ns) return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
-    if (sub && !(t.subresources ?? []).includes(sub)) return this.write(res, req, this.status(404, 'NotFound', `the server could not find the requested resource`));
+    if (!t.namespaced && ns)
+      return this.write(res, req, { status: 404, text: '404 page not found\n', contentType: 'text/plain' });
+    if (sub && !(t.subresources ?? []).includes(sub))
+      return this.write(res, req, this.status(404, 'NotFound', `the server could not find the requested resource`));
 
     const q = u.searchParams;
     const watch = q.get('watch') === 'true' || q.get('watch') === '1';
-    const verb = name === undefined
-      ? (method === 'GET' ? (watch ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'DELETE' ? 'deletecollection' : '')
-      : (method === 'GET' ? 'get' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : '');
+    const verb =
+      name === undefined
+        ? method === 'GET'
+          ? watch
+            ? 'watch'
+            : 'list'
+          : method === 'POST'
+            ? 'create'
+            : method === 'DELETE'
+              ? 'deletecollection'
+              : ''
+        : method === 'GET'
+          ? 'get'
+          : method === 'PUT'
+            ? 'update'
+            : method === 'PATCH'
+              ? 'patch'
+              : method === 'DELETE'
+                ? 'delete'
+                : '';
     const info = { verb, resource: t.name, namespace: ns };
-    if (!verb) return this.write(res, req, this.status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`), info);
+    if (!verb)
+      return this.write(
+        res,
+        req,
+        this.status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+        info,
+      );
 
     const denied = this.forbidden(t, verb, ns, name, sub);
-    if (denied) { await this.readBody(req); return this.write(res, req, denied, info); }
+    if (denied) {
+      await this.readBody(req);
+      return this.write(res, req, denied, info);
+    }
 
     const accept = String(req.headers.accept ?? '');
     const table = /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -430,19 +629,30 @@ export class KubeTestServer {
     if (verb === 'watch') return this.watch(req, res, t, ns, q, table, includeObject);
     if (verb === 'list') return this.listRequest(req, res, t, ns, q, table, includeObject, info);
 
-    let label: Matcher; let field: Matcher;
-    try { label = parseLabelSelector(q.get('labelSelector')); field = parseFieldSelector(q.get('fieldSelector')); } catch (e) {
+    let label: Matcher;
+    let field: Matcher;
+    try {
+      label = parseLabelSelector(q.get('labelSelector'));
+      field = parseFieldSelector(q.get('fieldSelector'));
+    } catch (e) {
       return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), info);
     }
-    void label; void field;
+    void label;
+    void field;
     const dryRun = q.get('dryRun') === 'All';
-    const notFound = () => this.status(404, 'NotFound', `${this.qualified(t)} "${name}" not found`, { name, group: t.group, kind: t.name });
+    const notFound = () =>
+      this.status(404, 'NotFound', `${this.qualified(t)} "${name}" not found`, { name, group: t.group, kind: t.name });
 
     if (verb === 'get') {
       const o = this.getStored(t, ns, name);
       if (!o) return this.write(res, req, notFound(), info);
       if (sub === 'log') return this.podLog(req, res, o, q, info);
-      return this.write(res, req, { status: 200, json: table ? toTable(t.kind, [o], o.metadata.resourceVersion, includeObject, now()) : o }, info);
+      return this.write(
+        res,
+        req,
+        { status: 200, json: table ? toTable(t.kind, [o], o.metadata.resourceVersion, includeObject, now()) : o },
+        info,
+      );
     }
     const raw = await this.readBody(req);
     if (verb === 'delete') {
@@ -452,25 +662,87 @@ export class KubeTestServer {
     }
     if (verb === 'deletecollection') {
       let sel: Matcher;
-      try { sel = parseLabelSelector(q.get('labelSelector')); } catch (e) { return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), info); }
+      try {
+        sel = parseLabelSelector(q.get('labelSelector'));
+      } catch (e) {
+        return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), info);
+      }
       const victims = [...this.bucket(t).values()].filter((o) => (!ns || o.metadata.namespace === ns) && sel(o));
       for (const v of victims) this.delete(t, ns ?? v.metadata.namespace, v.metadata.name, dryRun);
-      return this.write(res, req, { status: 200, json: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata: { resourceVersion: this.resourceVersion }, items: victims } }, info);
+      return this.write(
+        res,
+        req,
+        {
+          status: 200,
+          json: {
+            kind: `${t.kind}List`,
+            apiVersion: apiVersionOf(t),
+            metadata: { resourceVersion: this.resourceVersion },
+            items: victims,
+          },
+        },
+        info,
+      );
     }
     let body: any;
     if (verb !== 'patch') {
-      try { body = JSON.parse(raw); } catch { return this.write(res, req, this.status(400, 'BadRequest', 'the request body is not valid JSON'), info); }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) return this.write(res, req, this.status(400, 'BadRequest', 'the request body must be an object'), info);
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return this.write(res, req, this.status(400, 'BadRequest', 'the request body is not valid JSON'), info);
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        return this.write(res, req, this.status(400, 'BadRequest', 'the request body must be an object'), info);
     }
     if (verb === 'create') {
-      if (body.kind && body.kind !== t.kind) return this.write(res, req, this.status(400, 'BadRequest', `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`), info);
+      if (body.kind && body.kind !== t.kind)
+        return this.write(
+          res,
+          req,
+          this.status(
+            400,
+            'BadRequest',
+            `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`,
+          ),
+          info,
+        );
       const objNs = t.namespaced ? (ns ?? body.metadata?.namespace ?? 'default') : undefined;
       if (ns && body.metadata?.namespace && body.metadata.namespace !== ns) {
-        return this.write(res, req, this.status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'), info);
+        return this.write(
+          res,
+          req,
+          this.status(
+            400,
+            'BadRequest',
+            'the namespace of the provided object does not match the namespace sent on the request',
+          ),
+          info,
+        );
       }
       const n = body.metadata?.name;
-      if (!n && !body.metadata?.generateName) return this.write(res, req, this.status(422, 'Invalid', `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: t.kind }), info);
-      if (n && this.getStored(t, objNs, n)) return this.write(res, req, this.status(409, 'AlreadyExists', `${this.qualified(t)} "${n}" already exists`, { name: n, group: t.group, kind: t.name }), info);
+      if (!n && !body.metadata?.generateName)
+        return this.write(
+          res,
+          req,
+          this.status(
+            422,
+            'Invalid',
+            `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+            { kind: t.kind },
+          ),
+          info,
+        );
+      if (n && this.getStored(t, objNs, n))
+        return this.write(
+          res,
+          req,
+          this.status(409, 'AlreadyExists', `${this.qualified(t)} "${n}" already exists`, {
+            name: n,
+            group: t.group,
+            kind: t.name,
+          }),
+          info,
+        );
       return this.write(res, req, { status: 201, json: this.create(t, objNs, body, dryRun) }, info);
     }
     const old = this.getStored(t, ns, name);
@@ -478,27 +750,62 @@ export class KubeTestServer {
     if (verb === 'update') {
       const wantRv = body.metadata?.resourceVersion;
       if (wantRv && wantRv !== old.metadata.resourceVersion) {
-        return this.write(res, req, this.status(409, 'Conflict', `Operation cannot be fulfilled on ${this.qualified(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: t.group, kind: t.name }), info);
+        return this.write(
+          res,
+          req,
+          this.status(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${this.qualified(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            { name, group: t.group, kind: t.name },
+          ),
+          info,
+        );
       }
-      const next = sub === 'status' ? { ...old, status: body.status } : (sub ? old : body);
-      return this.write(res, req, { status: 200, json: this.replace(t, ns, old, next, sub === 'status', dryRun) }, info);
+      const next = sub === 'status' ? { ...old, status: body.status } : sub ? old : body;
+      return this.write(
+        res,
+        req,
+        { status: 200, json: this.replace(t, ns, old, next, sub === 'status', dryRun) },
+        info,
+      );
     }
     // patch
-    const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+    const ct = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     let patched: any;
     try {
       const p = JSON.parse(raw);
       if (ct === 'application/json-patch+json') patched = jsonPatch(structuredClone(old), p);
-      else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json') patched = mergePatch(structuredClone(old), p);
-      else return this.write(res, req, this.status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`), info);
+      else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json')
+        patched = mergePatch(structuredClone(old), p);
+      else
+        return this.write(
+          res,
+          req,
+          this.status(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+          ),
+          info,
+        );
     } catch (e) {
-      return this.write(res, req, this.status(422, 'Invalid', `the patch could not be applied: ${(e as Error).message}`), info);
+      return this.write(
+        res,
+        req,
+        this.status(422, 'Invalid', `the patch could not be applied: ${(e as Error).message}`),
+        info,
+      );
     }
     const next = sub === 'status' ? { ...old, status: patched.status } : { ...patched, status: old.status };
     return this.write(res, req, { status: 200, json: this.replace(t, ns, old, next, true, dryRun) }, info);
   }
 
-  private qualified(t: ResourceType): string { return t.group ? `${t.name}.${t.group}` : t.name; }
+  private qualified(t: ResourceType): string {
+    return t.group ? `${t.name}.${t.group}` : t.name;
+  }
 
   private groupJson(g: { name: string; versions: string[] }) {
     const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
@@ -509,30 +816,58 @@ export class KubeTestServer {
     const resources: any[] = [];
     for (const t of this.registry.resourcesOf(group, version)) {
       resources.push({
-        name: t.name, singularName: t.singularName, namespaced: t.namespaced, kind: t.kind, verbs: verbsOf(t),
-        ...(t.shortNames ? { shortNames: t.shortNames } : {}), ...(t.categories ? { categories: t.categories } : {}),
+        name: t.name,
+        singularName: t.singularName,
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: verbsOf(t),
+        ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+        ...(t.categories ? { categories: t.categories } : {}),
       });
       for (const s of t.subresources ?? []) {
-        resources.push({ name: `${t.name}/${s}`, singularName: '', namespaced: t.namespaced, kind: s === 'log' ? 'Pod' : s === 'scale' ? 'Scale' : t.kind, verbs: s === 'log' ? ['get'] : ['get', 'patch', 'update'] });
+        resources.push({
+          name: `${t.name}/${s}`,
+          singularName: '',
+          namespaced: t.namespaced,
+          kind: s === 'log' ? 'Pod' : s === 'scale' ? 'Scale' : t.kind,
+          verbs: s === 'log' ? ['get'] : ['get', 'patch', 'update'],
+        });
       }
     }
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: group ? `${group}/${version}` : version,
+      resources,
+    };
   }
 
-  private forbidden(t: ResourceType, verb: string, ns: string | undefined, name: string | undefined, sub: string | undefined): Body | undefined {
+  private forbidden(
+    t: ResourceType,
+    verb: string,
+    ns: string | undefined,
+    name: string | undefined,
+    sub: string | undefined,
+  ): Body | undefined {
     const resource = sub ? `${t.name}/${sub}` : t.name;
-    const hit = this.faults.forbidden.find((f) => (f.resource === t.name || f.resource === resource)
-      && (f.group === undefined || f.group === t.group)
-      && (f.namespace === undefined || ns === undefined || f.namespace === ns)
-      && (!f.verbs || f.verbs.includes(verb)));
+    const hit = this.faults.forbidden.find(
+      (f) =>
+        (f.resource === t.name || f.resource === resource) &&
+        (f.group === undefined || f.group === t.group) &&
+        (f.namespace === undefined || ns === undefined || f.namespace === ns) &&
+        (!f.verbs || f.verbs.includes(verb)),
+    );
     if (!hit) return undefined;
     const verbWord = verb === 'watch' ? 'watch' : verb;
     const what = name ? `${this.qualified(t)} "${name}"` : this.qualified(t);
     const scope = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
     const sr = sub ? ` subresource "${sub}"` : '';
-    return this.status(403, 'Forbidden',
+    return this.status(
+      403,
+      'Forbidden',
       `${what} is forbidden: User "${this.user}" cannot ${verbWord} resource "${t.name}"${sr} in API group "${t.group}" ${scope}`,
-      { ...(name ? { name } : {}), group: t.group, kind: t.name });
+      { ...(name ? { name } : {}), group: t.group, kind: t.name },
+    );
   }
 
   /** The objects of a type in list order (namespace, name); kept until the type changes, so paging stays cheap. */
@@ -540,7 +875,9 @@ export class KubeTestServer {
     const k = typeKey(t);
     let list = this.sortedCache.get(k);
     if (!list) {
-      list = [...this.bucket(t).values()].sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+      list = [...this.bucket(t).values()].sort(
+        (a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name),
+      );
       this.sortedCache.set(k, list);
     }
     return list;
@@ -555,9 +892,22 @@ export class KubeTestServer {
     return out;
   }
 
-  private listRequest(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean, includeObject: string, info: Partial<RequestInfo>): void {
-    let label: Matcher; let field: Matcher;
-    try { label = parseLabelSelector(q.get('labelSelector')); field = parseFieldSelector(q.get('fieldSelector')); } catch (e) {
+  private listRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: ResourceType,
+    ns: string | undefined,
+    q: URLSearchParams,
+    table: boolean,
+    includeObject: string,
+    info: Partial<RequestInfo>,
+  ): void {
+    let label: Matcher;
+    let field: Matcher;
+    try {
+      label = parseLabelSelector(q.get('labelSelector'));
+      field = parseFieldSelector(q.get('fieldSelector'));
+    } catch (e) {
       return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), info);
     }
     let all = this.selected(t, ns, label, field);
@@ -567,9 +917,17 @@ export class KubeTestServer {
     if (cont) {
       try {
         const c = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8'));
-        start = Number(c.start); listRv = String(c.rv);
+        start = Number(c.start);
+        listRv = String(c.rv);
         if (!Number.isInteger(start) || start < 0) throw new Error('bad');
-      } catch { return this.write(res, req, this.status(400, 'BadRequest', 'continue key is not valid: illegal base64 data'), info); }
+      } catch {
+        return this.write(
+          res,
+          req,
+          this.status(400, 'BadRequest', 'continue key is not valid: illegal base64 data'),
+          info,
+        );
+      }
     }
     const limit = Number(q.get('limit') ?? 0);
     const meta: Record<string, unknown> = {};
@@ -580,24 +938,70 @@ export class KubeTestServer {
     } else if (start > 0) all = all.slice(start);
     const json = table
       ? toTable(t.kind, all, listRv, includeObject, now(), meta)
-      : { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata: { resourceVersion: listRv, ...meta }, items: all };
+      : {
+          kind: `${t.kind}List`,
+          apiVersion: apiVersionOf(t),
+          metadata: { resourceVersion: listRv, ...meta },
+          items: all,
+        };
     this.write(res, req, { status: 200, json }, info);
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean, includeObject: string): void {
-    let label: Matcher; let field: Matcher;
-    try { label = parseLabelSelector(q.get('labelSelector')); field = parseFieldSelector(q.get('fieldSelector')); } catch (e) {
-      return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), { verb: 'watch', resource: t.name, namespace: ns });
+  private watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: ResourceType,
+    ns: string | undefined,
+    q: URLSearchParams,
+    table: boolean,
+    includeObject: string,
+  ): void {
+    let label: Matcher;
+    let field: Matcher;
+    try {
+      label = parseLabelSelector(q.get('labelSelector'));
+      field = parseFieldSelector(q.get('fieldSelector'));
+    } catch (e) {
+      return this.write(res, req, this.status(400, 'BadRequest', (e as Error).message), {
+        verb: 'watch',
+        resource: t.name,
+        namespace: ns,
+      });
     }
     const rvParam = q.get('resourceVersion') ?? '';
     const from = rvParam === '' || rvParam === '0' ? undefined : Number(rvParam);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
-    this.events.emit('request', { method: 'GET', path: req.url ?? '', verb: 'watch', resource: t.name, namespace: ns, status: 200 });
-    const gone = this.faults.goneWatches > 0 || (from !== undefined && (!Number.isFinite(from) || from < this.compactedRv));
+    this.events.emit('request', {
+      method: 'GET',
+      path: req.url ?? '',
+      verb: 'watch',
+      resource: t.name,
+      namespace: ns,
+      status: 200,
+    });
+    const gone =
+      this.faults.goneWatches > 0 || (from !== undefined && (!Number.isFinite(from) || from < this.compactedRv));
     if (gone) {
       if (this.faults.goneWatches > 0) this.faults.goneWatches--;
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.compactedRv || this.rv})`, reason: 'Expired', code: 410 } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${rvParam} (${this.compactedRv || this.rv})`,
+            reason: 'Expired',
+            code: 410,
+          },
+        }) + '\n',
+      );
       this.events.emit('watch', { resource: t.name, namespace: ns, resourceVersion: rvParam, outcome: 'gone' });
       return;
     }
@@ -608,7 +1012,8 @@ export class KubeTestServer {
     }
     const w: Watcher = { key: typeKey(t), namespace: ns, label, field, res, table, includeObject, kind: t.kind };
     if (from === undefined) {
-      for (const o of this.selected(t, ns, label, field)) this.send(w, { rv: Number(o.metadata.resourceVersion), type: 'ADDED', key: w.key, obj: o });
+      for (const o of this.selected(t, ns, label, field))
+        this.send(w, { rv: Number(o.metadata.resourceVersion), type: 'ADDED', key: w.key, obj: o });
     } else {
       for (let i = this.historyStart; i < this.history.length; i++) {
         const ev = this.history[i];
@@ -618,7 +1023,12 @@ export class KubeTestServer {
     this.watchers.add(w);
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
     if (timeout > 0) w.timer = setTimeout(() => this.closeWatcher(w), timeout * 1000);
-    const done = () => { if (this.watchers.delete(w)) { clearTimeout(w.timer); this.events.emit('watch-closed', { resource: t.name, namespace: ns }); } };
+    const done = () => {
+      if (this.watchers.delete(w)) {
+        clearTimeout(w.timer);
+        this.events.emit('watch-closed', { resource: t.name, namespace: ns });
+      }
+    };
     res.on('close', done);
     req.on('close', done);
     this.events.emit('watch', { resource: t.name, namespace: ns, resourceVersion: rvParam, outcome: 'ok' });
@@ -628,7 +1038,9 @@ export class KubeTestServer {
     if (ev.key !== w.key) return;
     if (w.namespace && ev.obj.metadata.namespace !== w.namespace) return;
     if (!w.label(ev.obj) || !w.field(ev.obj)) return;
-    const object = w.table ? toTable(w.kind, [ev.obj], ev.obj.metadata.resourceVersion, w.includeObject, now()) : ev.obj;
+    const object = w.table
+      ? toTable(w.kind, [ev.obj], ev.obj.metadata.resourceVersion, w.includeObject, now())
+      : ev.obj;
     if (!w.res.destroyed) w.res.write(JSON.stringify({ type: ev.type, object }) + '\n');
   }
 
@@ -638,23 +1050,46 @@ export class KubeTestServer {
     if (this.watchers.delete(w)) this.events.emit('watch-closed', { resource: w.key });
   }
 
-  private podLog(req: IncomingMessage, res: ServerResponse, pod: any, q: URLSearchParams, info: Partial<RequestInfo>): void {
+  private podLog(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pod: any,
+    q: URLSearchParams,
+    info: Partial<RequestInfo>,
+  ): void {
     const containers: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
     let c = q.get('container') ?? undefined;
     if (!c) {
       if (containers.length !== 1) {
-        return this.write(res, req, this.status(400, 'BadRequest', `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`), info);
+        return this.write(
+          res,
+          req,
+          this.status(
+            400,
+            'BadRequest',
+            `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`,
+          ),
+          info,
+        );
       }
       c = containers[0];
     } else if (!containers.includes(c)) {
-      return this.write(res, req, this.status(400, 'BadRequest', `container ${c} is not valid for pod ${pod.metadata.name}`), info);
+      return this.write(
+        res,
+        req,
+        this.status(400, 'BadRequest', `container ${c} is not valid for pod ${pod.metadata.name}`),
+        info,
+      );
     }
     let text = this.logs.get(`${pod.metadata.namespace}/${pod.metadata.name}/${c}`) ?? '';
     const tail = q.get('tailLines');
     if (tail !== null && /^\d+$/.test(tail)) {
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      text = lines.slice(Math.max(0, lines.length - Number(tail))).map((l) => l + '\n').join('');
+      text = lines
+        .slice(Math.max(0, lines.length - Number(tail)))
+        .map((l) => l + '\n')
+        .join('');
     }
     this.write(res, req, { status: 200, text, contentType: 'text/plain' }, info);
   }
@@ -674,28 +1109,50 @@ export function mergePatch(target: any, patch: any): any {
 /** RFC 6902 JSON patch (add, remove, replace, test, copy, move). */
 export function jsonPatch(doc: any, ops: any[]): any {
   if (!Array.isArray(ops)) throw new Error('a JSON patch is an array of operations');
-  const parse = (p: string) => p.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parse = (p: string) =>
+    p
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const parent = (path: string[]) => {
     let cur = doc;
-    for (const s of path.slice(0, -1)) { cur = cur?.[s]; if (cur === undefined) throw new Error(`path not found: /${path.join('/')}`); }
+    for (const s of path.slice(0, -1)) {
+      cur = cur?.[s];
+      if (cur === undefined) throw new Error(`path not found: /${path.join('/')}`);
+    }
     return cur;
   };
   const getAt = (path: string[]) => path.reduce((c, s) => (c === undefined ? undefined : c[s]), doc);
   for (const op of ops) {
     const path = parse(String(op.path ?? ''));
     const last = path[path.length - 1];
-    if (op.op === 'test') { if (JSON.stringify(getAt(path)) !== JSON.stringify(op.value)) throw new Error('test operation failed'); continue; }
+    if (op.op === 'test') {
+      if (JSON.stringify(getAt(path)) !== JSON.stringify(op.value)) throw new Error('test operation failed');
+      continue;
+    }
     let value = op.value;
     if (op.op === 'copy' || op.op === 'move') {
       const from = parse(String(op.from));
       value = structuredClone(getAt(from));
-      if (op.op === 'move') { const p = parent(from); if (Array.isArray(p)) p.splice(Number(from[from.length - 1]), 1); else delete p[from[from.length - 1]]; }
+      if (op.op === 'move') {
+        const p = parent(from);
+        if (Array.isArray(p)) p.splice(Number(from[from.length - 1]), 1);
+        else delete p[from[from.length - 1]];
+      }
     }
-    if (path.length === 0) { doc = value; continue; }
+    if (path.length === 0) {
+      doc = value;
+      continue;
+    }
     const p = parent(path);
-    if (op.op === 'remove') { if (Array.isArray(p)) p.splice(Number(last), 1); else delete p[last]; continue; }
+    if (op.op === 'remove') {
+      if (Array.isArray(p)) p.splice(Number(last), 1);
+      else delete p[last];
+      continue;
+    }
     if (op.op === 'add' || op.op === 'copy' || op.op === 'move') {
-      if (Array.isArray(p)) p.splice(last === '-' ? p.length : Number(last), 0, value); else p[last] = value;
+      if (Array.isArray(p)) p.splice(last === '-' ? p.length : Number(last), 0, value);
+      else p[last] = value;
     } else if (op.op === 'replace') {
       p[Array.isArray(p) ? Number(last) : last] = value;
     } else throw new Error(`unknown operation ${op.op}`);

@@ -14,7 +14,9 @@ before(async () => {
   dir = scratch();
   kubeconfig = writeKubeconfig(server, dir);
 });
-after(async () => { await server.stop(); });
+after(async () => {
+  await server.stop();
+});
 
 const cli = (...args: string[]) => run(process.execPath, [cliPath(), ...args], { PATH: process.env.PATH, HOME: dir });
 
@@ -24,33 +26,61 @@ test('inspect --json: listeners, releases, jobs with diagnosis, connections (key
   const m = JSON.parse(r.stdout);
   assert.equal(m.context, 'brokerkit-test');
   assert.deepEqual(m.problems, []);
-  assert.deepEqual(m.listeners.map((l: any) => l.name), ['aio-broker-loadbalancer', 'default', 'mqtts-endpoint']);
+  assert.deepEqual(
+    m.listeners.map((l: any) => l.name),
+    ['aio-broker-loadbalancer', 'default', 'mqtts-endpoint'],
+  );
   const lb = m.listeners[0];
   assert.equal(lb.serviceType, 'LoadBalancer');
   assert.equal(lb.serviceName, 'aio-broker-loadbalancer');
   assert.equal(lb.address, 'pending');
   assert.equal(lb.status, 'Running: All replicas are running.');
-  assert.deepEqual(lb.ports.map((p: any) => [p.port, p.protocol, p.tls, p.issuer, p.authenticationRef, p.authorizationRef]), [
-    [1883, 'Mqtt', 'none', null, null, null],
-    [8883, 'Mqtt', 'Automatic', 'ClusterIssuer/azure-iot-operations-aio-certificate-issuer', 'default', null],
-  ]);
+  assert.deepEqual(
+    lb.ports.map((p: any) => [p.port, p.protocol, p.tls, p.issuer, p.authenticationRef, p.authorizationRef]),
+    [
+      [1883, 'Mqtt', 'none', null, null, null],
+      [8883, 'Mqtt', 'Automatic', 'ClusterIssuer/azure-iot-operations-aio-certificate-issuer', 'default', null],
+    ],
+  );
   assert.equal(lb.ports[1].certificate.ready, false);
   const np = m.listeners[2];
   assert.match(np.address, /^10\.0\.\d+\.\d+ \(node port 30885\)$/);
-  assert.deepEqual([np.ports[0].secret, np.ports[0].nodePort, np.ports[0].certificate.ready], ['server-cert-secret', 30885, false]);
-  assert.deepEqual(m.serviceConnector.releases.map((x: any) => [x.name, x.revision, x.status, x.chart, x.version]), [['sc-extension', 2, 'deployed', 'sc-extension', '1.1.0']]);
+  assert.deepEqual(
+    [np.ports[0].secret, np.ports[0].nodePort, np.ports[0].certificate.ready],
+    ['server-cert-secret', 30885, false],
+  );
+  assert.deepEqual(
+    m.serviceConnector.releases.map((x: any) => [x.name, x.revision, x.status, x.chart, x.version]),
+    [['sc-extension', 2, 'deployed', 'sc-extension', '1.1.0']],
+  );
   const job = m.serviceConnector.jobs[0];
   assert.equal(job.name, 'sc-job');
   assert.equal(job.status, 'failed');
   assert.equal(job.conditions[0].reason, 'BackoffLimitExceeded');
   assert.equal(job.pods[0].containers[0].exitCode, 1);
-  assert.deepEqual(job.diagnosis.map((d: any) => d.code), ['resource-readiness-timeout']);
+  assert.deepEqual(
+    job.diagnosis.map((d: any) => d.code),
+    ['resource-readiness-timeout'],
+  );
   assert.match(job.diagnosis[0].evidence, /Timed out waiting for the resource/);
   const conns = m.serviceConnector.connections;
-  assert.deepEqual(conns.map((c: any) => [c.kind, c.name, c.keys, c.usedBy.map((u: any) => `${u.kind}/${u.name}/${u.via}`)]), [
-    ['Secret', 'sc-storageblob412a8-secret', ['AZURE_STORAGEBLOB_CLIENTID', 'AZURE_STORAGEBLOB_RESOURCEENDPOINT'], ['Deployment/orders/envFrom']],
-    ['ServiceAccount', 'sc-account-ccd6321c-c451-4936-8407-2d382f4fc850', [], ['Deployment/orders/serviceAccountName']],
-  ]);
+  assert.deepEqual(
+    conns.map((c: any) => [c.kind, c.name, c.keys, c.usedBy.map((u: any) => `${u.kind}/${u.name}/${u.via}`)]),
+    [
+      [
+        'Secret',
+        'sc-storageblob412a8-secret',
+        ['AZURE_STORAGEBLOB_CLIENTID', 'AZURE_STORAGEBLOB_RESOURCEENDPOINT'],
+        ['Deployment/orders/envFrom'],
+      ],
+      [
+        'ServiceAccount',
+        'sc-account-ccd6321c-c451-4936-8407-2d382f4fc850',
+        [],
+        ['Deployment/orders/serviceAccountName'],
+      ],
+    ],
+  );
   // Values never leave the cluster: neither the blob endpoint nor the TLS private key.
   assert.doesNotMatch(r.stdout, /blob\.core\.windows\.net|TOP-SECRET|PRIVATE KEY/);
 });
@@ -72,10 +102,22 @@ test('inspect --namespace filters listeners; a 403 becomes a problem naming reso
     assert.equal(r.code, 0, r.stderr);
     const m = JSON.parse(r.stdout);
     assert.deepEqual(m.listeners, []);
-    assert.deepEqual(m.problems, [{ resource: 'scjobs', kind: 'forbidden', message: 'no permission to list jobs in sc-system', hint: m.problems[0].hint }]);
+    assert.deepEqual(m.problems, [
+      {
+        resource: 'scjobs',
+        kind: 'forbidden',
+        message: 'no permission to list jobs in sc-system',
+        hint: m.problems[0].hint,
+      },
+    ]);
     assert.match(m.problems[0].hint, /cannot list resource "jobs" in API group "batch" in the namespace "sc-system"/);
-    assert.deepEqual(m.serviceConnector.connections.map((c: any) => c.namespace), ['shop', 'shop']);
-  } finally { server.faults.forbidden = []; }
+    assert.deepEqual(
+      m.serviceConnector.connections.map((c: any) => c.namespace),
+      ['shop', 'shop'],
+    );
+  } finally {
+    server.faults.forbidden = [];
+  }
 });
 
 test('inspect exits 2 with the reason when the cluster cannot be reached or refuses the credentials', async () => {
@@ -96,7 +138,9 @@ test('inspect exits 2 with the reason when the cluster cannot be reached or refu
 
 test('check --kubeconfig: a port of a live listener clashes; a live issuer satisfies a reference', async () => {
   const f = join(dir, 'listener.yaml');
-  writeFileSync(f, `apiVersion: mqttbroker.iotoperations.azure.com/v1
+  writeFileSync(
+    f,
+    `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:
   name: extra
@@ -111,7 +155,8 @@ spec:
       mode: Automatic
       certManagerCertificateSpec:
         issuerRef: {name: my-issuer, kind: Issuer, group: cert-manager.io}
-`);
+`,
+  );
   const offline = await cli('check', f, '--format', 'json');
   const online = await cli('check', f, '--format', 'json', '--kubeconfig', kubeconfig);
   assert.equal(online.code, 1, online.stderr);
@@ -121,7 +166,10 @@ spec:
   const clash = on.find((x: any) => x.code === 'port-conflict');
   assert.ok(clash, online.stdout);
   assert.match(clash.message, /BrokerListener 'aio-broker-loadbalancer' \(in the cluster\)/);
-  assert.ok(off.some((x: any) => x.code === 'issuer-not-found'), 'offline, my-issuer is unknown');
+  assert.ok(
+    off.some((x: any) => x.code === 'issuer-not-found'),
+    'offline, my-issuer is unknown',
+  );
   assert.ok(!on.some((x: any) => x.code === 'issuer-not-found'), 'the live Issuer satisfies the reference');
 });
 

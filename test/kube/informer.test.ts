@@ -11,16 +11,24 @@ import { Informer, Change } from '../../server/src/kube/informer';
 import { scratch, writeKubeconfig } from '../helpers/kube';
 
 const servers: KubeTestServer[] = [];
-after(async () => { for (const s of servers) await s.stop(); });
+after(async () => {
+  for (const s of servers) await s.stop();
+});
 
 async function cluster(n = 40): Promise<KubeTestServer> {
-  const objects = Array.from({ length: n }, (_, i) => job(`job-${String(i).padStart(3, '0')}`, 'sc-system', i % 3 ? 'succeeded' : 'failed'));
+  const objects = Array.from({ length: n }, (_, i) =>
+    job(`job-${String(i).padStart(3, '0')}`, 'sc-system', i % 3 ? 'succeeded' : 'failed'),
+  );
   const s = await new KubeTestServer({ objects }).start();
   servers.push(s);
   return s;
 }
 
-function client(s: KubeTestServer, opts: ClientOptions = {}, kubeconfig?: Parameters<KubeTestServer['kubeconfig']>[0]): KubeClient {
+function client(
+  s: KubeTestServer,
+  opts: ClientOptions = {},
+  kubeconfig?: Parameters<KubeTestServer['kubeconfig']>[0],
+): KubeClient {
   const dir = scratch();
   const info = loadKubeconfig(writeKubeconfig(s, dir, kubeconfig));
   return new KubeClient(info.kc, info.currentContext, { requestTimeoutMs: 5000, ...opts });
@@ -28,21 +36,36 @@ function client(s: KubeTestServer, opts: ClientOptions = {}, kubeconfig?: Parame
 
 /** An informer on sc-system jobs that also checks every event against its own bookkeeping. */
 function informer(c: KubeClient) {
-  const inf = new Informer(c, { path: '/apis/batch/v1/namespaces/sc-system/jobs', resource: 'jobs', namespace: 'sc-system', pageSize: 7, backoffMs: 20, maxBackoffMs: 200 });
+  const inf = new Informer(c, {
+    path: '/apis/batch/v1/namespaces/sc-system/jobs',
+    resource: 'jobs',
+    namespace: 'sc-system',
+    pageSize: 7,
+    backoffMs: 20,
+    maxBackoffMs: 200,
+  });
   running.push(inf);
   const present = new Set<string>();
   const problems: string[] = [];
   inf.on('change', (c: Change) => {
     const k = c.object.metadata.name;
-    if (c.type === 'add') { if (present.has(k)) problems.push(`duplicate add ${k}`); present.add(k); }
-    else if (c.type === 'update') { if (!present.has(k)) problems.push(`update of unknown ${k}`); }
-    else { if (!present.has(k)) problems.push(`delete of unknown ${k}`); present.delete(k); }
+    if (c.type === 'add') {
+      if (present.has(k)) problems.push(`duplicate add ${k}`);
+      present.add(k);
+    } else if (c.type === 'update') {
+      if (!present.has(k)) problems.push(`update of unknown ${k}`);
+    } else {
+      if (!present.has(k)) problems.push(`delete of unknown ${k}`);
+      present.delete(k);
+    }
   });
   return { inf, present, problems };
 }
 
 const running: Informer[] = [];
-after(() => { for (const i of running) i.stop(); });
+after(() => {
+  for (const i of running) i.stop();
+});
 
 /** Resolves once the server has an open watch (the informer's watch is registered). */
 async function watching(s: KubeTestServer): Promise<void> {
@@ -53,17 +76,36 @@ async function watching(s: KubeTestServer): Promise<void> {
 function until(inf: Informer, pred: () => boolean, what: string): Promise<void> {
   if (pred()) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => { off(); reject(new Error(`timed out waiting for ${what}; state ${inf.state} ${inf.error?.message ?? ''}`)); }, 15_000);
-    const check = () => { if (pred()) { off(); resolve(); } };
-    const off = () => { clearTimeout(guard); inf.off('change', check); inf.off('state', check); inf.off('synced', check); };
-    inf.on('change', check); inf.on('state', check); inf.on('synced', check);
+    const guard = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}; state ${inf.state} ${inf.error?.message ?? ''}`));
+    }, 15_000);
+    const check = () => {
+      if (pred()) {
+        off();
+        resolve();
+      }
+    };
+    const off = () => {
+      clearTimeout(guard);
+      inf.off('change', check);
+      inf.off('state', check);
+      inf.off('synced', check);
+    };
+    inf.on('change', check);
+    inf.on('state', check);
+    inf.on('synced', check);
   });
 }
 
 function sameAsServer(s: KubeTestServer, inf: Informer, present: Set<string>): boolean {
   const want = s.list('batch/v1', 'Job', 'sc-system');
   if (want.length !== inf.objects.size || want.length !== present.size) return false;
-  return want.every((o) => inf.objects.get(`sc-system/${o.metadata.name}`)?.metadata.resourceVersion === o.metadata.resourceVersion && present.has(o.metadata.name));
+  return want.every(
+    (o) =>
+      inf.objects.get(`sc-system/${o.metadata.name}`)?.metadata.resourceVersion === o.metadata.resourceVersion &&
+      present.has(o.metadata.name),
+  );
 }
 
 async function converge(s: KubeTestServer, t: ReturnType<typeof informer>, what: string) {
@@ -159,7 +201,10 @@ test('403 is an error state naming the resource and namespace; it recovers when 
   await until(t.inf, () => t.inf.state === 'error', 'the error state');
   assert.equal(t.inf.error?.kind, 'forbidden');
   assert.equal(t.inf.error?.message, 'no permission to list jobs in sc-system');
-  assert.match(t.inf.error?.hint ?? '', /cannot list resource "jobs" in API group "batch" in the namespace "sc-system"/);
+  assert.match(
+    t.inf.error?.hint ?? '',
+    /cannot list resource "jobs" in API group "batch" in the namespace "sc-system"/,
+  );
   await assert.rejects(t.inf.whenSynced(), /no permission/);
   s.faults.forbidden = [];
   t.inf.retryNow();
@@ -237,19 +282,51 @@ test('an exec credential plugin that waits for a sign-in times out with instruct
   const s = await cluster(2);
   const dir = scratch();
   const hang = join(dir, 'hang.js');
-  writeFileSync(hang, 'process.stderr.write("To sign in, open https://microsoft.com/devicelogin and enter a code\\n"); setInterval(() => {}, 1000);\n');
-  const t = informer(client(s, { execTimeoutMs: 400 }, { user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [hang], interactiveMode: 'IfAvailable' } } }));
+  writeFileSync(
+    hang,
+    'process.stderr.write("To sign in, open https://microsoft.com/devicelogin and enter a code\\n"); setInterval(() => {}, 1000);\n',
+  );
+  const t = informer(
+    client(
+      s,
+      { execTimeoutMs: 400 },
+      {
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: process.execPath,
+            args: [hang],
+            interactiveMode: 'IfAvailable',
+          },
+        },
+      },
+    ),
+  );
   t.inf.start();
   await until(t.inf, () => t.inf.state === 'error', 'the sign-in error');
   assert.equal(t.inf.error?.kind, 'signin');
-  assert.match(t.inf.error?.message ?? '', /did not finish within 0 s; it is probably waiting for an interactive sign-in/);
+  assert.match(
+    t.inf.error?.message ?? '',
+    /did not finish within 0 s; it is probably waiting for an interactive sign-in/,
+  );
   assert.match(t.inf.error?.hint ?? '', /in a terminal once to sign in/);
   t.inf.stop();
 
   const good = join(dir, 'good.js');
-  writeFileSync(good, `const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO); if (info.spec.interactive !== false) process.exit(3);
-process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: ${JSON.stringify(s.token)}, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));\n`);
-  const t2 = informer(client(s, { execTimeoutMs: 5000 }, { user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [good] } } }));
+  writeFileSync(
+    good,
+    `const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO); if (info.spec.interactive !== false) process.exit(3);
+process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: ${JSON.stringify(s.token)}, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));\n`,
+  );
+  const t2 = informer(
+    client(
+      s,
+      { execTimeoutMs: 5000 },
+      {
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [good] } },
+      },
+    ),
+  );
   t2.inf.start();
   await t2.inf.whenSynced();
   assert.equal(t2.inf.objects.size, 2);
@@ -265,7 +342,15 @@ test('a server that ends every watch at once: no error state, no hot loop, event
   s.faults.endWatchesAtOnce = true;
   const ended: number[] = [];
   const counted = new Promise<void>((resolve) => {
-    const f = (e: { outcome: string }) => { if (e.outcome === 'ended') { ended.push(Date.now()); if (ended.length === 4) { s.events.off('watch', f); resolve(); } } };
+    const f = (e: { outcome: string }) => {
+      if (e.outcome === 'ended') {
+        ended.push(Date.now());
+        if (ended.length === 4) {
+          s.events.off('watch', f);
+          resolve();
+        }
+      }
+    };
     s.events.on('watch', f);
   });
   s.dropWatches();

@@ -83,31 +83,66 @@ test('no kubeconfig read and no cluster request before a view is visible', async
 test('the listeners tree, level by level, with the port details and a mosquitto_pub command', async () => {
   const { c } = await start();
   await c.conn.sendNotification(Methods.clusterViewVisible, { view: 'listeners', visible: true });
-  await untilTree(c, 'listeners', async () => (await children(c, 'listeners'))[0]?.label === 'brokerkit-test'
-    && (await children(c, 'listeners', (await children(c, 'listeners'))[0].id)).some((n) => n.label === 'azure-iot-operations'));
+  await untilTree(
+    c,
+    'listeners',
+    async () =>
+      (await children(c, 'listeners'))[0]?.label === 'brokerkit-test' &&
+      (await children(c, 'listeners', (await children(c, 'listeners'))[0].id)).some(
+        (n) => n.label === 'azure-iot-operations',
+      ),
+  );
   const lb = await path(c, 'listeners', 'brokerkit-test', 'azure-iot-operations', 'default', 'aio-broker-loadbalancer');
   assert.equal(lb.node.description, 'LoadBalancer · pending · Running');
   assert.equal(lb.node.contextValue, 'listener');
-  assert.deepEqual(lb.node.ref, { apiVersion: 'mqttbroker.iotoperations.azure.com/v1', kind: 'BrokerListener', namespace: 'azure-iot-operations', name: 'aio-broker-loadbalancer' });
+  assert.deepEqual(lb.node.ref, {
+    apiVersion: 'mqttbroker.iotoperations.azure.com/v1',
+    kind: 'BrokerListener',
+    namespace: 'azure-iot-operations',
+    name: 'aio-broker-loadbalancer',
+  });
   const port = lb.children.find((n) => n.label === '8883')!;
-  assert.match(port.description!, /^Mqtt · TLS Automatic \(ClusterIssuer\/azure-iot-operations-aio-certificate-issuer\) · authn default · no authz · nodePort \d+$/);
-  assert.match(String(port.data!.mosquittoPub), /^mosquitto_pub -h <external-ip> -p 8883 -V mqttv5 .* --cafile ca\.crt -D CONNECT authentication-method K8S-SAT/);
+  assert.match(
+    port.description!,
+    /^Mqtt · TLS Automatic \(ClusterIssuer\/azure-iot-operations-aio-certificate-issuer\) · authn default · no authz · nodePort \d+$/,
+  );
+  assert.match(
+    String(port.data!.mosquittoPub),
+    /^mosquitto_pub -h <external-ip> -p 8883 -V mqttv5 .* --cafile ca\.crt -D CONNECT authentication-method K8S-SAT/,
+  );
   // The port's details are made only when it is opened, and then are what the port says.
   assert.equal(port.hasChildren, true);
   assert.ok(!('lazy' in port) && !('children' in port), 'one level only, no server-side markers');
   const details = await children(c, 'listeners', port.id);
-  assert.deepEqual(details.map((d) => `${d.label}=${d.description}`).filter((x) => !x.startsWith('certificate=')),
-    ['protocol=Mqtt', 'TLS=Automatic', 'issuer=ClusterIssuer/azure-iot-operations-aio-certificate-issuer', 'authentication=default', 'authorization=disabled', `node port=${/nodePort (\d+)/.exec(port.description!)![1]}`]);
+  assert.deepEqual(
+    details.map((d) => `${d.label}=${d.description}`).filter((x) => !x.startsWith('certificate=')),
+    [
+      'protocol=Mqtt',
+      'TLS=Automatic',
+      'issuer=ClusterIssuer/azure-iot-operations-aio-certificate-issuer',
+      'authentication=default',
+      'authorization=disabled',
+      `node port=${/nodePort (\d+)/.exec(port.description!)![1]}`,
+    ],
+  );
   assert.ok(details.every((d) => !d.hasChildren && d.id.startsWith(`${port.id}/`)));
   const live = await c.request<{ yaml: string }>(Methods.clusterObject, { ref: lb.node.ref });
-  assert.match(live.yaml, /^# Live BrokerListener azure-iot-operations\/aio-broker-loadbalancer from context brokerkit-test \(read-only\)\napiVersion: mqttbroker\.iotoperations\.azure\.com\/v1\nkind: BrokerListener/);
-  const forDev = await c.request<{ yaml: string }>(Methods.clusterListenerYaml, { namespace: 'azure-iot-operations', name: 'mqtts-endpoint' });
+  assert.match(
+    live.yaml,
+    /^# Live BrokerListener azure-iot-operations\/aio-broker-loadbalancer from context brokerkit-test \(read-only\)\napiVersion: mqttbroker\.iotoperations\.azure\.com\/v1\nkind: BrokerListener/,
+  );
+  const forDev = await c.request<{ yaml: string }>(Methods.clusterListenerYaml, {
+    namespace: 'azure-iot-operations',
+    name: 'mqtts-endpoint',
+  });
   const kinds = forDev.yaml.split(/^---$/m).map((d) => /^kind: (\w+)$/m.exec(d)?.[1]);
   assert.deepEqual(kinds, ['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization']);
   assert.doesNotMatch(forDev.yaml, /^status:|resourceVersion|uid:/m);
   const bundle = await c.request<{ pem: string }>(Methods.clusterTrustBundle, { namespace: 'azure-iot-operations' });
   assert.match(bundle.pem, /^-----BEGIN CERTIFICATE-----/);
-  const secret = await c.request<{ yaml: string }>(Methods.clusterObject, { ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'azure-iot-operations', name: 'test-ca' } });
+  const secret = await c.request<{ yaml: string }>(Methods.clusterObject, {
+    ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'azure-iot-operations', name: 'test-ca' },
+  });
   assert.doesNotMatch(secret.yaml, /PRIVATE|TOP-SECRET|VE9QLVNFQ1JFVC/);
   assert.match(secret.yaml, /dataKeys:\n {2}- tls\.crt\n {2}- tls\.key/);
 });
@@ -115,11 +150,16 @@ test('the listeners tree, level by level, with the port details and a mosquitto_
 test('a job created on the server appears in the Service Connector tree without a refresh; its log can be read', async () => {
   const { c } = await start();
   await c.conn.sendNotification(Methods.clusterViewVisible, { view: 'serviceConnector', visible: true });
-  const jobsHave = async (name: string) => (await children(c, 'serviceConnector', 'sc/jobs')).some((n) => n.label === name);
+  const jobsHave = async (name: string) =>
+    (await children(c, 'serviceConnector', 'sc/jobs')).some((n) => n.label === name);
   await untilTree(c, 'serviceConnector', () => jobsHave('sc-job'));
   server.apply(job('sc-job-live', 'sc-system', 'running'));
   await untilTree(c, 'serviceConnector', () => jobsHave('sc-job-live'));
-  const log = await c.request<{ text: string }>(Methods.clusterLog, { namespace: 'sc-system', pod: 'sc-job-x7k2p', container: 'main' });
+  const log = await c.request<{ text: string }>(Methods.clusterLog, {
+    namespace: 'sc-system',
+    pod: 'sc-job-x7k2p',
+    container: 'main',
+  });
   assert.match(log.text, /Timed out waiting/);
   server.remove('batch/v1', 'Job', 'sc-system', 'sc-job-live');
 });
@@ -132,7 +172,9 @@ test('a forbidden resource shows as its own node', async () => {
     const firstJobNode = async () => (await children(c, 'serviceConnector', 'sc/jobs'))[0];
     await untilTree(c, 'serviceConnector', async () => (await firstJobNode())?.contextValue === 'problem');
     assert.equal((await firstJobNode()).label, 'no permission to list jobs in sc-system');
-  } finally { server.faults.forbidden = []; }
+  } finally {
+    server.faults.forbidden = [];
+  }
 });
 
 test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it off', async () => {
@@ -146,13 +188,20 @@ test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it
   const clash = online.diagnostics.find((d) => d.code === 'port-conflict')!;
   assert.match(String(clash.message), /BrokerListener 'aio-broker-loadbalancer' \(in the cluster\)/);
   // Diagnostics follow the cluster: the live listener moves off 8883, the clash goes away without an edit.
-  const live = server.get('mqttbroker.iotoperations.azure.com/v1', 'BrokerListener', 'azure-iot-operations', 'aio-broker-loadbalancer');
+  const live = server.get(
+    'mqttbroker.iotoperations.azure.com/v1',
+    'BrokerListener',
+    'azure-iot-operations',
+    'aio-broker-loadbalancer',
+  );
   const moved = structuredClone(live);
   moved.spec.ports[1].port = 8884;
   server.apply(moved);
   try {
     await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
-  } finally { server.apply(live); }
+  } finally {
+    server.apply(live);
+  }
   await c.diagnosticsFor(uri, (p) => p.diagnostics.some((d) => d.code === 'port-conflict'));
   await c.settingsChanged({ brokerkit: { kubeconfig, clusterValidation: false } });
   await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
@@ -160,7 +209,10 @@ test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it
 
 test('without a usable kubeconfig the view shows why and how to fix it', async () => {
   const ws = new TempWorkspace({});
-  const c = await startServer({ rootPath: ws.root, settings: { brokerkit: { kubeconfig: `${ws.root}/no-such-kubeconfig` } } });
+  const c = await startServer({
+    rootPath: ws.root,
+    settings: { brokerkit: { kubeconfig: `${ws.root}/no-such-kubeconfig` } },
+  });
   clients.push(c);
   await c.conn.sendNotification(Methods.clusterViewVisible, { view: 'listeners', visible: true });
   // Until the settings are read the view says it is starting; then it says what is wrong.

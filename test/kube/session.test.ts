@@ -10,29 +10,59 @@ import { connect, listenersTree, serviceConnectorTree, ClusterSession, TreeNode 
 import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
 
 const cleanup: (() => Promise<void> | void)[] = [];
-after(async () => { for (const f of cleanup.reverse()) await f(); });
+after(async () => {
+  for (const f of cleanup.reverse()) await f();
+});
 
-async function setup(opts: ConstructorParameters<typeof KubeTestServer>[0] = {}, session: Parameters<typeof connect>[0] = {}, kc?: Parameters<KubeTestServer['kubeconfig']>[0]) {
+async function setup(
+  opts: ConstructorParameters<typeof KubeTestServer>[0] = {},
+  session: Parameters<typeof connect>[0] = {},
+  kc?: Parameters<KubeTestServer['kubeconfig']>[0],
+) {
   const server = await startDemoCluster(opts);
   cleanup.push(() => server.stop());
   const dir = scratch();
-  const { session: s } = connect({ kubeconfig: writeKubeconfig(server, dir, kc), backoffMs: 20, maxBackoffMs: 200, ...session });
+  const { session: s } = connect({
+    kubeconfig: writeKubeconfig(server, dir, kc),
+    backoffMs: 20,
+    maxBackoffMs: 200,
+    ...session,
+  });
   cleanup.push(() => s.stop());
   return { server, session: s, dir };
 }
 
 function find(nodes: TreeNode[], pred: (n: TreeNode) => boolean): TreeNode | undefined {
-  for (const n of nodes) { if (pred(n)) return n; const c = find(n.children ?? [], pred); if (c) return c; }
+  for (const n of nodes) {
+    if (pred(n)) return n;
+    const c = find(n.children ?? [], pred);
+    if (c) return c;
+  }
   return undefined;
 }
-function ids(nodes: TreeNode[], out: string[] = []): string[] { for (const n of nodes) { out.push(n.id); ids(n.children ?? [], out); } return out; }
+function ids(nodes: TreeNode[], out: string[] = []): string[] {
+  for (const n of nodes) {
+    out.push(n.id);
+    ids(n.children ?? [], out);
+  }
+  return out;
+}
 
 /** Resolves when the session's debounced change makes `pred` true. */
 function whenTree(s: ClusterSession, pred: () => boolean, what: string): Promise<void> {
   if (pred()) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => { s.off('change', f); reject(new Error(`timed out waiting for ${what}`)); }, 15_000);
-    const f = () => { if (pred()) { clearTimeout(guard); s.off('change', f); resolve(); } };
+    const guard = setTimeout(() => {
+      s.off('change', f);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, 15_000);
+    const f = () => {
+      if (pred()) {
+        clearTimeout(guard);
+        s.off('change', f);
+        resolve();
+      }
+    };
     s.on('change', f);
   });
 }
@@ -47,7 +77,19 @@ test('no cluster I/O until a consumer needs something', async () => {
   const release = session.need('listeners');
   await session.settled('listeners');
   assert.ok(requests > 0);
-  assert.deepEqual(Object.keys(session.snapshot().resources).sort(), ['brokerauthentications', 'brokerauthorizations', 'certificates', 'clusterissuers', 'issuers', 'secrets', 'services', 'brokerlisteners'].sort());
+  assert.deepEqual(
+    Object.keys(session.snapshot().resources).sort(),
+    [
+      'brokerauthentications',
+      'brokerauthorizations',
+      'certificates',
+      'clusterissuers',
+      'issuers',
+      'secrets',
+      'services',
+      'brokerlisteners',
+    ].sort(),
+  );
   release();
   assert.deepEqual(session.snapshot().resources, {}, 'released informers stop');
 });
@@ -62,13 +104,27 @@ test('sc-job runs seen since connecting are kept after deletion, with the time o
   server.remove('batch/v1', 'Job', 'sc-system', 'sc-job');
   const next = job('sc-job', 'sc-system', 'succeeded');
   server.apply(next);
-  await whenTree(session, () => jobsGroup().children!.filter((n) => n.contextValue?.startsWith('job')).length === 2, 'the second run');
+  await whenTree(
+    session,
+    () => jobsGroup().children!.filter((n) => n.contextValue?.startsWith('job')).length === 2,
+    'the second run',
+  );
   server.remove('batch/v1', 'Job', 'sc-system', 'sc-job');
-  await whenTree(session, () => jobsGroup().children!.filter((n) => n.contextValue === 'job-removed').length === 2, 'both runs removed');
-  const runs = jobsGroup().children!.filter((n) => n.contextValue === 'job-removed').map((n) => `${n.label}: ${n.description}`).sort();
+  await whenTree(
+    session,
+    () => jobsGroup().children!.filter((n) => n.contextValue === 'job-removed').length === 2,
+    'both runs removed',
+  );
+  const runs = jobsGroup()
+    .children!.filter((n) => n.contextValue === 'job-removed')
+    .map((n) => `${n.label}: ${n.description}`)
+    .sort();
   assert.deepEqual(runs, ['sc-job: failed, removed at 12:03', 'sc-job: succeeded, removed at 12:03']);
   const failed = jobsGroup().children!.find((n) => n.description?.startsWith('failed'))!;
-  assert.ok(find([failed], (n) => n.contextValue === 'diagnosis-fix'), 'the diagnosis stays with the removed run');
+  assert.ok(
+    find([failed], (n) => n.contextValue === 'diagnosis-fix'),
+    'the diagnosis stays with the removed run',
+  );
 });
 
 test('a job created on the server appears in the tree through the watch; ids stay stable', async () => {
@@ -78,7 +134,11 @@ test('a job created on the server appears in the tree through the watch; ids sta
   const before = ids(serviceConnectorTree(session.snapshot()));
   const j = server.apply(job('sc-job-2', 'sc-system', 'running'));
   server.apply(jobPod(j, 'abcde', 'running'));
-  await whenTree(session, () => !!find(serviceConnectorTree(session.snapshot()), (n) => n.label === 'sc-job-2-abcde'), 'the new job and its pod');
+  await whenTree(
+    session,
+    () => !!find(serviceConnectorTree(session.snapshot()), (n) => n.label === 'sc-job-2-abcde'),
+    'the new job and its pod',
+  );
   const afterIds = ids(serviceConnectorTree(session.snapshot()));
   for (const id of before) assert.ok(afterIds.includes(id), `id ${id} kept`);
   const node = find(serviceConnectorTree(session.snapshot()), (n) => n.label === 'sc-job-2')!;
@@ -99,7 +159,7 @@ test('watch events are debounced: a burst of changes is one update', async () =>
 });
 
 test('a forbidden resource is a node that names it and says how to fix it; the rest still shows', async () => {
-  const { session } = await setup({ }, {});
+  const { session } = await setup({}, {});
   const s2 = await setup();
   s2.server.faults.forbidden = [{ resource: 'jobs', group: 'batch', namespace: 'sc-system' }];
   s2.session.need('serviceConnector');
@@ -111,7 +171,10 @@ test('a forbidden resource is a node that names it and says how to fix it; the r
   assert.equal(p.label, 'no permission to list jobs in sc-system');
   assert.match(p.children![0].label, /Ask a cluster admin for a Role allowing 'list' on 'jobs' in 'sc-system'/);
   assert.equal(p.level, 'error');
-  assert.ok(find(tree, (n) => n.label === 'sc-extension'), 'releases still shown');
+  assert.ok(
+    find(tree, (n) => n.label === 'sc-extension'),
+    'releases still shown',
+  );
   session.stop();
 });
 
@@ -132,20 +195,42 @@ test('port details are made when first read, once', async () => {
 });
 
 test('AIO not installed: the listeners view says so instead of failing', async () => {
-  const { session } = await setup({ aio: false, objects: demoObjects().filter((o) => !o.apiVersion.startsWith('mqttbroker.')) });
+  const { session } = await setup({
+    aio: false,
+    objects: demoObjects().filter((o) => !o.apiVersion.startsWith('mqttbroker.')),
+  });
   session.need('listeners');
   await session.settled('listeners');
   const tree = listenersTree(session.snapshot());
   const p = tree[0].children!.find((n) => n.contextValue === 'problem')!;
-  assert.match(p.label, /Azure IoT Operations is not installed in this cluster \(the API group mqttbroker\.iotoperations\.azure\.com is missing\)/);
-  assert.equal(tree[0].children!.filter((n) => n.contextValue === 'problem').length, 1, 'reported once, not per AIO resource');
+  assert.match(
+    p.label,
+    /Azure IoT Operations is not installed in this cluster \(the API group mqttbroker\.iotoperations\.azure\.com is missing\)/,
+  );
+  assert.equal(
+    tree[0].children!.filter((n) => n.contextValue === 'problem').length,
+    1,
+    'reported once, not per AIO resource',
+  );
 });
 
 test('an exec plugin waiting for a sign-in is one node with sign-in instructions', async () => {
   const dir = scratch();
   const hang = join(dir, 'kubelogin.js');
   writeFileSync(hang, 'setInterval(() => {}, 1000);\n');
-  const { session } = await setup({}, { client: { execTimeoutMs: 300 } }, { user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [hang, 'get-token'] } } });
+  const { session } = await setup(
+    {},
+    { client: { execTimeoutMs: 300 } },
+    {
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: process.execPath,
+          args: [hang, 'get-token'],
+        },
+      },
+    },
+  );
   session.need('listeners');
   await session.settled('listeners');
   const tree = listenersTree(session.snapshot());
@@ -155,24 +240,53 @@ test('an exec plugin waiting for a sign-in is one node with sign-in instructions
   assert.match(probs[0].tooltip ?? '', /get-token` in a terminal once to sign in/);
 });
 
-test('a credential plugin still waiting for a sign-in is killed when the session stops (not left behind)', { timeout: 30_000 }, async () => {
-  // The plugin holds a connection to us: its end is the event that says the process is gone.
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  cleanup.push(() => { probe.close(); });
-  let started!: () => void;
-  const running = new Promise<void>((r) => { started = r; });
-  const gone = new Promise<void>((r) => probe.on('connection', (sock) => { started(); sock.on('close', () => r()); sock.resume(); }));
-  const dir = scratch();
-  const plugin = join(dir, 'kubelogin.js');
-  writeFileSync(plugin, `require('net').connect(${(probe.address() as net.AddressInfo).port}, '127.0.0.1'); setInterval(() => {}, 1000);\n`);
-  // A time limit far beyond the test's own: only stop() can end the plugin in time.
-  const { session } = await setup({}, { client: { execTimeoutMs: 120_000 } }, { user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [plugin, 'get-token'] } } });
-  session.need('listeners');
-  await running;
-  session.stop();
-  await gone;
-});
+test(
+  'a credential plugin still waiting for a sign-in is killed when the session stops (not left behind)',
+  { timeout: 30_000 },
+  async () => {
+    // The plugin holds a connection to us: its end is the event that says the process is gone.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    cleanup.push(() => {
+      probe.close();
+    });
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    const gone = new Promise<void>((r) =>
+      probe.on('connection', (sock) => {
+        started();
+        sock.on('close', () => r());
+        sock.resume();
+      }),
+    );
+    const dir = scratch();
+    const plugin = join(dir, 'kubelogin.js');
+    writeFileSync(
+      plugin,
+      `require('net').connect(${(probe.address() as net.AddressInfo).port}, '127.0.0.1'); setInterval(() => {}, 1000);\n`,
+    );
+    // A time limit far beyond the test's own: only stop() can end the plugin in time.
+    const { session } = await setup(
+      {},
+      { client: { execTimeoutMs: 120_000 } },
+      {
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: process.execPath,
+            args: [plugin, 'get-token'],
+          },
+        },
+      },
+    );
+    session.need('listeners');
+    await running;
+    session.stop();
+    await gone;
+  },
+);
 
 test('secret values and TLS private keys are never kept', async () => {
   const { session } = await setup();

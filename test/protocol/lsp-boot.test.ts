@@ -11,7 +11,9 @@ async function startAndCheck(env: NodeJS.ProcessEnv, ws: TempWorkspace): Promise
   const client = await startServer({ rootPath: ws.root, env: { ...process.env, ...env } });
   try {
     // Not just alive: the server proper runs (it indexes and publishes a real finding).
-    const p = await client.diagnosticsFor(ws.uri('a.yaml'), (x) => x.diagnostics.some((d) => d.code === 'port-conflict'));
+    const p = await client.diagnosticsFor(ws.uri('a.yaml'), (x) =>
+      x.diagnostics.some((d) => d.code === 'port-conflict'),
+    );
     assert.ok(p.diagnostics.length > 0);
   } finally {
     assert.equal(await client.shutdown(), 0);

@@ -56,13 +56,24 @@ before(async () => {
   client = await startServer({ rootPath: ws.root });
   await client.open(uri, TEXT);
 });
-after(async () => { await client.shutdown(); ws.dispose(); });
+after(async () => {
+  await client.shutdown();
+  ws.dispose();
+});
 
 test('one "Start dev broker" lens per BrokerListener with ports, above its first line', async () => {
   const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-  assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, (l.command?.arguments?.[0] as any)?.listener]), [
-    [lineOf(TEXT, 'apiVersion:', 1), 'Start dev broker', 'brokerkit.devBroker.start', 'first'],
-    [lineOf(TEXT, 'apiVersion:', 2), 'Start dev broker', 'brokerkit.devBroker.start', 'second'],
-  ]);
+  assert.deepEqual(
+    lenses.map((l) => [
+      l.range.start.line,
+      l.command?.title,
+      l.command?.command,
+      (l.command?.arguments?.[0] as any)?.listener,
+    ]),
+    [
+      [lineOf(TEXT, 'apiVersion:', 1), 'Start dev broker', 'brokerkit.devBroker.start', 'first'],
+      [lineOf(TEXT, 'apiVersion:', 2), 'Start dev broker', 'brokerkit.devBroker.start', 'second'],
+    ],
+  );
   assert.equal((lenses[0].command!.arguments![0] as any).uri, uri);
 });

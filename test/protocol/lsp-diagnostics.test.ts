@@ -14,7 +14,9 @@ test('initialize answers with the features, from dist/server.js and from `broker
     try {
       const caps = client.initializeResult.capabilities;
       assert.equal(client.initializeResult.serverInfo?.name, 'brokerkit');
-      assert.ok(caps.hoverProvider && caps.definitionProvider && caps.referencesProvider && caps.documentSymbolProvider);
+      assert.ok(
+        caps.hoverProvider && caps.definitionProvider && caps.referencesProvider && caps.documentSymbolProvider,
+      );
       assert.ok(caps.completionProvider && caps.codeActionProvider);
       assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
     } finally {
@@ -26,7 +28,11 @@ test('initialize answers with the features, from dist/server.js and from `broker
 test('a clash between an open and a closed file is found; fixing either side clears both', async () => {
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const b = listener('np', { type: 'NodePort', ports: [8883] });
-  const ws = new TempWorkspace({ 'a.yaml': a, 'sub/b.yaml': b, 'node_modules/x/c.yaml': listener('hidden', { type: 'NodePort', ports: [8883] }) });
+  const ws = new TempWorkspace({
+    'a.yaml': a,
+    'sub/b.yaml': b,
+    'node_modules/x/c.yaml': listener('hidden', { type: 'NodePort', ports: [8883] }),
+  });
   const client = await startServer({ rootPath: ws.root });
   try {
     const ua = ws.uri('a.yaml');
@@ -38,7 +44,10 @@ test('a clash between an open and a closed file is found; fixing either side cle
     assert.match(dB.codeDescription!.href, /#rule-port-conflict$/);
     assert.equal(dB.source, 'brokerkit');
     // node_modules is never indexed: the clash names only a.yaml
-    assert.deepEqual(dB.relatedInformation!.map((r) => r.location.uri), [ua]);
+    assert.deepEqual(
+      dB.relatedInformation!.map((r) => r.location.uri),
+      [ua],
+    );
     assert.ok(!client.diagnostics.has(ws.uri('node_modules/x/c.yaml')));
     // Progress was shown while indexing.
     const kinds = client.progress.map((p) => p.value.kind);
@@ -54,15 +63,21 @@ test('a clash between an open and a closed file is found; fixing either side cle
     // Edit the open side: both files clear.
     const line = lineOf(a, 'port: 8883');
     const clearedB = client.nextDiagnostics(ub, (p) => !codes(p.diagnostics).includes('port-conflict'));
-    await client.change(ua, [{ range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8884' }]);
+    await client.change(ua, [
+      { range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8884' },
+    ]);
     const afterA = await client.currentDiagnostics(ua);
     assert.ok(!codes(afterA).includes('port-conflict'));
     await clearedB;
 
     // Edit it back: the clash returns on both sides.
     const backB = client.nextDiagnostics(ub, (p) => codes(p.diagnostics).includes('port-conflict'));
-    await client.change(ua, [{ range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8883' }]);
-    assert.ok(codes(await client.currentDiagnostics(ua, (ds) => codes(ds).includes('port-conflict'))).includes('port-conflict'));
+    await client.change(ua, [
+      { range: { start: { line, character: 10 }, end: { line, character: 14 } }, text: '8883' },
+    ]);
+    assert.ok(
+      codes(await client.currentDiagnostics(ua, (ds) => codes(ds).includes('port-conflict'))).includes('port-conflict'),
+    );
     await backB;
 
     // Fix the closed side on disk: the open side clears.
@@ -131,7 +146,10 @@ test('settings: defaultNamespace and assumeBuiltins change what clashes', async 
   // AIO's built-in default listener (18883) is assumed in the default namespace.
   const text = listener('lb', { type: 'LoadBalancer', ports: [18883] });
   const ws = new TempWorkspace({});
-  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: { defaultNamespace: 'azure-iot-operations' } } });
+  const client = await startServer({
+    rootPath: ws.root,
+    settings: { brokerkit: { defaultNamespace: 'azure-iot-operations' } },
+  });
   try {
     const u = ws.uri('x.yaml');
     await client.open(u, text);
@@ -158,7 +176,10 @@ test('YAML that is not ours gets no diagnostics, even when it is broken', async 
     await client.open(u, 'on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [\n');
     assert.deepEqual(await client.currentDiagnostics(u), []);
     const ours = 'file:///tmp/brokerkit-not-ours/listener.yaml';
-    await client.open(ours, 'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata: {name: x\n');
+    await client.open(
+      ours,
+      'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata: {name: x\n',
+    );
     assert.ok(codes(await client.currentDiagnostics(ours, (ds) => ds.length > 0)).includes('yaml-syntax'));
   } finally {
     await client.shutdown();

@@ -92,11 +92,15 @@ data:
 
 let ws: TempWorkspace;
 let client: LspClient;
-let uL: string; let uA: string; let uI: string;
+let uL: string;
+let uA: string;
+let uI: string;
 
 before(async () => {
   ws = new TempWorkspace({ 'listeners.yaml': LISTENERS, 'auth/auth.yaml': AUTH, 'cert/issuer.yaml': ISSUER });
-  uL = ws.uri('listeners.yaml'); uA = ws.uri('auth/auth.yaml'); uI = ws.uri('cert/issuer.yaml');
+  uL = ws.uri('listeners.yaml');
+  uA = ws.uri('auth/auth.yaml');
+  uI = ws.uri('cert/issuer.yaml');
   client = await startServer({ rootPath: ws.root });
   await client.open(uL, LISTENERS);
   await client.currentDiagnostics(uL);
@@ -112,24 +116,41 @@ after(async () => {
 const md = (h: Hover | null) => (h?.contents as MarkupContent | undefined)?.value ?? '';
 
 test('hover on a key shows the schema text and the allowed values', async () => {
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'serviceType', 0, 3) });
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: uL },
+    position: posOf(LISTENERS, 'serviceType', 0, 3),
+  });
   const text = md(h);
   assert.match(text, /serviceType/);
-  for (const v of ['LoadBalancer', 'ClusterIp', 'NodePort']) assert.ok(text.includes(v), `allowed value ${v} in: ${text}`);
+  for (const v of ['LoadBalancer', 'ClusterIp', 'NodePort'])
+    assert.ok(text.includes(v), `allowed value ${v} in: ${text}`);
   assert.equal(h!.range!.start.line, lineOf(LISTENERS, 'serviceType'));
 });
 
 test('hover on a reference says what it points at and where it is defined', async () => {
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'my-authn', 0, 2) });
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: uL },
+    position: posOf(LISTENERS, 'my-authn', 0, 2),
+  });
   const text = md(h);
   assert.match(text, /BrokerAuthentication 'my-authn'/);
   assert.ok(text.includes(`auth.yaml:${lineOf(AUTH, 'name: my-authn') + 1}`), text);
-  const builtin = md(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'authenticationRef: default', 0, 22) }));
+  const builtin = md(
+    await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: uL },
+      position: posOf(LISTENERS, 'authenticationRef: default', 0, 22),
+    }),
+  );
   assert.match(builtin, /built-in/);
 });
 
 test('hover on a port says which listener and service type expose it', async () => {
-  const text = md(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uL }, position: posOf(LISTENERS, '8883', 0, 1) }));
+  const text = md(
+    await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: uL },
+      position: posOf(LISTENERS, '8883', 0, 1),
+    }),
+  );
   assert.match(text, /Port 8883/);
   assert.match(text, /listener `lb`/);
   assert.match(text, /LoadBalancer/);
@@ -144,34 +165,67 @@ test('go to definition follows authenticationRef, authorizationRef, issuerRef an
     ['server-cert-secret', 0, uI, 'name: server-cert-secret'],
   ];
   for (const [needle, occ, uri, target] of cases) {
-    const locs = await client.request<Location[] | null>('textDocument/definition', { textDocument: { uri: uL }, position: posOf(LISTENERS, needle, occ, 1) });
+    const locs = await client.request<Location[] | null>('textDocument/definition', {
+      textDocument: { uri: uL },
+      position: posOf(LISTENERS, needle, occ, 1),
+    });
     assert.ok(locs && locs.length === 1, `definition of ${needle}`);
     assert.equal(locs[0].uri, uri);
     const text = uri === uA ? AUTH : ISSUER;
     assert.equal(locs[0].range.start.line, lineOf(text, target), needle);
   }
   // A key is not a reference.
-  assert.equal(await client.request('textDocument/definition', { textDocument: { uri: uL }, position: posOf(LISTENERS, 'serviceType', 0, 1) }), null);
+  assert.equal(
+    await client.request('textDocument/definition', {
+      textDocument: { uri: uL },
+      position: posOf(LISTENERS, 'serviceType', 0, 1),
+    }),
+    null,
+  );
 });
 
 test('find references from an issuer or an authentication lists every listener port using it', async () => {
   await client.open(uA, AUTH);
-  const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(AUTH, 'my-authn', 0, 1), context: { includeDeclaration: false } });
-  assert.deepEqual(refs.map((r) => [r.uri, r.range.start.line]), [[uL, lineOf(LISTENERS, 'authenticationRef: my-authn')]]);
-  const withDecl = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(AUTH, 'my-authn', 0, 1), context: { includeDeclaration: true } });
+  const refs = await client.request<Location[]>('textDocument/references', {
+    textDocument: { uri: uA },
+    position: posOf(AUTH, 'my-authn', 0, 1),
+    context: { includeDeclaration: false },
+  });
+  assert.deepEqual(
+    refs.map((r) => [r.uri, r.range.start.line]),
+    [[uL, lineOf(LISTENERS, 'authenticationRef: my-authn')]],
+  );
+  const withDecl = await client.request<Location[]>('textDocument/references', {
+    textDocument: { uri: uA },
+    position: posOf(AUTH, 'my-authn', 0, 1),
+    context: { includeDeclaration: true },
+  });
   assert.equal(withDecl.length, 2);
   assert.equal(withDecl[0].uri, uA);
   await client.close(uA);
   // From the closed issuer file (known from the index).
-  const issuerRefs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uI }, position: posOf(ISSUER, 'my-issuer', 0, 1), context: { includeDeclaration: false } });
-  assert.deepEqual(issuerRefs.map((r) => [r.uri, r.range.start.line]), [[uL, lineOf(LISTENERS, 'name: my-issuer')]]);
+  const issuerRefs = await client.request<Location[]>('textDocument/references', {
+    textDocument: { uri: uI },
+    position: posOf(ISSUER, 'my-issuer', 0, 1),
+    context: { includeDeclaration: false },
+  });
+  assert.deepEqual(
+    issuerRefs.map((r) => [r.uri, r.range.start.line]),
+    [[uL, lineOf(LISTENERS, 'name: my-issuer')]],
+  );
 });
 
 test('the outline lists listeners with their ports, service type and TLS mode', async () => {
   const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uL } });
-  assert.deepEqual(syms.map((s) => s.name), ['BrokerListener lb', 'BrokerListener manual']);
+  assert.deepEqual(
+    syms.map((s) => s.name),
+    ['BrokerListener lb', 'BrokerListener manual'],
+  );
   assert.match(syms[0].detail!, /LoadBalancer/);
-  assert.deepEqual(syms[0].children!.map((c) => c.name), ['port 1883', 'port 8883']);
+  assert.deepEqual(
+    syms[0].children!.map((c) => c.name),
+    ['port 1883', 'port 8883'],
+  );
   assert.match(syms[0].children![0].detail!, /no TLS/);
   assert.match(syms[0].children![1].detail!, /TLS Automatic/);
   assert.match(syms[1].children![0].detail!, /NodePort.*TLS Manual/);
@@ -186,7 +240,10 @@ async function completeAt(textWithCursor: string): Promise<string[]> {
   const uri = ws.uri(`scratch-${Math.random().toString(36).slice(2)}.yaml`);
   await client.open(uri, text);
   try {
-    const r = await client.request<CompletionList | null>('textDocument/completion', { textDocument: { uri }, position: { line, character } });
+    const r = await client.request<CompletionList | null>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line, character },
+    });
     return (r?.items ?? []).map((i) => i.label);
   } finally {
     await client.close(uri);
@@ -206,7 +263,10 @@ test('completion: keys from the schema, without those already there, with snippe
   assert.ok(keys.includes('ports') && keys.includes('serviceName') && keys.includes('brokerRef'), keys.join());
   assert.ok(!keys.includes('serviceType'));
   const portKeys = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    pro|\n`);
-  assert.ok(portKeys.includes('protocol') && portKeys.includes('authenticationRef') && portKeys.includes('tls'), portKeys.join());
+  assert.ok(
+    portKeys.includes('protocol') && portKeys.includes('authenticationRef') && portKeys.includes('tls'),
+    portKeys.join(),
+  );
   assert.ok(portKeys.includes('tls (manual)'));
   assert.ok(!portKeys.includes('port'));
 });
@@ -219,14 +279,23 @@ test('completion: enum values and names that exist', async () => {
   assert.ok(!authn.includes('my-authz'));
   const authz = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    authorizationRef: |\n`);
   assert.deepEqual(authz, ['my-authz']);
-  const issuer = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n`);
+  const issuer = await completeAt(
+    `${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n`,
+  );
   assert.deepEqual(issuer, ['my-issuer']);
-  const cluster = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          name: |\n          kind: ClusterIssuer\n`);
+  const cluster = await completeAt(
+    `${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef:\n          name: |\n          kind: ClusterIssuer\n`,
+  );
   assert.deepEqual(cluster, ['azure-iot-operations-aio-certificate-issuer']);
   // An Issuer in another namespace is not offered.
-  const otherNs = await completeAt(HEAD.replace('namespace: azure-iot-operations', 'namespace: other') + '  ports:\n  - port: 1884\n    tls:\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n');
+  const otherNs = await completeAt(
+    HEAD.replace('namespace: azure-iot-operations', 'namespace: other') +
+      '  ports:\n  - port: 1884\n    tls:\n      certManagerCertificateSpec:\n        issuerRef:\n          kind: Issuer\n          name: |\n',
+  );
   assert.deepEqual(otherNs, []);
-  const secret = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Manual\n      manual:\n        secretRef: |\n`);
+  const secret = await completeAt(
+    `${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Manual\n      manual:\n        secretRef: |\n`,
+  );
   assert.ok(secret.includes('server-cert-secret'), secret.join());
   const mode = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: |\n`);
   assert.deepEqual(mode.sort(), ['Automatic', 'Manual']);
@@ -236,7 +305,8 @@ test('completion: a free port', async () => {
   // 1883 and 8883 are taken by listener lb, 18883 by AIO's default listener.
   const ports = await completeAt(`${HEAD}  ports:\n  - port: |\n`);
   assert.ok(ports.length > 0);
-  for (const p of ports) assert.ok(!['1883', '8883', '8885', '18883'].includes(p), `offered a used port: ${ports.join()}`);
+  for (const p of ports)
+    assert.ok(!['1883', '8883', '8885', '18883'].includes(p), `offered a used port: ${ports.join()}`);
   assert.equal(ports[0], '8884');
 });
 
@@ -274,12 +344,25 @@ spec:
     const uL = ws.uri('dev/listener.yaml');
     await c.open(uL, lst('dev'));
     await c.currentDiagnostics(uL);
-    const defs = await c.request<Location[] | null>('textDocument/definition', { textDocument: { uri: uL }, position: posOf(lst('dev'), 'devices', 0, 1) });
-    assert.deepEqual(defs!.map((l) => l.uri), [ws.uri('dev/auth.yaml')]);
+    const defs = await c.request<Location[] | null>('textDocument/definition', {
+      textDocument: { uri: uL },
+      position: posOf(lst('dev'), 'devices', 0, 1),
+    });
+    assert.deepEqual(
+      defs!.map((l) => l.uri),
+      [ws.uri('dev/auth.yaml')],
+    );
     const uA = ws.uri('prod/auth.yaml');
     await c.open(uA, authn);
-    const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri: uA }, position: posOf(authn, 'devices', 0, 1), context: { includeDeclaration: false } });
-    assert.deepEqual(refs.map((l) => l.uri), [ws.uri('prod/listener.yaml')]);
+    const refs = await c.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uA },
+      position: posOf(authn, 'devices', 0, 1),
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(
+      refs.map((l) => l.uri),
+      [ws.uri('prod/listener.yaml')],
+    );
   } finally {
     await c.shutdown();
     ws.dispose();

@@ -11,7 +11,10 @@ import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fix
 const has = (code: string) => (ds: { code?: unknown }[]) => ds.some((d) => d.code === code);
 const hasNot = (code: string) => (ds: { code?: unknown }[]) => !ds.some((d) => d.code === code);
 
-async function session(files: Record<string, string>, fn: (e: Editor, ws: TempWorkspace, c: LspClient) => Promise<void>): Promise<void> {
+async function session(
+  files: Record<string, string>,
+  fn: (e: Editor, ws: TempWorkspace, c: LspClient) => Promise<void>,
+): Promise<void> {
   const ws = new TempWorkspace(files);
   const client = await startServer({ rootPath: ws.root });
   try {
@@ -35,7 +38,8 @@ test('port-conflict: the next free port, across an open and a closed file', asyn
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const b = listener('np', { type: 'NodePort', ports: [8883, 8884] });
   await session({ 'a.yaml': a, 'b.yaml': b }, async (e, ws, c) => {
-    const ua = ws.uri('a.yaml'); const ub = ws.uri('b.yaml');
+    const ua = ws.uri('a.yaml');
+    const ub = ws.uri('b.yaml');
     await e.openDoc(ua, a);
     await c.currentDiagnostics(ua, has('port-conflict'));
     const actions = await e.actionsFor(ua, 'port-conflict');
@@ -52,7 +56,9 @@ test('port-conflict: the next free port, across an open and a closed file', asyn
 });
 
 test('schema spellings: ClusterIP -> ClusterIp, Websockets -> WebSockets, ECDSA + size 384 -> Ec384 without size', async () => {
-  const text = HEAD('np', `  serviceType: NodePort
+  const text = HEAD(
+    'np',
+    `  serviceType: NodePort
   ports:
   - port: 8890
     nodePort: 30890
@@ -69,14 +75,21 @@ test('schema spellings: ClusterIP -> ClusterIp, Websockets -> WebSockets, ECDSA 
           algorithm: ECDSA
           size: 384
           rotationPolicy: Always
-`);
+`,
+  );
   const ci = HEAD('ci', '  serviceType: ClusterIP\n  ports:\n  - port: 8891\n    authenticationRef: default\n');
   await session({}, async (e, ws, c) => {
     const u = ws.uri('spell.yaml');
     await e.openDoc(u, text);
     await c.currentDiagnostics(u, has('schema'));
-    for (const [needle, title] of [['Websockets', "Replace with 'WebSockets'"], ['ECDSA', "Replace with 'Ec384' and remove 'size: 384'"]] as const) {
-      const nth = (c.diagnostics.get(u)!.diagnostics.filter((d) => d.code === 'schema')).findIndex((d) => d.range.start.line === lineOf(e.text(u), needle));
+    for (const [needle, title] of [
+      ['Websockets', "Replace with 'WebSockets'"],
+      ['ECDSA', "Replace with 'Ec384' and remove 'size: 384'"],
+    ] as const) {
+      const nth = c.diagnostics
+        .get(u)!
+        .diagnostics.filter((d) => d.code === 'schema')
+        .findIndex((d) => d.range.start.line === lineOf(e.text(u), needle));
       assert.ok(nth >= 0, `a schema finding on ${needle}`);
       const fix = (await e.actionsFor(u, 'schema', nth)).find((x) => x.title.startsWith('Replace'))!;
       assert.equal(fix.title, title);
@@ -87,7 +100,10 @@ test('schema spellings: ClusterIP -> ClusterIp, Websockets -> WebSockets, ECDSA 
     assert.match(after, /protocol: WebSockets/);
     assert.match(after, /algorithm: Ec384\n\s+rotationPolicy: Always/);
     assert.doesNotMatch(after, /size:/);
-    assert.deepEqual((await c.currentDiagnostics(u)).filter((d) => d.code === 'schema'), []);
+    assert.deepEqual(
+      (await c.currentDiagnostics(u)).filter((d) => d.code === 'schema'),
+      [],
+    );
     // ClusterIP
     const u2 = ws.uri('ci.yaml');
     await e.openDoc(u2, ci);
@@ -100,7 +116,10 @@ test('schema spellings: ClusterIP -> ClusterIp, Websockets -> WebSockets, ECDSA 
 });
 
 test('broker-ref: replace with default', async () => {
-  const text = HEAD('lb', '  brokerRef: mybroker\n  serviceType: LoadBalancer\n  ports:\n  - port: 8892\n    authenticationRef: default\n');
+  const text = HEAD(
+    'lb',
+    '  brokerRef: mybroker\n  serviceType: LoadBalancer\n  ports:\n  - port: 8892\n    authenticationRef: default\n',
+  );
   await session({}, async (e, ws, c) => {
     const u = ws.uri('b.yaml');
     await e.openDoc(u, text);
@@ -135,7 +154,8 @@ test('service-type-conflict: the second LoadBalancer listener moves its ports in
   const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const second = `# second listener\n${listener('lb2', { type: 'LoadBalancer', ports: [9883, 9884] })}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep-me\n`;
   await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
-    const u1 = ws.uri('first.yaml'); const u2 = ws.uri('second.yaml');
+    const u1 = ws.uri('first.yaml');
+    const u2 = ws.uri('second.yaml');
     await e.openDoc(u2, second);
     await c.currentDiagnostics(u2, has('service-type-conflict'));
     const fix = (await e.actionsFor(u2, 'service-type-conflict')).find((x) => x.title.startsWith('Move'))!;
@@ -146,9 +166,17 @@ test('service-type-conflict: the second LoadBalancer listener moves its ports in
     await c.currentDiagnostics(u2, hasNot('service-type-conflict'));
     await cleared;
     const merged = parseAllDocuments(readFileSync(ws.path('first.yaml'), 'utf8')).map((d) => d.toJS());
-    assert.deepEqual(merged[0].spec.ports.map((p: { port: number }) => p.port), [8883, 9883, 9884]);
-    const rest = parseAllDocuments(e.text(u2)).map((d) => d.toJS()).filter(Boolean);
-    assert.deepEqual(rest.map((d: { kind: string }) => d.kind), ['ConfigMap']);
+    assert.deepEqual(
+      merged[0].spec.ports.map((p: { port: number }) => p.port),
+      [8883, 9883, 9884],
+    );
+    const rest = parseAllDocuments(e.text(u2))
+      .map((d) => d.toJS())
+      .filter(Boolean);
+    assert.deepEqual(
+      rest.map((d: { kind: string }) => d.kind),
+      ['ConfigMap'],
+    );
     assert.ok(!(c.diagnostics.get(u1)?.diagnostics ?? []).some((d) => d.code === 'service-type-conflict'));
   });
 });
@@ -163,16 +191,25 @@ test("service-type-conflict with AIO's default listener: the ports go to a `defa
     assert.match(fix.title, /Add port 18884 to AIO's 'default' listener/);
     await e.apply(fix.edit!);
     const ds = await c.currentDiagnostics(u, hasNot('service-type-conflict'));
-    assert.deepEqual(ds.filter((d) => /default-listener|port-conflict|schema/.test(String(d.code))), []);
+    assert.deepEqual(
+      ds.filter((d) => /default-listener|port-conflict|schema/.test(String(d.code))),
+      [],
+    );
     const doc = parseAllDocuments(e.text(u))[0].toJS();
     assert.equal(doc.metadata.name, 'default');
     assert.equal(doc.spec.serviceName, 'aio-broker');
-    assert.deepEqual(doc.spec.ports.map((p: { port: number }) => p.port), [18883, 18884]);
+    assert.deepEqual(
+      doc.spec.ports.map((p: { port: number }) => p.port),
+      [18883, 18884],
+    );
   });
 });
 
 test('insecure-port: add automatic TLS from the AIO default issuer', async () => {
-  const text = HEAD('lb', '  serviceType: LoadBalancer\n  ports:\n  - port: 1883\n    protocol: Mqtt\n  - port: 1884\n    protocol: Mqtt\n    tls:\n');
+  const text = HEAD(
+    'lb',
+    '  serviceType: LoadBalancer\n  ports:\n  - port: 1883\n    protocol: Mqtt\n  - port: 1884\n    protocol: Mqtt\n    tls:\n',
+  );
   await session({}, async (e, ws, c) => {
     const u = ws.uri('p.yaml');
     await e.openDoc(u, text);
@@ -187,9 +224,16 @@ test('insecure-port: add automatic TLS from the AIO default issuer', async () =>
     const doc = parseAllDocuments(e.text(u))[0].toJS();
     for (const p of doc.spec.ports) {
       assert.equal(p.tls.mode, 'Automatic');
-      assert.deepEqual(p.tls.certManagerCertificateSpec.issuerRef, { name: 'azure-iot-operations-aio-certificate-issuer', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+      assert.deepEqual(p.tls.certManagerCertificateSpec.issuerRef, {
+        name: 'azure-iot-operations-aio-certificate-issuer',
+        kind: 'ClusterIssuer',
+        group: 'cert-manager.io',
+      });
     }
-    assert.deepEqual((await c.currentDiagnostics(u)).filter((d) => d.code === 'schema' || d.code === 'yaml-syntax'), []);
+    assert.deepEqual(
+      (await c.currentDiagnostics(u)).filter((d) => d.code === 'schema' || d.code === 'yaml-syntax'),
+      [],
+    );
   });
 });
 
@@ -224,7 +268,9 @@ spec:
 });
 
 test('issuer-not-found: create the issuer (self-signed bootstrap + CA issuer) in a new file, or appended', async () => {
-  const text = HEAD('lb', `  serviceType: LoadBalancer
+  const text = HEAD(
+    'lb',
+    `  serviceType: LoadBalancer
   ports:
   - port: 8884
     authenticationRef: default
@@ -235,7 +281,8 @@ test('issuer-not-found: create the issuer (self-signed bootstrap + CA issuer) in
           name: my-issuer
           kind: Issuer
           group: cert-manager.io
-`);
+`,
+  );
   await session({}, async (e, ws, c) => {
     const u = ws.uri('l.yaml');
     await e.openDoc(u, text);
@@ -247,7 +294,10 @@ test('issuer-not-found: create the issuer (self-signed bootstrap + CA issuer) in
     await e.apply(create.edit!);
     await c.currentDiagnostics(u, hasNot('issuer-not-found'));
     const docs = parseAllDocuments(readFileSync(ws.path('issuer-my-issuer.yaml'), 'utf8')).map((d) => d.toJS());
-    assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata.name}`), ['Issuer/selfsigned-ca-issuer', 'Certificate/selfsigned-ca-cert', 'Issuer/my-issuer']);
+    assert.deepEqual(
+      docs.map((d) => `${d.kind}/${d.metadata.name}`),
+      ['Issuer/selfsigned-ca-issuer', 'Certificate/selfsigned-ca-cert', 'Issuer/my-issuer'],
+    );
     assert.equal(docs[1].spec.isCA, true);
     assert.equal(docs[1].spec.secretName, 'test-ca');
     assert.deepEqual(docs[2].spec, { ca: { secretName: 'test-ca' } });
@@ -255,7 +305,10 @@ test('issuer-not-found: create the issuer (self-signed bootstrap + CA issuer) in
     // The new file has no errors of its own.
     const uNew = ws.uri('issuer-my-issuer.yaml');
     await e.openDoc(uNew, readFileSync(ws.path('issuer-my-issuer.yaml'), 'utf8'));
-    assert.deepEqual((await c.currentDiagnostics(uNew)).filter((d) => d.severity === 1), []);
+    assert.deepEqual(
+      (await c.currentDiagnostics(uNew)).filter((d) => d.severity === 1),
+      [],
+    );
     await c.close(uNew);
     e.open.delete(uNew);
 
@@ -263,17 +316,24 @@ test('issuer-not-found: create the issuer (self-signed bootstrap + CA issuer) in
     const again = e.text(u).replace('name: my-issuer', 'name: other-issuer');
     await e.setText(u, again);
     await c.currentDiagnostics(u, has('issuer-not-found'));
-    const append = (await e.actionsFor(u, 'issuer-not-found')).find((x) => x.title.endsWith('at the end of this file'))!;
+    const append = (await e.actionsFor(u, 'issuer-not-found')).find((x) =>
+      x.title.endsWith('at the end of this file'),
+    )!;
     await e.apply(append.edit!);
     await c.currentDiagnostics(u, hasNot('issuer-not-found'));
     const all = parseAllDocuments(e.text(u)).map((d) => d.toJS());
     // The bootstrap issuer and CA certificate exist already (in the new file): only the CA issuer is added.
-    assert.deepEqual(all.map((d) => `${d.kind}/${d.metadata.name}`), ['BrokerListener/lb', 'Issuer/other-issuer']);
+    assert.deepEqual(
+      all.map((d) => `${d.kind}/${d.metadata.name}`),
+      ['BrokerListener/lb', 'Issuer/other-issuer'],
+    );
   });
 });
 
 test('duration-invalid: 90d -> 2160h', async () => {
-  const text = HEAD('lb', `  serviceType: LoadBalancer
+  const text = HEAD(
+    'lb',
+    `  serviceType: LoadBalancer
   ports:
   - port: 8886
     authenticationRef: default
@@ -285,7 +345,8 @@ test('duration-invalid: 90d -> 2160h', async () => {
           kind: ClusterIssuer
           group: cert-manager.io
         duration: 90d
-`);
+`,
+  );
   await session({}, async (e, ws, c) => {
     const u = ws.uri('d.yaml');
     await e.openDoc(u, text);

@@ -14,7 +14,10 @@ async function stillAnswers(c: LspClient, ws: TempWorkspace): Promise<void> {
   await c.open(u, text);
   const ds = await c.currentDiagnostics(u, (d) => d.some((x) => x.code === 'port-conflict'));
   assert.ok(ds.length > 0);
-  const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: u }, position: { line: 1, character: 2 } });
+  const h = await c.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: u },
+    position: { line: 1, character: 2 },
+  });
   assert.ok(h);
   await c.close(u);
 }
@@ -25,14 +28,20 @@ test('a 50,000-line file: validated, edited, navigated; the server keeps answeri
   try {
     // One listener with 10,000 ports (5 lines each) = 50,000+ lines in a single YAML document.
     const ports: string[] = [];
-    for (let i = 0; i < 10000; i++) ports.push(`  - port: ${10000 + i}\n    protocol: Mqtt\n    authenticationRef: default\n    authorizationRef: authz\n    nodePort: 0\n`);
+    for (let i = 0; i < 10000; i++)
+      ports.push(
+        `  - port: ${10000 + i}\n    protocol: Mqtt\n    authenticationRef: default\n    authorizationRef: authz\n    nodePort: 0\n`,
+      );
     const text = `apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: huge\n  namespace: azure-iot-operations\nspec:\n  serviceType: LoadBalancer\n  ports:\n${ports.join('')}`;
     assert.ok(text.split('\n').length > 50000);
     const u = ws.uri('huge.yaml');
     await c.open(u, text);
     await c.currentDiagnostics(u);
     // Several quick edits: only the last version matters (stale work is dropped, not queued).
-    for (let i = 0; i < 5; i++) await c.change(u, [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } }, text: `hug${i}` }]);
+    for (let i = 0; i < 5; i++)
+      await c.change(u, [
+        { range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } }, text: `hug${i}` },
+      ]);
     await c.currentDiagnostics(u);
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: u } });
     assert.equal(syms[0].children!.length, 10000);
@@ -77,12 +86,25 @@ spec:
     const ds = await c.currentDiagnostics(u, (d) => d.length > 0);
     assert.ok(ds.some((d) => d.code === 'yaml-syntax'));
     // The clean second document is still checked.
-    assert.ok(ds.some((d) => d.code === 'port-conflict' && d.range.start.line === lineOf(text, 'port: 18883')), JSON.stringify(ds.map((d) => [d.code, d.range.start.line])));
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/codeAction', 'textDocument/documentSymbol']) {
+    assert.ok(
+      ds.some((d) => d.code === 'port-conflict' && d.range.start.line === lineOf(text, 'port: 18883')),
+      JSON.stringify(ds.map((d) => [d.code, d.range.start.line])),
+    );
+    for (const method of [
+      'textDocument/hover',
+      'textDocument/completion',
+      'textDocument/definition',
+      'textDocument/references',
+      'textDocument/codeAction',
+      'textDocument/documentSymbol',
+    ]) {
       for (const line of [0, 8, 9, 11, 14, 22]) {
         const params: Record<string, unknown> = { textDocument: { uri: u }, position: { line, character: 3 } };
         if (method === 'textDocument/references') params.context = { includeDeclaration: true };
-        if (method === 'textDocument/codeAction') { params.range = { start: { line, character: 0 }, end: { line, character: 5 } }; params.context = { diagnostics: ds }; }
+        if (method === 'textDocument/codeAction') {
+          params.range = { start: { line, character: 0 }, end: { line, character: 5 } };
+          params.context = { diagnostics: ds };
+        }
         await c.request(method, params);
       }
     }
@@ -94,7 +116,11 @@ spec:
 });
 
 test('a binary file, open and on disk, neither crashes nor hangs the server', async () => {
-  const bin = Buffer.concat([Buffer.from('kind: Secret\napiVersion: v1\n'), randomBytes(200000), Buffer.from([0, 0, 0xff, 0xfe])]);
+  const bin = Buffer.concat([
+    Buffer.from('kind: Secret\napiVersion: v1\n'),
+    randomBytes(200000),
+    Buffer.from([0, 0, 0xff, 0xfe]),
+  ]);
   const ws = new TempWorkspace({});
   ws.write('blob.yaml', bin);
   ws.write('ok.yaml', listener('lb', { type: 'LoadBalancer', ports: [18883] }));
@@ -108,11 +134,16 @@ test('a binary file, open and on disk, neither crashes nor hangs the server', as
     await c.request('textDocument/hover', { textDocument: { uri: u }, position: { line: 2, character: 5 } });
     await c.request('textDocument/completion', { textDocument: { uri: u }, position: { line: 2, character: 5 } });
     await c.request('textDocument/documentSymbol', { textDocument: { uri: u } });
-    await c.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\u0000\uffff' }]);
+    await c.change(u, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\u0000\uffff' },
+    ]);
     await c.currentDiagnostics(u);
     await stillAnswers(c, ws);
     // Nothing went wrong inside: no error was logged.
-    assert.deepEqual(c.logs.filter((l) => l.type === 1), []);
+    assert.deepEqual(
+      c.logs.filter((l) => l.type === 1),
+      [],
+    );
   } finally {
     await c.shutdown();
     ws.dispose();

@@ -17,7 +17,10 @@ function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
   mkdirSync(join(dir, 'sub'));
   mkdirSync(join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'a.yaml'), LISTENER_HEAD('lb', '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n'));
+  writeFileSync(
+    join(dir, 'a.yaml'),
+    LISTENER_HEAD('lb', '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n'),
+  );
   writeFileSync(join(dir, 'sub', 'b.yml'), '# nothing to see\n');
   writeFileSync(join(dir, 'node_modules', 'skip.yaml'), 'a: [');
   writeFileSync(join(dir, 'notes.txt'), 'a: [');
@@ -29,7 +32,10 @@ test('text format: file:line:col: severity code: message, exit 1 with errors', (
   const r = run(['check', '.'], dir);
   assert.equal(r.code, 1, r.stderr);
   const first = r.stdout.split('\n').find((l) => l.includes('port-conflict')) ?? '';
-  assert.match(first, /^a\.yaml:10:11: error port-conflict: Port 18883 is already used by BrokerListener 'default' \(AIO built-in\)/);
+  assert.match(
+    first,
+    /^a\.yaml:10:11: error port-conflict: Port 18883 is already used by BrokerListener 'default' \(AIO built-in\)/,
+  );
   assert.match(r.stderr, /2 file\(s\) checked: 1 error\(s\)/);
   assert.doesNotMatch(r.stdout, /node_modules|notes\.txt/);
 });
@@ -40,8 +46,17 @@ test('json format: 1-based positions and severities', () => {
   assert.equal(r.code, 1);
   const out = JSON.parse(r.stdout);
   const pc = out.find((f: any) => f.code === 'port-conflict');
-  assert.deepEqual({ file: pc.file, line: pc.line, column: pc.column, endLine: pc.endLine, endColumn: pc.endColumn, severity: pc.severity },
-    { file: 'a.yaml', line: 10, column: 11, endLine: 10, endColumn: 16, severity: 'error' });
+  assert.deepEqual(
+    {
+      file: pc.file,
+      line: pc.line,
+      column: pc.column,
+      endLine: pc.endLine,
+      endColumn: pc.endColumn,
+      severity: pc.severity,
+    },
+    { file: 'a.yaml', line: 10, column: 11, endLine: 10, endColumn: 16, severity: 'error' },
+  );
   assert.ok(out.every((f: any) => ['error', 'warning', 'info', 'hint'].includes(f.severity)));
 });
 
@@ -55,7 +70,12 @@ test('sarif format: version 2.1.0, rules, real regions', () => {
   assert.ok(run0.tool.driver.rules.some((x: any) => x.id === 'port-conflict'));
   const res = run0.results.find((x: any) => x.ruleId === 'port-conflict');
   assert.equal(res.level, 'error');
-  assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 10, startColumn: 11, endLine: 10, endColumn: 16 });
+  assert.deepEqual(res.locations[0].physicalLocation.region, {
+    startLine: 10,
+    startColumn: 11,
+    endLine: 10,
+    endColumn: 16,
+  });
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'a.yaml');
   assert.equal(run0.tool.driver.rules[res.ruleIndex].id, 'port-conflict');
 });
@@ -73,7 +93,13 @@ test('--ignore drops codes; a clean run exits 0', () => {
 
 test('bad usage and unreadable input exit 2 with a message on stderr', () => {
   const dir = workspace();
-  for (const args of [['check'], ['check', '.', '--format', 'xml'], ['check', 'missing.yaml'], ['nope'], ['check', '.', '--bogus']]) {
+  for (const args of [
+    ['check'],
+    ['check', '.', '--format', 'xml'],
+    ['check', 'missing.yaml'],
+    ['nope'],
+    ['check', '.', '--bogus'],
+  ]) {
     const r = run(args, dir);
     assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}`);
     assert.ok(r.stderr.trim().length > 0);

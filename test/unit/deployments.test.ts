@@ -7,22 +7,28 @@ import { computeDeployments, isKustomizationUri } from '../../server/src/engine/
 import type { Finding } from '../../server/src/engine';
 import { LISTENER_HEAD } from '../helpers/engine';
 
-const listener = (name: string, type: string, port: number) => LISTENER_HEAD(name, `  serviceType: ${type}
+const listener = (name: string, type: string, port: number) =>
+  LISTENER_HEAD(
+    name,
+    `  serviceType: ${type}
   ports:
   - port: ${port}
-`);
+`,
+  );
 
 function run(files: Record<string, string>): Map<string, Finding[]> {
   const ws = new Workspace();
   for (const [name, text] of Object.entries(files)) ws.setFile(`file:///repo/${name}`, text);
   return ws.validate();
 }
-const at = (r: Map<string, Finding[]>, name: string, code: string) => (r.get(`file:///repo/${name}`) ?? []).filter((f) => f.code === code);
+const at = (r: Map<string, Finding[]>, name: string, code: string) =>
+  (r.get(`file:///repo/${name}`) ?? []).filter((f) => f.code === code);
 
 const BASE = {
   'base/kustomization.yaml': 'resources:\n- listener.yaml\n',
   'base/listener.yaml': listener('external', 'LoadBalancer', 8883),
-  'overlays/dev/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../../base\n- extra.yaml\n',
+  'overlays/dev/kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../../base\n- extra.yaml\n',
   'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\n- extra.yaml\n',
 };
 
@@ -48,11 +54,17 @@ test('the same finding in every deployment of a base is reported once, without n
   const base = at(r, 'base/listener.yaml', 'port-conflict');
   // The two messages differ (they name the other listener), so each deployment says its own.
   assert.equal(base.length, 2);
-  assert.deepEqual(base.map((f) => /\(in (overlays\/\w+)\)$/.exec(f.message)?.[1]).sort(), ['overlays/dev', 'overlays/prod']);
+  assert.deepEqual(base.map((f) => /\(in (overlays\/\w+)\)$/.exec(f.message)?.[1]).sort(), [
+    'overlays/dev',
+    'overlays/prod',
+  ]);
   // A finding that reads the same in both (authentication reference missing everywhere) appears once.
   const r2 = run({
     ...BASE,
-    'base/listener.yaml': listener('external', 'LoadBalancer', 8883).replace('  - port: 8883\n', '  - port: 8883\n    authenticationRef: nowhere\n'),
+    'base/listener.yaml': listener('external', 'LoadBalancer', 8883).replace(
+      '  - port: 8883\n',
+      '  - port: 8883\n    authenticationRef: nowhere\n',
+    ),
     'overlays/dev/extra.yaml': listener('dev-np', 'NodePort', 1883),
     'overlays/prod/extra.yaml': listener('prod-np', 'NodePort', 1883),
   });
@@ -68,8 +80,15 @@ test('alternatives side by side: no clash between overlays; the same files witho
   };
   const without = run(files);
   assert.ok(at(without, 'overlays/dev/extra.yaml', 'service-type-conflict').length > 0);
-  const withK = run({ ...files, 'overlays/dev/kustomization.yaml': 'resources: [extra.yaml]\n', 'overlays/prod/kustomization.yaml': 'resources: [extra.yaml]\n' });
-  assert.deepEqual([...withK.values()].flat().filter((f) => f.code === 'service-type-conflict' || f.code === 'port-conflict'), []);
+  const withK = run({
+    ...files,
+    'overlays/dev/kustomization.yaml': 'resources: [extra.yaml]\n',
+    'overlays/prod/kustomization.yaml': 'resources: [extra.yaml]\n',
+  });
+  assert.deepEqual(
+    [...withK.values()].flat().filter((f) => f.code === 'service-type-conflict' || f.code === 'port-conflict'),
+    [],
+  );
 });
 
 test('files outside any kustomization are their own deployment; the AIO default listener is in every one', () => {
@@ -81,7 +100,11 @@ test('files outside any kustomization are their own deployment; the AIO default 
   assert.deepEqual(at(r, 'scratch.yaml', 'port-conflict'), []);
   assert.deepEqual(at(r, 'scratch.yaml', 'service-type-conflict'), []);
   // The built-in default listener owns 18883 in each deployment.
-  const r2 = run({ 'app/kustomization.yaml': 'resources: [listener.yaml]\n', 'app/listener.yaml': listener('a', 'LoadBalancer', 18883), 'scratch.yaml': listener('b', 'LoadBalancer', 18883) });
+  const r2 = run({
+    'app/kustomization.yaml': 'resources: [listener.yaml]\n',
+    'app/listener.yaml': listener('a', 'LoadBalancer', 18883),
+    'scratch.yaml': listener('b', 'LoadBalancer', 18883),
+  });
   assert.equal(at(r2, 'app/listener.yaml', 'port-conflict').length, 1);
   assert.equal(at(r2, 'scratch.yaml', 'port-conflict').length, 1);
 });
@@ -104,19 +127,40 @@ test('editing a kustomization moves files between deployments at once', () => {
 
 test('membership: nested bases, components, patches, remote bases ignored, cycles, encoded names', () => {
   const k = (uri: string, value: unknown) => ({ uri, value });
-  const d = computeDeployments([
-    k('file:///r/base/kustomization.yaml', { resources: ['svc.yaml', 'https://github.com/x/y', 'github.com/x/z'] }),
-    k('file:///r/comp/kustomization.yaml', { kind: 'Component', resources: ['c.yaml'] }),
-    k('file:///r/ov/kustomization.yaml', { resources: ['../base', './my file.yaml'], components: ['../comp'], patches: [{ path: 'p.yaml' }, { patch: 'a: 1\nb: 2' }], patchesStrategicMerge: ['psm.yaml'] }),
-    k('file:///r/x/kustomization.yaml', { resources: ['../y'] }),
-    k('file:///r/y/kustomization.yaml', { resources: ['../x', 'y.yaml'] }),
-  ], ['file:///r/base/svc.yaml', 'file:///r/comp/c.yaml', 'file:///r/ov/my%20file.yaml', 'file:///r/ov/p.yaml', 'file:///r/ov/psm.yaml', 'file:///r/y/y.yaml', 'file:///r/loose.yaml']);
-  for (const f of ['base/svc.yaml', 'comp/c.yaml', 'ov/my%20file.yaml', 'ov/p.yaml', 'ov/psm.yaml']) assert.deepEqual(d.of(`file:///r/${f}`), ['file:///r/ov/'], f);
+  const d = computeDeployments(
+    [
+      k('file:///r/base/kustomization.yaml', { resources: ['svc.yaml', 'https://github.com/x/y', 'github.com/x/z'] }),
+      k('file:///r/comp/kustomization.yaml', { kind: 'Component', resources: ['c.yaml'] }),
+      k('file:///r/ov/kustomization.yaml', {
+        resources: ['../base', './my file.yaml'],
+        components: ['../comp'],
+        patches: [{ path: 'p.yaml' }, { patch: 'a: 1\nb: 2' }],
+        patchesStrategicMerge: ['psm.yaml'],
+      }),
+      k('file:///r/x/kustomization.yaml', { resources: ['../y'] }),
+      k('file:///r/y/kustomization.yaml', { resources: ['../x', 'y.yaml'] }),
+    ],
+    [
+      'file:///r/base/svc.yaml',
+      'file:///r/comp/c.yaml',
+      'file:///r/ov/my%20file.yaml',
+      'file:///r/ov/p.yaml',
+      'file:///r/ov/psm.yaml',
+      'file:///r/y/y.yaml',
+      'file:///r/loose.yaml',
+    ],
+  );
+  for (const f of ['base/svc.yaml', 'comp/c.yaml', 'ov/my%20file.yaml', 'ov/p.yaml', 'ov/psm.yaml'])
+    assert.deepEqual(d.of(`file:///r/${f}`), ['file:///r/ov/'], f);
   // x and y only refer to each other (kustomize rejects the cycle): the first one stands for both.
   assert.deepEqual(d.of('file:///r/y/y.yaml'), ['file:///r/x/']);
   assert.deepEqual(d.of('file:///r/loose.yaml'), ['']);
   assert.equal(d.label('file:///r/ov/'), 'r/ov');
-  assert.ok(isKustomizationUri('file:///r/ov/kustomization.yml') && isKustomizationUri('file:///r/Kustomization') && !isKustomizationUri('file:///r/kustomization.json'));
+  assert.ok(
+    isKustomizationUri('file:///r/ov/kustomization.yml') &&
+      isKustomizationUri('file:///r/Kustomization') &&
+      !isKustomizationUri('file:///r/kustomization.json'),
+  );
 });
 
 test('a file added while another is removed (same number of files) still gets the relation rules of its deployment', () => {
@@ -128,7 +172,13 @@ test('a file added while another is removed (same number of files) still gets th
   ws.validate();
   // Renamed out of the kustomization, in one step: the file is now loose, and its two ports share a node port.
   ws.deleteFile('file:///repo/app/old.yaml');
-  set('loose.yaml', listener('b', 'NodePort', 9883).replace('  - port: 9883\n', '  - port: 9883\n    nodePort: 30001\n  - port: 9884\n    nodePort: 30001\n'));
+  set(
+    'loose.yaml',
+    listener('b', 'NodePort', 9883).replace(
+      '  - port: 9883\n',
+      '  - port: 9883\n    nodePort: 30001\n  - port: 9884\n    nodePort: 30001\n',
+    ),
+  );
   const got = (ws.validate().get('file:///repo/loose.yaml') ?? []).filter((f) => f.code === 'node-port-conflict');
   assert.equal(got.length, 2, 'both ports of the loose listener');
 });

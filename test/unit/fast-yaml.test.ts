@@ -22,7 +22,10 @@ function paths(doc: Document.Parsed): P[] {
   const out: P[] = [];
   const walk = (n: unknown, p: P) => {
     out.push(p);
-    if (isMap(n)) for (const pair of n.items as Pair[]) { if (isScalar(pair.key)) walk(pair.value, [...p, String((pair.key as { value: unknown }).value)]); }
+    if (isMap(n))
+      for (const pair of n.items as Pair[]) {
+        if (isScalar(pair.key)) walk(pair.value, [...p, String((pair.key as { value: unknown }).value)]);
+      }
     else if (isSeq(n)) (n.items as Node[]).forEach((it, i) => walk(it, [...p, i]));
   };
   walk(doc.contents, []);
@@ -34,8 +37,12 @@ function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
   if (a && typeof a === 'object') {
     if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
-    const ka = Object.keys(a); const kb = Object.keys(b as object);
-    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    const ka = Object.keys(a);
+    const kb = Object.keys(b as object);
+    return (
+      ka.length === kb.length &&
+      ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
   }
   return a === b;
 }
@@ -46,24 +53,45 @@ export function compare(text: string): 'fast' | 'bail' {
   if (!fast) return 'bail';
   const doc = libParse(text);
   const where = `\n--- document ---\n${text}\n----------------`;
-  assert.deepEqual(doc.errors.map((e) => e.message), [], `the fast path accepted a document the library rejects${where}`);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+    `the fast path accepted a document the library rejects${where}`,
+  );
   const value = doc.toJS({ maxAliasCount: 100 });
-  assert.ok(same(fast.value, value), `values differ: ${JSON.stringify(fast.value)} vs ${JSON.stringify(value)}${where}`);
+  assert.ok(
+    same(fast.value, value),
+    `values differ: ${JSON.stringify(fast.value)} vs ${JSON.stringify(value)}${where}`,
+  );
   for (const p of paths(doc)) {
     for (const key of [false, true]) {
       const want = locate(doc, p, key);
       const got = fastLocate(fast.root, p, key);
       assert.deepEqual(got, want, `range of ${JSON.stringify(p)}${key ? ' (key)' : ''}${where}`);
     }
-    for (const missing of [[...p, 'no-such-key'], [...p, 99], [...p, 'no-such-key', 'deeper']] as P[]) {
-      assert.deepEqual(fastLocate(fast.root, missing, true), locate(doc, missing, true), `fallback for ${JSON.stringify(missing)}${where}`);
-      assert.deepEqual(fastLocate(fast.root, missing), locate(doc, missing), `fallback for ${JSON.stringify(missing)}${where}`);
+    for (const missing of [
+      [...p, 'no-such-key'],
+      [...p, 99],
+      [...p, 'no-such-key', 'deeper'],
+    ] as P[]) {
+      assert.deepEqual(
+        fastLocate(fast.root, missing, true),
+        locate(doc, missing, true),
+        `fallback for ${JSON.stringify(missing)}${where}`,
+      );
+      assert.deepEqual(
+        fastLocate(fast.root, missing),
+        locate(doc, missing),
+        `fallback for ${JSON.stringify(missing)}${where}`,
+      );
     }
   }
   return 'fast';
 }
 
-function chunksOf(text: string): string[] { return splitDocuments(text).map((s) => s.text); }
+function chunksOf(text: string): string[] {
+  return splitDocuments(text).map((s) => s.text);
+}
 
 function allDocuments(): string[] {
   const texts: string[] = [];
@@ -81,20 +109,69 @@ test('the fast path agrees with the yaml library on the corpus, the examples and
   for (const d of docs) {
     const r = compare(d);
     if (r === 'fast') fast++;
-    if (/^(kind|apiVersion):/m.test(d)) { relevant++; if (r === 'fast') relevantFast++; }
+    if (/^(kind|apiVersion):/m.test(d)) {
+      relevant++;
+      if (r === 'fast') relevantFast++;
+    }
   }
   // It must answer for most manifests, or it would not be worth having.
-  if (process.env.BROKERKIT_VERBOSE) console.log(`fast path: ${relevantFast}/${relevant} manifests, ${fast}/${docs.length} documents`);
-  assert.ok(relevantFast / relevant > 0.8, `fast path answered ${relevantFast}/${relevant} manifests (${fast}/${docs.length} documents)`);
+  if (process.env.BROKERKIT_VERBOSE)
+    console.log(`fast path: ${relevantFast}/${relevant} manifests, ${fast}/${docs.length} documents`);
+  assert.ok(
+    relevantFast / relevant > 0.8,
+    `fast path answered ${relevantFast}/${relevant} manifests (${fast}/${docs.length} documents)`,
+  );
 });
 
 /** A small deterministic PRNG, so a failure can be reproduced. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
-const INSERTS = [' ', '  ', '\n', ':', ': ', '-', '- ', '#', ' #', '"', "'", '[', ']', '{', '}', ',', '|', '>', '&a', '*a', '!t', '?', '~', 'null', '0x1F', '1e3', '.5', '\\', '\t', '---', '...', 'a: b', 'k:', '\n  - x', '\n    y: 1', '|-\n  text', '"\\u00e9"', "'it''s'"];
+const INSERTS = [
+  ' ',
+  '  ',
+  '\n',
+  ':',
+  ': ',
+  '-',
+  '- ',
+  '#',
+  ' #',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '|',
+  '>',
+  '&a',
+  '*a',
+  '!t',
+  '?',
+  '~',
+  'null',
+  '0x1F',
+  '1e3',
+  '.5',
+  '\\',
+  '\t',
+  '---',
+  '...',
+  'a: b',
+  'k:',
+  '\n  - x',
+  '\n    y: 1',
+  '|-\n  text',
+  '"\\u00e9"',
+  "'it''s'",
+];
 
 test('mutated documents: whenever the fast path answers, it is exactly the library', () => {
   const base = allDocuments().filter((d) => d.length < 4000);

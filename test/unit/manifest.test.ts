@@ -6,18 +6,31 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const BUILT_IN = new Set(['workbench.actions.view.problems', 'editor.action.quickFix', 'brokerkit.serviceConnector.focus', 'brokerkit.listeners.focus']);
+const BUILT_IN = new Set([
+  'workbench.actions.view.problems',
+  'editor.action.quickFix',
+  'brokerkit.serviceConnector.focus',
+  'brokerkit.listeners.focus',
+]);
 
 function clientSource(): string {
   const out: string[] = [];
-  const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.ts')) out.push(readFileSync(p, 'utf8')); } };
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) out.push(readFileSync(p, 'utf8'));
+    }
+  };
   walk('client/src');
   return out.join('\n');
 }
 
 test('every contributed command is registered by the client', () => {
   const src = clientSource();
-  const missing = (pkg.contributes.commands as { command: string }[]).map((c) => c.command).filter((id) => !src.includes(`'${id}'`));
+  const missing = (pkg.contributes.commands as { command: string }[])
+    .map((c) => c.command)
+    .filter((id) => !src.includes(`'${id}'`));
   assert.deepEqual(missing, []);
 });
 
@@ -33,9 +46,17 @@ test('walkthrough steps have their media and link only to real commands', () => 
     for (const ev of step.completionEvents as string[]) {
       const cmd = /^onCommand:(.+)$/.exec(ev)?.[1];
       if (cmd) assert.ok(ids.has(cmd) || BUILT_IN.has(cmd), `${step.id} completes on unknown command ${cmd}`);
-      assert.match(ev, /^(onCommand|onView|onContext|onLink|onSettingChanged|onExtensionInstalled|onStepSelected)/, `${step.id}: unsupported completion event ${ev}`);
+      assert.match(
+        ev,
+        /^(onCommand|onView|onContext|onLink|onSettingChanged|onExtensionInstalled|onStepSelected)/,
+        `${step.id}: unsupported completion event ${ev}`,
+      );
       const view = /^onView:(.+)$/.exec(ev)?.[1];
-      if (view) assert.ok(pkg.contributes.views.brokerkit.some((v: { id: string }) => v.id === view), `${step.id} completes on unknown view ${view}`);
+      if (view)
+        assert.ok(
+          pkg.contributes.views.brokerkit.some((v: { id: string }) => v.id === view),
+          `${step.id} completes on unknown view ${view}`,
+        );
     }
   }
 });

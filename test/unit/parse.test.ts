@@ -7,12 +7,16 @@ test('splitDocuments keeps every character and starts each chunk at a line', () 
   const text = '# head\n---\na: 1\n---\nb: 2\n...\nc: 3\n';
   const parts = splitDocuments(text);
   assert.equal(parts.map((p) => p.text).join(''), text);
-  assert.deepEqual(parts.map((p) => p.startLine), [0, 1, 3, 6]);
+  assert.deepEqual(
+    parts.map((p) => p.startLine),
+    [0, 1, 3, 6],
+  );
   for (const p of parts) assert.equal(text.slice(p.startOffset, p.startOffset + p.text.length), p.text);
 });
 
 test('a syntax error is reported where it is, and the other documents are still checked', () => {
-  const text = 'a: [1,\n---\napiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: x\nspec:\n  brokerRef: other\n  ports: [{port: 1}]\n';
+  const text =
+    'a: [1,\n---\napiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: x\nspec:\n  brokerRef: other\n  ports: [{port: 1}]\n';
   const f = check({ 'a.yaml': text });
   const syntax = f.find((x) => x.code === 'yaml-syntax');
   assert.ok(syntax, 'yaml-syntax reported');
@@ -22,25 +26,38 @@ test('a syntax error is reported where it is, and the other documents are still 
 });
 
 test('empty, comment-only, scalar and list documents are fine', () => {
-  const f = check({ 'a.yaml': '', 'b.yaml': '# only a comment\n', 'c.yaml': 'just a string\n', 'd.yaml': '- 1\n- 2\n', 'e.yaml': '---\n---\n...\n' });
+  const f = check({
+    'a.yaml': '',
+    'b.yaml': '# only a comment\n',
+    'c.yaml': 'just a string\n',
+    'd.yaml': '- 1\n- 2\n',
+    'e.yaml': '---\n---\n...\n',
+  });
   assert.deepEqual(codes(f), []);
 });
 
 test('an alias bomb is bounded and reported, not expanded', () => {
   let text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
   let prev = 'a';
-  for (const n of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) { text += `${n}: &${n} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]\n`; prev = n; }
+  for (const n of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) {
+    text += `${n}: &${n} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]\n`;
+    prev = n;
+  }
   const f = check({ 'bomb.yaml': text });
   assert.deepEqual(codes(f), ['yaml-syntax']);
   assert.match(f[0].message, /alias/i);
 });
 
 test('binary and Helm template files are skipped; an oversize file gets one info finding', () => {
-  const f = check({
-    'bin.yaml': 'a: 1\0\0\0',
-    'chart/templates/l.yaml': 'apiVersion: {{ .Values.api }}\nkind: BrokerListener\n',
-    'big.yaml': 'a: 1\n'.repeat(100),
-  }, undefined, { maxFileSize: 100 });
+  const f = check(
+    {
+      'bin.yaml': 'a: 1\0\0\0',
+      'chart/templates/l.yaml': 'apiVersion: {{ .Values.api }}\nkind: BrokerListener\n',
+      'big.yaml': 'a: 1\n'.repeat(100),
+    },
+    undefined,
+    { maxFileSize: 100 },
+  );
   assert.deepEqual(codes(f), ['file-too-large']);
 });
 
@@ -58,9 +75,15 @@ test('re-validating after an edit re-parses only the edited document', () => {
 });
 
 test('inline suppression on the line or the line above', () => {
-  const text = 'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: x\nspec:\n  # brokerkit-ignore broker-ref\n  brokerRef: other\n  ports: [{port: 1}]\n';
+  const text =
+    'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: x\nspec:\n  # brokerkit-ignore broker-ref\n  brokerRef: other\n  ports: [{port: 1}]\n';
   assert.deepEqual(codes(check({ 'a.yaml': text })).includes('broker-ref'), false);
-  const same = text.replace('  # brokerkit-ignore broker-ref\n', '').replace('brokerRef: other', 'brokerRef: other # brokerkit-ignore');
+  const same = text
+    .replace('  # brokerkit-ignore broker-ref\n', '')
+    .replace('brokerRef: other', 'brokerRef: other # brokerkit-ignore');
   assert.deepEqual(codes(check({ 'a.yaml': same })).includes('broker-ref'), false);
-  assert.deepEqual(codes(check({ 'a.yaml': text.replace('broker-ref\n', 'port-conflict\n') })).includes('broker-ref'), true);
+  assert.deepEqual(
+    codes(check({ 'a.yaml': text.replace('broker-ref\n', 'port-conflict\n') })).includes('broker-ref'),
+    true,
+  );
 });

@@ -6,9 +6,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS_SECTION, normalizeSettings, settingsDefaults } from '../../server/src/settings';
 
-interface Prop { type: string; default: unknown; enum?: unknown[]; description?: string; items?: { type: string } }
+interface Prop {
+  type: string;
+  default: unknown;
+  enum?: unknown[];
+  description?: string;
+  items?: { type: string };
+}
 
-function flatten(o: Record<string, unknown>, prefix: string, out: Record<string, unknown> = {}): Record<string, unknown> {
+function flatten(
+  o: Record<string, unknown>,
+  prefix: string,
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   for (const [k, v] of Object.entries(o)) {
     if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, `${prefix}${k}.`, out);
     else out[`${prefix}${k}`] = v;
@@ -37,13 +47,23 @@ test('every allowed value of an enum setting survives normalisation, other value
     if (!p.enum) continue;
     const path = key.slice(SETTINGS_SECTION.length + 1).split('.');
     const build = (v: unknown) => path.reduceRight<unknown>((acc, k) => ({ [k]: acc }), v);
-    for (const v of p.enum) assert.deepEqual(flatten(normalizeSettings(build(v)) as unknown as Record<string, unknown>, '')[path.join('.')], v);
-    assert.deepEqual(flatten(normalizeSettings(build('not-a-value')) as unknown as Record<string, unknown>, '')[path.join('.')], p.default);
+    for (const v of p.enum)
+      assert.deepEqual(
+        flatten(normalizeSettings(build(v)) as unknown as Record<string, unknown>, '')[path.join('.')],
+        v,
+      );
+    assert.deepEqual(
+      flatten(normalizeSettings(build('not-a-value')) as unknown as Record<string, unknown>, '')[path.join('.')],
+      p.default,
+    );
   }
 });
 
 test('settings of the wrong type are replaced by the defaults', () => {
-  assert.deepEqual(normalizeSettings({ defaultNamespace: 5, assumeBuiltins: 'true', exclude: 'x', maxFileSize: -1, trace: 'verbose' }), settingsDefaults);
+  assert.deepEqual(
+    normalizeSettings({ defaultNamespace: 5, assumeBuiltins: 'true', exclude: 'x', maxFileSize: -1, trace: 'verbose' }),
+    settingsDefaults,
+  );
   assert.deepEqual(normalizeSettings(null), settingsDefaults);
   assert.deepEqual(normalizeSettings({ exclude: ['a/**'], maxFileSize: 10 }).exclude, ['a/**']);
 });

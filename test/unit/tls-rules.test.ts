@@ -10,9 +10,21 @@ import { CORPUS, yamlFiles } from '../helpers/corpus';
 import { CertFactory, Issued, b64, manualListener, secretYaml } from '../helpers/tls-certs';
 
 const MINE = new Set([
-  'duration-invalid', 'issuer-kind-mismatch', 'issuer-not-found', 'issuer-not-ready', 'quickstart-issuer', 'san-invalid',
-  'secret-name-conflict', 'tls-cert-expired', 'tls-chain-order', 'tls-key-algorithm-mismatch', 'tls-mode', 'tls-san-mismatch',
-  'tls-san-missing', 'tls-secret-invalid', 'tls-secret-not-found',
+  'duration-invalid',
+  'issuer-kind-mismatch',
+  'issuer-not-found',
+  'issuer-not-ready',
+  'quickstart-issuer',
+  'san-invalid',
+  'secret-name-conflict',
+  'tls-cert-expired',
+  'tls-chain-order',
+  'tls-key-algorithm-mismatch',
+  'tls-mode',
+  'tls-san-mismatch',
+  'tls-san-missing',
+  'tls-secret-invalid',
+  'tls-secret-not-found',
 ]);
 const mine = (f: Finding[]) => f.filter((x) => MINE.has(x.code));
 const uri = (name: string) => `file:///ws/${name}`;
@@ -71,7 +83,9 @@ spec:
 // ---------------------------------------------------------------------------------------------------------------
 describe('tls-mode', () => {
   test('a mode that does not fit the option is an error with the fitting mode as the fix', () => {
-    const text = listener('l', `  - port: 8884
+    const text = listener(
+      'l',
+      `  - port: 8884
     tls:
       mode: Manual
       certManagerCertificateSpec:
@@ -81,7 +95,8 @@ describe('tls-mode', () => {
       mode: Automatic
       manual:
         secretRef: s
-`);
+`,
+    );
     const f = only(check({ 'l.yaml': text }), 'tls-mode');
     assert.equal(f.length, 2);
     assert.deepEqual(f[0].range, rangeOf(text, 'Manual'));
@@ -93,7 +108,9 @@ describe('tls-mode', () => {
   });
 
   test('unknown modes and other casings are errors; the lowerCamel spelling is only a hint', () => {
-    const text = listener('l', `  - port: 1
+    const text = listener(
+      'l',
+      `  - port: 1
     tls:
       mode: Automatc
       manual: { secretRef: s }
@@ -105,16 +122,26 @@ describe('tls-mode', () => {
     tls:
       mode: manual
       manual: { secretRef: s }
-`);
+`,
+    );
     const f = only(check({ 'l.yaml': text }), 'tls-mode');
-    assert.deepEqual(f.map((x) => [x.severity, x.data?.replace]), [['error', 'Manual'], ['error', 'Automatic'], ['hint', 'Manual']]);
+    assert.deepEqual(
+      f.map((x) => [x.severity, x.data?.replace]),
+      [
+        ['error', 'Manual'],
+        ['error', 'Automatic'],
+        ['hint', 'Manual'],
+      ],
+    );
     assert.deepEqual(f[0].range, rangeOf(text, 'Automatc'));
     assert.deepEqual(f[1].range, rangeOf(text, 'AUTOMATIC'));
     assert.deepEqual(f[2].range, valueOf(text, 'mode', 2));
   });
 
   test('what the CRD itself rejects is left to the schema rule, and a null tls is no TLS', () => {
-    const text = listener('l', `  - port: 1
+    const text = listener(
+      'l',
+      `  - port: 1
     tls:
   - port: 2
     tls: {}
@@ -129,7 +156,8 @@ describe('tls-mode', () => {
   - port: 5
     tls:
       mode: Manual
-`);
+`,
+    );
     assert.deepEqual(only(check({ 'l.yaml': text }), 'tls-mode'), []);
   });
 });
@@ -142,7 +170,13 @@ describe('issuer-not-found and issuer-kind-mismatch', () => {
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'warning');
     assert.deepEqual(f[0].range, rangeOf(text, 'my-isuer'));
-    assert.deepEqual(f[0].data, { kind: 'Issuer', name: 'my-isuer', namespace: 'azure-iot-operations', group: 'cert-manager.io', didYouMean: 'my-issuer' });
+    assert.deepEqual(f[0].data, {
+      kind: 'Issuer',
+      name: 'my-isuer',
+      namespace: 'azure-iot-operations',
+      group: 'cert-manager.io',
+      didYouMean: 'my-issuer',
+    });
     assert.match(f[0].message, /did you mean 'my-issuer'/);
   });
 
@@ -159,14 +193,17 @@ describe('issuer-not-found and issuer-kind-mismatch', () => {
   });
 
   test('an Issuer in the same namespace in another file resolves; so do the built-in ClusterIssuer and external issuer groups', () => {
-    const text = listener('l', autoPort(8884, 'my-issuer', 'Issuer')
-      + autoPort(8885, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer')
-      + `  - port: 8886
+    const text = listener(
+      'l',
+      autoPort(8884, 'my-issuer', 'Issuer') +
+        autoPort(8885, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer') +
+        `  - port: 8886
     tls:
       mode: Automatic
       certManagerCertificateSpec:
         issuerRef: { name: pca, kind: AWSPCAClusterIssuer, group: awspca.cert-manager.io }
-`);
+`,
+    );
     const f = check({ 'l.yaml': text, 'i.yaml': ISSUER('my-issuer') });
     assert.deepEqual(only(f, 'issuer-not-found'), []);
     assert.deepEqual(only(f, 'issuer-kind-mismatch'), []);
@@ -179,9 +216,18 @@ describe('issuer-not-found and issuer-kind-mismatch', () => {
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'error');
     assert.deepEqual(f[0].range, rangeOf(text, 'azure-iot-operations-aio-certificate-issuer'));
-    assert.deepEqual(f[0].data, { kind: 'ClusterIssuer', name: 'azure-iot-operations-aio-certificate-issuer', group: 'cert-manager.io' });
+    assert.deepEqual(f[0].data, {
+      kind: 'ClusterIssuer',
+      name: 'azure-iot-operations-aio-certificate-issuer',
+      group: 'cert-manager.io',
+    });
     assert.match(f[0].message, /^The cluster has no ClusterIssuer/);
-    const present: FactObject = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'azure-iot-operations-aio-certificate-issuer' }, spec: { ca: { secretName: 'azure-iot-operations-aio-ca-certificate' } } };
+    const present: FactObject = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'azure-iot-operations-aio-certificate-issuer' },
+      spec: { ca: { secretName: 'azure-iot-operations-aio-ca-certificate' } },
+    };
     assert.deepEqual(only(check({ 'l.yaml': text }, { objects: [present], complete: true }), 'issuer-not-found'), []);
   });
 
@@ -227,9 +273,12 @@ spec:
     assert.deepEqual(f[0].related[0].range, rangeOf(issuer, 'Issuer'));
   });
 
-  test('one ClusterIssuer name referred to from two namespaces: the Issuer it is confused with is each referrer\'s own', () => {
+  test("one ClusterIssuer name referred to from two namespaces: the Issuer it is confused with is each referrer's own", () => {
     // Found by test/unit/incremental.test.ts: the answer for the first namespace used to be reused for the second.
-    const inApps = listener('a', autoPort(8884, 'my-issuer', 'ClusterIssuer')).replace('namespace: azure-iot-operations', 'namespace: apps');
+    const inApps = listener('a', autoPort(8884, 'my-issuer', 'ClusterIssuer')).replace(
+      'namespace: azure-iot-operations',
+      'namespace: apps',
+    );
     const inAio = listener('b', autoPort(8885, 'my-issuer', 'ClusterIssuer'));
     for (const incremental of [true, false]) {
       const ws = new Workspace();
@@ -239,8 +288,14 @@ spec:
       ws.setFile(uri('i.yaml'), ISSUER('my-issuer'));
       const all = [...ws.validate().values()].flat();
       // azure-iot-operations has an Issuer 'my-issuer': the wrong kind there; apps has nothing of that name.
-      assert.deepEqual(only(all, 'issuer-kind-mismatch').map((f) => f.uri), [uri('b.yaml')]);
-      assert.deepEqual(only(all, 'issuer-not-found').map((f) => f.uri), [uri('a.yaml')]);
+      assert.deepEqual(
+        only(all, 'issuer-kind-mismatch').map((f) => f.uri),
+        [uri('b.yaml')],
+      );
+      assert.deepEqual(
+        only(all, 'issuer-not-found').map((f) => f.uri),
+        [uri('a.yaml')],
+      );
     }
   });
 
@@ -266,8 +321,15 @@ describe('issuer-not-ready', () => {
   test('an issuer from the cluster whose Ready condition is False', () => {
     const text = listener('l', autoPort(8884, 'corp-ca', 'ClusterIssuer'));
     const issuer: FactObject = {
-      apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'corp-ca' }, spec: { ca: { secretName: 'corp-ca' } },
-      status: { conditions: [{ type: 'Ready', status: 'False', reason: 'ErrGetKeyPair', message: 'Error getting keypair for CA issuer' }] },
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'corp-ca' },
+      spec: { ca: { secretName: 'corp-ca' } },
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'ErrGetKeyPair', message: 'Error getting keypair for CA issuer' },
+        ],
+      },
     };
     const f = only(check({ 'l.yaml': text }, { objects: [issuer], complete: true }), 'issuer-not-ready');
     assert.equal(f.length, 1);
@@ -285,16 +347,26 @@ describe('quickstart-issuer and tls-san-missing', () => {
   test('the how-to two-port LoadBalancer listener: quickstart CA info at the issuer name, external SAN info at the spec', () => {
     const text = readFileSync(join('examples', 'howto', 'two-port-loadbalancer', 'two-port-loadbalancer.yaml'), 'utf8');
     const f = mine(check({ 'two.yaml': text }));
-    assert.deepEqual(f.map((x) => [x.code, x.severity]), [['tls-san-missing', 'info'], ['quickstart-issuer', 'info']]);
+    assert.deepEqual(
+      f.map((x) => [x.code, x.severity]),
+      [
+        ['tls-san-missing', 'info'],
+        ['quickstart-issuer', 'info'],
+      ],
+    );
     assert.deepEqual(f[0].range, rangeOf(text, 'certManagerCertificateSpec'));
     assert.deepEqual(f[1].range, rangeOf(text, 'azure-iot-operations-aio-certificate-issuer'));
     assert.match(f[1].related[0].message, /AIO built-in/);
     assert.deepEqual(f[1].data, { issuer: 'azure-iot-operations-aio-certificate-issuer' });
   });
 
-  test('the default listener\'s own port 18883 is not nagged; a port added to it is', () => {
-    const text = listener('default', autoPort(18883, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer')
-      + autoPort(1884, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer'), '  serviceName: aio-broker\n  serviceType: ClusterIp\n');
+  test("the default listener's own port 18883 is not nagged; a port added to it is", () => {
+    const text = listener(
+      'default',
+      autoPort(18883, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer') +
+        autoPort(1884, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer'),
+      '  serviceName: aio-broker\n  serviceType: ClusterIp\n',
+    );
     const f = only(check({ 'd.yaml': text }), 'quickstart-issuer');
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].range, rangeOf(text, 'azure-iot-operations-aio-certificate-issuer', 1));
@@ -311,15 +383,26 @@ spec:
     secretName: corp-root-ca
 `;
     assert.deepEqual(only(check({ 'l.yaml': text, 'ci.yaml': own }), 'quickstart-issuer'), []);
-    const ws = only(check({ 'l.yaml': text, 'ci.yaml': own.replace('corp-root-ca', 'azure-iot-operations-aio-ca-certificate') }), 'quickstart-issuer');
+    const ws = only(
+      check({ 'l.yaml': text, 'ci.yaml': own.replace('corp-root-ca', 'azure-iot-operations-aio-ca-certificate') }),
+      'quickstart-issuer',
+    );
     assert.equal(ws.length, 1);
     assert.equal(ws[0].related[0].uri, uri('ci.yaml'));
   });
 
   test('tls-san-missing: not for ClusterIp listeners or when SANs are given', () => {
-    const withSan = listener('l', autoPort(8884, 'x', 'ClusterIssuer', '        san:\n          ip: [10.0.0.4]\n'), '  serviceType: NodePort\n');
+    const withSan = listener(
+      'l',
+      autoPort(8884, 'x', 'ClusterIssuer', '        san:\n          ip: [10.0.0.4]\n'),
+      '  serviceType: NodePort\n',
+    );
     const clusterIp = listener('l', autoPort(8884, 'x', 'ClusterIssuer'), '  serviceType: ClusterIp\n');
-    const emptySan = listener('l', autoPort(8884, 'x', 'ClusterIssuer', '        san:\n          dns: []\n'), '  serviceType: nodePort\n');
+    const emptySan = listener(
+      'l',
+      autoPort(8884, 'x', 'ClusterIssuer', '        san:\n          dns: []\n'),
+      '  serviceType: nodePort\n',
+    );
     assert.deepEqual(only(check({ 'a.yaml': withSan }), 'tls-san-missing'), []);
     assert.deepEqual(only(check({ 'b.yaml': clusterIp }), 'tls-san-missing'), []);
     const f = only(check({ 'c.yaml': emptySan }), 'tls-san-missing');
@@ -335,7 +418,10 @@ describe('duration-invalid', () => {
   test('days and words are converted to hours', () => {
     const text = spec('        duration: 90d\n        renewBefore: 30 days\n');
     const f = only(check({ 'l.yaml': text }), 'duration-invalid');
-    assert.deepEqual(f.map((x) => x.data?.replace), ['2160h', '720h']);
+    assert.deepEqual(
+      f.map((x) => x.data?.replace),
+      ['2160h', '720h'],
+    );
     assert.deepEqual(f[0].range, rangeOf(text, '90d'));
     assert.deepEqual(f[1].range, rangeOf(text, '30 days'));
     assert.match(f[0].message, /write '2160h'/);
@@ -399,10 +485,19 @@ spec:
 // ---------------------------------------------------------------------------------------------------------------
 describe('san-invalid', () => {
   test('ip entries must be addresses (error); dns entries must be names (warning)', () => {
-    const text = listener('l', autoPort(8884, 'x', 'ClusterIssuer', `        san:
+    const text = listener(
+      'l',
+      autoPort(
+        8884,
+        'x',
+        'ClusterIssuer',
+        `        san:
           ip: [10.0.0.4, "fd00::10", 10.0.0.300, broker.example.com, 10.0.0.0/24]
           dns: ["*.example.com", mqtt-broker, bad_name, 192.168.1.20, "https://mqtt.example.com/x", "-bad"]
-`), '  serviceType: LoadBalancer\n');
+`,
+      ),
+      '  serviceType: LoadBalancer\n',
+    );
     const f = only(check({ 'l.yaml': text }), 'san-invalid');
     assert.equal(f.length, 7);
     const at = (needle: string) => f.find((x) => JSON.stringify(x.range) === JSON.stringify(rangeOf(text, needle)));
@@ -435,8 +530,16 @@ spec:
 // ---------------------------------------------------------------------------------------------------------------
 describe('secret-name-conflict', () => {
   test('two listeners in two files with one secretName: reported at both, related at the other', () => {
-    const a = listener('a', autoPort(8884, 'x', 'ClusterIssuer', '        secretName: shared-cert\n'), '  serviceType: LoadBalancer\n');
-    const b = listener('b', autoPort(8886, 'x', 'ClusterIssuer', '        secretName: shared-cert\n'), '  serviceType: NodePort\n');
+    const a = listener(
+      'a',
+      autoPort(8884, 'x', 'ClusterIssuer', '        secretName: shared-cert\n'),
+      '  serviceType: LoadBalancer\n',
+    );
+    const b = listener(
+      'b',
+      autoPort(8886, 'x', 'ClusterIssuer', '        secretName: shared-cert\n'),
+      '  serviceType: NodePort\n',
+    );
     const f = only(check({ 'a.yaml': a, 'b.yaml': b }), 'secret-name-conflict');
     assert.equal(f.length, 2);
     const fa = f.find((x) => x.uri === uri('a.yaml'))!;
@@ -447,13 +550,17 @@ describe('secret-name-conflict', () => {
     assert.deepEqual(fa.data, { secretName: 'shared-cert', namespace: 'azure-iot-operations' });
   });
 
-  test('a secretName equal to a manual secretRef or a Certificate\'s secret: reported at the secretName only', () => {
-    const text = listener('a', autoPort(8884, 'x', 'ClusterIssuer', '        secretName: server-cert-secret\n') + `  - port: 8885
+  test("a secretName equal to a manual secretRef or a Certificate's secret: reported at the secretName only", () => {
+    const text = listener(
+      'a',
+      autoPort(8884, 'x', 'ClusterIssuer', '        secretName: server-cert-secret\n') +
+        `  - port: 8885
     tls:
       mode: Manual
       manual:
         secretRef: server-cert-secret
-`);
+`,
+    );
     const f = only(check({ 'a.yaml': text }), 'secret-name-conflict');
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].range, rangeOf(text, 'server-cert-secret', 0));
@@ -485,9 +592,16 @@ spec:
 // ---------------------------------------------------------------------------------------------------------------
 describe('manual TLS Secrets and their certificates', () => {
   let ca: CertFactory;
-  let root: Issued; let inter: Issued; let server: Issued;
-  let rsaInter: Issued; let mixedServer: Issued;
-  let shortServer: Issued; let wrongSan: Issued; let wildcard: Issued; let fqdn: Issued; let otherKey: string;
+  let root: Issued;
+  let inter: Issued;
+  let server: Issued;
+  let rsaInter: Issued;
+  let mixedServer: Issued;
+  let shortServer: Issued;
+  let wrongSan: Issued;
+  let wildcard: Issued;
+  let fqdn: Issued;
+  let otherKey: string;
 
   before(() => {
     ca = new CertFactory();
@@ -509,7 +623,11 @@ describe('manual TLS Secrets and their certificates', () => {
   test('a valid EC chain (server first) in data or in stringData is clean', () => {
     for (const stringData of [false, true]) {
       const secret = secretYaml('server-cert-secret', chain(server, inter), server.key, { stringData });
-      assert.deepEqual(mine(check({ 's.yaml': secret, 'l.yaml': manualListener('server-cert-secret') })), [], `stringData=${stringData}`);
+      assert.deepEqual(
+        mine(check({ 's.yaml': secret, 'l.yaml': manualListener('server-cert-secret') })),
+        [],
+        `stringData=${stringData}`,
+      );
     }
   });
 
@@ -519,9 +637,19 @@ describe('manual TLS Secrets and their certificates', () => {
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'warning');
     assert.deepEqual(f[0].range, rangeOf(text, 'server-cert-secret'));
-    assert.deepEqual(f[0].data, { kind: 'Secret', type: 'kubernetes.io/tls', name: 'server-cert-secret', namespace: 'azure-iot-operations' });
+    assert.deepEqual(f[0].data, {
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      name: 'server-cert-secret',
+      namespace: 'azure-iot-operations',
+    });
     assert.match(f[0].message, /broker pods wait/);
-    const fact: FactObject = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'server-cert-secret', namespace: 'azure-iot-operations' } };
+    const fact: FactObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name: 'server-cert-secret', namespace: 'azure-iot-operations' },
+    };
     assert.deepEqual(only(check({ 'l.yaml': text }, { objects: [fact], complete: true }), 'tls-secret-not-found'), []);
     const cert = `apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -549,7 +677,13 @@ spec:
     const secret = secretYaml('server-cert-secret', chain(server, inter), undefined, { type: 'Opaque' });
     const l = manualListener('server-cert-secret');
     const f = only(check({ 's.yaml': secret, 'l.yaml': l }), 'tls-secret-invalid');
-    assert.deepEqual(f.map((x) => [x.severity, x.data?.problem]), [['warning', 'type'], ['error', 'missing-key']]);
+    assert.deepEqual(
+      f.map((x) => [x.severity, x.data?.problem]),
+      [
+        ['warning', 'type'],
+        ['error', 'missing-key'],
+      ],
+    );
     assert.deepEqual(f[0].range, rangeOf(secret, 'Opaque'));
     assert.equal(f[0].data?.replace, 'kubernetes.io/tls');
     assert.deepEqual(f[1].range, keyOf(secret, 'data'));
@@ -563,11 +697,31 @@ spec:
   test('tls-secret-invalid: bad base64, unreadable PEM, a key in tls.crt, an encrypted key, a key of another certificate', () => {
     const l = manualListener('s');
     const cases: [string, string, RegExp, string][] = [
-      [secretYaml('s', undefined, server.key).replace('\ndata:\n', '\ndata:\n  tls.crt: not*base64\n'), 'tls.crt', /not valid base64/, 'crt'],
-      [secretYaml('s', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', server.key), 'tls.crt', /cannot be read/, 'crt'],
+      [
+        secretYaml('s', undefined, server.key).replace('\ndata:\n', '\ndata:\n  tls.crt: not*base64\n'),
+        'tls.crt',
+        /not valid base64/,
+        'crt',
+      ],
+      [
+        secretYaml('s', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', server.key),
+        'tls.crt',
+        /cannot be read/,
+        'crt',
+      ],
       [secretYaml('s', server.crt + server.key, server.key), 'tls.crt', /private key block/, 'crt'],
-      [secretYaml('s', chain(server, inter), ca.encrypt(server.key), { stringData: true }), 'tls.key', /encrypted/, 'key'],
-      [secretYaml('s', chain(server, inter), otherKey), 'tls.key', /not the private key of the server certificate 'CN=mqtts-endpoint'/, 'key-mismatch'],
+      [
+        secretYaml('s', chain(server, inter), ca.encrypt(server.key), { stringData: true }),
+        'tls.key',
+        /encrypted/,
+        'key',
+      ],
+      [
+        secretYaml('s', chain(server, inter), otherKey),
+        'tls.key',
+        /not the private key of the server certificate 'CN=mqtts-endpoint'/,
+        'key-mismatch',
+      ],
     ];
     for (const [secret, needle, re, problem] of cases) {
       const f = only(check({ 's.yaml': secret, 'l.yaml': l }), 'tls-secret-invalid');
@@ -578,14 +732,21 @@ spec:
       // No secret value ever appears in a finding.
       const all = JSON.stringify(f);
       for (const secretText of [server.key, otherKey, b64(server.key), b64(otherKey)]) {
-        for (const line of secretText.split('\n').filter((x) => x.length > 20 && !x.startsWith('-----'))) assert.ok(!all.includes(line), 'key material leaked');
+        for (const line of secretText.split('\n').filter((x) => x.length > 20 && !x.startsWith('-----')))
+          assert.ok(!all.includes(line), 'key material leaked');
       }
     }
   });
 
   test('tls-secret-invalid for a cluster Secret: reported at the port, no tls.key expected', () => {
     const l = manualListener('s');
-    const ok: FactObject = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 's', namespace: 'azure-iot-operations' }, data: { 'tls.crt': b64(chain(server, inter)) } };
+    const ok: FactObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name: 's', namespace: 'azure-iot-operations' },
+      data: { 'tls.crt': b64(chain(server, inter)) },
+    };
     assert.deepEqual(mine(check({ 'l.yaml': l }, { objects: [ok], complete: true })), []);
     const opaque: FactObject = { ...ok, type: 'Opaque' };
     const f = only(check({ 'l.yaml': l }, { objects: [opaque], complete: true }), 'tls-secret-invalid');
@@ -603,15 +764,27 @@ spec:
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'error');
     assert.deepEqual(f[0].range, rangeOf(wrong, 'tls.crt'));
-    assert.match(f[0].message, /starts with 'CN=Test Intermediate CA' \(a CA certificate\), but the server certificate 'CN=mqtts-endpoint' \(number 2\) must come first/);
+    assert.match(
+      f[0].message,
+      /starts with 'CN=Test Intermediate CA' \(a CA certificate\), but the server certificate 'CN=mqtts-endpoint' \(number 2\) must come first/,
+    );
     assert.deepEqual(f[0].data, { serverIndex: 1 });
     assert.equal(f[0].related[0].uri, uri('l.yaml'));
     assert.deepEqual(f[0].related[0].range, valueOf(l, 'secretRef'));
     const gap = secretYaml('s', chain(server, root, inter), server.key);
     const g = only(check({ 's.yaml': gap, 'l.yaml': l }), 'tls-chain-order');
     assert.equal(g.length, 1);
-    assert.match(g[0].message, /'CN=mqtts-endpoint' is followed by 'CN=Test Root CA' instead of its issuer 'CN=Test Intermediate CA'/);
-    assert.deepEqual(only(check({ 's.yaml': secretYaml('s', chain(server, inter, root), server.key), 'l.yaml': l }), 'tls-chain-order'), []);
+    assert.match(
+      g[0].message,
+      /'CN=mqtts-endpoint' is followed by 'CN=Test Root CA' instead of its issuer 'CN=Test Intermediate CA'/,
+    );
+    assert.deepEqual(
+      only(
+        check({ 's.yaml': secretYaml('s', chain(server, inter, root), server.key), 'l.yaml': l }),
+        'tls-chain-order',
+      ),
+      [],
+    );
   });
 
   test('tls-key-algorithm-mismatch: an EC server certificate under an RSA intermediate', () => {
@@ -639,13 +812,32 @@ spec:
     const soon = at(Date.now());
     assert.equal(soon[0].severity, 'warning');
     assert.equal(soon[0].data?.state, 'expiring');
-    assert.deepEqual(only(check({ 's.yaml': secretYaml('s', chain(server, inter), server.key), 'l.yaml': manualListener('s') }, undefined, { now: () => new Date() }), 'tls-cert-expired'), []);
+    assert.deepEqual(
+      only(
+        check(
+          { 's.yaml': secretYaml('s', chain(server, inter), server.key), 'l.yaml': manualListener('s') },
+          undefined,
+          { now: () => new Date() },
+        ),
+        'tls-cert-expired',
+      ),
+      [],
+    );
   });
 
   test('tls-cert-expired for a cluster Secret is reported at the port that uses it', () => {
     const l = manualListener('s');
-    const fact: FactObject = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 's', namespace: 'azure-iot-operations' }, data: { 'tls.crt': b64(chain(shortServer, inter)) } };
-    const f = only(check({ 'l.yaml': l }, { objects: [fact] }, { now: () => new Date(Date.now() + 10 * DAY) }), 'tls-cert-expired');
+    const fact: FactObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name: 's', namespace: 'azure-iot-operations' },
+      data: { 'tls.crt': b64(chain(shortServer, inter)) },
+    };
+    const f = only(
+      check({ 'l.yaml': l }, { objects: [fact] }, { now: () => new Date(Date.now() + 10 * DAY) }),
+      'tls-cert-expired',
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0].uri, uri('l.yaml'));
     assert.deepEqual(f[0].range, valueOf(l, 'secretRef'));
@@ -661,10 +853,16 @@ spec:
     assert.deepEqual(f[0].data, { serviceName: 'mqtts-endpoint', dnsNames: ['broker.example.com'] });
     assert.deepEqual(f[0].related[0].range, rangeOf(l, 'mqtts-endpoint'));
     for (const good of [wildcard, fqdn]) {
-      assert.deepEqual(only(check({ 's.yaml': secretYaml('s', chain(good, inter), good.key), 'l.yaml': l }), 'tls-san-mismatch'), []);
+      assert.deepEqual(
+        only(check({ 's.yaml': secretYaml('s', chain(good, inter), good.key), 'l.yaml': l }), 'tls-san-mismatch'),
+        [],
+      );
     }
     const byName = manualListener('s', { name: 'broker', serviceName: null });
-    const g = only(check({ 's.yaml': secretYaml('s', chain(wrongSan, inter), wrongSan.key), 'l.yaml': byName }), 'tls-san-mismatch');
+    const g = only(
+      check({ 's.yaml': secretYaml('s', chain(wrongSan, inter), wrongSan.key), 'l.yaml': byName }),
+      'tls-san-mismatch',
+    );
     assert.equal(g[0].data?.serviceName, 'broker');
     assert.deepEqual(g[0].related[0].range, valueOf(byName, 'name'));
   });
@@ -686,7 +884,9 @@ spec:
 
 describe('templates', () => {
   test('placeholders from docs and templating tools are not judged', () => {
-    const text = listener('l', `  - port: 8884
+    const text = listener(
+      'l',
+      `  - port: 8884
     tls:
       mode: <TLS_MODE>
       certManagerCertificateSpec:
@@ -707,7 +907,9 @@ describe('templates', () => {
       certManagerCertificateSpec:
         issuerRef: { name: x, kind: ClusterIssuer }
         secretName: <SECRET_NAME>
-`, '  serviceType: ClusterIp\n');
+`,
+      '  serviceType: ClusterIp\n',
+    );
     const secret = `apiVersion: v1
 kind: Secret
 metadata:
@@ -718,28 +920,49 @@ data:
   tls.crt: \${ca_cert_b64}
   tls.key: \${ca_key_b64}
 `;
-    const f = mine(check({ 'l.yaml': text, 's.yaml': secret, 'u.yaml': manualListener('s', { name: 'u', serviceName: 'u' }) }));
-    assert.deepEqual(f.map((x) => x.code), ['issuer-not-found']); // only the real name 'x' (no ClusterIssuer x)
+    const f = mine(
+      check({ 'l.yaml': text, 's.yaml': secret, 'u.yaml': manualListener('s', { name: 'u', serviceName: 'u' }) }),
+    );
+    assert.deepEqual(
+      f.map((x) => x.code),
+      ['issuer-not-found'],
+    ); // only the real name 'x' (no ClusterIssuer x)
   });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('examples and the real-world corpus', () => {
   test('every how-to example, checked on its own, is clean for these rules (two documented infos on the two-port listener)', () => {
-    const expected: Record<string, string[]> = { 'two-port-loadbalancer.yaml': ['tls-san-missing', 'quickstart-issuer'] };
+    const expected: Record<string, string[]> = {
+      'two-port-loadbalancer.yaml': ['tls-san-missing', 'quickstart-issuer'],
+    };
     for (const p of yamlFiles(join('examples', 'howto'))) {
-      const f = mine(check({ [basename(p)]: readFileSync(p, 'utf8') }, undefined, { now: () => new Date('2027-06-01T00:00:00Z') }));
-      assert.deepEqual(f.map((x) => x.code), expected[basename(p)] ?? [], `${p}: ${f.map((x) => x.message).join(' | ')}`);
+      const f = mine(
+        check({ [basename(p)]: readFileSync(p, 'utf8') }, undefined, { now: () => new Date('2027-06-01T00:00:00Z') }),
+      );
+      assert.deepEqual(
+        f.map((x) => x.code),
+        expected[basename(p)] ?? [],
+        `${p}: ${f.map((x) => x.message).join(' | ')}`,
+      );
       assert.ok(f.every((x) => x.severity === 'info'));
     }
   });
 
-  test('the manual-TLS example\'s chain is read: dropping its key or reversing it is caught', () => {
-    const text = readFileSync(join('examples', 'howto', 'manual-tls-mqtts-endpoint', 'manual-tls-mqtts-endpoint.yaml'), 'utf8');
+  test("the manual-TLS example's chain is read: dropping its key or reversing it is caught", () => {
+    const text = readFileSync(
+      join('examples', 'howto', 'manual-tls-mqtts-endpoint', 'manual-tls-mqtts-endpoint.yaml'),
+      'utf8',
+    );
     const noKey = text.replace(/\n {2}tls\.key: .*\n/, '\n');
-    assert.deepEqual(only(check({ 'm.yaml': noKey }), 'tls-secret-invalid').map((x) => x.data?.problem), ['missing-key']);
+    assert.deepEqual(
+      only(check({ 'm.yaml': noKey }), 'tls-secret-invalid').map((x) => x.data?.problem),
+      ['missing-key'],
+    );
     const b64Chain = /tls\.crt: (\S+)/.exec(text)![1];
-    const pems = Buffer.from(b64Chain, 'base64').toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)!;
+    const pems = Buffer.from(b64Chain, 'base64')
+      .toString('utf8')
+      .match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)!;
     assert.equal(pems.length, 2);
     const reversed = text.replace(b64Chain, b64(pems.reverse().join('')));
     const f = only(check({ 'm.yaml': reversed }), 'tls-chain-order');
@@ -753,29 +976,75 @@ describe('examples and the real-world corpus', () => {
   // lowerCamel 'automatic' (hint), quickstart CA on user ports (info), LoadBalancer automatic TLS without SANs
   // (info), and references to issuers/Secrets defined outside the file (warnings).
   const EXPECTED: Record<string, string[]> = {
-    'Azure-Samples__explore-iot-operations/samples__context-app-dotnet__MQ__tls-1.yaml': ['tls-mode', 'tls-san-missing', 'issuer-not-found'],
-    'Azure-Samples__explore-iot-operations/tools__state-store-cli__yaml__listener-x509.df054f0.yml': ['tls-san-missing', 'quickstart-issuer'],
-    'Azure-Samples__explore-iot-operations/tools__state-store-cli__yaml__listener-x509.yml': ['tls-mode', 'quickstart-issuer'],
-    'Azure__iot-operations-sdks/dot-devcontainer__yaml__aio-release.yaml': ['tls-mode', 'tls-mode', 'tls-mode', 'issuer-not-found'],
-    'Azure__iot-operations-sdks/rust__azure_iot_operations_services__examples__broker-consolidated.yaml': ['tls-mode', 'quickstart-issuer', 'tls-mode', 'tls-mode', 'tls-san-missing', 'quickstart-issuer'],
-    'Azure__iot-operations-sdks/tools__deployment__yaml__aio-nightly.yaml': ['tls-mode', 'tls-mode', 'quickstart-issuer', 'tls-mode', 'quickstart-issuer'],
-    'Azure__iot-operations-sdks/tools__deployment__yaml__aio-release.yaml': ['tls-mode', 'quickstart-issuer', 'tls-mode', 'quickstart-issuer'],
-    'Azure__iot-operations-sdks/tools__deployment__yaml__broker-listeners.yaml': ['tls-mode', 'tls-mode', 'quickstart-issuer', 'tls-mode', 'quickstart-issuer'],
+    'Azure-Samples__explore-iot-operations/samples__context-app-dotnet__MQ__tls-1.yaml': [
+      'tls-mode',
+      'tls-san-missing',
+      'issuer-not-found',
+    ],
+    'Azure-Samples__explore-iot-operations/tools__state-store-cli__yaml__listener-x509.df054f0.yml': [
+      'tls-san-missing',
+      'quickstart-issuer',
+    ],
+    'Azure-Samples__explore-iot-operations/tools__state-store-cli__yaml__listener-x509.yml': [
+      'tls-mode',
+      'quickstart-issuer',
+    ],
+    'Azure__iot-operations-sdks/dot-devcontainer__yaml__aio-release.yaml': [
+      'tls-mode',
+      'tls-mode',
+      'tls-mode',
+      'issuer-not-found',
+    ],
+    'Azure__iot-operations-sdks/rust__azure_iot_operations_services__examples__broker-consolidated.yaml': [
+      'tls-mode',
+      'quickstart-issuer',
+      'tls-mode',
+      'tls-mode',
+      'tls-san-missing',
+      'quickstart-issuer',
+    ],
+    'Azure__iot-operations-sdks/tools__deployment__yaml__aio-nightly.yaml': [
+      'tls-mode',
+      'tls-mode',
+      'quickstart-issuer',
+      'tls-mode',
+      'quickstart-issuer',
+    ],
+    'Azure__iot-operations-sdks/tools__deployment__yaml__aio-release.yaml': [
+      'tls-mode',
+      'quickstart-issuer',
+      'tls-mode',
+      'quickstart-issuer',
+    ],
+    'Azure__iot-operations-sdks/tools__deployment__yaml__broker-listeners.yaml': [
+      'tls-mode',
+      'tls-mode',
+      'quickstart-issuer',
+      'tls-mode',
+      'quickstart-issuer',
+    ],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block2.yaml': ['tls-san-missing', 'quickstart-issuer'],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block5.yaml': ['tls-san-missing', 'issuer-not-found'],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block6.yaml': ['tls-secret-not-found'],
     'MicrosoftDocs__azure-docs/howto-configure-tls-auto__block3.yaml': ['tls-san-missing', 'issuer-not-found'],
-    'microsoft__edge-ai/blueprints__dual-peered-single-node-cluster__scripts__client-technology-mqtt-broker-listener.yaml': ['tls-san-missing'],
-    'microsoft__edge-ai/blueprints__dual-peered-single-node-cluster__scripts__server-central-mqtt-broker-listener.yaml': ['tls-secret-not-found'],
+    'microsoft__edge-ai/blueprints__dual-peered-single-node-cluster__scripts__client-technology-mqtt-broker-listener.yaml':
+      ['tls-san-missing'],
+    'microsoft__edge-ai/blueprints__dual-peered-single-node-cluster__scripts__server-central-mqtt-broker-listener.yaml':
+      ['tls-secret-not-found'],
     'microsoft__edge-ai/docs__solution-technology-paper-library__aio-certs-tls__block1.yaml': ['issuer-not-found'],
   };
 
   test('each real-world corpus file on its own: exactly the reviewed findings', (t) => {
     const files = yamlFiles(CORPUS);
-    if (files.length === 0) { t.skip('corpus not present'); return; }
+    if (files.length === 0) {
+      t.skip('corpus not present');
+      return;
+    }
     const seen: Record<string, string[]> = {};
     for (const p of files) {
-      const f = mine(check({ [basename(p)]: readFileSync(p, 'utf8') }, undefined, { now: () => new Date('2027-06-01T00:00:00Z') }));
+      const f = mine(
+        check({ [basename(p)]: readFileSync(p, 'utf8') }, undefined, { now: () => new Date('2027-06-01T00:00:00Z') }),
+      );
       if (f.length) seen[relative(CORPUS, p)] = f.map((x) => x.code);
       for (const x of f) assert.ok(x.severity !== 'error', `${p}: unexpected error ${x.code}: ${x.message}`);
     }

@@ -7,8 +7,22 @@ import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { Ctx } from '../ctx';
 
-interface Listening { port: number; protocol: 'mqtt' | 'websockets'; tls: boolean; host: string; caFile: string | null; mosquitto: string | null; url: string; listenerPort: number; authentication: string | null; authorization: string | null }
-interface Target { file: string; listener: string }
+interface Listening {
+  port: number;
+  protocol: 'mqtt' | 'websockets';
+  tls: boolean;
+  host: string;
+  caFile: string | null;
+  mosquitto: string | null;
+  url: string;
+  listenerPort: number;
+  authentication: string | null;
+  authorization: string | null;
+}
+interface Target {
+  file: string;
+  listener: string;
+}
 
 export const STATUS_ITEM_ID = 'brokerkit.devBroker.status';
 
@@ -27,12 +41,16 @@ export class DevBrokerController implements vscode.Disposable {
     this.status.command = 'brokerkit.devBroker.copyCommands';
   }
 
-  get running(): boolean { return !!this.child; }
+  get running(): boolean {
+    return !!this.child;
+  }
 
   /** Starts the broker for a listener (from the CodeLens, or asks for one from the active editor). */
   async start(args?: { uri?: string; listener?: string }): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('BrokerKit: the dev broker opens network ports and writes keys, so it only starts in a trusted workspace.');
+      void vscode.window.showWarningMessage(
+        'BrokerKit: the dev broker opens network ports and writes keys, so it only starts in a trusted workspace.',
+      );
       return false;
     }
     const target = await this.pickTarget(args);
@@ -66,14 +84,22 @@ export class DevBrokerController implements vscode.Disposable {
       return;
     }
     const items = this.listening.flatMap((l) => [
-      ...(l.mosquitto ? [{ label: `$(terminal) ${l.port}: mosquitto_pub`, detail: l.mosquitto, text: l.mosquitto }] : []),
+      ...(l.mosquitto
+        ? [{ label: `$(terminal) ${l.port}: mosquitto_pub`, detail: l.mosquitto, text: l.mosquitto }]
+        : []),
       { label: `$(link) ${l.port}: MQTT.js URL`, detail: l.url, text: l.url },
       ...(l.caFile ? [{ label: `$(key) ${l.port}: CA file`, detail: l.caFile, text: l.caFile }] : []),
     ]);
     items.push({ label: '$(output) Show the dev broker log', detail: '', text: '' });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Dev broker: copy a client command', matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Dev broker: copy a client command',
+      matchOnDetail: true,
+    });
     if (!pick) return;
-    if (!pick.text) { this.log.show(true); return; }
+    if (!pick.text) {
+      this.log.show(true);
+      return;
+    }
     await vscode.env.clipboard.writeText(pick.text);
     void vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
   }
@@ -81,15 +107,29 @@ export class DevBrokerController implements vscode.Disposable {
   private async pickTarget(args?: { uri?: string; listener?: string }): Promise<Target | undefined> {
     const uri = args?.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
     if (!uri || uri.scheme !== 'file') {
-      void vscode.window.showWarningMessage('BrokerKit: open the YAML file with the BrokerListener first (a file on disk).');
+      void vscode.window.showWarningMessage(
+        'BrokerKit: open the YAML file with the BrokerListener first (a file on disk).',
+      );
       return undefined;
     }
     if (args?.listener) return { file: uri.fsPath, listener: args.listener };
     // The outline the language server gives names each listener "BrokerListener <name>".
-    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', uri) ?? [];
-    const names = symbols.map((s) => /^BrokerListener (.+)$/.exec(s.name)?.[1]).filter((n): n is string => !!n && n !== '(no name)');
-    if (names.length === 0) { void vscode.window.showWarningMessage('BrokerKit: this file has no BrokerListener.'); return undefined; }
-    const listener = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Start the dev broker for which listener?' });
+    const symbols =
+      (await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
+        'vscode.executeDocumentSymbolProvider',
+        uri,
+      )) ?? [];
+    const names = symbols
+      .map((s) => /^BrokerListener (.+)$/.exec(s.name)?.[1])
+      .filter((n): n is string => !!n && n !== '(no name)');
+    if (names.length === 0) {
+      void vscode.window.showWarningMessage('BrokerKit: this file has no BrokerListener.');
+      return undefined;
+    }
+    const listener =
+      names.length === 1
+        ? names[0]
+        : await vscode.window.showQuickPick(names, { title: 'Start the dev broker for which listener?' });
     return listener ? { file: uri.fsPath, listener } : undefined;
   }
 
@@ -99,9 +139,22 @@ export class DevBrokerController implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.file));
     // The listener's file, plus its folder so that referenced objects in sibling files are found.
     const inputs = folder ? [target.file, folder.uri.fsPath] : [target.file];
-    const args = [cli, 'dev-broker', ...inputs, '--listener', target.listener, '--json', '--state-dir', stateDir, '--exit-with-stdin'];
+    const args = [
+      cli,
+      'dev-broker',
+      ...inputs,
+      '--listener',
+      target.listener,
+      '--json',
+      '--state-dir',
+      stateDir,
+      '--exit-with-stdin',
+    ];
     this.log.info(`Starting the dev broker for BrokerListener '${target.listener}' (${target.file})`);
-    const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.target = target;
     this.listening = [];
@@ -109,34 +162,60 @@ export class DevBrokerController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', true);
     return new Promise<boolean>((resolve) => {
       let settled = false;
-      const settle = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
+      const settle = (ok: boolean) => {
+        if (!settled) {
+          settled = true;
+          resolve(ok);
+        }
+      };
       let buf = '';
       child.stdout!.on('data', (d: Buffer) => {
         buf += d.toString('utf8');
         let i;
         while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i); buf = buf.slice(i + 1);
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
           let e: any;
-          try { e = JSON.parse(line); } catch { this.log.info(line); continue; }
+          try {
+            e = JSON.parse(line);
+          } catch {
+            this.log.info(line);
+            continue;
+          }
           this.onEvent(e);
-          if (e.event === 'ready') { settle(true); this.announce(); }
-          if (e.event === 'error') { settle(false); void vscode.window.showErrorMessage(`BrokerKit dev broker: ${e.message}`); }
+          if (e.event === 'ready') {
+            settle(true);
+            this.announce();
+          }
+          if (e.event === 'error') {
+            settle(false);
+            void vscode.window.showErrorMessage(`BrokerKit dev broker: ${e.message}`);
+          }
         }
       });
-      child.stderr!.on('data', (d: Buffer) => { for (const l of d.toString('utf8').split('\n')) if (l.trim()) this.log.error(l); });
-      child.stdin!.on('error', () => { /* the process is gone */ });
-      this.exited = new Promise<void>((done) => child.on('exit', (code, signal) => {
-        this.log.info(`Dev broker stopped (${signal ?? `exit code ${code}`}).`);
-        if (this.child === child) {
-          this.child = undefined;
-          this.listening = [];
-          this.setStatus('stopped');
-          void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', false);
-        }
+      child.stderr!.on('data', (d: Buffer) => {
+        for (const l of d.toString('utf8').split('\n')) if (l.trim()) this.log.error(l);
+      });
+      child.stdin!.on('error', () => {
+        /* the process is gone */
+      });
+      this.exited = new Promise<void>((done) =>
+        child.on('exit', (code, signal) => {
+          this.log.info(`Dev broker stopped (${signal ?? `exit code ${code}`}).`);
+          if (this.child === child) {
+            this.child = undefined;
+            this.listening = [];
+            this.setStatus('stopped');
+            void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', false);
+          }
+          settle(false);
+          done();
+        }),
+      );
+      child.on('error', (err) => {
+        this.log.error(`Cannot start the dev broker: ${err.message}`);
         settle(false);
-        done();
-      }));
-      child.on('error', (err) => { this.log.error(`Cannot start the dev broker: ${err.message}`); settle(false); });
+      });
     });
   }
 
@@ -144,37 +223,82 @@ export class DevBrokerController implements vscode.Disposable {
     switch (e.event) {
       case 'listening':
         this.listening.push(e);
-        this.log.info(`port ${e.port}: ${e.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${e.tls ? ' with TLS' : ''}${e.authentication ? `, authentication '${e.authentication}'` : ''}${e.authorization ? `, authorization '${e.authorization}'` : ''} — ${e.url}${e.caFile ? ` (CA ${e.caFile})` : ''}`);
+        this.log.info(
+          `port ${e.port}: ${e.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${e.tls ? ' with TLS' : ''}${e.authentication ? `, authentication '${e.authentication}'` : ''}${e.authorization ? `, authorization '${e.authorization}'` : ''} — ${e.url}${e.caFile ? ` (CA ${e.caFile})` : ''}`,
+        );
         if (e.mosquitto) this.log.info(`  try: ${e.mosquitto}`);
         return;
-      case 'ready': this.log.info(`Ready: ports ${(e.ports as number[]).join(', ')}.`); this.setStatus('running'); return;
-      case 'log': (e.level === 'error' ? this.log.error : e.level === 'warning' ? this.log.warn : this.log.info).call(this.log, e.message); return;
-      case 'publish': this.log.info(`publish ${e.clientId} -> '${e.topic}' (QoS ${e.qos}${e.retain ? ', retained' : ''}, ${e.bytes} bytes, port ${e.port})`); return;
-      case 'client-connected': this.log.info(`connect ${e.clientId} on port ${e.port} (MQTT ${e.version === 5 ? '5' : '3.1.1'}${e.username ? `, user ${e.username}` : ''})`); return;
-      case 'client-rejected': this.log.warn(`refused ${e.clientId || '(no id)'} on port ${e.port}: ${e.reason}`); return;
-      case 'client-disconnected': this.log.info(`disconnect ${e.clientId} from port ${e.port}: ${e.reason}`); return;
-      case 'subscribe': this.log.info(`subscribe ${e.clientId} -> '${e.filter}' (QoS ${e.granted}, port ${e.port})`); return;
-      case 'decision': (e.allowed ? this.log.info : this.log.warn).call(this.log, `authorization ${e.allowed ? 'ALLOW' : 'DENY'} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`); return;
-      case 'error': this.log.error(e.message); return;
-      case 'stopped': return;
-      default: this.log.debug(JSON.stringify(e));
+      case 'ready':
+        this.log.info(`Ready: ports ${(e.ports as number[]).join(', ')}.`);
+        this.setStatus('running');
+        return;
+      case 'log':
+        (e.level === 'error' ? this.log.error : e.level === 'warning' ? this.log.warn : this.log.info).call(
+          this.log,
+          e.message,
+        );
+        return;
+      case 'publish':
+        this.log.info(
+          `publish ${e.clientId} -> '${e.topic}' (QoS ${e.qos}${e.retain ? ', retained' : ''}, ${e.bytes} bytes, port ${e.port})`,
+        );
+        return;
+      case 'client-connected':
+        this.log.info(
+          `connect ${e.clientId} on port ${e.port} (MQTT ${e.version === 5 ? '5' : '3.1.1'}${e.username ? `, user ${e.username}` : ''})`,
+        );
+        return;
+      case 'client-rejected':
+        this.log.warn(`refused ${e.clientId || '(no id)'} on port ${e.port}: ${e.reason}`);
+        return;
+      case 'client-disconnected':
+        this.log.info(`disconnect ${e.clientId} from port ${e.port}: ${e.reason}`);
+        return;
+      case 'subscribe':
+        this.log.info(`subscribe ${e.clientId} -> '${e.filter}' (QoS ${e.granted}, port ${e.port})`);
+        return;
+      case 'decision':
+        (e.allowed ? this.log.info : this.log.warn).call(
+          this.log,
+          `authorization ${e.allowed ? 'ALLOW' : 'DENY'} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
+        );
+        return;
+      case 'error':
+        this.log.error(e.message);
+        return;
+      case 'stopped':
+        return;
+      default:
+        this.log.debug(JSON.stringify(e));
     }
   }
 
   private setStatus(state: 'starting' | 'running' | 'stopped'): void {
-    if (state === 'stopped') { this.status.hide(); return; }
+    if (state === 'stopped') {
+      this.status.hide();
+      return;
+    }
     if (state === 'starting') this.status.text = '$(loading~spin) dev broker: starting';
-    else this.status.text = `$(broadcast) dev broker: ${this.listening.map((l) => `${l.port}${l.protocol === 'websockets' ? ' WS' : ''}${l.tls ? ' TLS' : ''}`).join(', ')}`;
-    this.status.tooltip = this.target ? `BrokerListener '${this.target.listener}' — click to copy client commands` : undefined;
+    else
+      this.status.text = `$(broadcast) dev broker: ${this.listening.map((l) => `${l.port}${l.protocol === 'websockets' ? ' WS' : ''}${l.tls ? ' TLS' : ''}`).join(', ')}`;
+    this.status.tooltip = this.target
+      ? `BrokerListener '${this.target.listener}' — click to copy client commands`
+      : undefined;
     this.status.show();
   }
 
   private announce(): void {
     const ports = this.listening.map((l) => l.port).join(', ');
-    void vscode.window.showInformationMessage(`Dev broker for '${this.target?.listener}' is listening on ${ports}.`, 'Copy Client Command', 'Show Log').then((pick) => {
-      if (pick === 'Copy Client Command') void this.copyCommands();
-      else if (pick === 'Show Log') this.log.show(true);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `Dev broker for '${this.target?.listener}' is listening on ${ports}.`,
+        'Copy Client Command',
+        'Show Log',
+      )
+      .then((pick) => {
+        if (pick === 'Copy Client Command') void this.copyCommands();
+        else if (pick === 'Show Log') this.log.show(true);
+      });
   }
 
   dispose(): void {

@@ -4,8 +4,16 @@
 // the workspace file, copy a mosquitto_pub command or a fix, open a log, save the trust bundle.
 import * as vscode from 'vscode';
 import {
-  Methods, ClusterContextsResult, ClusterTreeResult, ClusterView, ClusterObjectResult, ClusterLogResult, ClusterTrustBundleResult,
-  ClusterTreeChangedParams, ObjectRef, ClusterListenerYamlResult,
+  Methods,
+  ClusterContextsResult,
+  ClusterTreeResult,
+  ClusterView,
+  ClusterObjectResult,
+  ClusterLogResult,
+  ClusterTrustBundleResult,
+  ClusterTreeChangedParams,
+  ObjectRef,
+  ClusterListenerYamlResult,
 } from '../../../server/src/protocol';
 import { State } from 'vscode-languageclient/node';
 import type { Ctx } from '../ctx';
@@ -14,22 +22,33 @@ type Node = ClusterTreeResult['nodes'][number];
 const LIVE_SCHEME = 'brokerkit-live';
 
 const LEVEL_COLOR: Record<string, string | undefined> = {
-  error: 'problemsErrorIcon.foreground', warning: 'problemsWarningIcon.foreground', ok: 'testing.iconPassed', info: 'problemsInfoIcon.foreground',
+  error: 'problemsErrorIcon.foreground',
+  warning: 'problemsWarningIcon.foreground',
+  ok: 'testing.iconPassed',
+  info: 'problemsInfoIcon.foreground',
 };
 
 class ClusterTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly ctx: Ctx, readonly view: ClusterView) {}
+  constructor(
+    private readonly ctx: Ctx,
+    readonly view: ClusterView,
+  ) {}
 
-  refresh(): void { this.changed.fire(undefined); }
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
 
   async getChildren(element?: Node): Promise<Node[]> {
     const client = this.ctx.client;
     if (!client) return [];
     try {
-      const r = await client.sendRequest<ClusterTreeResult>(Methods.clusterTree, { view: this.view, parentId: element?.id });
+      const r = await client.sendRequest<ClusterTreeResult>(Methods.clusterTree, {
+        view: this.view,
+        parentId: element?.id,
+      });
       return r.nodes;
     } catch (e) {
       this.ctx.log.warn(`cluster view ${this.view}: ${(e as Error).message}`);
@@ -38,8 +57,11 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
-    const state = !n.hasChildren ? vscode.TreeItemCollapsibleState.None
-      : n.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state = !n.hasChildren
+      ? vscode.TreeItemCollapsibleState.None
+      : n.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.label, state);
     item.id = `${this.view}:${n.id}`;
     item.description = n.description;
@@ -49,7 +71,8 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
       const color = n.level ? LEVEL_COLOR[n.level] : undefined;
       item.iconPath = new vscode.ThemeIcon(n.icon, color ? new vscode.ThemeColor(color) : undefined);
     }
-    if (n.contextValue === 'log') item.command = { command: 'brokerkit.cluster.openLog', title: 'Open Log', arguments: [n] };
+    if (n.contextValue === 'log')
+      item.command = { command: 'brokerkit.cluster.openLog', title: 'Open Log', arguments: [n] };
     return item;
   }
 }
@@ -71,7 +94,11 @@ class LiveContent implements vscode.TextDocumentContentProvider {
 }
 
 export function liveUri(ref: ObjectRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/object/${ref.kind}/${ref.namespace ?? '_'}/${ref.name}.yaml`, query: encodeURIComponent(JSON.stringify(ref)) });
+  return vscode.Uri.from({
+    scheme: LIVE_SCHEME,
+    path: `/object/${ref.kind}/${ref.namespace ?? '_'}/${ref.name}.yaml`,
+    query: encodeURIComponent(JSON.stringify(ref)),
+  });
 }
 
 /** The workspace YAML file whose documents define this object (kind + name, and namespace when written). */
@@ -93,14 +120,19 @@ async function findWorkspaceFile(ref: ObjectRef): Promise<vscode.Uri | undefined
 export function registerClusterViews(ctx: Ctx): void {
   const trees = new Map<ClusterView, ClusterTree>();
   const views = new Map<ClusterView, vscode.TreeView<Node>>();
-  const ids: Record<ClusterView, string> = { listeners: 'brokerkit.listeners', serviceConnector: 'brokerkit.serviceConnector' };
+  const ids: Record<ClusterView, string> = {
+    listeners: 'brokerkit.listeners',
+    serviceConnector: 'brokerkit.serviceConnector',
+  };
   /** The view titles show the context and the namespace filter. */
   const describe = async () => {
     try {
       const r = await ctx.client?.sendRequest<ClusterContextsResult>(Methods.clusterContexts, {});
       const text = r?.selected ? `${r.selected}${r.namespace ? ` · ${r.namespace}` : ''}` : undefined;
       for (const tv of views.values()) tv.description = text;
-    } catch { /* the server is restarting */ }
+    } catch {
+      /* the server is restarting */
+    }
   };
   ctx.push(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, new LiveContent(ctx)));
   for (const view of Object.keys(ids) as ClusterView[]) {
@@ -108,35 +140,73 @@ export function registerClusterViews(ctx: Ctx): void {
     trees.set(view, provider);
     const tv = vscode.window.createTreeView(ids[view], { treeDataProvider: provider, showCollapseAll: true });
     views.set(view, tv);
-    const tell = (visible: boolean) => { void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible }); if (visible) void describe(); };
-    ctx.push(tv, tv.onDidChangeVisibility((e) => tell(e.visible)));
+    const tell = (visible: boolean) => {
+      void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible });
+      if (visible) void describe();
+    };
+    ctx.push(
+      tv,
+      tv.onDidChangeVisibility((e) => tell(e.visible)),
+    );
     if (tv.visible) tell(true);
   }
   if (ctx.client) {
-    ctx.push(ctx.client.onNotification(Methods.clusterTreeChanged, (p: ClusterTreeChangedParams) => trees.get(p.view)?.refresh()));
+    ctx.push(
+      ctx.client.onNotification(Methods.clusterTreeChanged, (p: ClusterTreeChangedParams) =>
+        trees.get(p.view)?.refresh(),
+      ),
+    );
     // A restarted language server knows nothing of the views: tell it again which are visible.
-    ctx.push(ctx.client.onDidChangeState((e) => {
-      if (e.newState !== State.Running) return;
-      for (const [view, tv] of views) if (tv.visible) void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible: true });
-      for (const t of trees.values()) t.refresh();
-      void describe();
-    }));
+    ctx.push(
+      ctx.client.onDidChangeState((e) => {
+        if (e.newState !== State.Running) return;
+        for (const [view, tv] of views)
+          if (tv.visible) void ctx.client?.sendNotification(Methods.clusterViewVisible, { view, visible: true });
+        for (const t of trees.values()) t.refresh();
+        void describe();
+      }),
+    );
   }
 
-  const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, async (...a: any[]) => {
-    try { await fn(...a); } catch (e) { void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`); }
-  }));
-  const client = () => { if (!ctx.client) throw new Error('the language server is not running'); return ctx.client; };
+  const reg = (id: string, fn: (...args: any[]) => unknown) =>
+    ctx.push(
+      vscode.commands.registerCommand(id, async (...a: any[]) => {
+        try {
+          await fn(...a);
+        } catch (e) {
+          void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`);
+        }
+      }),
+    );
+  const client = () => {
+    if (!ctx.client) throw new Error('the language server is not running');
+    return ctx.client;
+  };
 
   reg('brokerkit.cluster.selectContext', async () => {
     const r = await client().sendRequest<ClusterContextsResult>(Methods.clusterContexts, {});
-    if (!r.contexts.length) { void vscode.window.showWarningMessage(`BrokerKit: ${r.error ?? 'the kubeconfig has no contexts'}`); return; }
-    const pick = await vscode.window.showQuickPick(r.contexts.map((c) => ({ label: c.name, description: c.name === r.selected ? 'current' : c.cluster })), { placeHolder: 'Kube context for the BrokerKit views' });
-    if (pick) { await client().sendRequest(Methods.clusterSelect, { context: pick.label }); await describe(); }
+    if (!r.contexts.length) {
+      void vscode.window.showWarningMessage(`BrokerKit: ${r.error ?? 'the kubeconfig has no contexts'}`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      r.contexts.map((c) => ({ label: c.name, description: c.name === r.selected ? 'current' : c.cluster })),
+      { placeHolder: 'Kube context for the BrokerKit views' },
+    );
+    if (pick) {
+      await client().sendRequest(Methods.clusterSelect, { context: pick.label });
+      await describe();
+    }
   });
   reg('brokerkit.cluster.selectNamespace', async () => {
-    const value = await vscode.window.showInputBox({ prompt: 'Show only this namespace (empty: all namespaces)', placeHolder: 'azure-iot-operations' });
-    if (value !== undefined) { await client().sendRequest(Methods.clusterSelect, { namespace: value.trim() || null }); await describe(); }
+    const value = await vscode.window.showInputBox({
+      prompt: 'Show only this namespace (empty: all namespaces)',
+      placeHolder: 'azure-iot-operations',
+    });
+    if (value !== undefined) {
+      await client().sendRequest(Methods.clusterSelect, { namespace: value.trim() || null });
+      await describe();
+    }
   });
   reg('brokerkit.cluster.refresh', async () => {
     await client().sendNotification(Methods.clusterRefresh, {});
@@ -151,8 +221,16 @@ export function registerClusterViews(ctx: Ctx): void {
   reg('brokerkit.cluster.compare', async (n?: Node) => {
     if (!n?.ref) return;
     const file = await findWorkspaceFile(n.ref);
-    if (!file) { void vscode.window.showInformationMessage(`BrokerKit: no workspace file defines ${n.ref.kind} ${n.ref.name}.`); return; }
-    await vscode.commands.executeCommand('vscode.diff', liveUri(n.ref), file, `${n.ref.name}: cluster ↔ ${vscode.workspace.asRelativePath(file)}`);
+    if (!file) {
+      void vscode.window.showInformationMessage(`BrokerKit: no workspace file defines ${n.ref.kind} ${n.ref.name}.`);
+      return;
+    }
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      liveUri(n.ref),
+      file,
+      `${n.ref.name}: cluster ↔ ${vscode.workspace.asRelativePath(file)}`,
+    );
   });
   reg('brokerkit.cluster.copyMosquittoPub', async (n?: Node) => {
     const cmd = n?.data?.mosquittoPub;
@@ -169,14 +247,21 @@ export function registerClusterViews(ctx: Ctx): void {
   reg('brokerkit.cluster.openLog', async (n?: Node) => {
     const log = n?.data?.log as { namespace: string; pod: string; container: string } | undefined;
     if (!log) return;
-    const uri = vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/log/${log.namespace}/${log.pod}/${log.container}.log`, query: encodeURIComponent(JSON.stringify(log)) });
+    const uri = vscode.Uri.from({
+      scheme: LIVE_SCHEME,
+      path: `/log/${log.namespace}/${log.pod}/${log.container}.log`,
+      query: encodeURIComponent(JSON.stringify(log)),
+    });
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   });
   // Start the dev broker (client/src/devbroker) with this listener as it runs in the cluster.
   reg('brokerkit.cluster.startDevBroker', async (n?: Node) => {
     const ref = n?.ref;
     if (!ref || ref.kind !== 'BrokerListener' || !ref.namespace) return;
-    const r = await client().sendRequest<ClusterListenerYamlResult>(Methods.clusterListenerYaml, { namespace: ref.namespace, name: ref.name });
+    const r = await client().sendRequest<ClusterListenerYamlResult>(Methods.clusterListenerYaml, {
+      namespace: ref.namespace,
+      name: ref.name,
+    });
     const dir = vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'live-listeners');
     await vscode.workspace.fs.createDirectory(dir);
     const file = vscode.Uri.joinPath(dir, `${ref.namespace}.${ref.name}.yaml`);
@@ -187,9 +272,16 @@ export function registerClusterViews(ctx: Ctx): void {
     const ns = (n?.data?.trustBundle as { namespace?: string } | undefined)?.namespace ?? 'azure-iot-operations';
     const r = await client().sendRequest<ClusterTrustBundleResult>(Methods.clusterTrustBundle, { namespace: ns });
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, 'ca.crt') : undefined, filters: { Certificates: ['crt', 'pem'] }, title: `Save ${r.configMap} (ca.crt)` });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, 'ca.crt') : undefined,
+      filters: { Certificates: ['crt', 'pem'] },
+      title: `Save ${r.configMap} (ca.crt)`,
+    });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(r.pem));
-    void vscode.window.setStatusBarMessage(`BrokerKit: trust bundle saved to ${vscode.workspace.asRelativePath(target)}`, 4000);
+    void vscode.window.setStatusBarMessage(
+      `BrokerKit: trust bundle saved to ${vscode.workspace.asRelativePath(target)}`,
+      4000,
+    );
   });
 }

@@ -11,18 +11,31 @@ const PUBLISH_LOG_PER_SECOND = 20;
 
 const command: Command = {
   name: 'dev-broker',
-  summary: 'Run a local MQTT broker (3.1.1 and 5, TCP/TLS/WebSockets) that mirrors a BrokerListener: its ports, TLS, authentication and authorization.',
-  usage: 'brokerkit dev-broker <files or folders...> [--listener NAME] [--bind 127.0.0.1] [--port-offset N] [--state-dir DIR] [--json] [--tls-cert FILE --tls-key FILE] [--client-ca FILE] [--namespace NS] [--max-packet-size BYTES] [--exit-with-stdin]',
+  summary:
+    'Run a local MQTT broker (3.1.1 and 5, TCP/TLS/WebSockets) that mirrors a BrokerListener: its ports, TLS, authentication and authorization.',
+  usage:
+    'brokerkit dev-broker <files or folders...> [--listener NAME] [--bind 127.0.0.1] [--port-offset N] [--state-dir DIR] [--json] [--tls-cert FILE --tls-key FILE] [--client-ca FILE] [--namespace NS] [--max-packet-size BYTES] [--exit-with-stdin]',
   async run(args) {
     const p = parseArgs(args, {
-      values: ['listener', 'bind', 'port-offset', 'state-dir', 'tls-cert', 'tls-key', 'client-ca', 'namespace', 'max-packet-size'],
+      values: [
+        'listener',
+        'bind',
+        'port-offset',
+        'state-dir',
+        'tls-cert',
+        'tls-key',
+        'client-ca',
+        'namespace',
+        'max-packet-size',
+      ],
       booleans: ['json', 'exit-with-stdin'],
     });
     if (p.positional.length === 0) throw new UsageError('name the file (or folder) that holds the BrokerListener');
     const offsetText = flag(p, 'port-offset') ?? '0';
     if (!/^-?\d+$/.test(offsetText)) throw new UsageError('--port-offset takes a whole number');
     const maxPacketText = flag(p, 'max-packet-size');
-    if (maxPacketText !== undefined && !/^\d+$/.test(maxPacketText)) throw new UsageError('--max-packet-size takes a number of bytes');
+    if (maxPacketText !== undefined && !/^\d+$/.test(maxPacketText))
+      throw new UsageError('--max-packet-size takes a number of bytes');
     if (!!flag(p, 'tls-cert') !== !!flag(p, 'tls-key')) throw new UsageError('--tls-cert and --tls-key go together');
     const json = bool(p, 'json');
     const bind = flag(p, 'bind') ?? '127.0.0.1';
@@ -32,76 +45,130 @@ const command: Command = {
       if (json) process.stdout.write(JSON.stringify(obj) + '\n');
       else process.stdout.write(text + '\n');
     };
-    const log = (level: 'info' | 'warning' | 'error', message: string) => out({ event: 'log', level, message }, `${level === 'info' ? '' : level + ': '}${message}`);
+    const log = (level: 'info' | 'warning' | 'error', message: string) =>
+      out({ event: 'log', level, message }, `${level === 'info' ? '' : level + ': '}${message}`);
 
     // Heavy modules load only for this command.
     const db = require('../devbroker') as typeof import('../devbroker'); // lazy: only this command loads MQTT and x509
     const ws = new Workspace({ defaultNamespace: flag(p, 'namespace') ?? 'azure-iot-operations' });
     const files = await collectYamlFiles(p.positional);
     for (const f of files) {
-      try { ws.setFile(toUri(f), await readText(f)); } catch (e) { throw new Error(`cannot read '${f}': ${(e as Error).message}`, { cause: e }); }
+      try {
+        ws.setFile(toUri(f), await readText(f));
+      } catch (e) {
+        throw new Error(`cannot read '${f}': ${(e as Error).message}`, { cause: e });
+      }
     }
     const stateDir = flag(p, 'state-dir') ?? db.defaultStateDir();
     if (bind !== '127.0.0.1' && bind !== '::1' && bind !== 'localhost') {
-      log('warning', `binding to ${bind}: other machines on your network may reach this dev broker (its CA and certificates are for development only)`);
+      log(
+        'warning',
+        `binding to ${bind}: other machines on your network may reach this dev broker (its CA and certificates are for development only)`,
+      );
     }
 
     const t0 = performance.now();
     let plan;
     try {
       plan = await db.planDevBroker(ws, {
-        listener: flag(p, 'listener'), portOffset: Number(offsetText), stateDir, preferUri: files.includes(path.resolve(p.positional[0])) ? toUri(path.resolve(p.positional[0])) : undefined,
-        manualCert: flag(p, 'tls-cert'), manualKey: flag(p, 'tls-key'), clientCa: flag(p, 'client-ca'),
+        listener: flag(p, 'listener'),
+        portOffset: Number(offsetText),
+        stateDir,
+        preferUri: files.includes(path.resolve(p.positional[0])) ? toUri(path.resolve(p.positional[0])) : undefined,
+        manualCert: flag(p, 'tls-cert'),
+        manualKey: flag(p, 'tls-key'),
+        clientCa: flag(p, 'client-ca'),
       });
     } catch (e) {
-      if (e instanceof db.PlanError) { out({ event: 'error', message: e.message }, `error: ${e.message}`); return 1; }
+      if (e instanceof db.PlanError) {
+        out({ event: 'error', message: e.message }, `error: ${e.message}`);
+        return 1;
+      }
       throw e;
     }
     for (const w of plan.warnings) log('warning', w);
 
     // Publishes are logged, but at most PUBLISH_LOG_PER_SECOND lines a second (a burst would drown everything else).
-    let shown = 0, hidden = 0;
+    let shown = 0,
+      hidden = 0;
     const tick = setInterval(() => {
       if (hidden) log('info', `... and ${hidden} more publishes in the last second`);
-      shown = 0; hidden = 0;
+      shown = 0;
+      hidden = 0;
     }, 1000);
     tick.unref();
 
     const onEvent = (e: import('../devbroker').DevBrokerEvent) => {
       switch (e.event) {
-        case 'listening': return; // printed below, in order
-        case 'log': log(e.level, e.message); return;
-        case 'publish':
-          if (shown >= PUBLISH_LOG_PER_SECOND) { hidden++; return; }
-          shown++;
-          out(e, `publish  ${e.clientId} -> '${e.topic}' (QoS ${e.qos}${e.retain ? ', retained' : ''}, ${e.bytes} bytes, port ${e.port})`);
+        case 'listening':
+          return; // printed below, in order
+        case 'log':
+          log(e.level, e.message);
           return;
-        case 'client-connected': out(e, `connect  ${e.clientId} on port ${e.port} (MQTT ${e.version === 5 ? '5' : '3.1.1'}${e.username ? `, user ${e.username}` : ''}${e.sessionPresent ? ', session resumed' : ''})`); return;
-        case 'client-rejected': out(e, `refused  ${e.clientId || '(no id)'} on port ${e.port}: ${e.reason}`); return;
-        case 'client-disconnected': out(e, `gone     ${e.clientId} from port ${e.port}: ${e.reason}`); return;
-        case 'subscribe': out(e, `subscribe ${e.clientId} -> '${e.filter}' (granted QoS ${e.granted}, port ${e.port})`); return;
-        case 'decision': out(e, `authz    ${e.allowed ? 'ALLOW' : 'DENY '} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`); return;
+        case 'publish':
+          if (shown >= PUBLISH_LOG_PER_SECOND) {
+            hidden++;
+            return;
+          }
+          shown++;
+          out(
+            e,
+            `publish  ${e.clientId} -> '${e.topic}' (QoS ${e.qos}${e.retain ? ', retained' : ''}, ${e.bytes} bytes, port ${e.port})`,
+          );
+          return;
+        case 'client-connected':
+          out(
+            e,
+            `connect  ${e.clientId} on port ${e.port} (MQTT ${e.version === 5 ? '5' : '3.1.1'}${e.username ? `, user ${e.username}` : ''}${e.sessionPresent ? ', session resumed' : ''})`,
+          );
+          return;
+        case 'client-rejected':
+          out(e, `refused  ${e.clientId || '(no id)'} on port ${e.port}: ${e.reason}`);
+          return;
+        case 'client-disconnected':
+          out(e, `gone     ${e.clientId} from port ${e.port}: ${e.reason}`);
+          return;
+        case 'subscribe':
+          out(e, `subscribe ${e.clientId} -> '${e.filter}' (granted QoS ${e.granted}, port ${e.port})`);
+          return;
+        case 'decision':
+          out(
+            e,
+            `authz    ${e.allowed ? 'ALLOW' : 'DENY '} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
+          );
+          return;
       }
     };
 
     let broker: import('../devbroker').DevBroker;
     try {
-      broker = await db.DevBroker.start(plan, { host: bind, onEvent, maxPacketSize: maxPacketText ? Number(maxPacketText) : undefined });
+      broker = await db.DevBroker.start(plan, {
+        host: bind,
+        onEvent,
+        maxPacketSize: maxPacketText ? Number(maxPacketText) : undefined,
+      });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       out({ event: 'error', message, port: e instanceof db.PortBusyError ? e.port : undefined }, `error: ${message}`);
       clearInterval(tick);
       return 1;
     }
-    if (!json) out({}, `Dev broker for BrokerListener '${plan.listener}' (namespace ${plan.namespace}, service ${plan.serviceName}); state in ${stateDir}`);
+    if (!json)
+      out(
+        {},
+        `Dev broker for BrokerListener '${plan.listener}' (namespace ${plan.namespace}, service ${plan.serviceName}); state in ${stateDir}`,
+      );
     for (const l of broker.listening) {
-      out({ ...l }, [
-        `  port ${l.port}${l.listenerPort !== l.port ? ` (listener port ${l.listenerPort})` : ''}: ${l.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${l.tls ? ' with TLS' : ''}` +
-          `${l.authentication ? `, authentication '${l.authentication}'` : ''}${l.authorization ? `, authorization '${l.authorization}'` : ''}`,
-        ...(l.caFile ? [`      CA file:  ${l.caFile}`] : []),
-        ...(l.mosquitto ? [`      try:      ${l.mosquitto}`] : []),
-        `      MQTT.js:  ${l.url}`,
-      ].join('\n'));
+      out(
+        { ...l },
+        [
+          `  port ${l.port}${l.listenerPort !== l.port ? ` (listener port ${l.listenerPort})` : ''}: ${l.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${l.tls ? ' with TLS' : ''}` +
+            `${l.authentication ? `, authentication '${l.authentication}'` : ''}${l.authorization ? `, authorization '${l.authorization}'` : ''}`,
+          ...(l.caFile ? [`      CA file:  ${l.caFile}`] : []),
+          ...(l.mosquitto ? [`      try:      ${l.mosquitto}`] : []),
+          `      MQTT.js:  ${l.url}`,
+        ].join('\n'),
+      );
     }
     // The signal handlers are in place before `ready` is announced: a SIGINT sent as soon as `ready` is read must
     // find them (before the first listener, node leaves SIGINT to the default action, which kills the process).
@@ -127,7 +194,18 @@ const command: Command = {
         process.stdin.resume();
       }
     });
-    out({ event: 'ready', listener: plan.listener, namespace: plan.namespace, ports: broker.listening.map((l) => l.port), stateDir, ms: Math.round(performance.now() - t0), processMs: Math.round(performance.now()) }, 'Ready. Ctrl-C stops the broker.');
+    out(
+      {
+        event: 'ready',
+        listener: plan.listener,
+        namespace: plan.namespace,
+        ports: broker.listening.map((l) => l.port),
+        stateDir,
+        ms: Math.round(performance.now() - t0),
+        processMs: Math.round(performance.now()),
+      },
+      'Ready. Ctrl-C stops the broker.',
+    );
 
     return await stopped;
   },

@@ -6,10 +6,15 @@ import type { Command } from './commands';
 
 const command: Command = {
   name: 'dev-ca',
-  summary: 'The dev broker\'s local CA: export its root certificate, or create a client certificate for X509 authentication.',
-  usage: 'brokerkit dev-ca export [--family ec|rsa|ed25519] [--out FILE] [--state-dir DIR] [--json] | brokerkit dev-ca client-cert <name> [--algorithm Ec256] [--out-dir DIR] [--days N] [--state-dir DIR] [--json]',
+  summary:
+    "The dev broker's local CA: export its root certificate, or create a client certificate for X509 authentication.",
+  usage:
+    'brokerkit dev-ca export [--family ec|rsa|ed25519] [--out FILE] [--state-dir DIR] [--json] | brokerkit dev-ca client-cert <name> [--algorithm Ec256] [--out-dir DIR] [--days N] [--state-dir DIR] [--json]',
   async run(args) {
-    const p = parseArgs(args, { values: ['family', 'out', 'state-dir', 'algorithm', 'out-dir', 'days'], booleans: ['json'] });
+    const p = parseArgs(args, {
+      values: ['family', 'out', 'state-dir', 'algorithm', 'out-dir', 'days'],
+      booleans: ['json'],
+    });
     const [sub, name] = p.positional;
     const db = require('../devbroker') as typeof import('../devbroker'); // lazy: only this command loads MQTT and x509
     const stateDir = flag(p, 'state-dir') ?? db.defaultStateDir();
@@ -23,15 +28,24 @@ const command: Command = {
       return 0;
     }
     if (sub === 'client-cert') {
-      if (!name) throw new UsageError('name the client (it becomes the certificate\'s CN)');
+      if (!name) throw new UsageError("name the client (it becomes the certificate's CN)");
       const algText = flag(p, 'algorithm') ?? 'Ec256';
       const algorithm = db.parseKeyAlgorithm(algText);
       if (!algorithm) throw new UsageError(`--algorithm is one of ${db.KEY_ALGORITHMS.join(', ')}`);
       const days = Number(flag(p, 'days') ?? '30');
       if (!Number.isInteger(days) || days < 1) throw new UsageError('--days takes a whole number of days');
-      const c = await db.clientCert(stateDir, { name, algorithm, outDir: path.resolve(flag(p, 'out-dir') ?? '.'), days });
-      if (json) process.stdout.write(JSON.stringify({ certFile: c.certFile, keyFile: c.keyFile, caFile: c.caFile }) + '\n');
-      else process.stdout.write(`certificate: ${c.certFile}\nkey (0600):  ${c.keyFile}\nCA:          ${c.caFile}\nUse: mosquitto_pub ... --cafile ${c.caFile} --cert ${c.certFile} --key ${c.keyFile}\n`);
+      const c = await db.clientCert(stateDir, {
+        name,
+        algorithm,
+        outDir: path.resolve(flag(p, 'out-dir') ?? '.'),
+        days,
+      });
+      if (json)
+        process.stdout.write(JSON.stringify({ certFile: c.certFile, keyFile: c.keyFile, caFile: c.caFile }) + '\n');
+      else
+        process.stdout.write(
+          `certificate: ${c.certFile}\nkey (0600):  ${c.keyFile}\nCA:          ${c.caFile}\nUse: mosquitto_pub ... --cafile ${c.caFile} --cert ${c.certFile} --key ${c.keyFile}\n`,
+        );
       return 0;
     }
     throw new UsageError('say export or client-cert');

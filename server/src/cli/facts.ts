@@ -5,7 +5,12 @@ import type { Facts } from '../engine';
 
 export async function loadClusterFacts(kubeconfig: string, context?: string, namespace?: string): Promise<Facts> {
   const kube = await import('../kube');
-  const { session } = kube.connect({ kubeconfig, context, namespace, client: { requestTimeoutMs: 15_000, execTimeoutMs: 30_000 } });
+  const { session } = kube.connect({
+    kubeconfig,
+    context,
+    namespace,
+    client: { requestTimeoutMs: 15_000, execTimeoutMs: 30_000 },
+  });
   const release = session.need('facts');
   try {
     await session.settled('facts');
@@ -14,9 +19,12 @@ export async function loadClusterFacts(kubeconfig: string, context?: string, nam
     const slices = Object.values(snap.resources);
     const failing = model.problems.filter((p) => p.resource === 'cluster');
     if (slices.length && slices.every((s) => !s!.synced) && failing.length) {
-      throw new Error(`cannot read the cluster (context ${snap.context}): ${failing[0].message}${failing[0].hint ? `. ${failing[0].hint}` : ''}`);
+      throw new Error(
+        `cannot read the cluster (context ${snap.context}): ${failing[0].message}${failing[0].hint ? `. ${failing[0].hint}` : ''}`,
+      );
     }
-    for (const p of model.problems) process.stderr.write(`brokerkit check: warning: ${p.message}${p.hint ? ` (${p.hint})` : ''}\n`);
+    for (const p of model.problems)
+      process.stderr.write(`brokerkit check: warning: ${p.message}${p.hint ? ` (${p.hint})` : ''}\n`);
     return kube.clusterFacts(snap);
   } finally {
     release();

@@ -9,7 +9,11 @@ export async function collectYamlFiles(inputs: string[], exclude: string[] = [])
   const out: string[] = [];
   for (const input of inputs) {
     let st;
-    try { st = await fs.stat(input); } catch { throw new Error(`cannot read '${input}': no such file or folder`); }
+    try {
+      st = await fs.stat(input);
+    } catch {
+      throw new Error(`cannot read '${input}': no such file or folder`);
+    }
     if (st.isDirectory()) await walk(input, out, exclude);
     else out.push(path.resolve(input));
   }
@@ -18,7 +22,11 @@ export async function collectYamlFiles(inputs: string[], exclude: string[] = [])
 
 async function walk(dir: string, out: string[], exclude: string[]): Promise<void> {
   let entries;
-  try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {

@@ -5,8 +5,14 @@ import { allRules, engineCodes } from '../engine';
 import { fromUri } from './files';
 
 export interface JsonFinding {
-  file: string; line: number; column: number; endLine: number; endColumn: number;
-  severity: Finding['severity']; code: string; message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Finding['severity'];
+  code: string;
+  message: string;
   related: { file: string; line: number; column: number; message: string }[];
 }
 
@@ -18,10 +24,22 @@ function rel(uri: string, cwd: string): string {
 
 export function toJson(findings: Finding[], cwd: string): JsonFinding[] {
   return findings.map((f) => ({
-    file: rel(f.uri, cwd), line: f.range.start.line + 1, column: f.range.start.character + 1,
-    endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
-    severity: f.severity, code: f.code, message: f.message,
-    related: f.related.filter((r) => r.uri && r.range).map((r) => ({ file: rel(r.uri!, cwd), line: r.range!.start.line + 1, column: r.range!.start.character + 1, message: r.message })),
+    file: rel(f.uri, cwd),
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    related: f.related
+      .filter((r) => r.uri && r.range)
+      .map((r) => ({
+        file: rel(r.uri!, cwd),
+        line: r.range!.start.line + 1,
+        column: r.range!.start.character + 1,
+        message: r.message,
+      })),
   }));
 }
 
@@ -38,29 +56,62 @@ export function summary(findings: Finding[], files: number): string {
   return `${files} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
 }
 
-const SARIF_LEVEL: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Finding['severity'], string> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 export const DOCS_URL = 'https://github.com/brokerkit/brokerkit#rules';
 
 export function toSarif(findings: Finding[], cwd: string, version: string): unknown {
   const metas = [...engineCodes, ...allRules];
   const ruleIndex = new Map(metas.map((m, i) => [m.code, i]));
-  const region = (r: Finding['range']) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
-  const loc = (uri: string, range: Finding['range']) => ({ physicalLocation: { artifactLocation: { uri: rel(uri, cwd).split(path.sep).join('/'), uriBaseId: '%SRCROOT%' }, region: region(range) } });
+  const region = (r: Finding['range']) => ({
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  });
+  const loc = (uri: string, range: Finding['range']) => ({
+    physicalLocation: {
+      artifactLocation: { uri: rel(uri, cwd).split(path.sep).join('/'), uriBaseId: '%SRCROOT%' },
+      region: region(range),
+    },
+  });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: {
-        name: 'brokerkit', version, informationUri: DOCS_URL,
-        rules: metas.map((m) => ({ id: m.code, name: m.code, shortDescription: { text: m.title }, helpUri: `${DOCS_URL}-${m.code}`, defaultConfiguration: { level: SARIF_LEVEL[m.severity] }, properties: { source: m.source } })),
-      } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(cwd) } },
-      results: findings.map((f) => ({
-        ruleId: f.code, ruleIndex: ruleIndex.get(f.code) ?? -1, level: SARIF_LEVEL[f.severity], message: { text: f.message },
-        locations: [loc(f.uri, f.range)],
-        relatedLocations: f.related.filter((r) => r.uri && r.range).map((r, i) => ({ id: i, ...loc(r.uri!, r.range!), message: { text: r.message } })),
-      })),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'brokerkit',
+            version,
+            informationUri: DOCS_URL,
+            rules: metas.map((m) => ({
+              id: m.code,
+              name: m.code,
+              shortDescription: { text: m.title },
+              helpUri: `${DOCS_URL}-${m.code}`,
+              defaultConfiguration: { level: SARIF_LEVEL[m.severity] },
+              properties: { source: m.source },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(cwd) } },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: ruleIndex.get(f.code) ?? -1,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [loc(f.uri, f.range)],
+          relatedLocations: f.related
+            .filter((r) => r.uri && r.range)
+            .map((r, i) => ({ id: i, ...loc(r.uri!, r.range!), message: { text: r.message } })),
+        })),
+      },
+    ],
   };
 }
 

@@ -14,7 +14,12 @@ const command: Command = {
     const kube = await import('../kube');
     let conn;
     try {
-      conn = kube.connect({ kubeconfig: flag(p, 'kubeconfig'), context: flag(p, 'context'), namespace: flag(p, 'namespace'), client: { requestTimeoutMs: timeout * 1000, execTimeoutMs: Math.max(timeout, 20) * 1000 } });
+      conn = kube.connect({
+        kubeconfig: flag(p, 'kubeconfig'),
+        context: flag(p, 'context'),
+        namespace: flag(p, 'namespace'),
+        client: { requestTimeoutMs: timeout * 1000, execTimeoutMs: Math.max(timeout, 20) * 1000 },
+      });
     } catch (e) {
       const err = e as { message: string; hint?: string };
       process.stderr.write(`brokerkit inspect: ${err.message}${err.hint ? `\n${err.hint}` : ''}\n`);
@@ -30,15 +35,20 @@ const command: Command = {
       const slices = Object.values(snap.resources);
       const cluster = model.problems.find((x) => x.resource === 'cluster');
       if (cluster && slices.every((s) => !s!.synced)) {
-        process.stderr.write(`brokerkit inspect: cannot reach the cluster of context '${snap.context}': ${cluster.message}${cluster.hint ? `\n${cluster.hint}` : ''}\n`);
+        process.stderr.write(
+          `brokerkit inspect: cannot reach the cluster of context '${snap.context}': ${cluster.message}${cluster.hint ? `\n${cluster.hint}` : ''}\n`,
+        );
         return 2;
       }
       if (p.flags.has('json')) {
         process.stdout.write(JSON.stringify(model, null, 2) + '\n');
       } else {
         const out = [
-          'Broker Listeners', kube.treeText(kube.listenersTree(snap), '  '), '',
-          'Service Connector', kube.treeText(kube.serviceConnectorTree(snap), '  '),
+          'Broker Listeners',
+          kube.treeText(kube.listenersTree(snap), '  '),
+          '',
+          'Service Connector',
+          kube.treeText(kube.serviceConnectorTree(snap), '  '),
         ];
         process.stdout.write(out.join('\n') + '\n');
       }

@@ -16,14 +16,26 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') { process.stdout.write(help() + '\n'); return name ? 0 : 2; }
-  if (name === '--version' || name === '-v') { process.stdout.write(`${VERSION}\n`); return 0; }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const cmd = commands.find((c) => c.name === name);
-  if (!cmd) { process.stderr.write(`brokerkit: unknown command '${name}'.\n\n${help()}\n`); return 2; }
+  if (!cmd) {
+    process.stderr.write(`brokerkit: unknown command '${name}'.\n\n${help()}\n`);
+    return 2;
+  }
   try {
     return await cmd.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) { process.stderr.write(`brokerkit ${name}: ${e.message}\nUsage: ${cmd.usage}\n`); return 2; }
+    if (e instanceof UsageError) {
+      process.stderr.write(`brokerkit ${name}: ${e.message}\nUsage: ${cmd.usage}\n`);
+      return 2;
+    }
     process.stderr.write(`brokerkit ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
@@ -33,5 +45,13 @@ declare const BROKERKIT_VERSION: string | undefined;
 const VERSION = typeof BROKERKIT_VERSION === 'string' ? BROKERKIT_VERSION : '0.1.0';
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(String(e) + '\n'); process.exitCode = 2; });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(String(e) + '\n');
+      process.exitCode = 2;
+    },
+  );
 }

@@ -31,16 +31,23 @@ export function readMethods(spec: any, warnings: string[]): AuthMethod[] {
     const kind = typeof m?.method === 'string' ? m.method.toLowerCase() : '';
     if (kind === 'x509') {
       const attrs = m.x509Settings?.authorizationAttributes;
-      const list = attrs && typeof attrs === 'object'
-        ? Object.entries(attrs as Record<string, any>).filter(([, v]) => v && typeof v.subject === 'string').map(([name, v]) => ({
-          name, subject: v.subject as string,
-          attributes: Object.fromEntries(Object.entries(v.attributes ?? {}).map(([k, x]) => [k, String(x)])),
-        }))
-        : [];
+      const list =
+        attrs && typeof attrs === 'object'
+          ? Object.entries(attrs as Record<string, any>)
+              .filter(([, v]) => v && typeof v.subject === 'string')
+              .map(([name, v]) => ({
+                name,
+                subject: v.subject as string,
+                attributes: Object.fromEntries(Object.entries(v.attributes ?? {}).map(([k, x]) => [k, String(x)])),
+              }))
+          : [];
       out.push({ kind: 'X509', attributes: list });
     } else if (kind === 'serviceaccounttoken') {
       const aud = m.serviceAccountTokenSettings?.audiences;
-      out.push({ kind: 'ServiceAccountToken', audiences: Array.isArray(aud) ? aud.filter((a: unknown): a is string => typeof a === 'string') : [] });
+      out.push({
+        kind: 'ServiceAccountToken',
+        audiences: Array.isArray(aud) ? aud.filter((a: unknown): a is string => typeof a === 'string') : [],
+      });
     } else if (kind === 'custom') {
       out.push({ kind: 'Custom', endpoint: String(m.customSettings?.endpoint ?? '?') });
     } else warnings.push(`authentication method '${String(m?.method)}' is unknown and ignored`);
@@ -56,16 +63,28 @@ export function authenticator(cfg: AuthnConfig): (req: ConnectRequest) => AuthRe
         if (!peer) continue; // no certificate: not this method's credentials
         const sock = req.transport.tlsSocket!;
         if (!sock.authorized) {
-          return { ok: false, reason: 'not-authorized', message: `X509: client certificate '${cn(peer)}' rejected: ${String(sock.authorizationError ?? 'not trusted')} (trusted CA: ${cfg.trustSource})` };
+          return {
+            ok: false,
+            reason: 'not-authorized',
+            message: `X509: client certificate '${cn(peer)}' rejected: ${String(sock.authorizationError ?? 'not trusted')} (trusted CA: ${cfg.trustSource})`,
+          };
         }
         const chain = peerChain(sock, cfg.trusted);
         const attributes: Record<string, string> = {};
         let matched = '';
         for (const c of chain) {
           const entry = m.attributes.find((a) => sameSubject(a.subject, c.subject));
-          if (entry) { Object.assign(attributes, entry.attributes); matched = ` with attributes of '${entry.name}' (${entry.subject})`; break; }
+          if (entry) {
+            Object.assign(attributes, entry.attributes);
+            matched = ` with attributes of '${entry.name}' (${entry.subject})`;
+            break;
+          }
         }
-        return { ok: true, principal: { clientId: req.clientId, username: req.username, attributes }, note: `X509: certificate '${cn(peer)}' chains to ${cfg.trustSource}${matched}` };
+        return {
+          ok: true,
+          principal: { clientId: req.clientId, username: req.username, attributes },
+          note: `X509: certificate '${cn(peer)}' chains to ${cfg.trustSource}${matched}`,
+        };
       }
       if (m.kind === 'ServiceAccountToken') {
         if (req.authMethod === undefined) continue;
@@ -75,20 +94,41 @@ export function authenticator(cfg: AuthnConfig): (req: ConnectRequest) => AuthRe
         if (!v.ok) return { ok: false, reason: 'bad-credentials', message: `ServiceAccountToken: ${v.message}` };
         const attributes = (v.namespace && v.name && cfg.serviceAccountAttributes?.(v.namespace, v.name)) || {};
         return {
-          ok: true, authMethod: SAT_METHOD,
+          ok: true,
+          authMethod: SAT_METHOD,
           principal: { clientId: req.clientId, username: req.username, attributes },
           note: `ServiceAccountToken: dev check only (JWT shape, audience '${v.audience}' is one of ${m.audiences.join(', ')}; the signature is not verified)${v.subject ? `, subject ${v.subject}` : ''}`,
         };
       }
       if (m.kind === 'Custom') {
-        return { ok: true, principal: { clientId: req.clientId, username: req.username, attributes: {} }, note: `Custom authentication (${m.endpoint}) is not emulated by the dev broker: the client is allowed` };
+        return {
+          ok: true,
+          principal: { clientId: req.clientId, username: req.username, attributes: {} },
+          note: `Custom authentication (${m.endpoint}) is not emulated by the dev broker: the client is allowed`,
+        };
       }
     }
     if (req.authMethod !== undefined && req.authMethod !== SAT_METHOD) {
-      return { ok: false, reason: 'bad-auth-method', message: `authentication method '${req.authMethod}' is not supported (only ${SAT_METHOD})` };
+      return {
+        ok: false,
+        reason: 'bad-auth-method',
+        message: `authentication method '${req.authMethod}' is not supported (only ${SAT_METHOD})`,
+      };
     }
-    const wants = cfg.methods.map((m) => m.kind === 'X509' ? 'a client certificate (X509)' : m.kind === 'ServiceAccountToken' ? `MQTT 5 enhanced authentication with method ${SAT_METHOD} (ServiceAccountToken)` : 'Custom').join(' or ');
-    return { ok: false, reason: 'not-authorized', message: `BrokerAuthentication '${cfg.name}' needs ${wants || 'a method it does not have'}` };
+    const wants = cfg.methods
+      .map((m) =>
+        m.kind === 'X509'
+          ? 'a client certificate (X509)'
+          : m.kind === 'ServiceAccountToken'
+            ? `MQTT 5 enhanced authentication with method ${SAT_METHOD} (ServiceAccountToken)`
+            : 'Custom',
+      )
+      .join(' or ');
+    return {
+      ok: false,
+      reason: 'not-authorized',
+      message: `BrokerAuthentication '${cfg.name}' needs ${wants || 'a method it does not have'}`,
+    };
   };
 }
 
@@ -121,28 +161,56 @@ function peerChain(sock: import('node:tls').TLSSocket, trusted: X509Certificate[
 
 /** Distinguished names compared attribute by attribute: `CN = a, O = b` equals node's `CN=a\nO=b`. */
 export function normalizeSubject(s: string): string {
-  return s.split(/\n|,(?=\s*[A-Za-z][A-Za-z0-9.]*\s*=)/)
-    .map((part) => { const i = part.indexOf('='); return i < 0 ? part.trim() : `${part.slice(0, i).trim().toUpperCase()}=${part.slice(i + 1).trim()}`; })
-    .filter(Boolean).sort().join(',');
+  return s
+    .split(/\n|,(?=\s*[A-Za-z][A-Za-z0-9.]*\s*=)/)
+    .map((part) => {
+      const i = part.indexOf('=');
+      return i < 0 ? part.trim() : `${part.slice(0, i).trim().toUpperCase()}=${part.slice(i + 1).trim()}`;
+    })
+    .filter(Boolean)
+    .sort()
+    .join(',');
 }
-function sameSubject(a: string, b: string): boolean { return normalizeSubject(a) === normalizeSubject(b); }
+function sameSubject(a: string, b: string): boolean {
+  return normalizeSubject(a) === normalizeSubject(b);
+}
 
-export interface TokenCheck { ok: boolean; message: string; audience?: string; subject?: string; namespace?: string; name?: string }
+export interface TokenCheck {
+  ok: boolean;
+  message: string;
+  audience?: string;
+  subject?: string;
+  namespace?: string;
+  name?: string;
+}
 
 /** A JWT's shape, expiry and audience (dev only: no signature check). */
 export function checkToken(token: string, audiences: string[]): TokenCheck {
   const parts = token.trim().split('.');
-  if (parts.length !== 3 || !parts[0] || !parts[1]) return { ok: false, message: 'the token is not a JWT (header.payload.signature)' };
+  if (parts.length !== 3 || !parts[0] || !parts[1])
+    return { ok: false, message: 'the token is not a JWT (header.payload.signature)' };
   let payload: any;
   try {
     JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
     payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  } catch { return { ok: false, message: 'the token is not a JWT (its header or payload is not base64url JSON)' }; }
+  } catch {
+    return { ok: false, message: 'the token is not a JWT (its header or payload is not base64url JSON)' };
+  }
   if (!payload || typeof payload !== 'object') return { ok: false, message: 'the token payload is not a JSON object' };
-  if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now()) return { ok: false, message: `the token expired at ${new Date(payload.exp * 1000).toISOString()}` };
-  const aud: string[] = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud.filter((a: unknown) => typeof a === 'string') : [];
+  if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now())
+    return { ok: false, message: `the token expired at ${new Date(payload.exp * 1000).toISOString()}` };
+  const aud: string[] =
+    typeof payload.aud === 'string'
+      ? [payload.aud]
+      : Array.isArray(payload.aud)
+        ? payload.aud.filter((a: unknown) => typeof a === 'string')
+        : [];
   const hit = aud.find((a) => audiences.includes(a));
-  if (!hit) return { ok: false, message: `the token's audience (${aud.join(', ') || 'none'}) is not one of ${audiences.join(', ') || '(no audiences configured)'}` };
+  if (!hit)
+    return {
+      ok: false,
+      message: `the token's audience (${aud.join(', ') || 'none'}) is not one of ${audiences.join(', ') || '(no audiences configured)'}`,
+    };
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
   const m = sub ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub) : null;
   return { ok: true, message: 'ok', audience: hit, subject: sub, namespace: m?.[1], name: m?.[2] };

@@ -18,10 +18,22 @@ export interface Decision {
   port: number;
 }
 
-interface Resource { method: Action; clientIds: string[]; topics: string[] }
-interface Rule { index: number; clientIds: string[]; usernames: string[]; attributes: Record<string, string>[]; resources: Resource[] }
+interface Resource {
+  method: Action;
+  clientIds: string[];
+  topics: string[];
+}
+interface Rule {
+  index: number;
+  clientIds: string[];
+  usernames: string[];
+  attributes: Record<string, string>[];
+  resources: Resource[];
+}
 
-function strings(v: unknown): string[] { return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []; }
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
 
 /** `Connect`/`connect` → `Connect` (the CRD accepts both spellings, crd-facts.md 2.2). */
 function method(v: unknown): Action | undefined {
@@ -34,9 +46,16 @@ export class Authorizer {
   private rules: Rule[] = [];
   readonly notes: string[] = [];
 
-  constructor(readonly name: string, spec: any, private onDecision: (d: Decision) => void) {
+  constructor(
+    readonly name: string,
+    spec: any,
+    private onDecision: (d: Decision) => void,
+  ) {
     const rules = spec?.authorizationPolicies?.rules;
-    if (!Array.isArray(rules) || rules.length === 0) this.notes.push(`BrokerAuthorization '${name}' has no rules: every Connect, Publish and Subscribe is denied (as in AIO)`);
+    if (!Array.isArray(rules) || rules.length === 0)
+      this.notes.push(
+        `BrokerAuthorization '${name}' has no rules: every Connect, Publish and Subscribe is denied (as in AIO)`,
+      );
     (Array.isArray(rules) ? rules : []).forEach((r: any, index: number) => {
       const p = r?.principals ?? {};
       const attributes = (Array.isArray(p.attributes) ? p.attributes : [])
@@ -47,14 +66,27 @@ export class Authorizer {
         const m = method(b?.method);
         if (m) resources.push({ method: m, clientIds: strings(b.clientIds), topics: strings(b.topics) });
       }
-      if (Array.isArray(r?.stateStoreResources) && r.stateStoreResources.length) this.notes.push(`rule ${index}: stateStoreResources are not emulated (the dev broker has no state store)`);
-      this.rules.push({ index, clientIds: strings(p.clientIds), usernames: strings(p.usernames), attributes, resources });
+      if (Array.isArray(r?.stateStoreResources) && r.stateStoreResources.length)
+        this.notes.push(`rule ${index}: stateStoreResources are not emulated (the dev broker has no state store)`);
+      this.rules.push({
+        index,
+        clientIds: strings(p.clientIds),
+        usernames: strings(p.usernames),
+        attributes,
+        resources,
+      });
     });
   }
 
-  connect(p: Principal, port: number): boolean { return this.decide('Connect', p, undefined, port); }
-  publish(p: Principal, topic: string, port: number): boolean { return this.decide('Publish', p, topic, port); }
-  subscribe(p: Principal, filter: string, port: number): boolean { return this.decide('Subscribe', p, filter, port); }
+  connect(p: Principal, port: number): boolean {
+    return this.decide('Connect', p, undefined, port);
+  }
+  publish(p: Principal, topic: string, port: number): boolean {
+    return this.decide('Publish', p, topic, port);
+  }
+  subscribe(p: Principal, filter: string, port: number): boolean {
+    return this.decide('Subscribe', p, filter, port);
+  }
 
   private decide(action: Action, p: Principal, resource: string | undefined, port: number): boolean {
     let reason = 'no rule allows it';
@@ -65,13 +97,27 @@ export class Authorizer {
       principalMatched = true;
       for (const res of r.resources) {
         if (res.method !== action) continue;
-        if (resourceMatches(res, action, p, resource)) { allowed = true; reason = `rule ${r.index} allows it`; break; }
+        if (resourceMatches(res, action, p, resource)) {
+          allowed = true;
+          reason = `rule ${r.index} allows it`;
+          break;
+        }
       }
       if (allowed) break;
     }
     if (!allowed && this.rules.length === 0) reason = 'the policy has no rules (deny all)';
     else if (!allowed && !principalMatched) reason = 'no rule names this principal (clientId, username or attributes)';
-    this.onDecision({ event: 'decision', authorization: this.name, action, clientId: p.clientId, username: p.username, resource, allowed, reason, port });
+    this.onDecision({
+      event: 'decision',
+      authorization: this.name,
+      action,
+      clientId: p.clientId,
+      username: p.username,
+      resource,
+      allowed,
+      reason,
+      port,
+    });
     return allowed;
   }
 }
@@ -79,35 +125,55 @@ export class Authorizer {
 function principalMatches(r: Rule, p: Principal): boolean {
   if (r.clientIds.includes(p.clientId)) return true;
   if (p.username !== undefined && r.usernames.includes(p.username)) return true;
-  return r.attributes.some((set) => Object.keys(set).length > 0 && Object.entries(set).every(([k, v]) => p.attributes[k] === v));
+  return r.attributes.some(
+    (set) => Object.keys(set).length > 0 && Object.entries(set).every(([k, v]) => p.attributes[k] === v),
+  );
 }
 
 /** Replaces {principal.clientId}, {principal.username}, {principal.attributes.x}; undefined when a value is missing. */
 export function substitute(template: string, p: Principal, forTopic: boolean): string | undefined {
   let missing = false;
-  const out = template.replace(/\{principal\.(clientId|username|attributes\.([^}]+))\}/g, (_m, what: string, attr?: string) => {
-    const v = what === 'clientId' ? p.clientId : what === 'username' ? p.username : p.attributes[attr!];
-    // A value that would add levels or wildcards to a topic cannot stand in for one level.
-    if (v === undefined || v === '' || (forTopic && /[/+#]/.test(v))) { missing = true; return ''; }
-    return v;
-  });
+  const out = template.replace(
+    /\{principal\.(clientId|username|attributes\.([^}]+))\}/g,
+    (_m, what: string, attr?: string) => {
+      const v = what === 'clientId' ? p.clientId : what === 'username' ? p.username : p.attributes[attr!];
+      // A value that would add levels or wildcards to a topic cannot stand in for one level.
+      if (v === undefined || v === '' || (forTopic && /[/+#]/.test(v))) {
+        missing = true;
+        return '';
+      }
+      return v;
+    },
+  );
   return missing ? undefined : out;
 }
 
 function glob(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return re.test(value);
 }
 
 function resourceMatches(res: Resource, action: Action, p: Principal, resource: string | undefined): boolean {
   if (action === 'Connect') {
     if (res.clientIds.length === 0) return true;
-    return res.clientIds.some((c) => { const s = substitute(c, p, false); return s !== undefined && glob(s, p.clientId); });
+    return res.clientIds.some((c) => {
+      const s = substitute(c, p, false);
+      return s !== undefined && glob(s, p.clientId);
+    });
   }
   return res.topics.some((t) => {
     const f = substitute(t, p, true);
     if (f === undefined || resource === undefined) return false;
-    return action === 'Publish' ? matches(f, resource) : covers(f, resource.startsWith('$share/') ? resource.split('/').slice(2).join('/') : resource);
+    return action === 'Publish'
+      ? matches(f, resource)
+      : covers(f, resource.startsWith('$share/') ? resource.split('/').slice(2).join('/') : resource);
   });
 }

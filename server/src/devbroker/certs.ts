@@ -26,16 +26,28 @@ export function familyOf(a: KeyAlgorithm): KeyFamily {
   return a.startsWith('Ec') ? 'ec' : a.startsWith('Rsa') ? 'rsa' : 'ed25519';
 }
 
-interface AlgSpec { gen: any; sign: any }
+interface AlgSpec {
+  gen: any;
+  sign: any;
+}
 function algSpec(a: KeyAlgorithm): AlgSpec {
   switch (a) {
-    case 'Ec256': return ec('P-256', 'SHA-256');
-    case 'Ec384': return ec('P-384', 'SHA-384');
-    case 'Ec521': return ec('P-521', 'SHA-512');
-    case 'Ed25519': return { gen: { name: 'Ed25519' }, sign: { name: 'Ed25519' } };
+    case 'Ec256':
+      return ec('P-256', 'SHA-256');
+    case 'Ec384':
+      return ec('P-384', 'SHA-384');
+    case 'Ec521':
+      return ec('P-521', 'SHA-512');
+    case 'Ed25519':
+      return { gen: { name: 'Ed25519' }, sign: { name: 'Ed25519' } };
     default: {
       const bits = Number(a.slice(3));
-      const gen = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: bits };
+      const gen = {
+        name: 'RSASSA-PKCS1-v1_5',
+        hash: 'SHA-256',
+        publicExponent: new Uint8Array([1, 0, 1]),
+        modulusLength: bits,
+      };
       return { gen, sign: gen };
     }
   }
@@ -48,7 +60,7 @@ function ec(curve: string, hash: string): AlgSpec {
 const CA_ALGORITHM: Record<KeyFamily, KeyAlgorithm> = { ec: 'Ec256', rsa: 'Rsa2048', ed25519: 'Ed25519' };
 
 async function generate(a: KeyAlgorithm): Promise<CryptoKeyPair> {
-  return await subtle.generateKey(algSpec(a).gen, true, ['sign', 'verify']) as CryptoKeyPair;
+  return (await subtle.generateKey(algSpec(a).gen, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 async function keyToPem(k: CryptoKey): Promise<string> {
@@ -76,7 +88,12 @@ async function writeSecret(file: string, text: string): Promise<void> {
   await fs.chmod(file, 0o600);
 }
 async function exists(p: string): Promise<boolean> {
-  try { await fs.access(p); return true; } catch { return false; }
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---- the dev CA --------------------------------------------------------------------------------------------------
@@ -130,8 +147,13 @@ async function loadOrCreateCa(stateDir: string, family: KeyFamily): Promise<DevC
     fs.readFile(path.join(dir, 'intermediate.key'), 'utf8'),
   ]);
   return {
-    family, dir, caFile: path.join(dir, 'ca.crt'), rootPem, intermediatePem,
-    intermediateKey: await pemToKey(keyPem, a), intermediate: new x509.X509Certificate(intermediatePem),
+    family,
+    dir,
+    caFile: path.join(dir, 'ca.crt'),
+    rootPem,
+    intermediatePem,
+    intermediateKey: await pemToKey(keyPem, a),
+    intermediate: new x509.X509Certificate(intermediatePem),
   };
 }
 
@@ -142,8 +164,12 @@ async function createCaFiles(dir: string, family: KeyFamily): Promise<void> {
   const notBefore = new Date(now - 60 * 60 * 1000);
   const rootKeys = await generate(a);
   const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(), name: `CN=BrokerKit Dev Root CA (${family}) - Not for Production, O=BrokerKit`,
-    notBefore, notAfter: new Date(now + 10 * 365 * 86400e3), signingAlgorithm: sign, keys: rootKeys,
+    serialNumber: serial(),
+    name: `CN=BrokerKit Dev Root CA (${family}) - Not for Production, O=BrokerKit`,
+    notBefore,
+    notAfter: new Date(now + 10 * 365 * 86400e3),
+    signingAlgorithm: sign,
+    keys: rootKeys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 1, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -152,12 +178,20 @@ async function createCaFiles(dir: string, family: KeyFamily): Promise<void> {
   });
   const intKeys = await generate(a);
   const intermediate = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(), subject: `CN=BrokerKit Dev Intermediate CA (${family}), O=BrokerKit`, issuer: root.subject,
-    notBefore, notAfter: new Date(now + 5 * 365 * 86400e3), signingAlgorithm: sign,
-    publicKey: intKeys.publicKey, signingKey: rootKeys.privateKey,
+    serialNumber: serial(),
+    subject: `CN=BrokerKit Dev Intermediate CA (${family}), O=BrokerKit`,
+    issuer: root.subject,
+    notBefore,
+    notAfter: new Date(now + 5 * 365 * 86400e3),
+    signingAlgorithm: sign,
+    publicKey: intKeys.publicKey,
+    signingKey: rootKeys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(intKeys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
@@ -204,20 +238,31 @@ async function issueLeaf(ca: DevCa, req: LeafRequest): Promise<{ chainPem: strin
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(ku, true),
-    new x509.ExtendedKeyUsageExtension([req.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
+    new x509.ExtendedKeyUsageExtension(
+      [req.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
+      false,
+    ),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(await ca.intermediate.publicKey.export()),
   ];
   if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(), subject: `CN=${escapeRdn(req.commonName.slice(0, 64))}`, issuer: ca.intermediate.subject,
-    notBefore: new Date(now - 5 * 60 * 1000), notAfter: new Date(now + req.durationMs),
-    signingAlgorithm: algSpec(CA_ALGORITHM[ca.family]).sign, publicKey: keys.publicKey, signingKey: ca.intermediateKey, extensions,
+    serialNumber: serial(),
+    subject: `CN=${escapeRdn(req.commonName.slice(0, 64))}`,
+    issuer: ca.intermediate.subject,
+    notBefore: new Date(now - 5 * 60 * 1000),
+    notAfter: new Date(now + req.durationMs),
+    signingAlgorithm: algSpec(CA_ALGORITHM[ca.family]).sign,
+    publicKey: keys.publicKey,
+    signingKey: ca.intermediateKey,
+    extensions,
   });
   return { chainPem: cert.toString('pem') + '\n' + ca.intermediatePem, keyPem: await keyToPem(keys.privateKey) };
 }
 
-function escapeRdn(v: string): string { return v.replace(/([,+"\\<>;=])/g, '\\$1'); }
+function escapeRdn(v: string): string {
+  return v.replace(/([,+"\\<>;=])/g, '\\$1');
+}
 
 /**
  * The server certificate of one port, kept in `<stateDir>/servers/<id>/` and reused while its parameters are the same
@@ -228,30 +273,49 @@ export async function serverCert(stateDir: string, id: string, req: Omit<LeafReq
   const dir = path.join(stateDir, 'servers', id.replace(/[^A-Za-z0-9_.-]/g, '_'));
   const certFile = path.join(dir, 'tls.crt');
   const keyFile = path.join(dir, 'tls.key');
-  const want = createHash('sha256').update(JSON.stringify({ ...req, dns: [...req.dns].sort(), ips: [...req.ips].sort(), ca: ca.intermediatePem })).digest('hex');
+  const want = createHash('sha256')
+    .update(JSON.stringify({ ...req, dns: [...req.dns].sort(), ips: [...req.ips].sort(), ca: ca.intermediatePem }))
+    .digest('hex');
   try {
     const [meta, chainPem, keyPem] = await Promise.all([
-      fs.readFile(path.join(dir, 'params.json'), 'utf8'), fs.readFile(certFile, 'utf8'), fs.readFile(keyFile, 'utf8'),
+      fs.readFile(path.join(dir, 'params.json'), 'utf8'),
+      fs.readFile(certFile, 'utf8'),
+      fs.readFile(keyFile, 'utf8'),
     ]);
     const m = JSON.parse(meta) as { hash: string };
     const leaf = new X509Certificate(chainPem);
-    const from = Date.parse(leaf.validFrom), to = Date.parse(leaf.validTo);
-    if (m.hash === want && Date.now() < from + (to - from) * 2 / 3) return { chainPem, keyPem, certFile, keyFile, caFile: ca.caFile, reused: true };
-  } catch { /* not there yet, or unreadable: issue a new one */ }
+    const from = Date.parse(leaf.validFrom),
+      to = Date.parse(leaf.validTo);
+    if (m.hash === want && Date.now() < from + ((to - from) * 2) / 3)
+      return { chainPem, keyPem, certFile, keyFile, caFile: ca.caFile, reused: true };
+  } catch {
+    /* not there yet, or unreadable: issue a new one */
+  }
   const { chainPem, keyPem } = await issueLeaf(ca, { ...req, usage: 'server' });
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(certFile, chainPem);
   await writeSecret(keyFile, keyPem);
-  await fs.writeFile(path.join(dir, 'params.json'), JSON.stringify({ hash: want, algorithm: req.algorithm, dns: req.dns, ips: req.ips }, null, 2) + '\n');
+  await fs.writeFile(
+    path.join(dir, 'params.json'),
+    JSON.stringify({ hash: want, algorithm: req.algorithm, dns: req.dns, ips: req.ips }, null, 2) + '\n',
+  );
   return { chainPem, keyPem, certFile, keyFile, caFile: ca.caFile, reused: false };
 }
 
 /** A client certificate signed by the dev CA, written to `outDir` as `<name>.crt` (leaf + intermediate) and `<name>.key`. */
-export async function clientCert(stateDir: string, opts: { name: string; algorithm?: KeyAlgorithm; outDir: string; days?: number }): Promise<IssuedCert> {
+export async function clientCert(
+  stateDir: string,
+  opts: { name: string; algorithm?: KeyAlgorithm; outDir: string; days?: number },
+): Promise<IssuedCert> {
   const algorithm = opts.algorithm ?? 'Ec256';
   const ca = await devCa(stateDir, familyOf(algorithm));
   const { chainPem, keyPem } = await issueLeaf(ca, {
-    algorithm, commonName: opts.name, dns: [], ips: [], durationMs: (opts.days ?? 30) * 86400e3, usage: 'client',
+    algorithm,
+    commonName: opts.name,
+    dns: [],
+    ips: [],
+    durationMs: (opts.days ?? 30) * 86400e3,
+    usage: 'client',
   });
   const base = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_');
   await fs.mkdir(opts.outDir, { recursive: true });
@@ -272,24 +336,47 @@ export async function exportCa(stateDir: string, family: KeyFamily, outFile: str
 // ---- names -------------------------------------------------------------------------------------------------------
 
 /** SANs of a port's server certificate: the listener's san.dns/san.ip, the service name, and the loopback names. */
-export function serverNames(serviceName: string, namespace: string, san: { dns?: unknown; ip?: unknown } | undefined): { dns: string[]; ips: string[]; skipped: string[] } {
-  const dns = new Set<string>(), ips = new Set<string>(), skipped: string[] = [];
-  const addDns = (d: string) => { if (/^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/.test(d)) dns.add(d); else skipped.push(d); };
-  for (const d of Array.isArray(san?.dns) ? san!.dns : []) if (typeof d === 'string') { if (isIP(d)) ips.add(d); else addDns(d); }
-  for (const i of Array.isArray(san?.ip) ? san!.ip : []) if (typeof i === 'string') { if (isIP(i)) ips.add(i); else skipped.push(i); }
+export function serverNames(
+  serviceName: string,
+  namespace: string,
+  san: { dns?: unknown; ip?: unknown } | undefined,
+): { dns: string[]; ips: string[]; skipped: string[] } {
+  const dns = new Set<string>(),
+    ips = new Set<string>(),
+    skipped: string[] = [];
+  const addDns = (d: string) => {
+    if (/^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/.test(d))
+      dns.add(d);
+    else skipped.push(d);
+  };
+  for (const d of Array.isArray(san?.dns) ? san!.dns : [])
+    if (typeof d === 'string') {
+      if (isIP(d)) ips.add(d);
+      else addDns(d);
+    }
+  for (const i of Array.isArray(san?.ip) ? san!.ip : [])
+    if (typeof i === 'string') {
+      if (isIP(i)) ips.add(i);
+      else skipped.push(i);
+    }
   if (serviceName) {
     addDns(serviceName);
-    if (namespace) { addDns(`${serviceName}.${namespace}`); addDns(`${serviceName}.${namespace}.svc`); addDns(`${serviceName}.${namespace}.svc.cluster.local`); }
+    if (namespace) {
+      addDns(`${serviceName}.${namespace}`);
+      addDns(`${serviceName}.${namespace}.svc`);
+      addDns(`${serviceName}.${namespace}.svc.cluster.local`);
+    }
   }
   dns.add('localhost');
-  ips.add('127.0.0.1'); ips.add('::1');
+  ips.add('127.0.0.1');
+  ips.add('::1');
   return { dns: [...dns], ips: [...ips], skipped };
 }
 
 /** Go duration text (domain.md D.3) to milliseconds; undefined when it is not one. */
 export function parseGoDuration(s: unknown): number | undefined {
   if (typeof s !== 'string' || !/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return undefined;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
   let total = 0;
   for (const m of s.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
   return total;

@@ -15,7 +15,9 @@ export { Broker } from './mqtt/broker';
 export function defaultStateDir(): string {
   if (process.env.BROKERKIT_STATE_DIR) return process.env.BROKERKIT_STATE_DIR;
   const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'BrokerKit', 'dev-broker');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'BrokerKit', 'dev-broker');
+  if (process.platform === 'win32')
+    return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'BrokerKit', 'dev-broker');
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'BrokerKit', 'dev-broker');
   return path.join(process.env.XDG_STATE_HOME ?? path.join(home, '.local', 'state'), 'brokerkit', 'dev-broker');
 }

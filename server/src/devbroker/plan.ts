@@ -5,7 +5,16 @@ import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Workspace, Resource, describe } from '../engine';
-import { devCa, familyOf, parseGoDuration, parseKeyAlgorithm, serverCert, serverNames, KeyAlgorithm, KeyFamily } from './certs';
+import {
+  devCa,
+  familyOf,
+  parseGoDuration,
+  parseKeyAlgorithm,
+  serverCert,
+  serverNames,
+  KeyAlgorithm,
+  KeyFamily,
+} from './certs';
 import { checkChain, splitPem } from './chain';
 import { AuthnConfig, readMethods } from './authn';
 
@@ -58,7 +67,10 @@ export class PlanError extends Error {}
 
 /** The listeners the dev broker can start from the workspace (workspace objects only). */
 export function workspaceListeners(ws: Workspace): Resource[] {
-  return ws.index().listeners().filter((l) => l.origin === 'workspace' && l.name);
+  return ws
+    .index()
+    .listeners()
+    .filter((l) => l.origin === 'workspace' && l.name);
 }
 
 export function pickListener(ws: Workspace, name?: string, preferUri?: string): Resource {
@@ -68,12 +80,15 @@ export function pickListener(ws: Workspace, name?: string, preferUri?: string): 
   if (name) {
     const named = inWs.filter((l) => l.name === name);
     const hit = named.find((l) => l.chunk?.uri === preferUri) ?? named[0] ?? all.find((l) => l.name === name);
-    if (!hit) throw new PlanError(`no BrokerListener named '${name}' (found: ${inWs.map((l) => l.name).join(', ') || 'none'})`);
+    if (!hit)
+      throw new PlanError(`no BrokerListener named '${name}' (found: ${inWs.map((l) => l.name).join(', ') || 'none'})`);
     return hit;
   }
   if (inWs.length === 1) return inWs[0];
   if (inWs.length === 0) throw new PlanError('no BrokerListener in the given files');
-  throw new PlanError(`several BrokerListeners (${inWs.map((l) => l.name).join(', ')}): choose one with --listener NAME`);
+  throw new PlanError(
+    `several BrokerListeners (${inWs.map((l) => l.name).join(', ')}): choose one with --listener NAME`,
+  );
 }
 
 function secretText(secret: Resource, key: string): string | undefined {
@@ -97,7 +112,8 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
 
   // Engine findings that are errors in the listener's own file: the dev broker starts anyway, but says so.
   const findings = ws.validate().get(listener.chunk?.uri ?? '') ?? [];
-  for (const f of findings.filter((x) => x.severity === 'error').slice(0, 20)) warnings.push(`line ${f.range.start.line + 1}: ${f.message} [${f.code}]`);
+  for (const f of findings.filter((x) => x.severity === 'error').slice(0, 20))
+    warnings.push(`line ${f.range.start.line + 1}: ${f.message} [${f.code}]`);
 
   const seen = new Set<number>();
   for (const [i, p] of rawPorts.entries()) {
@@ -106,7 +122,8 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
       throw new PlanError(`${where}: port must be a whole number from 1 to 65535`);
     }
     const port = p.port + offset;
-    if (port < 1 || port > 65535) throw new PlanError(`${where}: port ${p.port} with offset ${offset} is ${port}, outside 1-65535`);
+    if (port < 1 || port > 65535)
+      throw new PlanError(`${where}: port ${p.port} with offset ${offset} is ${port}, outside 1-65535`);
     if (seen.has(port)) throw new PlanError(`${where}: port ${p.port} appears twice`);
     seen.add(port);
     const proto = p.protocol === undefined || p.protocol === null ? 'Mqtt' : String(p.protocol);
@@ -116,44 +133,63 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
     else throw new PlanError(`${where}: protocol '${proto}' is neither Mqtt nor WebSockets`); // domain.md A.3
 
     const plan: PortPlan = { listenerPort: p.port, port, protocol };
-    if (p.tls && typeof p.tls === 'object') plan.tls = await portTls(p.tls, where, listener, serviceName, opts, warnings, ws);
+    if (p.tls && typeof p.tls === 'object')
+      plan.tls = await portTls(p.tls, where, listener, serviceName, opts, warnings, ws);
 
     // Authentication (domain.md C.1, B18).
     const authnRef = typeof p.authenticationRef === 'string' && p.authenticationRef ? p.authenticationRef : undefined;
     if (authnRef) {
       const found = index.get('BrokerAuthentication', ns, authnRef)[0];
-      if (!found) throw new PlanError(`${where}: BrokerAuthentication '${authnRef}' is not in the workspace (namespace ${ns})`);
+      if (!found)
+        throw new PlanError(`${where}: BrokerAuthentication '${authnRef}' is not in the workspace (namespace ${ns})`);
       const methods = readMethods(found.value.spec, warnings);
-      if (methods.length === 0) throw new PlanError(`${where}: BrokerAuthentication '${authnRef}' has no usable authentication method`);
+      if (methods.length === 0)
+        throw new PlanError(`${where}: BrokerAuthentication '${authnRef}' has no usable authentication method`);
       const x509 = methods.find((m) => m.kind === 'X509');
-      const fromBuiltin = found.origin === 'builtin' ? ' (AIO built-in: ServiceAccountToken, audience aio-internal)' : '';
+      const fromBuiltin =
+        found.origin === 'builtin' ? ' (AIO built-in: ServiceAccountToken, audience aio-internal)' : '';
       let trusted: X509Certificate[] = [];
       let trustSource = '';
       if (x509) {
-        if (!plan.tls) warnings.push(`${where}: X509 authentication needs TLS on the port (domain.md B17); clients cannot present certificates here`);
+        if (!plan.tls)
+          warnings.push(
+            `${where}: X509 authentication needs TLS on the port (domain.md B17); clients cannot present certificates here`,
+          );
         ({ trusted, trustSource } = await clientTrust(found, ws, opts));
         plan.clientCas = trusted;
       }
-      if (methods.some((m) => m.kind === 'Custom')) warnings.push(`${where}: BrokerAuthentication '${authnRef}' uses Custom authentication, which the dev broker does not emulate: such clients are allowed`);
+      if (methods.some((m) => m.kind === 'Custom'))
+        warnings.push(
+          `${where}: BrokerAuthentication '${authnRef}' uses Custom authentication, which the dev broker does not emulate: such clients are allowed`,
+        );
       const sat = methods.find((m) => m.kind === 'ServiceAccountToken');
-      if (sat && sat.kind === 'ServiceAccountToken' && sat.audiences.length) plan.satTokenFile = await devToken(opts.stateDir, sat.audiences[0], ns);
+      if (sat && sat.kind === 'ServiceAccountToken' && sat.audiences.length)
+        plan.satTokenFile = await devToken(opts.stateDir, sat.audiences[0], ns);
       plan.authn = {
-        name: authnRef + fromBuiltin, methods, trusted, trustSource,
+        name: authnRef + fromBuiltin,
+        methods,
+        trusted,
+        trustSource,
         serviceAccountAttributes: (sns, name) => {
           const sa = index.get('ServiceAccount', sns, name)[0];
           const ann = sa?.value?.metadata?.annotations ?? {};
           const out: Record<string, string> = {};
-          for (const [k, v] of Object.entries(ann)) if (k.startsWith('aio-broker-auth/')) out[k.slice('aio-broker-auth/'.length)] = String(v);
+          for (const [k, v] of Object.entries(ann))
+            if (k.startsWith('aio-broker-auth/')) out[k.slice('aio-broker-auth/'.length)] = String(v);
           return Object.keys(out).length ? out : undefined;
         },
       };
     }
     const authzRef = typeof p.authorizationRef === 'string' && p.authorizationRef ? p.authorizationRef : undefined;
     if (authzRef) {
-      if (!authnRef) warnings.push(`${where}: authorizationRef '${authzRef}' is ignored because the port has no authenticationRef (domain.md B16)`);
+      if (!authnRef)
+        warnings.push(
+          `${where}: authorizationRef '${authzRef}' is ignored because the port has no authenticationRef (domain.md B16)`,
+        );
       else {
         const found = index.get('BrokerAuthorization', ns, authzRef)[0];
-        if (!found) throw new PlanError(`${where}: BrokerAuthorization '${authzRef}' is not in the workspace (namespace ${ns})`);
+        if (!found)
+          throw new PlanError(`${where}: BrokerAuthorization '${authzRef}' is not in the workspace (namespace ${ns})`);
         plan.authz = { name: authzRef, spec: found.value.spec };
       }
     }
@@ -162,39 +198,69 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
   return { listener: listener.name!, namespace: ns, serviceName, ports, warnings };
 }
 
-async function portTls(tls: any, where: string, listener: Resource, serviceName: string, opts: PlanOptions, warnings: string[], ws: Workspace): Promise<NonNullable<PortPlan['tls']>> {
+async function portTls(
+  tls: any,
+  where: string,
+  listener: Resource,
+  serviceName: string,
+  opts: PlanOptions,
+  warnings: string[],
+  ws: Workspace,
+): Promise<NonNullable<PortPlan['tls']>> {
   const mode = String(tls.mode ?? '');
-  const auto = tls.certManagerCertificateSpec, manual = tls.manual;
+  const auto = tls.certManagerCertificateSpec,
+    manual = tls.manual;
   const isAuto = /^automatic$/i.test(mode) ? true : /^manual$/i.test(mode) ? false : undefined;
   if (isAuto === undefined) throw new PlanError(`${where}: tls.mode '${mode}' is neither Automatic nor Manual`);
   if (isAuto) {
-    if (!auto || typeof auto !== 'object') throw new PlanError(`${where}: tls.mode Automatic needs certManagerCertificateSpec`);
+    if (!auto || typeof auto !== 'object')
+      throw new PlanError(`${where}: tls.mode Automatic needs certManagerCertificateSpec`);
     const rawAlg = auto.privateKey?.algorithm;
     const algorithm = rawAlg === undefined ? 'Ec256' : parseKeyAlgorithm(rawAlg);
-    if (!algorithm) throw new PlanError(`${where}: privateKey.algorithm '${String(rawAlg)}' is not one of Ec256, Ec384, Ec521, Ed25519, Rsa2048, Rsa4096, Rsa8192`);
+    if (!algorithm)
+      throw new PlanError(
+        `${where}: privateKey.algorithm '${String(rawAlg)}' is not one of Ec256, Ec384, Ec521, Ed25519, Rsa2048, Rsa4096, Rsa8192`,
+      );
     let durationMs = 2160 * 3600e3; // cert-manager's default, domain.md D.3
     if (auto.duration !== undefined && auto.duration !== null) {
       const d = parseGoDuration(auto.duration);
-      if (d === undefined || d < 3600e3) warnings.push(`${where}: duration '${String(auto.duration)}' is not a Go duration of at least 1h; using 2160h`);
+      if (d === undefined || d < 3600e3)
+        warnings.push(`${where}: duration '${String(auto.duration)}' is not a Go duration of at least 1h; using 2160h`);
       else durationMs = d;
     }
     const names = serverNames(serviceName, listener.namespace, auto.san);
-    for (const s of names.skipped) warnings.push(`${where}: SAN '${s}' is not a valid DNS name or IP address and is left out`);
+    for (const s of names.skipped)
+      warnings.push(`${where}: SAN '${s}' is not a valid DNS name or IP address and is left out`);
     if (algorithm === 'Ed25519') {
-      warnings.push(`${where}: Ed25519 server certificate: OpenSSL-based clients (mosquitto_pub, MQTT.js on Node) accept it, but web browsers do not (use Ec256 for browser WebSocket clients)`);
+      warnings.push(
+        `${where}: Ed25519 server certificate: OpenSSL-based clients (mosquitto_pub, MQTT.js on Node) accept it, but web browsers do not (use Ec256 for browser WebSocket clients)`,
+      );
     }
     const cert = await serverCert(opts.stateDir, `${listener.namespace}-${listener.name}-${where.replace(/\W/g, '')}`, {
-      algorithm, commonName: serviceName, dns: names.dns, ips: names.ips, durationMs,
+      algorithm,
+      commonName: serviceName,
+      dns: names.dns,
+      ips: names.ips,
+      durationMs,
     });
-    return { mode: 'Automatic', certFile: cert.certFile, certPem: cert.chainPem, keyPem: cert.keyPem, caFile: cert.caFile, algorithm };
+    return {
+      mode: 'Automatic',
+      certFile: cert.certFile,
+      certPem: cert.chainPem,
+      keyPem: cert.keyPem,
+      caFile: cert.caFile,
+      algorithm,
+    };
   }
   if (!manual || typeof manual !== 'object') throw new PlanError(`${where}: tls.mode Manual needs manual.secretRef`);
   const ref = typeof manual.secretRef === 'string' ? manual.secretRef : '';
   let certPem: string | undefined, keyPem: string | undefined, source: string;
   const secret = ref ? ws.index().get('Secret', listener.namespace, ref)[0] : undefined;
   if (secret) {
-    if (secret.value.type !== undefined && secret.value.type !== 'kubernetes.io/tls') warnings.push(`${where}: Secret '${ref}' has type '${secret.value.type}', not kubernetes.io/tls`);
-    certPem = secretText(secret, 'tls.crt'); keyPem = secretText(secret, 'tls.key');
+    if (secret.value.type !== undefined && secret.value.type !== 'kubernetes.io/tls')
+      warnings.push(`${where}: Secret '${ref}' has type '${secret.value.type}', not kubernetes.io/tls`);
+    certPem = secretText(secret, 'tls.crt');
+    keyPem = secretText(secret, 'tls.key');
     source = `Secret '${ref}'`;
     if (!certPem || !keyPem) throw new PlanError(`${where}: Secret '${ref}' lacks tls.crt or tls.key`);
   } else if (opts.manualCert && opts.manualKey) {
@@ -202,32 +268,50 @@ async function portTls(tls: any, where: string, listener: Resource, serviceName:
     keyPem = await fs.readFile(opts.manualKey, 'utf8');
     source = `${path.basename(opts.manualCert)} / ${path.basename(opts.manualKey)}`;
   } else {
-    throw new PlanError(`${where}: Secret '${ref}' (TLS Manual) is not in the workspace; give its PEM files with --tls-cert FILE --tls-key FILE`);
+    throw new PlanError(
+      `${where}: Secret '${ref}' (TLS Manual) is not in the workspace; give its PEM files with --tls-cert FILE --tls-key FILE`,
+    );
   }
   const report = checkChain(certPem, keyPem);
-  if (report.errors.length) throw new PlanError(`${where}: the certificate from ${source} cannot be served: ${report.errors.join('; ')}`);
+  if (report.errors.length)
+    throw new PlanError(`${where}: the certificate from ${source} cannot be served: ${report.errors.join('; ')}`);
   for (const w of report.warnings) warnings.push(`${where}: ${w}`);
   return { mode: 'Manual', certPem, keyPem };
 }
 
 /** Trust anchors for X509: `--client-ca`, else the ConfigMap `trustedClientCaCert` (default client-ca), else the dev CA. */
-async function clientTrust(authn: Resource, ws: Workspace, opts: PlanOptions): Promise<{ trusted: X509Certificate[]; trustSource: string }> {
+async function clientTrust(
+  authn: Resource,
+  ws: Workspace,
+  opts: PlanOptions,
+): Promise<{ trusted: X509Certificate[]; trustSource: string }> {
   if (opts.clientCa) {
     const certs = splitPem(await fs.readFile(opts.clientCa, 'utf8')).map((p) => new X509Certificate(p));
     if (!certs.length) throw new PlanError(`--client-ca ${opts.clientCa} holds no PEM certificate`);
     return { trusted: certs, trustSource: path.basename(opts.clientCa) };
   }
-  const methods: any[] = Array.isArray(authn.value.spec?.authenticationMethods) ? authn.value.spec.authenticationMethods : [];
+  const methods: any[] = Array.isArray(authn.value.spec?.authenticationMethods)
+    ? authn.value.spec.authenticationMethods
+    : [];
   const x = methods.find((m) => typeof m?.method === 'string' && m.method.toLowerCase() === 'x509');
-  const cmName = typeof x?.x509Settings?.trustedClientCaCert === 'string' ? x.x509Settings.trustedClientCaCert : 'client-ca';
+  const cmName =
+    typeof x?.x509Settings?.trustedClientCaCert === 'string' ? x.x509Settings.trustedClientCaCert : 'client-ca';
   const cm = ws.index().get('ConfigMap', authn.namespace, cmName)[0];
   if (cm) {
-    const pems = Object.values(cm.value.data ?? {}).filter((v): v is string => typeof v === 'string').flatMap(splitPem);
+    const pems = Object.values(cm.value.data ?? {})
+      .filter((v): v is string => typeof v === 'string')
+      .flatMap(splitPem);
     if (pems.length) return { trusted: pems.map((p) => new X509Certificate(p)), trustSource: `ConfigMap '${cmName}'` };
   }
   const trusted: X509Certificate[] = [];
   for (const fam of ['ec', 'rsa', 'ed25519'] as KeyFamily[]) {
-    if (fam !== 'ec') { try { await fs.access(path.join(opts.stateDir, 'ca', fam, 'ca.crt')); } catch { continue; } }
+    if (fam !== 'ec') {
+      try {
+        await fs.access(path.join(opts.stateDir, 'ca', fam, 'ca.crt'));
+      } catch {
+        continue;
+      }
+    }
     const ca = await devCa(opts.stateDir, fam);
     trusted.push(new X509Certificate(ca.rootPem), new X509Certificate(ca.intermediatePem));
   }
@@ -241,7 +325,12 @@ async function clientTrust(authn: Resource, ws: Workspace, opts: PlanOptions): P
 async function devToken(stateDir: string, audience: string, namespace: string): Promise<string> {
   const dir = path.join(stateDir, 'tokens');
   const file = path.join(dir, `${audience.replace(/[^A-Za-z0-9_.-]/g, '_')}.jwt`);
-  try { await fs.access(file); return file; } catch { /* make it */ }
+  try {
+    await fs.access(file);
+    return file;
+  } catch {
+    /* make it */
+  }
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: [audience], sub: `system:serviceaccount:${namespace}:brokerkit-dev-client`, iss: 'brokerkit-dev-broker' })}.${Buffer.from('dev-only').toString('base64url')}`;

@@ -38,10 +38,19 @@ export interface StartOptions {
 }
 
 export class PortBusyError extends Error {
-  constructor(readonly port: number, message: string) { super(message); }
+  constructor(
+    readonly port: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-interface Running { server: net.Server; sockets: Set<net.Socket>; wss?: WebSocketServer }
+interface Running {
+  server: net.Server;
+  sockets: Set<net.Socket>;
+  wss?: WebSocketServer;
+}
 
 export class DevBroker {
   readonly broker: Broker;
@@ -50,7 +59,11 @@ export class DevBroker {
   private stopped = false;
 
   private constructor(private opts: StartOptions) {
-    this.broker = new Broker({ maxPacketSize: opts.maxPacketSize ?? 1024 * 1024, onEvent: opts.onEvent, ...(opts.now ? { now: opts.now } : {}) });
+    this.broker = new Broker({
+      maxPacketSize: opts.maxPacketSize ?? 1024 * 1024,
+      onEvent: opts.onEvent,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
   }
 
   /** Starts every port of the plan; if one cannot listen, the others are closed again and the error says why. */
@@ -82,12 +95,22 @@ export class DevBroker {
     const policy = this.policy(p);
     const sockets = new Set<net.Socket>();
     const info = (sock: net.Socket, tlsSocket?: tls.TLSSocket): TransportInfo => ({
-      port: p.port, protocol: p.protocol, tls: !!p.tls, remote: `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}`, tlsSocket,
+      port: p.port,
+      protocol: p.protocol,
+      tls: !!p.tls,
+      remote: `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}`,
+      tlsSocket,
     });
-    const tlsOptions: tls.TlsOptions | undefined = p.tls ? {
-      key: p.tls.keyPem, cert: p.tls.certPem, minVersion: 'TLSv1.2',
-      ...(p.clientCas?.length ? { requestCert: true, rejectUnauthorized: false, ca: p.clientCas.map((c) => c.toString()) } : {}),
-    } : undefined;
+    const tlsOptions: tls.TlsOptions | undefined = p.tls
+      ? {
+          key: p.tls.keyPem,
+          cert: p.tls.certPem,
+          minVersion: 'TLSv1.2',
+          ...(p.clientCas?.length
+            ? { requestCert: true, rejectUnauthorized: false, ca: p.clientCas.map((c) => c.toString()) }
+            : {}),
+        }
+      : undefined;
     let server: net.Server;
     let wss: WebSocketServer | undefined;
     if (p.protocol === 'mqtt') {
@@ -101,33 +124,63 @@ export class DevBroker {
       };
       server = tlsOptions ? https.createServer(tlsOptions, onRequest) : http.createServer(onRequest);
       wss = new WebSocketServer({
-        server: server as http.Server, perMessageDeflate: false, maxPayload: (this.opts.maxPacketSize ?? 1024 * 1024) + 16,
+        server: server as http.Server,
+        perMessageDeflate: false,
+        maxPayload: (this.opts.maxPacketSize ?? 1024 * 1024) + 16,
         // Any path; the MQTT subprotocol when offered (MQTT 5 §6), else the first one the client names.
-        handleProtocols: (protocols) => protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : ([...protocols][0] ?? false),
+        handleProtocols: (protocols) =>
+          protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : ([...protocols][0] ?? false),
       });
       wss.on('connection', (ws, req) => {
         const stream = createWebSocketStream(ws);
-        stream.on('error', () => { /* handled by the connection's close */ });
+        stream.on('error', () => {
+          /* handled by the connection's close */
+        });
         const sock = req.socket;
         this.broker.handle(stream, info(sock, sock instanceof tls.TLSSocket ? sock : undefined), policy);
       });
-      wss.on('error', (e) => this.opts.onEvent({ event: 'log', level: 'warning', message: `port ${p.port}: ${e.message}` }));
+      wss.on('error', (e) =>
+        this.opts.onEvent({ event: 'log', level: 'warning', message: `port ${p.port}: ${e.message}` }),
+      );
     }
-    server.on('connection', (s: net.Socket) => { sockets.add(s); s.once('close', () => sockets.delete(s)); s.on('error', () => { /* reported by the connection */ }); });
-    server.on('tlsClientError', (e: Error, s: tls.TLSSocket) => {
-      this.opts.onEvent({ event: 'log', level: 'warning', message: `port ${p.port}: TLS handshake with ${s.remoteAddress ?? '?'} failed: ${e.message}` });
+    server.on('connection', (s: net.Socket) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+      s.on('error', () => {
+        /* reported by the connection */
+      });
     });
-    server.on('clientError', (_e: Error, s: net.Socket) => { s.destroy(); });
+    server.on('tlsClientError', (e: Error, s: tls.TLSSocket) => {
+      this.opts.onEvent({
+        event: 'log',
+        level: 'warning',
+        message: `port ${p.port}: TLS handshake with ${s.remoteAddress ?? '?'} failed: ${e.message}`,
+      });
+    });
+    server.on('clientError', (_e: Error, s: net.Socket) => {
+      s.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       const onError = async (e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') reject(new PortBusyError(p.port, await describeBusyPort(p.port)));
-        else if (e.code === 'EACCES') reject(new PortBusyError(p.port, `port ${p.port} needs more privileges on this machine (ports below 1024); try --port-offset`));
+        else if (e.code === 'EACCES')
+          reject(
+            new PortBusyError(
+              p.port,
+              `port ${p.port} needs more privileges on this machine (ports below 1024); try --port-offset`,
+            ),
+          );
         else reject(new Error(`port ${p.port}: ${e.message}`));
       };
       server.once('error', onError);
-      server.listen({ port: p.port, host: this.opts.host, exclusive: true }, () => { server.off('error', onError); resolve(); });
+      server.listen({ port: p.port, host: this.opts.host, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
     });
-    server.on('error', (e) => this.opts.onEvent({ event: 'log', level: 'error', message: `port ${p.port}: ${e.message}` }));
+    server.on('error', (e) =>
+      this.opts.onEvent({ event: 'log', level: 'error', message: `port ${p.port}: ${e.message}` }),
+    );
     this.running.push({ server, sockets, wss });
     const ev = listeningEvent(p, this.opts.host);
     this.listening.push(ev);
@@ -138,46 +191,85 @@ export class DevBroker {
     if (this.stopped) return;
     this.stopped = true;
     this.broker.closeAll();
-    await Promise.all(this.running.map((r) => new Promise<void>((resolve) => {
-      r.wss?.close();
-      r.server.close(() => resolve());
-      for (const s of r.sockets) s.destroy();
-    })));
+    await Promise.all(
+      this.running.map(
+        (r) =>
+          new Promise<void>((resolve) => {
+            r.wss?.close();
+            r.server.close(() => resolve());
+            for (const s of r.sockets) s.destroy();
+          }),
+      ),
+    );
     this.running = [];
   }
 }
 
 function hostForClients(bind: string): string {
-  return bind === '127.0.0.1' || bind === '::1' || bind === '0.0.0.0' || bind === '::' || bind === 'localhost' ? 'localhost' : bind;
+  return bind === '127.0.0.1' || bind === '::1' || bind === '0.0.0.0' || bind === '::' || bind === 'localhost'
+    ? 'localhost'
+    : bind;
 }
 
 /** What a user runs to try the port: a mosquitto_pub command (TCP ports) and an MQTT.js URL. */
 export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
   const host = hostForClients(bind);
-  const scheme = p.protocol === 'mqtt' ? (p.tls ? 'mqtts' : 'mqtt') : (p.tls ? 'wss' : 'ws');
+  const scheme = p.protocol === 'mqtt' ? (p.tls ? 'mqtts' : 'mqtt') : p.tls ? 'wss' : 'ws';
   const url = `${scheme}://${host}:${p.port}${p.protocol === 'websockets' ? '/mqtt' : ''}`;
   const caFile = p.tls?.caFile ?? null;
   let mosquitto: string | null = null;
   if (p.protocol === 'mqtt') {
-    const parts = ['mosquitto_pub', '-h', host, '-p', String(p.port), '-V', 'mqttv5', '-i', 'brokerkit-test', '-t', 'test', '-m', '"hello"'];
+    const parts = [
+      'mosquitto_pub',
+      '-h',
+      host,
+      '-p',
+      String(p.port),
+      '-V',
+      'mqttv5',
+      '-i',
+      'brokerkit-test',
+      '-t',
+      'test',
+      '-m',
+      '"hello"',
+    ];
     if (p.tls) parts.push('--cafile', caFile ? quote(caFile) : '<ca.crt of your issuer>');
     const first = p.authn?.methods[0];
     if (first?.kind === 'X509') parts.push('--cert', 'client.crt', '--key', 'client.key');
     else if (first?.kind === 'ServiceAccountToken' && p.satTokenFile) {
       // MQTT 5 enhanced authentication, as AIO's SAT method wants it (domain.md C.1), with the dev token.
-      parts.push('-D', 'connect', 'authentication-method', SAT_METHOD, '-D', 'connect', 'authentication-data', `"$(cat ${quote(p.satTokenFile)})"`);
+      parts.push(
+        '-D',
+        'connect',
+        'authentication-method',
+        SAT_METHOD,
+        '-D',
+        'connect',
+        'authentication-data',
+        `"$(cat ${quote(p.satTokenFile)})"`,
+      );
     }
     mosquitto = parts.join(' ');
   }
   return {
-    event: 'listening', port: p.port, protocol: p.protocol, tls: !!p.tls, host: bind, caFile,
+    event: 'listening',
+    port: p.port,
+    protocol: p.protocol,
+    tls: !!p.tls,
+    host: bind,
+    caFile,
     listenerPort: p.listenerPort,
     authentication: p.authn ? p.authn.name : null,
     authorization: p.authz ? p.authz.name : null,
-    mosquitto, url, satTokenFile: p.satTokenFile ?? null,
+    mosquitto,
+    url,
+    satTokenFile: p.satTokenFile ?? null,
   };
 }
 
-function quote(s: string): string { return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
+function quote(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
 export { SAT_METHOD };

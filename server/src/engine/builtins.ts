@@ -11,28 +11,47 @@ export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle'
 export function builtinObjects(namespace: string): Resource[] {
   const objs = [
     {
-      apiVersion: `${AIO_GROUP}/v1`, kind: 'BrokerListener',
+      apiVersion: `${AIO_GROUP}/v1`,
+      kind: 'BrokerListener',
       metadata: { name: DEFAULT_LISTENER_NAME, namespace },
       spec: {
-        serviceName: DEFAULT_SERVICE_NAME, serviceType: 'ClusterIp',
-        ports: [{
-          port: DEFAULT_PORT, authenticationRef: 'default', protocol: 'Mqtt',
-          tls: { mode: 'Automatic', certManagerCertificateSpec: { issuerRef: { name: DEFAULT_ISSUER, kind: 'ClusterIssuer', group: CERT_MANAGER_GROUP }, privateKey: { algorithm: 'Ec256', rotationPolicy: 'Always' } } },
-        }],
+        serviceName: DEFAULT_SERVICE_NAME,
+        serviceType: 'ClusterIp',
+        ports: [
+          {
+            port: DEFAULT_PORT,
+            authenticationRef: 'default',
+            protocol: 'Mqtt',
+            tls: {
+              mode: 'Automatic',
+              certManagerCertificateSpec: {
+                issuerRef: { name: DEFAULT_ISSUER, kind: 'ClusterIssuer', group: CERT_MANAGER_GROUP },
+                privateKey: { algorithm: 'Ec256', rotationPolicy: 'Always' },
+              },
+            },
+          },
+        ],
       },
     },
     {
-      apiVersion: `${AIO_GROUP}/v1`, kind: 'BrokerAuthentication',
+      apiVersion: `${AIO_GROUP}/v1`,
+      kind: 'BrokerAuthentication',
       metadata: { name: 'default', namespace },
-      spec: { authenticationMethods: [{ method: 'ServiceAccountToken', serviceAccountTokenSettings: { audiences: ['aio-internal'] } }] },
+      spec: {
+        authenticationMethods: [
+          { method: 'ServiceAccountToken', serviceAccountTokenSettings: { audiences: ['aio-internal'] } },
+        ],
+      },
     },
     {
-      apiVersion: `${CERT_MANAGER_GROUP}/v1`, kind: 'ClusterIssuer',
+      apiVersion: `${CERT_MANAGER_GROUP}/v1`,
+      kind: 'ClusterIssuer',
       metadata: { name: DEFAULT_ISSUER },
       spec: { ca: { secretName: 'azure-iot-operations-aio-ca-certificate' } },
     },
     {
-      apiVersion: `${AIO_GROUP}/v1`, kind: 'Broker',
+      apiVersion: `${AIO_GROUP}/v1`,
+      kind: 'Broker',
       metadata: { name: 'default', namespace },
       spec: {},
     },

@@ -20,7 +20,10 @@ export function isKustomizationUri(uri: string): boolean {
   return KUSTOMIZATION_NAMES.includes(name);
 }
 
-export interface KustomizationFile { uri: string; value: unknown }
+export interface KustomizationFile {
+  uri: string;
+  value: unknown;
+}
 
 export interface Deployments {
   /** The deployments a file belongs to (deployment id = URI of the kustomization's folder, ending in '/'). */
@@ -51,8 +54,10 @@ export function computeDeployments(kustomizations: readonly KustomizationFile[],
       const target = resolvePath(dir, entry.path);
       if (target === undefined) continue;
       const asDir = target.endsWith('/') ? target : `${target}/`;
-      if (byDir.has(asDir)) { dirs.push(asDir); referenced.add(asDir); }
-      else if (entry.fileAllowed) files.push(target.replace(/\/$/, ''));
+      if (byDir.has(asDir)) {
+        dirs.push(asDir);
+        referenced.add(asDir);
+      } else if (entry.fileAllowed) files.push(target.replace(/\/$/, ''));
     }
     parts.set(dir, { dirs, files });
   }
@@ -91,7 +96,10 @@ export function computeDeployments(kustomizations: readonly KustomizationFile[],
   };
 }
 
-interface Entry { path: string; fileAllowed: boolean }
+interface Entry {
+  path: string;
+  fileAllowed: boolean;
+}
 
 /** The paths a kustomization pulls in; URLs (remote bases) are not ours to follow. */
 function entries(value: unknown): Entry[] {
@@ -101,9 +109,20 @@ function entries(value: unknown): Entry[] {
   const list = (x: unknown, fileAllowed: boolean) => {
     if (!Array.isArray(x)) return;
     for (const e of x) {
-      const p = typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as { path?: unknown }).path === 'string' ? (e as { path: string }).path : undefined;
+      const p =
+        typeof e === 'string'
+          ? e
+          : e && typeof e === 'object' && typeof (e as { path?: unknown }).path === 'string'
+            ? (e as { path: string }).path
+            : undefined;
       // An inline patch (a YAML text) is not a path.
-      if (p && !p.includes('\n') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) && !/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p)) out.push({ path: p, fileAllowed });
+      if (
+        p &&
+        !p.includes('\n') &&
+        !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) &&
+        !/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p)
+      )
+        out.push({ path: p, fileAllowed });
     }
   };
   list(v.resources, true);
@@ -115,16 +134,22 @@ function entries(value: unknown): Entry[] {
 }
 
 function decodeSafe(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The path part of a URI, percent-decoded ('file:///a/b%20c.yaml' -> '/a/b c.yaml'). */
 function decodedPath(uri: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/.*)?$/i.exec(uri);
-  return decodeSafe(m ? m[1] ?? '/' : uri);
+  return decodeSafe(m ? (m[1] ?? '/') : uri);
 }
 
-function dirOf(path: string): string { return path.slice(0, path.lastIndexOf('/') + 1); }
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
 
 /** `rel` against folder `dir` (ending in '/'), with '.' and '..' resolved; undefined for an absolute path. */
 function resolvePath(dir: string, rel: string): string | undefined {
@@ -133,7 +158,10 @@ function resolvePath(dir: string, rel: string): string | undefined {
   segs.pop(); // the empty segment after the trailing '/'
   for (const s of rel.split('/')) {
     if (s === '' || s === '.') continue;
-    if (s === '..') { if (segs.length > 1) segs.pop(); continue; }
+    if (s === '..') {
+      if (segs.length > 1) segs.pop();
+      continue;
+    }
     segs.push(s);
   }
   const out = segs.join('/');

@@ -26,7 +26,9 @@ export interface FastParse {
 
 class Bail extends Error {}
 const BAIL = new Bail();
-function bail(): never { throw BAIL; }
+function bail(): never {
+  throw BAIL;
+}
 
 interface Line {
   start: number; // offset of the line's first character
@@ -38,7 +40,8 @@ interface Line {
 
 /** Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. */
 export function fastParse(text: string): FastParse | undefined {
-  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.includes('\r') || text.includes('\t')) return undefined;
+  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.includes('\r') || text.includes('\t'))
+    return undefined;
   try {
     return new Parser(text).parse();
   } catch (e) {
@@ -59,7 +62,18 @@ class Parser {
    * over them, and an enclosing collection's range ends where its last value's does). `m` is the largest comment
    * indentation (-1: no comments, or already claimed); `end` the offset where the run stops.
    */
-  private run = { from: -1, to: -1, m: -1, minC: Infinity, eof: false, nextCol: -1, aligned: false, adjacent: false, afterComments: -1, token: 0 };
+  private run = {
+    from: -1,
+    to: -1,
+    m: -1,
+    minC: Infinity,
+    eof: false,
+    nextCol: -1,
+    aligned: false,
+    adjacent: false,
+    afterComments: -1,
+    token: 0,
+  };
   /** The next collection started is the document's root (whose trailing comments belong to the document). */
   private root = false;
 
@@ -98,8 +112,13 @@ class Parser {
     // Any later document marker (`---`, `...`) at the start of a line: the library's business.
     for (let i = this.li; i < this.lines.length; i++) {
       const l = this.lines[i];
-      if (l.indent === 0 && l.content >= 0 && (t.startsWith('---', l.content) || t.startsWith('...', l.content))
-        && (l.content + 3 === l.end || t.charCodeAt(l.content + 3) === SPACE)) bail();
+      if (
+        l.indent === 0 &&
+        l.content >= 0 &&
+        (t.startsWith('---', l.content) || t.startsWith('...', l.content)) &&
+        (l.content + 3 === l.end || t.charCodeAt(l.content + 3) === SPACE)
+      )
+        bail();
     }
     const first = this.lines[this.li];
     if (first.indent !== 0) bail();
@@ -121,7 +140,8 @@ class Parser {
     let minC = Infinity;
     while (this.li < this.lines.length && this.lines[this.li].content < 0) {
       const l = this.lines[this.li];
-      if (l.start + l.indent < l.end) { // a comment line
+      if (l.start + l.indent < l.end) {
+        // a comment line
         if (m >= 0 && l.indent !== m) mixed = true;
         if (l.indent > m) m = l.indent;
         if (l.indent < minC) minC = l.indent;
@@ -132,7 +152,12 @@ class Parser {
     const eof = this.li >= this.lines.length;
     const nextCol = eof ? -1 : this.lines[this.li].indent;
     this.run = {
-      from, to: this.li, m, minC, eof, nextCol,
+      from,
+      to: this.li,
+      m,
+      minC,
+      eof,
+      nextCol,
       // The comments sit where the next token does (the common "comment above a key" layout).
       aligned: m >= 0 && !mixed && !eof && m === nextCol,
       adjacent: !eof && lastComment === this.li - 1,
@@ -165,7 +190,10 @@ class Parser {
     this.skipBlank();
     const r = this.run;
     const runComments = r.m >= 0;
-    if (r.eof) { r.m = -1; return ownComment || runComments ? this.text.length : at; }
+    if (r.eof) {
+      r.m = -1;
+      return ownComment || runComments ? this.text.length : at;
+    }
     if (!ownComment && !runComments) return at;
     r.m = -1;
     if (r.nextCol < col) {
@@ -186,7 +214,9 @@ class Parser {
   }
 
   /** Offset just after a line (after its newline, or the text end). */
-  private lineAfter(l: Line): number { return l.end < this.text.length ? l.end + 1 : l.end; }
+  private lineAfter(l: Line): number {
+    return l.end < this.text.length ? l.end + 1 : l.end;
+  }
 
   // ---- block nodes -------------------------------------------------------------------------------------------------
 
@@ -235,7 +265,9 @@ class Parser {
       // The key.
       const key = this.key(k, l.end);
       if (Object.prototype.hasOwnProperty.call(obj, key.text) || key.text === '__proto__') bail();
-      keys.push(key.text); keyStart.push(k); keyEnd.push(key.end);
+      keys.push(key.text);
+      keyStart.push(k);
+      keyEnd.push(key.end);
       // The value.
       const v = this.valueAfterColon(key.colon + 1, l, col);
       values.push(v.node);
@@ -304,7 +336,12 @@ class Parser {
    * Nothing (or a comment) after `key:` / `-`: the value is the block on the following lines when they are more
    * indented than `col` (or, after a key, a sequence at the same column), else null.
    */
-  private nestedOrNull(at: number, l: Line, col: number, afterKey: boolean): { node: FastNode; value: unknown; nodeEnd: number } {
+  private nestedOrNull(
+    at: number,
+    l: Line,
+    col: number,
+    afterKey: boolean,
+  ): { node: FastNode; value: unknown; nodeEnd: number } {
     const commented = at < l.end; // a comment follows
     this.li++;
     this.skipBlank();
@@ -329,13 +366,19 @@ class Parser {
     if (ch === 124 /* | */ || ch === 62 /* > */) return this.blockScalar(at, l, col);
     if (ch === 34 /* " */ || ch === 39 /* ' */) {
       const q = ch === 34 ? this.doubleQuoted(at, l.end) : this.singleQuoted(at, l.end);
-      node = { start: at, end: q.end }; value = q.value; end = q.end;
+      node = { start: at, end: q.end };
+      value = q.value;
+      end = q.end;
     } else if (ch === 91 /* [ */ || ch === 123 /* { */) {
       const f = this.flow(at, l.end);
-      node = f.node; value = f.value; end = f.node.end;
+      node = f.node;
+      value = f.value;
+      end = f.node.end;
     } else {
       const p = this.plain(at, l.end, false);
-      node = { start: at, end: p.end }; value = p.value; end = p.end;
+      node = { start: at, end: p.end };
+      value = p.value;
+      end = p.end;
     }
     // Only spaces and a comment may follow on the line.
     const rest = this.afterSpaces(end, l.end);
@@ -374,7 +417,8 @@ class Parser {
     let kend: number;
     if (ch === 34 || ch === 39) {
       const q = ch === 34 ? this.doubleQuoted(at, end) : this.singleQuoted(at, end);
-      text = q.value; kend = q.end;
+      text = q.value;
+      kend = q.end;
       const colon = this.afterSpaces(kend, end);
       if (t.charCodeAt(colon) !== 58 || !(colon + 1 === end || t.charCodeAt(colon + 1) === SPACE)) bail();
       return { text, end: kend, colon };
@@ -383,7 +427,10 @@ class Parser {
     let colon = -1;
     for (let i = at; i < end; i++) {
       const c = t.charCodeAt(i);
-      if (c === 58 && (i + 1 === end || t.charCodeAt(i + 1) === SPACE)) { colon = i; break; }
+      if (c === 58 && (i + 1 === end || t.charCodeAt(i + 1) === SPACE)) {
+        colon = i;
+        break;
+      }
       if (c === HASH && i > at && t.charCodeAt(i - 1) === SPACE) bail();
     }
     if (colon < 0) bail();
@@ -401,8 +448,25 @@ class Parser {
     if (raw.length === 0) bail();
     const c = raw.charCodeAt(0);
     // Indicators that cannot start a plain scalar (or that start anchors, tags, aliases, directives...).
-    if (c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96 || c === 124 || c === 62 || c === 91 || c === 93
-      || c === 123 || c === 125 || c === 44 || c === 35 || c === 34 || c === 39) bail();
+    if (
+      c === 38 ||
+      c === 42 ||
+      c === 33 ||
+      c === 37 ||
+      c === 64 ||
+      c === 96 ||
+      c === 124 ||
+      c === 62 ||
+      c === 91 ||
+      c === 93 ||
+      c === 123 ||
+      c === 125 ||
+      c === 44 ||
+      c === 35 ||
+      c === 34 ||
+      c === 39
+    )
+      bail();
     if ((c === 45 || c === 63 || c === 58) && (raw.length === 1 || raw.charCodeAt(1) === SPACE)) bail();
     if (raw.includes(': ') || raw.endsWith(':') || raw.includes(' #')) bail();
   }
@@ -435,7 +499,11 @@ class Parser {
       const q = t.indexOf("'", i);
       if (q < 0 || q >= end) bail(); // unterminated on this line
       out += t.slice(i, q);
-      if (t.charCodeAt(q + 1) === 39) { out += "'"; i = q + 2; continue; }
+      if (t.charCodeAt(q + 1) === 39) {
+        out += "'";
+        i = q + 2;
+        continue;
+      }
       return { value: out, end: q + 1 };
     }
   }
@@ -450,7 +518,11 @@ class Parser {
       if (c === 92 /* \ */) {
         const e = t[i + 1];
         const simple = e === undefined ? undefined : ESCAPES[e];
-        if (simple !== undefined) { out += simple; i += 2; continue; }
+        if (simple !== undefined) {
+          out += simple;
+          i += 2;
+          continue;
+        }
         const len = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
         if (!len) bail();
         const hex = t.slice(i + 2, i + 2 + len);
@@ -473,20 +545,33 @@ class Parser {
     const open = t.charCodeAt(at);
     const close = open === 91 ? 93 : 125;
     let i = at + 1;
-    const skip = () => { while (i < end && t.charCodeAt(i) === SPACE) i++; };
+    const skip = () => {
+      while (i < end && t.charCodeAt(i) === SPACE) i++;
+    };
     if (open === 91) {
       const items: FastNode[] = [];
       const arr: unknown[] = [];
       for (;;) {
         skip();
         if (i >= end) bail();
-        if (t.charCodeAt(i) === close) { i++; break; }
+        if (t.charCodeAt(i) === close) {
+          i++;
+          break;
+        }
         const v = this.flowValue(i, end);
-        items.push(v.node); arr.push(v.value); i = v.node.end;
+        items.push(v.node);
+        arr.push(v.value);
+        i = v.node.end;
         skip();
         const c = t.charCodeAt(i);
-        if (c === 44) { i++; continue; }
-        if (c === close) { i++; break; }
+        if (c === 44) {
+          i++;
+          continue;
+        }
+        if (c === close) {
+          i++;
+          break;
+        }
         bail();
       }
       return { node: { start: at, end: i, items }, value: arr };
@@ -499,18 +584,23 @@ class Parser {
     for (;;) {
       skip();
       if (i >= end) bail();
-      if (t.charCodeAt(i) === close) { i++; break; }
+      if (t.charCodeAt(i) === close) {
+        i++;
+        break;
+      }
       const ks = i;
       const c0 = t.charCodeAt(i);
       let ktext: string;
       let ke: number;
       if (c0 === 34 || c0 === 39) {
         const q = c0 === 34 ? this.doubleQuoted(i, end) : this.singleQuoted(i, end);
-        ktext = q.value; ke = q.end;
+        ktext = q.value;
+        ke = q.end;
       } else {
         const p = this.plain(i, end, true);
         if (typeof p.value !== 'string') bail();
-        ktext = p.value; ke = p.end;
+        ktext = p.value;
+        ke = p.end;
       }
       i = ke;
       skip();
@@ -519,12 +609,22 @@ class Parser {
       skip();
       if (Object.prototype.hasOwnProperty.call(obj, ktext) || ktext === '__proto__') bail();
       const v = this.flowValue(i, end);
-      keys.push(ktext); keyStart.push(ks); keyEnd.push(ke); values.push(v.node); obj[ktext] = v.value;
+      keys.push(ktext);
+      keyStart.push(ks);
+      keyEnd.push(ke);
+      values.push(v.node);
+      obj[ktext] = v.value;
       i = v.node.end;
       skip();
       const c = t.charCodeAt(i);
-      if (c === 44) { i++; continue; }
-      if (c === close) { i++; break; }
+      if (c === 44) {
+        i++;
+        continue;
+      }
+      if (c === close) {
+        i++;
+        break;
+      }
       bail();
     }
     return { node: { start: at, end: i, keys, keyStart, keyEnd, values }, value: obj };
@@ -549,7 +649,10 @@ class Parser {
     const literal = t.charCodeAt(at) === 124;
     let i = at + 1;
     let strip = false;
-    if (t.charCodeAt(i) === 45) { strip = true; i++; }
+    if (t.charCodeAt(i) === 45) {
+      strip = true;
+      i++;
+    }
     const after = this.afterSpaces(i, l.end);
     if (after < l.end && (t.charCodeAt(after) !== HASH || after === i)) bail();
     this.li++;
@@ -592,8 +695,15 @@ class Parser {
       value = '';
       let prevBlank = false;
       used.forEach((p, k) => {
-        if (k === 0) { value = p.text; return; }
-        if (p.blank) { value += '\n'; prevBlank = true; return; }
+        if (k === 0) {
+          value = p.text;
+          return;
+        }
+        if (p.blank) {
+          value += '\n';
+          prevBlank = true;
+          return;
+        }
         value += prevBlank ? p.text : ' ' + p.text;
         prevBlank = false;
       });
@@ -607,11 +717,28 @@ class Parser {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0', a: '\x07', v: '\v', e: '\x1b', ' ': ' ',
-  N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+  '\\': '\\',
+  '"': '"',
+  '/': '/',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '0': '\0',
+  a: '\x07',
+  v: '\v',
+  e: '\x1b',
+  ' ': ' ',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
 };
 
-function isFlowEnd(c: number): boolean { return c === 44 || c === 93 || c === 125; }
+function isFlowEnd(c: number): boolean {
+  return c === 44 || c === 93 || c === 125;
+}
 
 const INT = /^[-+]?[0-9]+$/;
 const OCT = /^0o[0-7]+$/;
@@ -621,12 +748,35 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 /** YAML 1.2 core schema, as the `yaml` library resolves plain scalars. */
 export function resolvePlain(s: string): unknown {
   switch (s) {
-    case '': case '~': case 'null': case 'Null': case 'NULL': return null;
-    case 'true': case 'True': case 'TRUE': return true;
-    case 'false': case 'False': case 'FALSE': return false;
-    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF': return Infinity;
-    case '-.inf': case '-.Inf': case '-.INF': return -Infinity;
-    case '.nan': case '.NaN': case '.NAN': return NaN;
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    case '.inf':
+    case '.Inf':
+    case '.INF':
+    case '+.inf':
+    case '+.Inf':
+    case '+.INF':
+      return Infinity;
+    case '-.inf':
+    case '-.Inf':
+    case '-.INF':
+      return -Infinity;
+    case '.nan':
+    case '.NaN':
+    case '.NAN':
+      return NaN;
   }
   const c = s.charCodeAt(0);
   if (!(c >= 48 && c <= 57) && c !== 45 && c !== 43 && c !== 46) return s;
@@ -641,7 +791,11 @@ export function resolvePlain(s: string): unknown {
  * locate() over a fast parse, with the same answers as parse.ts's locate() over the library's Document: the range
  * of the node at `path` (its key with `key`), else the deepest existing ancestor's key (or node) with found: false.
  */
-export function fastLocate(root: FastNode | null, path: readonly (string | number)[], key = false): { start: number; end: number; found: boolean } {
+export function fastLocate(
+  root: FastNode | null,
+  path: readonly (string | number)[],
+  key = false,
+): { start: number; end: number; found: boolean } {
   let node: FastNode | null | undefined = root;
   let lastKey: [number, number] | null = null;
   let lastNode: FastNode | null = root;
@@ -650,7 +804,10 @@ export function fastLocate(root: FastNode | null, path: readonly (string | numbe
     let pairKey: [number, number] | null = null;
     if (node?.keys && typeof seg === 'string') {
       const i = node.keys.indexOf(seg);
-      if (i >= 0) { next = node.values![i]; pairKey = [node.keyStart![i], node.keyEnd![i]]; }
+      if (i >= 0) {
+        next = node.values![i];
+        pairKey = [node.keyStart![i], node.keyEnd![i]];
+      }
     } else if (node?.items && typeof seg === 'number') {
       next = node.items[seg];
     }

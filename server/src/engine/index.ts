@@ -14,7 +14,11 @@ export { schemaFor, schemaAt } from './schema';
 export type { SchemaInfo } from './schema';
 
 /** One-shot validation: `documents` maps a URI to its text. */
-export function validate(documents: Map<string, string> | Record<string, string>, facts?: Facts, options: Partial<EngineOptions> = {}): Finding[] {
+export function validate(
+  documents: Map<string, string> | Record<string, string>,
+  facts?: Facts,
+  options: Partial<EngineOptions> = {},
+): Finding[] {
   const ws = new Workspace(options);
   const entries = documents instanceof Map ? [...documents.entries()] : Object.entries(documents);
   for (const [uri, text] of entries) ws.setFile(uri, text);

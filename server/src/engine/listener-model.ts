@@ -17,7 +17,11 @@ export interface PortRef {
   readonly path: Path;
 }
 
-export interface Stated<T> { readonly value: T; readonly doc: Resource; readonly path: Path }
+export interface Stated<T> {
+  readonly value: T;
+  readonly doc: Resource;
+  readonly path: Path;
+}
 
 export interface ListenerGroup {
   readonly id: string;
@@ -45,7 +49,11 @@ export interface ListenerModel {
   readonly byNamespace: Map<string, ListenerGroup[]>;
 }
 
-const SERVICE_TYPES: Record<string, string> = { clusterip: 'ClusterIp', loadbalancer: 'LoadBalancer', nodeport: 'NodePort' };
+const SERVICE_TYPES: Record<string, string> = {
+  clusterip: 'ClusterIp',
+  loadbalancer: 'LoadBalancer',
+  nodeport: 'NodePort',
+};
 
 /**
  * The canonical service type. The CRD accepts `ClusterIp`/`clusterIp` etc. (crd-facts.md 3); other casings such as
@@ -67,12 +75,20 @@ const portPath = (i: number): Path => portPaths[i] ?? (portPaths[i] = ['spec', '
 const singleTypes = new Map<string, ReadonlySet<string>>();
 const typeSet = (t: string): ReadonlySet<string> => {
   let s = singleTypes.get(t);
-  if (!s) { s = new Set([t]); if (singleTypes.size < 50) singleTypes.set(t, s); }
+  if (!s) {
+    s = new Set([t]);
+    if (singleTypes.size < 50) singleTypes.set(t, s);
+  }
   return s;
 };
 
 /** What one document says about its listener; depends only on the document's value, so it is kept with it. */
-interface DocInfo { brokerRef?: string; type?: string; serviceName?: string; ports: { index: number; entry: Record<string, any> }[] }
+interface DocInfo {
+  brokerRef?: string;
+  type?: string;
+  serviceName?: string;
+  ports: { index: number; entry: Record<string, any> }[];
+}
 const docInfos = new WeakMap<object, DocInfo>();
 
 function docInfo(value: Record<string, any>): DocInfo {
@@ -86,7 +102,8 @@ function docInfo(value: Record<string, any>): DocInfo {
     if (typeof spec.serviceName === 'string' && spec.serviceName !== '') info.serviceName = spec.serviceName;
     if (Array.isArray(spec.ports)) {
       spec.ports.forEach((p: unknown, i: number) => {
-        if (p && typeof p === 'object' && !Array.isArray(p)) info!.ports.push({ index: i, entry: p as Record<string, any> });
+        if (p && typeof p === 'object' && !Array.isArray(p))
+          info!.ports.push({ index: i, entry: p as Record<string, any> });
       });
     }
   }
@@ -98,13 +115,19 @@ const brokerKeys = new Map<string, string>();
 function brokerKey(ns: string, broker: string): string {
   const k = broker === 'default' ? ns : `${ns}\u0000${broker}`;
   let v = brokerKeys.get(k);
-  if (v === undefined) { v = `${ns}/${broker}`; if (brokerKeys.size < 10000) brokerKeys.set(k, v); }
+  if (v === undefined) {
+    v = `${ns}/${broker}`;
+    if (brokerKeys.size < 10000) brokerKeys.set(k, v);
+  }
   return v;
 }
 
 export function listenerModel(index: Index): ListenerModel {
   let m = cache.get(index);
-  if (!m) { m = build(index); cache.set(index, m); }
+  if (!m) {
+    m = build(index);
+    cache.set(index, m);
+  }
   return m;
 }
 
@@ -115,7 +138,8 @@ function build(index: Index): ListenerModel {
     if (r.group !== group || r.name === undefined) continue;
     const id = identity(r);
     const l = byId.get(id);
-    if (l) l.push(r); else byId.set(id, [r]);
+    if (l) l.push(r);
+    else byId.set(id, [r]);
   }
   const groups: ListenerGroup[] = [];
   for (const [id, docs] of byId) {
@@ -133,11 +157,17 @@ function build(index: Index): ListenerModel {
   return {
     groups,
     get byBroker() {
-      if (!byBroker) { byBroker = new Map(); for (const g of groups) push(byBroker, g.broker, g); }
+      if (!byBroker) {
+        byBroker = new Map();
+        for (const g of groups) push(byBroker, g.broker, g);
+      }
       return byBroker;
     },
     get byNamespace() {
-      if (!byNamespace) { byNamespace = new Map(); for (const g of groups) push(byNamespace, g.namespace, g); }
+      if (!byNamespace) {
+        byNamespace = new Map();
+        for (const g of groups) push(byNamespace, g.namespace, g);
+      }
       return byNamespace;
     },
   };
@@ -170,9 +200,19 @@ function group1(id: string, docs: Resource[]): ListenerGroup {
   else if (serviceTypes.length === 1) effectiveTypes = typeSet(serviceTypes[0].value);
   else effectiveTypes = new Set(serviceTypes.map((t) => t.value));
   return {
-    id, name: first.name!, namespace: first.namespace, broker: brokerKey(first.namespace, brokerRef ?? 'default'),
-    docs, origin, serviceTypes, effectiveTypes, serviceNames, ports,
-    serviceClaims: serviceNames.length ? serviceNames : docs.map((d) => ({ value: first.name!, doc: d, path: NAME_PATH })),
+    id,
+    name: first.name!,
+    namespace: first.namespace,
+    broker: brokerKey(first.namespace, brokerRef ?? 'default'),
+    docs,
+    origin,
+    serviceTypes,
+    effectiveTypes,
+    serviceNames,
+    ports,
+    serviceClaims: serviceNames.length
+      ? serviceNames
+      : docs.map((d) => ({ value: first.name!, doc: d, path: NAME_PATH })),
   };
 }
 
@@ -225,7 +265,12 @@ export function nameList(names: string[], max = 3): string {
 /** The first `max` items of `list` that pass `keep`, without scanning further than needed. */
 export function firstOf<T>(list: readonly T[], keep: (x: T) => boolean, max = MAX_RELATED): T[] {
   const out: T[] = [];
-  for (const x of list) { if (keep(x)) { out.push(x); if (out.length >= max) break; } }
+  for (const x of list) {
+    if (keep(x)) {
+      out.push(x);
+      if (out.length >= max) break;
+    }
+  }
   return out;
 }
 
@@ -240,5 +285,6 @@ export function refName(v: unknown): string | undefined {
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
-  if (l) l.push(v); else m.set(k, [v]);
+  if (l) l.push(v);
+  else m.set(k, [v]);
 }

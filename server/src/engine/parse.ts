@@ -6,7 +6,11 @@ import { FastNode, fastLocate, fastParse } from './fast-yaml';
 
 export type Path = readonly (string | number)[];
 
-export interface ParseProblem { start: number; end: number; message: string }
+export interface ParseProblem {
+  start: number;
+  end: number;
+  message: string;
+}
 
 export interface ChunkParse {
   readonly text: string;
@@ -43,7 +47,11 @@ const DOC_END = /^\.\.\.(?=[ \t]|$)/;
 const MAX_ALIAS_COUNT = 100;
 const SUPPRESS = /#\s*brokerkit-ignore(?:[ \t]+([A-Za-z0-9_,\- \t]+))?/;
 
-export interface Split { text: string; startLine: number; startOffset: number }
+export interface Split {
+  text: string;
+  startLine: number;
+  startOffset: number;
+}
 
 /** What changed between two texts of a file, in documents: old chunks [from, to) become `splits`. */
 export interface Resplit {
@@ -56,7 +64,11 @@ export interface Resplit {
   offsetDelta: number;
 }
 
-interface OldChunk { readonly startLine: number; readonly startOffset: number; readonly parse: { readonly text: string } }
+interface OldChunk {
+  readonly startLine: number;
+  readonly startOffset: number;
+  readonly parse: { readonly text: string };
+}
 
 /**
  * The edit between `oldText` (split into `old`) and `text`, found without splitting the whole text again: the
@@ -76,7 +88,12 @@ export function resplit(oldText: string, old: readonly OldChunk[], text: string)
   while (p < m && old[p].startOffset + old[p].parse.text.length <= head) p++;
   const endOf = (k: number) => old[k].startOffset + old[k].parse.text.length;
   // The region starts right after the prefix: a boundary only if the new text starts a document there.
-  while (p > 0 && endOf(p - 1) < text.length && !(atLineStart(text, endOf(p - 1)) && (endsWithDocEnd(old[p - 1].parse.text) || startsDocument(text, endOf(p - 1))))) p--;
+  while (
+    p > 0 &&
+    endOf(p - 1) < text.length &&
+    !(atLineStart(text, endOf(p - 1)) && (endsWithDocEnd(old[p - 1].parse.text) || startsDocument(text, endOf(p - 1))))
+  )
+    p--;
   const start = p > 0 ? endOf(p - 1) : 0;
   let q = 0;
   while (q < m - p) {
@@ -87,7 +104,8 @@ export function resplit(oldText: string, old: readonly OldChunk[], text: string)
   // The first document after the region must start one by itself: a `---` at the start of a line.
   while (q > 0 && !(startsDocument(old[m - q].parse.text, 0) && atLineStart(text, old[m - q].startOffset + d))) q--;
   const end = q > 0 ? old[m - q].startOffset + d : text.length;
-  const baseLine = p < m ? old[p].startLine : old[p - 1].startLine + newlines(old[p - 1].parse.text, 0, old[p - 1].parse.text.length);
+  const baseLine =
+    p < m ? old[p].startLine : old[p - 1].startLine + newlines(old[p - 1].parse.text, 0, old[p - 1].parse.text.length);
   const splits: Split[] = [];
   if (end > start || (p === 0 && q === 0)) {
     for (const s of splitDocuments(text.slice(start, end))) {
@@ -105,13 +123,18 @@ export function resplit(oldText: string, old: readonly OldChunk[], text: string)
  */
 function commonRun(a: string, b: string, max: number, fromEnd: boolean): number {
   // The characters [lo, hi) counted from the chosen end.
-  const part = (s: string, lo: number, hi: number) => (fromEnd ? s.slice(s.length - hi, s.length - lo) : s.slice(lo, hi));
+  const part = (s: string, lo: number, hi: number) =>
+    fromEnd ? s.slice(s.length - hi, s.length - lo) : s.slice(lo, hi);
   const at = (s: string, i: number) => s.charCodeAt(fromEnd ? s.length - 1 - i : i);
   let lo = 0;
   let block = 1024;
   while (lo < max) {
     const hi = Math.min(max, lo + block);
-    if (part(a, lo, hi) === part(b, lo, hi)) { lo = hi; block *= 2; continue; }
+    if (part(a, lo, hi) === part(b, lo, hi)) {
+      lo = hi;
+      block *= 2;
+      continue;
+    }
     if (hi - lo <= 32) {
       while (lo < hi && at(a, lo) === at(b, lo)) lo++;
       return lo;
@@ -169,15 +192,19 @@ export function splitDocuments(text: string): Split[] {
     const marker = markerAt(text, pos, eol);
     if (marker === 'start' && pos > chunkStart) {
       out.push({ text: text.slice(chunkStart, pos), startLine: chunkLine, startOffset: chunkStart });
-      chunkStart = pos; chunkLine = line;
+      chunkStart = pos;
+      chunkLine = line;
     } else if (marker === 'end') {
       // `...` ends the document: keep it with the chunk and start the next one after it.
       out.push({ text: text.slice(chunkStart, Math.min(eol + 1, n)), startLine: chunkLine, startOffset: chunkStart });
-      chunkStart = Math.min(eol + 1, n); chunkLine = line + 1;
+      chunkStart = Math.min(eol + 1, n);
+      chunkLine = line + 1;
     }
-    pos = eol + 1; line++;
+    pos = eol + 1;
+    line++;
   }
-  if (chunkStart < n || out.length === 0) out.push({ text: text.slice(chunkStart), startLine: chunkLine, startOffset: chunkStart });
+  if (chunkStart < n || out.length === 0)
+    out.push({ text: text.slice(chunkStart), startLine: chunkLine, startOffset: chunkStart });
   return out;
 }
 
@@ -209,12 +236,29 @@ export function parseChunk(text: string): ChunkParse {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
     let doc: Document.Parsed | undefined;
     return {
-      text, lineCounter, value: fast.value, problems: [], suppress: suppressions(text), cache: new Map(), fastRoot: fast.root,
-      get doc() { return (doc ??= parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed); },
+      text,
+      lineCounter,
+      value: fast.value,
+      problems: [],
+      suppress: suppressions(text),
+      cache: new Map(),
+      fastRoot: fast.root,
+      get doc() {
+        return (doc ??= parseDocument(text, {
+          prettyErrors: false,
+          uniqueKeys: true,
+          strict: false,
+        }) as Document.Parsed);
+      },
     };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: false }) as Document.Parsed;
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: false,
+  }) as Document.Parsed;
   const problems: ParseProblem[] = [];
   for (const e of doc.errors) {
     problems.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: cleanMessage(e.message) });
@@ -225,7 +269,11 @@ export function parseChunk(text: string): ChunkParse {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      problems.push({ start: 0, end: Math.max(1, Math.min(text.length, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length)), message: `cannot read this document: ${msg}` });
+      problems.push({
+        start: 0,
+        end: Math.max(1, Math.min(text.length, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length)),
+        message: `cannot read this document: ${msg}`,
+      });
     }
   }
   return { text, doc, lineCounter, value, problems, suppress: suppressions(text), cache: new Map() };
@@ -236,7 +284,11 @@ function cleanMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
-export interface Located { start: number; end: number; found: boolean }
+export interface Located {
+  start: number;
+  end: number;
+  found: boolean;
+}
 
 /** locate() for a parse: from the fast path's ranges when it has them (no Document needed), else from the Document. */
 export function locateIn(parse: ChunkParse, path: Path, key = false): Located {
@@ -258,7 +310,10 @@ export function locate(doc: Document.Parsed, path: Path, key = false): Located {
     let pairKey: Node | null = null;
     if (isMap(node) && typeof seg === 'string') {
       const pair = node.items.find((p: Pair) => (isScalar(p.key) ? String(p.key.value) : p.key) === seg);
-      if (pair) { next = pair.value; pairKey = isScalar(pair.key) ? (pair.key as Node) : null; }
+      if (pair) {
+        next = pair.value;
+        pairKey = isScalar(pair.key) ? (pair.key as Node) : null;
+      }
     } else if (isSeq(node) && typeof seg === 'number') {
       next = node.items[seg];
     }

@@ -5,17 +5,25 @@ import type { WorkspaceContext } from './rule';
 import { AIO_GROUP, LEGACY_AIO_GROUP } from './resources';
 import { listenerModel, refName } from './listener-model';
 
-export function checkReferences(ctx: WorkspaceContext, field: 'authenticationRef' | 'authorizationRef', kind: string): void {
+export function checkReferences(
+  ctx: WorkspaceContext,
+  field: 'authenticationRef' | 'authorizationRef',
+  kind: string,
+): void {
   const names = new Map<string, Set<string>>();
-  const aio = AIO_GROUP, legacy = LEGACY_AIO_GROUP; // locals: hot loop, and transpiled imports are getters
+  const aio = AIO_GROUP,
+    legacy = LEGACY_AIO_GROUP; // locals: hot loop, and transpiled imports are getters
   for (const r of ctx.index.ofKind(kind)) {
     if (!r.name || (r.group !== aio && r.group !== legacy)) continue;
     const s = names.get(r.namespace);
-    if (s) s.add(r.name); else names.set(r.namespace, new Set([r.name]));
+    if (s) s.add(r.name);
+    else names.set(r.namespace, new Set([r.name]));
   }
   const severity = ctx.factsComplete ? 'error' : 'warning';
-  const where = ctx.factsComplete ? 'in the workspace or the connected cluster' : 'in the workspace'
-    + (kind === 'BrokerAuthentication' && ctx.options.assumeBuiltins ? ' (AIO itself only creates \'default\')' : '');
+  const where = ctx.factsComplete
+    ? 'in the workspace or the connected cluster'
+    : 'in the workspace' +
+      (kind === 'BrokerAuthentication' && ctx.options.assumeBuiltins ? " (AIO itself only creates 'default')" : '');
   // Per namespace, once: the sorted names there and the "Known: ..." text.
   const perNs = new Map<string, { all: string[]; candidates: string[]; known: string }>();
   const none = new Set<string>();
@@ -28,7 +36,16 @@ export function checkReferences(ctx: WorkspaceContext, field: 'authenticationRef
       let ns = perNs.get(g.namespace);
       if (!ns) {
         const all = [...known].sort();
-        ns = { all, candidates: all.slice(0, 20), known: all.length ? `Known: ${all.slice(0, 5).map((c) => `'${c}'`).join(', ')}${all.length > 5 ? ` and ${all.length - 5} more` : ''}. ` : '' };
+        ns = {
+          all,
+          candidates: all.slice(0, 20),
+          known: all.length
+            ? `Known: ${all
+                .slice(0, 5)
+                .map((c) => `'${c}'`)
+                .join(', ')}${all.length > 5 ? ` and ${all.length - 5} more` : ''}. `
+            : '',
+        };
         perNs.set(g.namespace, ns);
       }
       const close = closest(ref, ns.all);
@@ -60,7 +77,11 @@ export function closest(name: string, candidates: string[]): string | undefined 
   for (const c of candidates) {
     if (Math.abs(c.length - name.length) > limit) continue;
     const d = distance(lower, c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; tie = false; } else if (d === bestD) tie = true;
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD) tie = true;
   }
   const out = best !== undefined && !tie && bestD <= limit ? best : undefined;
   if (closestMemo.size > 10000) closestMemo.clear();
@@ -74,7 +95,10 @@ function distance(a: string, b: string): number {
   const d = new Array<number>((a.length + 1) * w);
   for (let i = 0; i <= a.length; i++) {
     for (let j = 0; j <= b.length; j++) {
-      if (i === 0 || j === 0) { d[i * w + j] = i + j; continue; }
+      if (i === 0 || j === 0) {
+        d[i * w + j] = i + j;
+        continue;
+      }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2] + 1);

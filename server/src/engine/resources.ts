@@ -6,8 +6,22 @@ export const LEGACY_AIO_GROUP = 'mq.iotoperations.azure.com'; // domain.md A.1: 
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
 
 export const AIO_KINDS = new Set(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Broker']);
-export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
-const CLUSTER_SCOPED = new Set(['ClusterIssuer', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+export const WORKLOAD_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+]);
+const CLUSTER_SCOPED = new Set([
+  'ClusterIssuer',
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 export type Origin = 'workspace' | 'cluster' | 'builtin';
 
@@ -32,12 +46,21 @@ export interface Resource {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-export function isClusterScoped(kind: string): boolean { return CLUSTER_SCOPED.has(kind); }
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
 
-export function toResource(value: unknown, origin: Origin, defaultNamespace: string, chunk?: ChunkRef): Resource | undefined {
+export function toResource(
+  value: unknown,
+  origin: Origin,
+  defaultNamespace: string,
+  chunk?: ChunkRef,
+): Resource | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, any>;
   if (typeof v.kind !== 'string' || typeof v.apiVersion !== 'string') return undefined;
@@ -47,18 +70,28 @@ export function toResource(value: unknown, origin: Origin, defaultNamespace: str
   const nsGiven = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
   const clusterScoped = isClusterScoped(v.kind);
   return {
-    kind: v.kind, apiVersion: v.apiVersion, group, version, name,
-    namespace: clusterScoped ? '' : nsGiven ?? defaultNamespace,
+    kind: v.kind,
+    apiVersion: v.apiVersion,
+    group,
+    version,
+    name,
+    namespace: clusterScoped ? '' : (nsGiven ?? defaultNamespace),
     namespaceAssumed: !clusterScoped && nsGiven === undefined,
-    value: v, origin, chunk,
-    id: `${v.kind}/${clusterScoped ? '' : nsGiven ?? defaultNamespace}/${name ?? ''}`,
+    value: v,
+    origin,
+    chunk,
+    id: `${v.kind}/${clusterScoped ? '' : (nsGiven ?? defaultNamespace)}/${name ?? ''}`,
   };
 }
 
 /** True for the objects BrokerKit has something to say about (used to keep activation and indexing cheap). */
 export function isRelevant(r: Resource): boolean {
   if (r.group === AIO_GROUP || r.group === LEGACY_AIO_GROUP || r.group === CERT_MANAGER_GROUP) return true;
-  if (r.group === '' && (r.kind === 'Secret' || r.kind === 'ServiceAccount' || r.kind === 'Service' || r.kind === 'ConfigMap')) return true;
+  if (
+    r.group === '' &&
+    (r.kind === 'Secret' || r.kind === 'ServiceAccount' || r.kind === 'Service' || r.kind === 'ConfigMap')
+  )
+    return true;
   return WORKLOAD_KINDS.has(r.kind);
 }
 

@@ -39,7 +39,12 @@ export interface Report {
  * A chunk-relative source span inside `Report.data` (e.g. a second place a quick fix edits). Rules cannot write
  * absolute ranges there: document results are cached and reused when the document moves inside its file.
  */
-export class DataSpan { constructor(readonly start: number, readonly end: number) {} }
+export class DataSpan {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
 
 export interface DocumentContext {
   readonly options: EngineOptions;

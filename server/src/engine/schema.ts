@@ -18,7 +18,19 @@ import secret from '../../../schemas/secret.json';
 import { AIO_GROUP, CERT_MANAGER_GROUP, splitApiVersion } from './resources';
 
 /** A schema node as hover and completion see it. Objects returned by this module are shared: do not mutate them. */
-export interface SchemaInfo { description?: string; type?: string | string[]; enum?: string[]; default?: unknown; properties?: Record<string, SchemaInfo>; items?: SchemaInfo; required?: string[]; nullable?: boolean; minimum?: number; maximum?: number; oneOf?: SchemaInfo[] }
+export interface SchemaInfo {
+  description?: string;
+  type?: string | string[];
+  enum?: string[];
+  default?: unknown;
+  properties?: Record<string, SchemaInfo>;
+  items?: SchemaInfo;
+  required?: string[];
+  nullable?: boolean;
+  minimum?: number;
+  maximum?: number;
+  oneOf?: SchemaInfo[];
+}
 
 /** The full node shape inside our generated schemas (SchemaInfo plus what validation needs). */
 interface SchemaNode extends SchemaInfo {
@@ -33,7 +45,15 @@ interface SchemaNode extends SchemaInfo {
 }
 
 /** The schema keys: one per kind we know. */
-export type SchemaKey = 'BrokerListener' | 'BrokerAuthentication' | 'BrokerAuthorization' | 'Broker' | 'Certificate' | 'Issuer' | 'ClusterIssuer' | 'Secret';
+export type SchemaKey =
+  | 'BrokerListener'
+  | 'BrokerAuthentication'
+  | 'BrokerAuthorization'
+  | 'Broker'
+  | 'Certificate'
+  | 'Issuer'
+  | 'ClusterIssuer'
+  | 'Secret';
 
 const SCHEMAS: Record<SchemaKey, SchemaNode> = {
   BrokerListener: brokerListener as SchemaNode,
@@ -80,7 +100,8 @@ function withAlternatives(node: SchemaNode): SchemaNode {
   let m = merged.get(node);
   if (!m) {
     const properties: Record<string, SchemaNode> = { ...(node.properties ?? {}) };
-    for (const a of alts) for (const [k, v] of Object.entries(a.properties ?? {})) if (!(k in properties)) properties[k] = v;
+    for (const a of alts)
+      for (const [k, v] of Object.entries(a.properties ?? {})) if (!(k in properties)) properties[k] = v;
     m = { ...node, properties };
     merged.set(node, m);
   }
@@ -160,7 +181,9 @@ export function judgingSchema(apiVersion: unknown, kind: unknown, value: unknown
 }
 
 /** The raw schema of a key (for rules that walk it alongside a value). */
-export function schemaNode(key: SchemaKey): SchemaInfo { return SCHEMAS[key]; }
+export function schemaNode(key: SchemaKey): SchemaInfo {
+  return SCHEMAS[key];
+}
 
 /**
  * A copy of `value` with the nulls the API server prunes removed: a null in a field that is neither nullable nor
@@ -229,10 +252,23 @@ function toIssues(errors: ErrorObject[], data: unknown, original: unknown): Sche
         break;
       }
       case 'enum':
-        out.push({ kind: 'enum', path, allowed: (e.params.allowedValues as unknown[]) ?? (e.schema as unknown[]), value: e.data });
+        out.push({
+          kind: 'enum',
+          path,
+          allowed: (e.params.allowedValues as unknown[]) ?? (e.schema as unknown[]),
+          value: e.data,
+        });
         break;
-      case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-      case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'minProperties':
+      case 'maxProperties':
         out.push({ kind: 'range', path, bound: e.keyword, limit: Number(e.params.limit), value: e.data });
         break;
       case 'required': {
@@ -278,8 +314,14 @@ function toPath(pointer: string, data: unknown): IssuePath {
   let cur: unknown = data;
   for (const raw of pointer.slice(1).split('/')) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) { const i = Number(seg); out.push(i); cur = cur[i]; }
-    else { out.push(seg); cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined; }
+    if (Array.isArray(cur)) {
+      const i = Number(seg);
+      out.push(i);
+      cur = cur[i];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
   }
   return out;
 }
@@ -290,13 +332,19 @@ function wasNull(original: unknown, path: IssuePath, key: string): boolean {
     if (!cur || typeof cur !== 'object') return false;
     cur = (cur as Record<string | number, unknown>)[seg];
   }
-  return !!cur && typeof cur === 'object' && !Array.isArray(cur) && Object.prototype.hasOwnProperty.call(cur, key) && (cur as Record<string, unknown>)[key] === null;
+  return (
+    !!cur &&
+    typeof cur === 'object' &&
+    !Array.isArray(cur) &&
+    Object.prototype.hasOwnProperty.call(cur, key) &&
+    (cur as Record<string, unknown>)[key] === null
+  );
 }
 
 /** `spec.ports[0].tls` — a path written the way the API server prints field paths. */
 export function fieldPath(path: readonly (string | number)[]): string {
   let s = '';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : (s ? `.${seg}` : seg);
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
   return s;
 }
 
@@ -304,7 +352,12 @@ export function fieldPath(path: readonly (string | number)[]): string {
  * Calls `visit` for every value in `value` that the schema describes, with its path and schema node (properties,
  * array items and open-map values; oneOf alternatives merged). Values under unknown keys are not visited.
  */
-export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: readonly (string | number)[], value: unknown, node: SchemaInfo) => void, only?: (node: SchemaInfo) => boolean): void {
+export function walkWithSchema(
+  key: SchemaKey,
+  value: unknown,
+  visit: (path: readonly (string | number)[], value: unknown, node: SchemaInfo) => void,
+  only?: (node: SchemaInfo) => boolean,
+): void {
   const path: (string | number)[] = [];
   const walk = (v: unknown, node: SchemaNode): void => {
     if (only && !only(node)) return;
@@ -312,14 +365,20 @@ export function walkWithSchema(key: SchemaKey, value: unknown, visit: (path: rea
     if (!v || typeof v !== 'object') return;
     if (Array.isArray(v)) {
       if (!node.items) return;
-      for (let i = 0; i < v.length; i++) { path.push(i); walk(v[i], node.items); path.pop(); }
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i], node.items);
+        path.pop();
+      }
       return;
     }
     const n = withAlternatives(node);
     for (const k of Object.keys(v)) {
       const s = child(n, k);
       if (!s) continue;
-      path.push(k); walk((v as Record<string, unknown>)[k], s); path.pop();
+      path.push(k);
+      walk((v as Record<string, unknown>)[k], s);
+      path.pop();
     }
   };
   walk(value, SCHEMAS[key]);
@@ -333,7 +392,14 @@ export function hasEnumBelow(node: SchemaInfo): boolean {
   let r = enumBelow.get(n);
   if (r === undefined) {
     enumBelow.set(n, false); // cycle guard (our schemas have none)
-    const kids = [...Object.values(n.properties ?? {}), ...(n.items ? [n.items] : []), ...(typeof n.additionalProperties === 'object' ? [n.additionalProperties] : []), ...(n.oneOf ?? []), ...(n.anyOf ?? []), ...(n.allOf ?? [])];
+    const kids = [
+      ...Object.values(n.properties ?? {}),
+      ...(n.items ? [n.items] : []),
+      ...(typeof n.additionalProperties === 'object' ? [n.additionalProperties] : []),
+      ...(n.oneOf ?? []),
+      ...(n.anyOf ?? []),
+      ...(n.allOf ?? []),
+    ];
     r = !!n.enum || kids.some(hasEnumBelow);
     enumBelow.set(n, r);
   }

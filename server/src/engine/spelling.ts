@@ -40,7 +40,11 @@ export function closestAllowed(value: unknown, allowed: readonly unknown[]): str
   let tie = false;
   for (const a of candidates) {
     const d = distance(v, norm(a), 3);
-    if (d < bestD) { bestD = d; best = a; tie = false; } else if (d === bestD) tie = true;
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+      tie = false;
+    } else if (d === bestD) tie = true;
   }
   const limit = Math.min(2, Math.floor(v.length / 3));
   return best !== undefined && !tie && bestD <= limit ? best : undefined;
@@ -76,7 +80,8 @@ export function aioAlgorithm(algorithm: unknown, size: unknown): { value: string
   if (typeof algorithm !== 'string') return undefined;
   const a = algorithm.trim().toUpperCase();
   const hasSize = size !== undefined && size !== null;
-  const n = typeof size === 'number' ? size : typeof size === 'string' && /^\d+$/.test(size.trim()) ? Number(size) : NaN;
+  const n =
+    typeof size === 'number' ? size : typeof size === 'string' && /^\d+$/.test(size.trim()) ? Number(size) : NaN;
   if (hasSize && Number.isNaN(n)) return undefined;
   const table = a === 'ECDSA' || a === 'EC' || a === 'ECC' ? EC : a === 'RSA' ? RSA : undefined;
   if (table) {

@@ -28,7 +28,10 @@ const perIndex = new WeakMap<Index, Map<string, unknown>>();
 
 function cached<T>(index: Index, key: string, make: () => T): T {
   let m = perIndex.get(index);
-  if (!m) { m = new Map(); perIndex.set(index, m); }
+  if (!m) {
+    m = new Map();
+    perIndex.set(index, m);
+  }
   if (!m.has(key)) m.set(key, make());
   return m.get(key) as T;
 }
@@ -45,12 +48,21 @@ interface PortInfo {
   readonly auto?: Record<string, any>;
   readonly manual?: Record<string, any>;
   /** The usable issuerRef of `auto` (see issuerRefOf) without its namespace, and the path to it. */
-  readonly issuer?: { readonly name: string; readonly kind: 'Issuer' | 'ClusterIssuer'; readonly path: Path } & RefCache;
+  readonly issuer?: {
+    readonly name: string;
+    readonly kind: 'Issuer' | 'ClusterIssuer';
+    readonly path: Path;
+  } & RefCache;
 }
 
 /** Where the IssuerRefInfo of a cached issuerRef is kept between validations. */
-interface RefCache { ref?: IssuerRefInfo }
-interface Resolved { readonly found: Resource[]; readonly otherKind: Resource[] }
+interface RefCache {
+  ref?: IssuerRefInfo;
+}
+interface Resolved {
+  readonly found: Resource[];
+  readonly otherKind: Resource[];
+}
 const NO_RESOURCES: Resource[] = [];
 /**
  * Port facts per listener value. A value object lives as long as its document text is unchanged, so only edited
@@ -72,9 +84,15 @@ function infosOf(value: Record<string, any>): PortInfo[] {
       const auto = isMap(p.tls.certManagerCertificateSpec) ? p.tls.certManagerCertificateSpec : undefined;
       const ref = auto ? issuerRefOf(auto.issuerRef, '') : undefined;
       infos.push({
-        index: i, port: p.port, path, mode: p.tls.mode, auto,
+        index: i,
+        port: p.port,
+        path,
+        mode: p.tls.mode,
+        auto,
         manual: isMap(p.tls.manual) ? p.tls.manual : undefined,
-        issuer: ref ? { name: ref.name, kind: ref.kind, path: [...path, 'certManagerCertificateSpec', 'issuerRef'] } : undefined,
+        issuer: ref
+          ? { name: ref.name, kind: ref.kind, path: [...path, 'certManagerCertificateSpec', 'issuerRef'] }
+          : undefined,
       });
     }
   }
@@ -87,7 +105,16 @@ const NONE: TlsPort[] = [];
 function portsOf(l: Resource): TlsPort[] {
   const infos = infosOf(l.value);
   if (infos.length === 0) return NONE;
-  return infos.map((x) => ({ listener: l, index: x.index, port: x.port, path: x.path, mode: x.mode, auto: x.auto, manual: x.manual, info: x }));
+  return infos.map((x) => ({
+    listener: l,
+    index: x.index,
+    port: x.port,
+    path: x.path,
+    mode: x.mode,
+    auto: x.auto,
+    manual: x.manual,
+    info: x,
+  }));
 }
 
 /** TLS ports of every listener document (workspace, cluster facts, AIO built-ins; a base and its patch both count). */
@@ -102,7 +129,12 @@ export function portLabel(p: TlsPort): string {
 /** Where an object is, for messages about "the other side". */
 export function whereIs(r: Resource): string {
   const ns = r.namespace ? ` in namespace '${r.namespace}'` : '';
-  const origin = r.origin === 'builtin' ? ' (an AIO built-in object)' : r.origin === 'cluster' ? ' (in the cluster)' : ' (in the workspace)';
+  const origin =
+    r.origin === 'builtin'
+      ? ' (an AIO built-in object)'
+      : r.origin === 'cluster'
+        ? ' (in the cluster)'
+        : ' (in the workspace)';
   return `${r.kind} '${r.name ?? '?'}'${ns}${origin}`;
 }
 
@@ -131,7 +163,12 @@ export function issuerRefOf(ref: unknown, namespace: string, defaultKind?: 'Issu
   return { name: ref.name, kind, group: CERT_MANAGER_GROUP, namespace };
 }
 
-export function findIssuer(index: Index, kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string): Resource[] {
+export function findIssuer(
+  index: Index,
+  kind: 'Issuer' | 'ClusterIssuer',
+  name: string,
+  namespace: string,
+): Resource[] {
   const l = index.get(kind, kind === 'ClusterIssuer' ? '' : namespace, name);
   return l.every((r) => r.group === CERT_MANAGER_GROUP) ? l : l.filter((r) => r.group === CERT_MANAGER_GROUP);
 }
@@ -152,7 +189,9 @@ export interface IssuerUse {
 /** A Certificate's usable issuerRef without its namespace, per value (null: none to judge). */
 const certificateRefs = new WeakMap<object, ({ name: string; kind: 'Issuer' | 'ClusterIssuer' } & RefCache) | null>();
 
-function certificateRef(value: Record<string, any>): ({ name: string; kind: 'Issuer' | 'ClusterIssuer' } & RefCache) | null {
+function certificateRef(
+  value: Record<string, any>,
+): ({ name: string; kind: 'Issuer' | 'ClusterIssuer' } & RefCache) | null {
   let r = certificateRefs.get(value);
   if (r === undefined) {
     const ref = issuerRefOf(value.spec?.issuerRef, '', 'Issuer');
@@ -171,20 +210,38 @@ export function issuerUses(index: Index): IssuerUse[] {
     // Many ports name the same issuer (typically AIO's default ClusterIssuer): resolve each name once per namespace.
     // Per namespace for a ClusterIssuer too: the Issuer of that name it may be confused with is the referrer's.
     const nsMemo = new Map<string, Map<string, Resolved>>();
-    const resolve = (referrer: Resource, path: Path, name: string, kind: 'Issuer' | 'ClusterIssuer', refs: RefCache, port?: TlsPort) => {
+    const resolve = (
+      referrer: Resource,
+      path: Path,
+      name: string,
+      kind: 'Issuer' | 'ClusterIssuer',
+      refs: RefCache,
+      port?: TlsPort,
+    ) => {
       const namespace = referrer.namespace;
       let m = nsMemo.get(namespace);
-      if (!m) { m = new Map(); nsMemo.set(namespace, m); }
+      if (!m) {
+        m = new Map();
+        nsMemo.set(namespace, m);
+      }
       const key = kind === 'Issuer' ? `I/${name}` : `C/${name}`;
       let r = m.get(key);
       if (!r) {
         const found = findIssuer(index, kind, name, namespace);
-        r = { found, otherKind: found.length ? NO_RESOURCES : findIssuer(index, kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', name, namespace) };
+        r = {
+          found,
+          otherKind: found.length
+            ? NO_RESOURCES
+            : findIssuer(index, kind === 'Issuer' ? 'ClusterIssuer' : 'Issuer', name, namespace),
+        };
         m.set(key, r);
       }
       // The IssuerRefInfo object is kept with the document's cached facts (re-made only if the namespace changes).
       let ref = refs.ref;
-      if (!ref || ref.namespace !== namespace) { ref = { name, kind, group: CERT_MANAGER_GROUP, namespace }; refs.ref = ref; }
+      if (!ref || ref.namespace !== namespace) {
+        ref = { name, kind, group: CERT_MANAGER_GROUP, namespace };
+        refs.ref = ref;
+      }
       out.push({ referrer, path, ref, port, found: r.found, otherKind: r.otherKind });
     };
     for (const p of tlsPorts(index)) {
@@ -220,17 +277,34 @@ export function secretSources(index: Index): Map<string, SecretSource[]> {
       if (typeof name !== 'string' || !name) return;
       const k = `${ns}/${name}`;
       const l = out.get(k);
-      if (l) l.push(s); else out.set(k, [s]);
+      if (l) l.push(s);
+      else out.set(k, [s]);
     };
     for (const c of index.ofKind('Certificate', CERT_MANAGER_GROUP)) {
-      add(c.namespace, c.value.spec?.secretName, { resource: c, path: ['spec', 'secretName'], what: `cert-manager Certificate '${c.name ?? '?'}'` });
+      add(c.namespace, c.value.spec?.secretName, {
+        resource: c,
+        path: ['spec', 'secretName'],
+        what: `cert-manager Certificate '${c.name ?? '?'}'`,
+      });
     }
     for (const p of tlsPorts(index)) {
-      if (p.auto) add(p.listener.namespace, p.auto.secretName, { resource: p.listener, path: [...p.path, 'certManagerCertificateSpec', 'secretName'], what: `the automatic certificate of ${portLabel(p)}` });
+      if (p.auto)
+        add(p.listener.namespace, p.auto.secretName, {
+          resource: p.listener,
+          path: [...p.path, 'certManagerCertificateSpec', 'secretName'],
+          what: `the automatic certificate of ${portLabel(p)}`,
+        });
     }
     for (const r of index.ofKind('SecretProviderClass')) {
       const objs = r.value.spec?.secretObjects;
-      if (Array.isArray(objs)) objs.forEach((o: any, i: number) => add(r.namespace, o?.secretName, { resource: r, path: ['spec', 'secretObjects', i, 'secretName'], what: `SecretProviderClass '${r.name ?? '?'}'` }));
+      if (Array.isArray(objs))
+        objs.forEach((o: any, i: number) =>
+          add(r.namespace, o?.secretName, {
+            resource: r,
+            path: ['spec', 'secretObjects', i, 'secretName'],
+            what: `SecretProviderClass '${r.name ?? '?'}'`,
+          }),
+        );
     }
     for (const r of index.ofKind('ExternalSecret')) {
       const target = r.value.spec?.target?.name ?? r.name;
@@ -265,7 +339,8 @@ export function manualSecretUses(index: Index): SecretUse[] {
       // Of a kustomize base and its patches, judge the document that carries the data.
       const secret = docs.find((d) => isMap(d.value.data) || isMap(d.value.stringData)) ?? docs[0];
       const l = bySecret.get(secret);
-      if (l) l.push(p); else bySecret.set(secret, [p]);
+      if (l) l.push(p);
+      else bySecret.set(secret, [p]);
     }
     return [...bySecret].map(([secret, ports]) => ({ secret, ports }));
   });
@@ -285,24 +360,35 @@ export function secretKeyPath(secret: Resource, name: string): Path | undefined 
  * each workspace port that uses it gets the finding at its `secretRef`, saying where the Secret is.
  */
 export function reportSecret(
-  ctx: WorkspaceContext, use: SecretUse, path: Path, key: boolean,
+  ctx: WorkspaceContext,
+  use: SecretUse,
+  path: Path,
+  key: boolean,
   r: { message: string; severity?: Severity; data?: Record<string, unknown> },
   side: { path?: (p: TlsPort) => Path; message?: (p: TlsPort) => string } = {},
 ): void {
   const portPath = side.path ?? ((p: TlsPort) => [...p.path, 'manual', 'secretRef']);
-  const origin = (p: TlsPort) => (p.listener.origin === 'workspace' ? '' : p.listener.origin === 'cluster' ? ' (in the cluster)' : ' (an AIO built-in object)');
+  const origin = (p: TlsPort) =>
+    p.listener.origin === 'workspace'
+      ? ''
+      : p.listener.origin === 'cluster'
+        ? ' (in the cluster)'
+        : ' (an AIO built-in object)';
   const portMessage = side.message ?? ((p: TlsPort) => `used by ${portLabel(p)}${origin(p)}`);
   const { secret, ports } = use;
   if (secret.origin === 'workspace') {
     ctx.report(secret, {
-      ...r, path, key,
+      ...r,
+      path,
+      key,
       related: ports.map((p) => ({ resource: p.listener, path: portPath(p), message: portMessage(p) })),
     });
     return;
   }
   for (const p of ports) {
     ctx.report(p.listener, {
-      ...r, path: [...p.path, 'manual', 'secretRef'],
+      ...r,
+      path: [...p.path, 'manual', 'secretRef'],
       message: `${whereIs(secret)}: ${r.message}`,
       related: [{ resource: secret, message: `${whereIs(secret)}, which this port uses` }],
     });

@@ -6,14 +6,17 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 // ---------------------------------------------------------------------------------------------------------------
 // Go durations (time.ParseDuration), domain.md D.3
 
-const GO_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const GO_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 const GO_PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
 /** Seconds, or undefined when `text` is not a Go duration (Go accepts a sign, and a bare `0`). */
 export function parseGoDuration(text: string): number | undefined {
   let s = text;
   let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) { sign = s[0] === '-' ? -1 : 1; s = s.slice(1); }
+  if (s.startsWith('-') || s.startsWith('+')) {
+    sign = s[0] === '-' ? -1 : 1;
+    s = s.slice(1);
+  }
   if (s === '0') return 0;
   if (s === '') return undefined;
   let total = 0;
@@ -60,7 +63,10 @@ export function parseHumanDuration(text: string): number | undefined {
   }
   if (!any) return undefined;
   // Everything else must be separators (spaces, commas, "and").
-  const rest = t.replace(re, '').replace(/\band\b/gi, '').replace(/[\s,]+/g, '');
+  const rest = t
+    .replace(re, '')
+    .replace(/\band\b/gi, '')
+    .replace(/[\s,]+/g, '');
   return rest === '' && matched ? total : undefined;
 }
 
@@ -79,7 +85,9 @@ export function formatGoDuration(seconds: number): string | undefined {
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
 
-export function isIPv4(s: string): boolean { return IPV4.test(s); }
+export function isIPv4(s: string): boolean {
+  return IPV4.test(s);
+}
 
 export function isIPv6(s: string): boolean {
   let t = s;
@@ -98,7 +106,9 @@ export function isIPv6(s: string): boolean {
   return halves.length === 2 ? n <= 7 : n === 8;
 }
 
-export function isIP(s: string): boolean { return isIPv4(s) || isIPv6(s); }
+export function isIP(s: string): boolean {
+  return isIPv4(s) || isIPv6(s);
+}
 
 const LABEL = /^[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
 
@@ -167,7 +177,10 @@ const cache = new WeakMap<object, SecretTls>();
  */
 export function secretTls(value: Record<string, any>): SecretTls {
   let r = cache.get(value);
-  if (!r) { r = readSecret(value); cache.set(value, r); }
+  if (!r) {
+    r = readSecret(value);
+    cache.set(value, r);
+  }
   return r;
 }
 
@@ -175,7 +188,9 @@ export function secretTls(value: Record<string, any>): SecretTls {
 const PLACEHOLDER = /\$\{[^}]*\}|\{\{.*\}\}|^\s*<[^<>]+>\s*$/;
 
 /** True for a template placeholder instead of a real value (docs' `<SECRET_NAME>`, `${var}`, `{{ .Values.x }}`). */
-export function isPlaceholder(text: string): boolean { return PLACEHOLDER.test(text); }
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDER.test(text);
+}
 
 function readSecret(v: Record<string, any>): SecretTls {
   const type = typeof v.type === 'string' ? v.type : undefined;
@@ -186,7 +201,9 @@ function readSecret(v: Record<string, any>): SecretTls {
     if (stringData && name in stringData) {
       const x = stringData[name];
       if (typeof x === 'string' && PLACEHOLDER.test(x)) return { source: 'stringData' };
-      return typeof x === 'string' ? { source: 'stringData', text: x } : { source: 'stringData', problem: `stringData['${name}'] is not a string` };
+      return typeof x === 'string'
+        ? { source: 'stringData', text: x }
+        : { source: 'stringData', problem: `stringData['${name}'] is not a string` };
     }
     if (data && name in data) {
       const x = data[name];
@@ -194,7 +211,10 @@ function readSecret(v: Record<string, any>): SecretTls {
       if (typeof x !== 'string') return { source: 'data', problem: `data['${name}'] is not a base64 string` };
       const b64 = x.replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
-        return { source: 'data', problem: `data['${name}'] is not valid base64 (values under data are base64-encoded; put plain PEM under stringData instead)` };
+        return {
+          source: 'data',
+          problem: `data['${name}'] is not valid base64 (values under data are base64-encoded; put plain PEM under stringData instead)`,
+        };
       }
       return { source: 'data', text: Buffer.from(b64, 'base64').toString('latin1') };
     }
@@ -234,16 +254,26 @@ function pemBlocks(text: string): { label: string; pem: string }[] {
 export function readChain(text: string): { problem?: string; chain?: ChainFacts } {
   const blocks = pemBlocks(text);
   if (blocks.some((b) => /PRIVATE KEY/.test(b.label))) {
-    return { problem: 'tls.crt contains a private key block; tls.crt must hold only certificates (keep the key in tls.key alone)' };
+    return {
+      problem:
+        'tls.crt contains a private key block; tls.crt must hold only certificates (keep the key in tls.key alone)',
+    };
   }
   const certBlocks = blocks.filter((b) => b.label === 'CERTIFICATE');
   if (certBlocks.length === 0) {
-    return { problem: text.trim() === '' ? 'tls.crt is empty' : 'tls.crt holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----" blocks)' };
+    return {
+      problem:
+        text.trim() === ''
+          ? 'tls.crt is empty'
+          : 'tls.crt holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----" blocks)',
+    };
   }
   const certs: CertInfo[] = [];
   for (let i = 0; i < certBlocks.length; i++) {
     let x: X509Certificate;
-    try { x = new X509Certificate(certBlocks[i].pem); } catch {
+    try {
+      x = new X509Certificate(certBlocks[i].pem);
+    } catch {
       return { problem: `certificate ${i + 1} of ${certBlocks.length} in tls.crt cannot be read (damaged PEM)` };
     }
     certs.push(info(x));
@@ -262,11 +292,28 @@ function info(x: X509Certificate): CertInfo {
   let keyFamily: KeyFamily = 'unknown';
   try {
     const t = x.publicKey.asymmetricKeyType;
-    keyFamily = t === 'ec' ? 'EC' : t === 'rsa' || t === 'rsa-pss' ? 'RSA' : t === 'ed25519' || t === 'ed448' ? 'EdDSA' : t === 'dsa' ? 'DSA' : 'unknown';
-  } catch { /* an unsupported key type stays unknown */ }
+    keyFamily =
+      t === 'ec'
+        ? 'EC'
+        : t === 'rsa' || t === 'rsa-pss'
+          ? 'RSA'
+          : t === 'ed25519' || t === 'ed448'
+            ? 'EdDSA'
+            : t === 'dsa'
+              ? 'DSA'
+              : 'unknown';
+  } catch {
+    /* an unsupported key type stays unknown */
+  }
   return {
     label: cn ? `CN=${cn}` : x.subject.replace(/\n/g, ', ') || '(no subject)',
-    ca: x.ca, keyFamily, notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), dnsNames, ipAddresses, x509: x,
+    ca: x.ca,
+    keyFamily,
+    notBefore: new Date(x.validFrom),
+    notAfter: new Date(x.validTo),
+    dnsNames,
+    ipAddresses,
+    x509: x,
   };
 }
 
@@ -277,8 +324,15 @@ function splitSan(s: string): string[] {
   let quoted = false;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
-    if (ch === '"') { quoted = !quoted; continue; }
-    if (ch === ',' && !quoted) { out.push(cur.trim()); cur = ''; continue; }
+    if (ch === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (ch === ',' && !quoted) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   if (cur.trim()) out.push(cur.trim());
@@ -299,7 +353,11 @@ function analyse(certs: CertInfo[]): ChainFacts {
 }
 
 function safeIssued(cert: X509Certificate, by: X509Certificate): boolean {
-  try { return cert.checkIssued(by); } catch { return false; }
+  try {
+    return cert.checkIssued(by);
+  } catch {
+    return false;
+  }
 }
 
 /** A PEM private key (`tls.key`) and whether it belongs to `leaf`, or why it cannot be used. Never returns the key. */
@@ -309,13 +367,19 @@ export function readKey(text: string, leaf: X509Certificate | undefined): { prob
     return { problem: 'tls.key is encrypted with a passphrase; the broker needs an unencrypted PEM key' };
   }
   const keyBlocks = blocks.filter((b) => /PRIVATE KEY$/.test(b.label));
-  if (keyBlocks.length === 0) return { problem: text.trim() === '' ? 'tls.key is empty' : 'tls.key holds no PEM private key' };
-  if (keyBlocks.length > 1) return { problem: 'tls.key holds more than one private key; keep only the server certificate\'s key' };
+  if (keyBlocks.length === 0)
+    return { problem: text.trim() === '' ? 'tls.key is empty' : 'tls.key holds no PEM private key' };
+  if (keyBlocks.length > 1)
+    return { problem: "tls.key holds more than one private key; keep only the server certificate's key" };
   try {
     const k = createPrivateKey(keyBlocks[0].pem);
     if (!leaf) return {};
     let matches: boolean;
-    try { matches = leaf.checkPrivateKey(k); } catch { matches = false; }
+    try {
+      matches = leaf.checkPrivateKey(k);
+    } catch {
+      matches = false;
+    }
     return { matchesLeaf: matches };
   } catch {
     return { problem: 'tls.key cannot be read as a private key (damaged PEM)' };

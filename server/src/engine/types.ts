@@ -2,8 +2,14 @@
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-export interface Position { line: number; character: number } // 0-based, UTF-16 columns (as LSP)
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+} // 0-based, UTF-16 columns (as LSP)
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export interface RelatedInfo {
   /** Absent when the other side has no file (an AIO built-in object, or an object only in the cluster). */
@@ -63,8 +69,12 @@ export const defaultEngineOptions: EngineOptions = {
   ignore: [],
 };
 
-export interface CancellationLike { readonly isCancellationRequested: boolean }
+export interface CancellationLike {
+  readonly isCancellationRequested: boolean;
+}
 
 export class CancelledError extends Error {
-  constructor() { super('validation cancelled'); }
+  constructor() {
+    super('validation cancelled');
+  }
 }

@@ -34,7 +34,9 @@ export class Index {
   private byBrokerCache?: Map<string, Resource[]>;
 
   /** AIO BrokerListeners, one entry per object identity (a base and its overlay count once). Computed once. */
-  listeners(): Resource[] { return (this.listenerCache ??= unique(this.ofKind('BrokerListener', AIO_GROUP))); }
+  listeners(): Resource[] {
+    return (this.listenerCache ??= unique(this.ofKind('BrokerListener', AIO_GROUP)));
+  }
 
   /** The listeners of one broker: same namespace, and `brokerRef` (missing means `default`). Computed once. */
   listenersByBroker(): Map<string, Resource[]> {
@@ -54,12 +56,16 @@ export function unique(list: Resource[]): Resource[] {
   const out: Resource[] = [];
   for (const r of list) {
     const id = identity(r);
-    if (r.name === undefined || !seen.has(id)) { seen.add(id); out.push(r); }
+    if (r.name === undefined || !seen.has(id)) {
+      seen.add(id);
+      out.push(r);
+    }
   }
   return out;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
-  if (l) l.push(v); else m.set(k, [v]);
+  if (l) l.push(v);
+  else m.set(k, [v]);
 }

@@ -9,7 +9,15 @@ import { allRules, documentRules, workspaceRules, engineCodes } from './rules';
 import { DataSpan } from './rule';
 import type { Report, RelatedReport, WorkspaceContext, WorkspaceRule } from './rule';
 import {
-  CancellationLike, CancelledError, EngineOptions, Facts, Finding, Range, RelatedInfo, Severity, defaultEngineOptions,
+  CancellationLike,
+  CancelledError,
+  EngineOptions,
+  Facts,
+  Finding,
+  Range,
+  RelatedInfo,
+  Severity,
+  defaultEngineOptions,
 } from './types';
 
 export interface FileState {
@@ -21,15 +29,34 @@ export interface FileState {
   readonly resources: Resource[];
 }
 
-interface RawRelated { chunk?: ChunkRef; start?: number; end?: number; message: string }
+interface RawRelated {
+  chunk?: ChunkRef;
+  start?: number;
+  end?: number;
+  message: string;
+}
 interface RawFinding {
-  chunk: ChunkRef; start: number; end: number; severity: Severity; code: string; message: string;
-  related: RawRelated[]; data?: Record<string, unknown>;
+  chunk: ChunkRef;
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: RawRelated[];
+  data?: Record<string, unknown>;
   /** Namespace of the object reported at (workspace rules). */
   ns?: string;
 }
 /** A document-rule finding, chunk-relative so it can be cached with the chunk parse. */
-interface LocalFinding { start: number; end: number; severity: Severity; code: string; message: string; related: { start: number; end: number; message: string }[]; data?: Record<string, unknown> }
+interface LocalFinding {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: { start: number; end: number; message: string }[];
+  data?: Record<string, unknown>;
+}
 
 const NO_FINDINGS: Finding[] = [];
 /** Finished document findings per chunk object, with the options key they were made under. */
@@ -37,7 +64,8 @@ const finalByChunk = new WeakMap<ChunkRef, { key: string; line: number; list: Fi
 /** The resource of each chunk (undefined: not a Kubernetes object), kept for as long as the chunk lives. */
 const resourceOf = new WeakMap<ChunkRef, Resource | undefined>();
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
+const HELM_TEMPLATE =
+  /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
 
 export class Workspace {
   private files = new Map<string, FileState>();
@@ -57,7 +85,9 @@ export class Workspace {
     this.finKey = `fin:${this.optionsKey}`;
   }
 
-  getOptions(): EngineOptions { return this.options; }
+  getOptions(): EngineOptions {
+    return this.options;
+  }
 
   setOptions(options: Partial<EngineOptions>): void {
     this.options = { ...this.options, ...options };
@@ -80,7 +110,9 @@ export class Workspace {
       .filter((r): r is Resource => !!r);
   }
 
-  getFacts(): Facts | undefined { return this.facts; }
+  getFacts(): Facts | undefined {
+    return this.facts;
+  }
 
   /** Adds or replaces a file. Documents whose text did not change keep their parse. */
   setFile(uri: string, text: string, force = false): FileState {
@@ -103,14 +135,21 @@ export class Workspace {
   private fileSetVersion = 0;
   /** Bumped when a kustomization is added, changed or removed (what deployment membership depends on). */
   private kustomizationVersion = 0;
-  hasFile(uri: string): boolean { return this.files.has(uri); }
-  getFile(uri: string): FileState | undefined { return this.files.get(uri); }
-  uris(): string[] { return [...this.files.keys()]; }
+  hasFile(uri: string): boolean {
+    return this.files.has(uri);
+  }
+  getFile(uri: string): FileState | undefined {
+    return this.files.get(uri);
+  }
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
 
   private build(uri: string, text: string, old: FileState | undefined, keepObjects = true): FileState {
     if (text.length > this.options.maxFileSize) return { uri, text, chunks: [], skipped: 'too-large', resources: [] };
     if (text.includes('\0')) return { uri, text, chunks: [], skipped: 'binary', resources: [] };
-    if (text.includes('{{') && HELM_TEMPLATE.test(text)) return { uri, text, chunks: [], skipped: 'helm-template', resources: [] };
+    if (text.includes('{{') && HELM_TEMPLATE.test(text))
+      return { uri, text, chunks: [], skipped: 'helm-template', resources: [] };
     const chunks: ChunkRef[] = [];
     // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
     // the edited region is split and matched again.
@@ -120,11 +159,13 @@ export class Workspace {
       this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
       for (let k = inc.to; k < old.chunks.length; k++) {
         const m = old.chunks[k] as Mutable<ChunkRef>;
-        m.index = chunks.length; m.startLine += inc.lineDelta; m.startOffset += inc.offsetDelta;
+        m.index = chunks.length;
+        m.startLine += inc.lineDelta;
+        m.startOffset += inc.offsetDelta;
         chunks.push(m);
       }
     } else {
-      this.place(uri, splitDocuments(text), keepObjects ? old?.chunks ?? [] : [], chunks, keepObjects, old);
+      this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
     }
     const resources: Resource[] = [];
     for (const c of chunks) {
@@ -138,7 +179,14 @@ export class Workspace {
    * Appends chunks for `splits` to `out`, taking over an old chunk (same text, at the same place or shifted by the
    * documents inserted or deleted) where there is one; other documents are parsed.
    */
-  private place(uri: string, splits: Split[], oldChunks: readonly ChunkRef[], out: ChunkRef[], keepObjects: boolean, old?: FileState): void {
+  private place(
+    uri: string,
+    splits: Split[],
+    oldChunks: readonly ChunkRef[],
+    out: ChunkRef[],
+    keepObjects: boolean,
+    old?: FileState,
+  ): void {
     /** Old chunks already given to a new place (by their position in `oldChunks`). */
     const taken = new Uint8Array(oldChunks.length);
     // Documents after an inserted or deleted one are `delta` places further on.
@@ -156,11 +204,16 @@ export class Workspace {
       } else if (delta !== 0) {
         const k = i - delta;
         const shifted = k >= 0 ? oldChunks[k] : undefined;
-        if (shifted && !taken[k] && shifted.parse.text === s.text) { chunk = shifted; taken[k] = 1; }
+        if (shifted && !taken[k] && shifted.parse.text === s.text) {
+          chunk = shifted;
+          taken[k] = 1;
+        }
       }
       if (chunk) {
         const m = chunk as Mutable<ChunkRef>;
-        m.index = out.length; m.startLine = s.startLine; m.startOffset = s.startOffset;
+        m.index = out.length;
+        m.startLine = s.startLine;
+        m.startOffset = s.startOffset;
       } else {
         // Options changed (keepObjects false): new objects, but the parse of the same text is kept.
         const again = !keepObjects && old?.chunks[i]?.parse.text === s.text ? old.chunks[i].parse : undefined;
@@ -194,13 +247,18 @@ export class Workspace {
       out.set(f.uri, list);
       if (f.skipped === 'too-large') {
         list.push({
-          uri: f.uri, range: zeroRange(), severity: 'info', code: 'file-too-large', related: [],
+          uri: f.uri,
+          range: zeroRange(),
+          severity: 'info',
+          code: 'file-too-large',
+          related: [],
           message: `This file is ${Math.round(f.text.length / 1024)} KB, over the ${Math.round(this.options.maxFileSize / 1024)} KB limit (setting brokerkit.maxFileSize), so it is not checked.`,
         });
       }
       for (const c of f.chunks) {
         const found = this.finalDocumentFindings(c);
-        for (let i = 0; i < found.length; i++) if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
+        for (let i = 0; i < found.length; i++)
+          if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
       }
     }
     check(token);
@@ -209,9 +267,15 @@ export class Workspace {
     // Objects in several deployments (a kustomize base) get a finding once where every deployment agrees.
     const shared = this.deployments === SINGLE ? undefined : new SharedFindings(this.deployments);
     for (const rule of workspaceRules) {
-      if (ignore.includes(rule.code)) { this.ruleFindings.delete(rule.code); continue; }
+      if (ignore.includes(rule.code)) {
+        this.ruleFindings.delete(rule.code);
+        continue;
+      }
       let cache = this.ruleFindings.get(rule.code);
-      if (!cache) { cache = new Map(); this.ruleFindings.set(rule.code, cache); }
+      if (!cache) {
+        cache = new Map();
+        this.ruleFindings.set(rule.code, cache);
+      }
       const parts = run.partitionsToRun(rule, cache);
       if (parts === 'all') {
         // Every namespace at once (the first validation, new cluster facts): one run over each deployment costs less
@@ -229,8 +293,10 @@ export class Workspace {
         }
       }
       for (const [key, list] of cache) {
-        if (shared) { const dep = depOf(key); for (const r of list) shared.add(r, dep, out); }
-        else for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
+        if (shared) {
+          const dep = depOf(key);
+          for (const r of list) shared.add(r, dep, out);
+        } else for (const r of list) out.get(r.chunk.uri)?.push(placed(r));
       }
     }
     shared?.flush(out);
@@ -259,14 +325,22 @@ export class Workspace {
     const ns = this.options.defaultNamespace;
     if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
     const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
-    if (this.envCache?.facts !== this.factResources || this.envCache.builtins !== builtins) this.envCache = { facts: this.factResources, builtins };
+    if (this.envCache?.facts !== this.factResources || this.envCache.builtins !== builtins)
+      this.envCache = { facts: this.factResources, builtins };
     return this.envCache;
   }
   private envCache?: { facts: Resource[]; builtins: Resource[] };
 
   /** What changed since the last complete validation: partitions and kinds of added or removed documents. */
   private changes(): Changes {
-    const ch: Changes = { all: false, parts: new Set(), clusterScoped: false, kinds: new Set(), minute: Math.floor(this.now() / 60000), clockMoved: false };
+    const ch: Changes = {
+      all: false,
+      parts: new Set(),
+      clusterScoped: false,
+      kinds: new Set(),
+      minute: Math.floor(this.now() / 60000),
+      clockMoved: false,
+    };
     ch.clockMoved = ch.minute !== this.baselineMinute;
     if (this.baselineEnv !== this.envObjects()) ch.all = true;
     const before = this.deployments;
@@ -304,7 +378,10 @@ export class Workspace {
     this.deploymentFiles = this.fileSetVersion;
     const ks: FileState[] = [];
     for (const f of this.files.values()) if (isKustomizationUri(f.uri)) ks.push(f);
-    this.deployments = computeDeployments(ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })), this.files.keys());
+    this.deployments = computeDeployments(
+      ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })),
+      this.files.keys(),
+    );
   }
 
   /**
@@ -315,7 +392,11 @@ export class Workspace {
     const mine = this.deploymentsOf(uri);
     if (!mine) return this.index();
     const { facts, builtins } = this.envObjects();
-    return new Index(this.resources().filter((r) => this.deployedWith(mine, r.chunk!.uri)), facts, builtins);
+    return new Index(
+      this.resources().filter((r) => this.deployedWith(mine, r.chunk!.uri)),
+      facts,
+      builtins,
+    );
   }
 
   /** The deployments of a file; undefined when the workspace is one deployment (no kustomizations). */
@@ -339,7 +420,9 @@ export class Workspace {
     this.deploymentsMoved = false;
   }
 
-  private now(): number { return (this.options.now?.() ?? new Date()).getTime(); }
+  private now(): number {
+    return (this.options.now?.() ?? new Date()).getTime();
+  }
 
   /** Workspace objects grouped by partition (deployment and namespace; '' = cluster-scoped), in file order. */
   workspaceByPartition(only?: ReadonlySet<string>): Map<string, Resource[]> {
@@ -348,7 +431,10 @@ export class Workspace {
     for (const f of this.files.values()) {
       const deps = single ? undefined : this.deployments.of(f.uri);
       for (const r of f.resources) {
-        if (!deps) { pushTo(out, r.namespace, r, only); continue; }
+        if (!deps) {
+          pushTo(out, r.namespace, r, only);
+          continue;
+        }
         for (const dep of deps) pushTo(out, partKey(dep, r.namespace), r, only);
       }
     }
@@ -374,7 +460,10 @@ export class Workspace {
     const onlyNs = ns === '*' ? undefined : ns;
     const ctx: WorkspaceContext = {
       options: this.options,
-      index: onlyNs === undefined ? run.indexFor(dep, this.incremental ? rule.reads : undefined) : run.namespaceIndex(dep, onlyNs),
+      index:
+        onlyNs === undefined
+          ? run.indexFor(dep, this.incremental ? rule.reads : undefined)
+          : run.namespaceIndex(dep, onlyNs),
       factsComplete: !!this.facts?.complete,
       report: (at: Resource, r: Report) => {
         if (!at.chunk) return;
@@ -386,14 +475,19 @@ export class Workspace {
       },
       across: (kind: string, group?: string) => run.across(dep, kind, group),
     };
-    try { rule.check(ctx); } catch (e) { this.ruleCrashed(rule.code, e); return []; }
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      this.ruleCrashed(rule.code, e);
+      return [];
+    }
     return raw;
   }
 
   /** Errors inside a rule never escape: they are kept for the host's log. */
   readonly ruleErrors: string[] = [];
   private ruleCrashed(code: string, e: unknown): void {
-    const msg = `rule ${code} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    const msg = `rule ${code} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
     if (this.ruleErrors.length < 50) this.ruleErrors.push(msg);
   }
 
@@ -416,14 +510,23 @@ export class Workspace {
     if (local.length === 0) return NO_FINDINGS;
     const key = this.finKey;
     let byPlace = chunk.parse.cache.get(key) as Map<string, Finding[]> | undefined;
-    if (!byPlace) { byPlace = new Map(); chunk.parse.cache.set(key, byPlace); }
+    if (!byPlace) {
+      byPlace = new Map();
+      chunk.parse.cache.set(key, byPlace);
+    }
     const place = `${chunk.startLine}\u0000${chunk.uri}`;
     let list = byPlace.get(place);
     if (!list) {
       list = [];
       for (const l of local) {
         const finding = toFinding({
-          chunk, start: l.start, end: l.end, severity: l.severity, code: l.code, message: l.message, data: l.data,
+          chunk,
+          start: l.start,
+          end: l.end,
+          severity: l.severity,
+          code: l.code,
+          message: l.message,
+          data: l.data,
           related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })),
         });
         if (!suppressedOn(chunk, finding.range.start.line - chunk.startLine, finding.code)) list.push(finding);
@@ -460,11 +563,24 @@ export class Workspace {
         options: this.options,
         report: (rep: Report) => {
           const x = this.toRaw(chunk, rule.code, rule.severity, rep);
-          out.push({ start: x.start, end: x.end, severity: x.severity, code: x.code, message: x.message, data: x.data,
-            related: x.related.filter((y) => y.chunk === chunk).map((y) => ({ start: y.start!, end: y.end!, message: y.message })) });
+          out.push({
+            start: x.start,
+            end: x.end,
+            severity: x.severity,
+            code: x.code,
+            message: x.message,
+            data: x.data,
+            related: x.related
+              .filter((y) => y.chunk === chunk)
+              .map((y) => ({ start: y.start!, end: y.end!, message: y.message })),
+          });
         },
       };
-      try { rule.check(r, ctx); } catch (e) { this.ruleCrashed(rule.code, e); }
+      try {
+        rule.check(r, ctx);
+      } catch (e) {
+        this.ruleCrashed(rule.code, e);
+      }
     }
     return out;
   }
@@ -472,7 +588,13 @@ export class Workspace {
   private toRaw(chunk: ChunkRef, code: string, severity: Severity, r: Report): RawFinding {
     const where = r.offsets ?? locateCached(chunk.parse, r.path ?? [], r.key);
     return {
-      chunk, start: where.start, end: where.end, severity: r.severity ?? severity, code, message: r.message, data: r.data,
+      chunk,
+      start: where.start,
+      end: where.end,
+      severity: r.severity ?? severity,
+      code,
+      message: r.message,
+      data: r.data,
       related: (r.related ?? []).map((x) => relatedRaw(x)),
     };
   }
@@ -491,11 +613,17 @@ function relatedRaw(x: RelatedReport): RawRelated {
 const located = new WeakMap<ChunkParse, Map<string, { start: number; end: number }>>();
 function locateCached(parse: ChunkParse, path: Path, key = false): { start: number; end: number } {
   let m = located.get(parse);
-  if (!m) { m = new Map(); located.set(parse, m); }
+  if (!m) {
+    m = new Map();
+    located.set(parse, m);
+  }
   let k = key ? 'k' : 'v';
   for (const seg of path) k += typeof seg === 'number' ? `\u0000#${seg}` : `\u0000${seg}`;
   let r = m.get(k);
-  if (!r) { r = locateIn(parse, path, key); m.set(k, r); }
+  if (!r) {
+    r = locateIn(parse, path, key);
+    m.set(k, r);
+  }
   return r;
 }
 
@@ -512,14 +640,23 @@ interface Changes {
 }
 
 /** The cache key of a partition: a namespace ('*' for a cluster rule) within a deployment. */
-function partKey(dep: string, ns: string): string { return dep === LOOSE ? ns : `${dep}\u0001${ns}`; }
-function depOf(key: string): string { const i = key.indexOf('\u0001'); return i < 0 ? LOOSE : key.slice(0, i); }
-function nsOf(key: string): string { const i = key.indexOf('\u0001'); return i < 0 ? key : key.slice(i + 1); }
+function partKey(dep: string, ns: string): string {
+  return dep === LOOSE ? ns : `${dep}\u0001${ns}`;
+}
+function depOf(key: string): string {
+  const i = key.indexOf('\u0001');
+  return i < 0 ? LOOSE : key.slice(0, i);
+}
+function nsOf(key: string): string {
+  const i = key.indexOf('\u0001');
+  return i < 0 ? key : key.slice(i + 1);
+}
 
 function pushTo(m: Map<string, Resource[]>, key: string, r: Resource, only: ReadonlySet<string> | undefined): void {
   if (only && !only.has(key)) return;
   const l = m.get(key);
-  if (l) l.push(r); else m.set(key, [r]);
+  if (l) l.push(r);
+  else m.set(key, [r]);
 }
 
 /**
@@ -531,10 +668,14 @@ class SharedFindings {
   constructor(private readonly deployments: Deployments) {}
 
   add(r: RawFinding, dep: string, out: Map<string, Finding[]>): void {
-    if (this.deployments.of(r.chunk.uri).length < 2) { out.get(r.chunk.uri)?.push(placed(r)); return; }
+    if (this.deployments.of(r.chunk.uri).length < 2) {
+      out.get(r.chunk.uri)?.push(placed(r));
+      return;
+    }
     const key = `${r.code}\u0000${r.chunk.uri}\u0000${r.chunk.startOffset + r.start}\u0000${r.end - r.start}\u0000${r.message}`;
     const p = this.pending.get(key);
-    if (p) p.deps.push(dep); else this.pending.set(key, { raw: r, deps: [dep] });
+    if (p) p.deps.push(dep);
+    else this.pending.set(key, { raw: r, deps: [dep] });
   }
 
   flush(out: Map<string, Finding[]>): void {
@@ -542,7 +683,10 @@ class SharedFindings {
       const all = this.deployments.of(raw.chunk.uri);
       const list = out.get(raw.chunk.uri);
       if (!list) continue;
-      if (deps.length >= all.length) { list.push(placed(raw)); continue; }
+      if (deps.length >= all.length) {
+        list.push(placed(raw));
+        continue;
+      }
       for (const dep of deps) list.push(placed(raw, ` (in ${this.deployments.label(dep)})`));
     }
   }
@@ -564,7 +708,10 @@ class RuleRun {
   private envByNs?: Map<string, { facts: Resource[]; builtins: Resource[] }>;
   private readonly indexes = new Map<string, Index>();
 
-  constructor(private readonly ws: Workspace, private readonly ch: Changes | undefined) {}
+  constructor(
+    private readonly ws: Workspace,
+    private readonly ch: Changes | undefined,
+  ) {}
 
   /** The partitions of `rule` whose cached findings are out of date (all of them when not incremental). */
   partitionsToRun(rule: WorkspaceRule, cache: Map<string, RawFinding[]>): string[] | 'all' {
@@ -572,29 +719,44 @@ class RuleRun {
     const fresh = cache.size === 0;
     const everyDeployment = () => this.ws.deployments.ids.map((d) => partKey(d, '*'));
     if (!ch || rule.partition !== 'namespace') {
-      const due = !ch || fresh || ch.all || (rule.clock && ch.clockMoved)
-        || (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0);
+      const due =
+        !ch ||
+        fresh ||
+        ch.all ||
+        (rule.clock && ch.clockMoved) ||
+        (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0);
       if (!due) return [];
       cache.clear();
       return everyDeployment();
     }
-    const everything = fresh || ch.all || (rule.clock && ch.clockMoved) || ch.clusterScoped
-      || (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
+    const everything =
+      fresh ||
+      ch.all ||
+      (rule.clock && ch.clockMoved) ||
+      ch.clusterScoped ||
+      (rule.across?.some((k) => ch.kinds.has(k)) ?? false);
     if (everything) return 'all';
     const present = this.groups(false);
     const out: string[] = [];
     for (const ns of ch.parts) {
       // A namespace left with no documents has nothing to report at.
-      if (!present.has(ns)) { cache.delete(ns); continue; }
+      if (!present.has(ns)) {
+        cache.delete(ns);
+        continue;
+      }
       out.push(ns);
     }
     return out;
   }
 
-  commit(): void { this.ws.commitBaseline(this.ch); }
+  commit(): void {
+    this.ws.commitBaseline(this.ch);
+  }
 
   /** Every partition (deployment and namespace) with namespaced workspace objects. */
-  namespaces(): string[] { return [...this.groups(true).keys()].filter((k) => nsOf(k) !== ''); }
+  namespaces(): string[] {
+    return [...this.groups(true).keys()].filter((k) => nsOf(k) !== '');
+  }
 
   /** Workspace objects by namespace: all of them, or (cheaper) only the namespaces that changed and the cluster-scoped. */
   private groups(all = true): Map<string, Resource[]> {
@@ -613,7 +775,14 @@ class RuleRun {
     if (this.envByNs) return this.envByNs;
     const out = (this.envByNs = new Map());
     const { facts, builtins } = this.ws.envObjects();
-    const slot = (ns: string) => { let s = out.get(ns); if (!s) { s = { facts: [], builtins: [] }; out.set(ns, s); } return s; };
+    const slot = (ns: string) => {
+      let s = out.get(ns);
+      if (!s) {
+        s = { facts: [], builtins: [] };
+        out.set(ns, s);
+      }
+      return s;
+    };
     for (const r of facts) slot(r.namespace).facts.push(r);
     for (const r of builtins) slot(r.namespace).builtins.push(r);
     return out;
@@ -630,8 +799,13 @@ class RuleRun {
       const g = this.grouped ?? this.groups(false);
       const e = this.envGroups();
       const none = { facts: [] as Resource[], builtins: [] as Resource[] };
-      const here = e.get(ns) ?? none, cluster = e.get('') ?? none;
-      index = new Index([...(g.get(partKey(dep, ns)) ?? []), ...(g.get(partKey(dep, '')) ?? [])], [...here.facts, ...cluster.facts], [...here.builtins, ...cluster.builtins]);
+      const here = e.get(ns) ?? none,
+        cluster = e.get('') ?? none;
+      index = new Index(
+        [...(g.get(partKey(dep, ns)) ?? []), ...(g.get(partKey(dep, '')) ?? [])],
+        [...here.facts, ...cluster.facts],
+        [...here.builtins, ...cluster.builtins],
+      );
       this.indexes.set(key, index);
     }
     return index;
@@ -675,10 +849,19 @@ export function rangeOf(chunk: ChunkRef, start: number, end: number): Range {
 }
 
 function toFinding(r: RawFinding): Finding {
-  const related: RelatedInfo[] = r.related.map((x) => x.chunk
-    ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
-    : { message: x.message });
-  const f: Finding = { uri: r.chunk.uri, range: rangeOf(r.chunk, r.start, r.end), severity: r.severity, code: r.code, message: r.message, related };
+  const related: RelatedInfo[] = r.related.map((x) =>
+    x.chunk
+      ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
+      : { message: x.message },
+  );
+  const f: Finding = {
+    uri: r.chunk.uri,
+    range: rangeOf(r.chunk, r.start, r.end),
+    severity: r.severity,
+    code: r.code,
+    message: r.message,
+    related,
+  };
   if (r.data) f.data = withRanges(r.chunk, r.data);
   return f;
 }
@@ -701,13 +884,17 @@ function placed(r: RawFinding, suffix = ''): Finding {
   let at: string | number = r.chunk.startLine;
   for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
   let memo = placedMemo.get(r);
-  if (!memo) { memo = []; placedMemo.set(r, memo); }
+  if (!memo) {
+    memo = [];
+    placedMemo.set(r, memo);
+  }
   // One entry per suffix (one, or one per deployment of a shared base).
   const i = memo.findIndex((m) => m.suffix === suffix);
   if (i >= 0 && memo[i].at === at) return memo[i].finding;
   const finding = toFinding(suffix ? { ...r, message: r.message + suffix } : r);
   const entry = { at, suffix, finding };
-  if (i >= 0) memo[i] = entry; else memo.push(entry);
+  if (i >= 0) memo[i] = entry;
+  else memo.push(entry);
   return finding;
 }
 
@@ -722,10 +909,16 @@ function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
   return chunk.parse.suppress.size > 0 && suppressedOn(chunk, chunk.parse.lineCounter.linePos(start).line - 1, code);
 }
 
-function zeroRange(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
+function zeroRange(): Range {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.code.localeCompare(b.code)
+  );
 }
 
 export { allRules, engineCodes };

@@ -3,7 +3,10 @@
 import { Document, isMap, isScalar, isSeq, Node, Pair, YAMLMap } from 'yaml';
 import type { Path } from './parse';
 
-export interface Span { start: number; end: number }
+export interface Span {
+  start: number;
+  end: number;
+}
 
 function nodeAt(doc: Document.Parsed, path: Path): unknown {
   let node: unknown = doc.contents;
@@ -15,7 +18,9 @@ function nodeAt(doc: Document.Parsed, path: Path): unknown {
   return node;
 }
 
-function keyText(p: Pair): unknown { return isScalar(p.key) ? String(p.key.value) : p.key; }
+function keyText(p: Pair): unknown {
+  return isScalar(p.key) ? String(p.key.value) : p.key;
+}
 
 /** The map holding the last key of `path`, and that key's pair. */
 export function pairAt(doc: Document.Parsed, path: Path): { map: YAMLMap; pair: Pair } | undefined {
@@ -51,7 +56,11 @@ export function pairDeletion(text: string, doc: Document.Parsed, path: Path): Sp
     if (text[i] === ',') return { start: i, end: span.end };
     let j = span.end;
     while (j < text.length && /[ \t]/.test(text[j])) j++;
-    if (text[j] === ',') { j++; while (j < text.length && /\s/.test(text[j])) j++; return { start: span.start, end: j }; }
+    if (text[j] === ',') {
+      j++;
+      while (j < text.length && /\s/.test(text[j])) j++;
+      return { start: span.start, end: j };
+    }
     return span; // the only entry: `{}` remains
   }
   const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;

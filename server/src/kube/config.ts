@@ -26,7 +26,11 @@ export function loadKubeconfig(explicit?: string | string[], env: NodeJS.Process
   const files = kubeconfigFiles(explicit, env);
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0) {
-    throw new KubeError('config', `no kubeconfig found (looked at ${files.join(', ')})`, 'Set the brokerkit.kubeconfig setting or KUBECONFIG, or run az aks get-credentials.');
+    throw new KubeError(
+      'config',
+      `no kubeconfig found (looked at ${files.join(', ')})`,
+      'Set the brokerkit.kubeconfig setting or KUBECONFIG, or run az aks get-credentials.',
+    );
   }
   const kc = new KubeConfig();
   try {
@@ -42,9 +46,20 @@ export function loadKubeconfig(explicit?: string | string[], env: NodeJS.Process
       if (!kc.getCurrentContext() && other.getCurrentContext()) kc.setCurrentContext(other.getCurrentContext());
     }
   } catch (e) {
-    throw new KubeError('config', `cannot read the kubeconfig: ${(e as Error).message}`, `Fix the file(s): ${present.join(', ')}`);
+    throw new KubeError(
+      'config',
+      `cannot read the kubeconfig: ${(e as Error).message}`,
+      `Fix the file(s): ${present.join(', ')}`,
+    );
   }
-  const contexts = kc.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, user: c.user, ...(c.namespace ? { namespace: c.namespace } : {}) }));
+  const contexts = kc
+    .getContexts()
+    .map((c) => ({
+      name: c.name,
+      cluster: c.cluster,
+      user: c.user,
+      ...(c.namespace ? { namespace: c.namespace } : {}),
+    }));
   const current = kc.getCurrentContext() || contexts[0]?.name || '';
   return { kc, files: present, contexts, currentContext: current };
 }
@@ -52,9 +67,14 @@ export function loadKubeconfig(explicit?: string | string[], env: NodeJS.Process
 /** Selects a context (the current one when `context` is absent); an unknown name is a config error. */
 export function selectContext(info: KubeconfigInfo, context?: string): string {
   const name = context || info.currentContext;
-  if (!name) throw new KubeError('config', 'the kubeconfig has no contexts', 'Add a context, e.g. with az aks get-credentials.');
+  if (!name)
+    throw new KubeError('config', 'the kubeconfig has no contexts', 'Add a context, e.g. with az aks get-credentials.');
   if (!info.contexts.some((c) => c.name === name)) {
-    throw new KubeError('config', `context '${name}' is not in the kubeconfig`, `Known contexts: ${info.contexts.map((c) => c.name).join(', ') || 'none'}.`);
+    throw new KubeError(
+      'config',
+      `context '${name}' is not in the kubeconfig`,
+      `Known contexts: ${info.contexts.map((c) => c.name).join(', ') || 'none'}.`,
+    );
   }
   return name;
 }

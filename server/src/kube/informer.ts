@@ -25,7 +25,10 @@ export interface InformerOptions {
   maxBackoffMs?: number;
 }
 
-export interface Change { type: 'add' | 'update' | 'delete'; object: any }
+export interface Change {
+  type: 'add' | 'update' | 'delete';
+  object: any;
+}
 
 const keyOf = (o: any) => `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name ?? ''}`;
 
@@ -48,11 +51,21 @@ export class Informer extends EventEmitter {
   private wake?: () => void;
   private hasSynced = false;
 
-  constructor(private readonly client: KubeClient, readonly opts: InformerOptions) { super(); this.setMaxListeners(50); }
+  constructor(
+    private readonly client: KubeClient,
+    readonly opts: InformerOptions,
+  ) {
+    super();
+    this.setMaxListeners(50);
+  }
 
-  get synced(): boolean { return this.hasSynced; }
+  get synced(): boolean {
+    return this.hasSynced;
+  }
 
-  list(): any[] { return [...this.objects.values()]; }
+  list(): any[] {
+    return [...this.objects.values()];
+  }
 
   start(): void {
     if (this.running) return;
@@ -75,14 +88,25 @@ export class Informer extends EventEmitter {
     if (this.state === 'error' && this.error) return Promise.reject(this.error);
     return new Promise((resolve, reject) => {
       const onState = (s: InformerState) => {
-        if (this.hasSynced) { this.off('state', onState); resolve(); } else if (s === 'error') { this.off('state', onState); reject(this.error); } else if (s === 'stopped') { this.off('state', onState); reject(new KubeError('config', 'stopped')); }
+        if (this.hasSynced) {
+          this.off('state', onState);
+          resolve();
+        } else if (s === 'error') {
+          this.off('state', onState);
+          reject(this.error);
+        } else if (s === 'stopped') {
+          this.off('state', onState);
+          reject(new KubeError('config', 'stopped'));
+        }
       };
       this.on('state', onState);
     });
   }
 
   /** Retry now instead of waiting for the backoff (after the user signed in, or pressed refresh). */
-  retryNow(): void { this.wake?.(); }
+  retryNow(): void {
+    this.wake?.();
+  }
 
   private setState(s: InformerState, error?: KubeError): void {
     this.error = error;
@@ -122,14 +146,23 @@ export class Informer extends EventEmitter {
       if (labelSelector) q.set('labelSelector', labelSelector);
       if (fieldSelector) q.set('fieldSelector', fieldSelector);
       if (cont) q.set('continue', cont);
-      const page = await this.client.getJson(`${path}?${q}`, { verb: 'list', resource, namespace }, this.listAbort.signal);
+      const page = await this.client.getJson(
+        `${path}?${q}`,
+        { verb: 'list', resource, namespace },
+        this.listAbort.signal,
+      );
       for (const item of page.items ?? []) fresh.set(keyOf(item), item);
       cont = page.metadata?.continue ?? '';
       if (!rv) rv = page.metadata?.resourceVersion ?? '';
     } while (cont && this.running);
     if (!this.running) return;
     this.stats.lists++;
-    for (const [k, old] of [...this.objects]) if (!fresh.has(k)) { this.objects.delete(k); this.version++; this.emit('change', { type: 'delete', object: old } as Change); }
+    for (const [k, old] of [...this.objects])
+      if (!fresh.has(k)) {
+        this.objects.delete(k);
+        this.version++;
+        this.emit('change', { type: 'delete', object: old } as Change);
+      }
     for (const o of fresh.values()) this.put(o);
     this.resourceVersion = rv;
     this.hasSynced = true;
@@ -148,24 +181,40 @@ export class Informer extends EventEmitter {
     while (this.running) {
       let phase: 'list' | 'watch' = 'list';
       try {
-        if (needList) { await this.relist(); needList = false; failures = 0; delay = base; }
+        if (needList) {
+          await this.relist();
+          needList = false;
+          failures = 0;
+          delay = base;
+        }
         if (!this.running) break;
         phase = 'watch';
         this.stats.watches++;
-        const handle = await this.client.watch(this.opts.path, {
-          resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true',
-          ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
-          ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
-        }, { resource: this.opts.resource, namespace: this.opts.namespace }, (ev) => {
-          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.put(ev.object);
-          else if (ev.type === 'DELETED') this.drop(ev.object);
-          const rv = ev.object?.metadata?.resourceVersion;
-          if (rv) this.resourceVersion = rv;
-        });
+        const handle = await this.client.watch(
+          this.opts.path,
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: 'true',
+            ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+            ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+          },
+          { resource: this.opts.resource, namespace: this.opts.namespace },
+          (ev) => {
+            if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.put(ev.object);
+            else if (ev.type === 'DELETED') this.drop(ev.object);
+            const rv = ev.object?.metadata?.resourceVersion;
+            if (rv) this.resourceVersion = rv;
+          },
+        );
         this.watchHandle = handle;
-        if (!this.running) { handle.abort(); break; }
+        if (!this.running) {
+          handle.abort();
+          break;
+        }
         let events = 0;
-        const countEvents = () => { events++; };
+        const countEvents = () => {
+          events++;
+        };
         this.on('change', countEvents);
         try {
           await handle.opened;
@@ -175,15 +224,28 @@ export class Informer extends EventEmitter {
           const openedAt = Date.now();
           // Resolves when the server ends the watch (its timeout, a restart): then resume from the last resourceVersion.
           await handle.done;
-          if (events > 0 || Date.now() - openedAt > 1000) { quickEnds = 0; delay = base; continue; }
-        } finally { this.off('change', countEvents); }
+          if (events > 0 || Date.now() - openedAt > 1000) {
+            quickEnds = 0;
+            delay = base;
+            continue;
+          }
+        } finally {
+          this.off('change', countEvents);
+        }
         // A watch that ended at once without news: resume at once the first time, then back off (no hot loop
         // against a proxy or server that closes every watch).
-        if (++quickEnds > 1) { await this.pause(delay); delay = Math.min(max, delay * 2); }
+        if (++quickEnds > 1) {
+          await this.pause(delay);
+          delay = Math.min(max, delay * 2);
+        }
       } catch (e) {
         if (!this.running || isAbort(e)) break;
         const err = e instanceof KubeError ? e : new KubeError('server', (e as Error)?.message ?? String(e));
-        if (err.kind === 'gone') { this.stats.relists410++; needList = true; continue; }
+        if (err.kind === 'gone') {
+          this.stats.relists410++;
+          needList = true;
+          continue;
+        }
         failures++;
         this.stats.retries++;
         // A working watch that was cut resumes at once, once; repeated failures are an error state with backoff.
@@ -199,8 +261,15 @@ export class Informer extends EventEmitter {
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
-      this.wake = () => { clearTimeout(t); this.wake = undefined; resolve(); };
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
     });
   }
 }

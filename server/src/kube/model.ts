@@ -46,10 +46,35 @@ export interface ListenerModel {
   uid?: string;
 }
 
-export interface ContainerModel { name: string; state: string; reason?: string; exitCode?: number; message?: string; restarts: number; log?: string }
-export interface PodModel { name: string; phase: string; containers: ContainerModel[] }
-export interface EventModel { type: string; reason: string; message: string; object: string; count: number; last?: string }
-export interface ConditionModel { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }
+export interface ContainerModel {
+  name: string;
+  state: string;
+  reason?: string;
+  exitCode?: number;
+  message?: string;
+  restarts: number;
+  log?: string;
+}
+export interface PodModel {
+  name: string;
+  phase: string;
+  containers: ContainerModel[];
+}
+export interface EventModel {
+  type: string;
+  reason: string;
+  message: string;
+  object: string;
+  count: number;
+  last?: string;
+}
+export interface ConditionModel {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
 
 export interface JobModel {
   namespace: string;
@@ -66,9 +91,24 @@ export interface JobModel {
   diagnosis: Diagnosis[];
 }
 
-export interface ReleaseModel { name: string; namespace: string; revision: number; status: string; chart: string | null; version: string | null; appVersion: string | null; lastDeployed: string | null; description: string | null; history: { revision: number; status: string }[] }
+export interface ReleaseModel {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string;
+  chart: string | null;
+  version: string | null;
+  appVersion: string | null;
+  lastDeployed: string | null;
+  description: string | null;
+  history: { revision: number; status: string }[];
+}
 
-export interface WorkloadRef { kind: string; name: string; via: string }
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+  via: string;
+}
 export interface ConnectionModel {
   namespace: string;
   kind: 'Secret' | 'ServiceAccount';
@@ -91,15 +131,26 @@ export interface InspectModel {
 /** Plain code-unit order: stable and much faster than localeCompare on large lists. */
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const items = (s: ClusterSnapshot, k: ResourceKey): any[] => s.resources[k]?.items ?? [];
-function push<V>(m: Map<string, V[]>, k: string, v: V): void { const l = m.get(k); if (l) l.push(v); else m.set(k, [v]); }
+function push<V>(m: Map<string, V[]>, k: string, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
 
 const indexCache = new WeakMap<object, Map<string, unknown>>();
 /** A lookup map over an item array, computed once per array (session snapshots reuse arrays that did not change). */
 function indexed<V = any>(list: any[], tag: string, build: (m: Map<string, any>) => void): Map<string, V> {
   let perList = indexCache.get(list);
-  if (!perList) { perList = new Map(); indexCache.set(list, perList); }
+  if (!perList) {
+    perList = new Map();
+    indexCache.set(list, perList);
+  }
   let m = perList.get(tag) as Map<string, V> | undefined;
-  if (!m) { m = new Map(); build(m); perList.set(tag, m); }
+  if (!m) {
+    m = new Map();
+    build(m);
+    perList.set(tag, m);
+  }
   return m;
 }
 
@@ -119,7 +170,10 @@ export class Memo {
     return v;
   }
   /** Forgets entries not asked for since the last sweep. */
-  sweep(): void { for (const k of this.m.keys()) if (!this.seen.has(k)) this.m.delete(k); this.seen.clear(); }
+  sweep(): void {
+    for (const k of this.m.keys()) if (!this.seen.has(k)) this.m.delete(k);
+    this.seen.clear();
+  }
 }
 
 /** A problem for a failing resource, worded for people. AIO's group missing means AIO is not installed. */
@@ -127,12 +181,28 @@ export function problemOf(key: ResourceKey, slice: ResourceSlice | undefined): P
   if (!slice?.error) return undefined;
   const spec = SPECS[key];
   if (slice.error.kind === 'missing' && spec.group === AIO_GROUP) {
-    return { resource: key, kind: 'aio-missing', message: 'Azure IoT Operations is not installed in this cluster (the API group mqttbroker.iotoperations.azure.com is missing)', hint: 'Deploy Azure IoT Operations (az iot ops create), or switch to the context of the cluster that runs it.' };
+    return {
+      resource: key,
+      kind: 'aio-missing',
+      message:
+        'Azure IoT Operations is not installed in this cluster (the API group mqttbroker.iotoperations.azure.com is missing)',
+      hint: 'Deploy Azure IoT Operations (az iot ops create), or switch to the context of the cluster that runs it.',
+    };
   }
   if (slice.error.kind === 'missing' && spec.group === 'cert-manager.io') {
-    return { resource: key, kind: 'cert-manager-missing', message: 'cert-manager is not installed in this cluster (the API group cert-manager.io is missing)', hint: 'Azure IoT Operations installs cert-manager; check the cluster you are connected to.' };
+    return {
+      resource: key,
+      kind: 'cert-manager-missing',
+      message: 'cert-manager is not installed in this cluster (the API group cert-manager.io is missing)',
+      hint: 'Azure IoT Operations installs cert-manager; check the cluster you are connected to.',
+    };
   }
-  return { resource: key, kind: slice.error.kind, message: slice.error.message, ...(slice.error.hint ? { hint: slice.error.hint } : {}) };
+  return {
+    resource: key,
+    kind: slice.error.kind,
+    message: slice.error.message,
+    ...(slice.error.hint ? { hint: slice.error.hint } : {}),
+  };
 }
 
 /** Problems of the given resources, one per distinct message (a cluster-wide failure is reported once). */
@@ -146,7 +216,8 @@ export function problems(s: ClusterSnapshot, keys: ResourceKey[]): Problem[] {
     const id = clusterWide ? `${p.kind}:${p.message}` : `${p.kind}:${p.message}:${k}`;
     if (p.kind === 'aio-missing' && seen.has('aio-missing')) continue;
     if (seen.has(id)) continue;
-    seen.add(id); if (p.kind === 'aio-missing') seen.add('aio-missing');
+    seen.add(id);
+    if (p.kind === 'aio-missing') seen.add('aio-missing');
     out.push(clusterWide ? { ...p, resource: 'cluster' } : p);
   }
   return out;
@@ -164,7 +235,8 @@ export function statusLevel(status: string | undefined): Level {
 function listenerStatus(o: any): { text: string; level: Level } {
   const rt = o.status?.runtimeStatus;
   const pv = o.status?.provisioningStatus;
-  if (rt?.status) return { text: `${rt.status}${rt.description ? `: ${rt.description}` : ''}`, level: statusLevel(rt.status) };
+  if (rt?.status)
+    return { text: `${rt.status}${rt.description ? `: ${rt.description}` : ''}`, level: statusLevel(rt.status) };
   if (pv?.status) {
     const msg = pv.output?.message ?? pv.error?.message;
     return { text: `${pv.status}${msg ? `: ${msg}` : ''}`, level: statusLevel(pv.status) };
@@ -178,14 +250,22 @@ function brokerOf(o: any): string {
   return owner?.name ?? 'default';
 }
 
-function cond(o: any, type: string): any { return (o?.status?.conditions ?? []).find((c: any) => c.type === type); }
+function cond(o: any, type: string): any {
+  return (o?.status?.conditions ?? []).find((c: any) => c.type === type);
+}
 
 export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerModel[] {
-  const byName = (m: Map<string, any>, list: any[]) => { for (const x of list) m.set(`${x.metadata.namespace}/${x.metadata.name}`, x); };
+  const byName = (m: Map<string, any>, list: any[]) => {
+    for (const x of list) m.set(`${x.metadata.namespace}/${x.metadata.name}`, x);
+  };
   const services = indexed(items(s, 'services'), 'byName', (m) => byName(m, items(s, 'services')));
   const secrets = indexed(items(s, 'secrets'), 'byName', (m) => byName(m, items(s, 'secrets')));
-  const certsByNs = indexed<any[]>(items(s, 'certificates'), 'byNs', (m) => { for (const c of items(s, 'certificates')) push(m, c.metadata.namespace, c); });
-  const auths = indexed(items(s, 'brokerauthentications'), 'byName', (m) => byName(m, items(s, 'brokerauthentications')));
+  const certsByNs = indexed<any[]>(items(s, 'certificates'), 'byNs', (m) => {
+    for (const c of items(s, 'certificates')) push(m, c.metadata.namespace, c);
+  });
+  const auths = indexed(items(s, 'brokerauthentications'), 'byName', (m) =>
+    byName(m, items(s, 'brokerauthentications')),
+  );
   const secretsKnown = !!s.resources.secrets?.synced;
   const certsKnown = !!s.resources.certificates?.synced;
   const servicesKnown = !!s.resources.services?.synced;
@@ -195,7 +275,15 @@ export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerM
     const serviceName = o.spec?.serviceName || o.metadata.name;
     const svc = services.get(`${ns}/${serviceName}`);
     const ports: any[] = Array.isArray(o.spec?.ports) ? o.spec.ports : [];
-    const deps: unknown[] = [o, svc, secretsKnown, certsKnown, servicesKnown, certsByNs.get(ns)?.length ?? 0, ...(certsByNs.get(ns) ?? [])];
+    const deps: unknown[] = [
+      o,
+      svc,
+      secretsKnown,
+      certsKnown,
+      servicesKnown,
+      certsByNs.get(ns)?.length ?? 0,
+      ...(certsByNs.get(ns) ?? []),
+    ];
     for (const p of ports) {
       if (p?.tls?.manual?.secretRef) deps.push(secrets.get(`${ns}/${p.tls.manual.secretRef}`));
       if (p?.authenticationRef) deps.push(auths.get(`${ns}/${p.authenticationRef}`));
@@ -218,7 +306,8 @@ export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerM
       address = ing.length ? ing.join(', ') : 'pending';
     } else if (/^nodeport$/i.test(serviceType) || svc.spec?.type === 'NodePort') {
       const nps = (svc.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean);
-      address = `${svc.spec?.clusterIP ?? ''}${nps.length ? ` (node port${nps.length > 1 ? 's' : ''} ${nps.join(', ')})` : ''}`.trim();
+      address =
+        `${svc.spec?.clusterIP ?? ''}${nps.length ? ` (node port${nps.length > 1 ? 's' : ''} ${nps.join(', ')})` : ''}`.trim();
     } else address = svc.spec?.clusterIP ?? 'unknown';
     const st = listenerStatus(o);
     const ports: PortModel[] = (Array.isArray(o.spec?.ports) ? o.spec.ports : []).map((p: any) => {
@@ -232,34 +321,70 @@ export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerM
         port: typeof p?.port === 'number' ? p.port : null,
         protocol: p?.protocol ?? 'Mqtt',
         tls: tls ? String(tls.mode ?? (cm ? 'Automatic' : manual ? 'Manual' : 'unset')) : 'none',
-        issuer, secret,
+        issuer,
+        secret,
         authenticationRef: p?.authenticationRef ?? null,
         authorizationRef: p?.authorizationRef ?? null,
         nodePort: p?.nodePort ?? svcPort?.nodePort ?? null,
       };
       const authn = p?.authenticationRef ? auths.get(`${ns}/${p.authenticationRef}`) : undefined;
-      if ((authn?.spec?.authenticationMethods ?? []).some((m: any) => m?.method === 'ServiceAccountToken')) model.satAuthentication = true;
+      if ((authn?.spec?.authenticationMethods ?? []).some((m: any) => m?.method === 'ServiceAccountToken'))
+        model.satAuthentication = true;
       if (manual) {
         const sec = manual.secretRef ? secrets.get(`${ns}/${manual.secretRef}`) : undefined;
-        model.certificate = !secretsKnown ? { ready: null, detail: 'secrets cannot be read' }
-          : sec ? { ready: (sec.dataKeys ?? []).includes('tls.crt'), detail: (sec.dataKeys ?? []).includes('tls.crt') ? `secret ${manual.secretRef} exists` : `secret ${manual.secretRef} has no tls.crt` }
+        model.certificate = !secretsKnown
+          ? { ready: null, detail: 'secrets cannot be read' }
+          : sec
+            ? {
+                ready: (sec.dataKeys ?? []).includes('tls.crt'),
+                detail: (sec.dataKeys ?? []).includes('tls.crt')
+                  ? `secret ${manual.secretRef} exists`
+                  : `secret ${manual.secretRef} has no tls.crt`,
+              }
             : { ready: false, detail: `secret ${manual.secretRef ?? '(none)'} not found: the broker waits for it` };
       } else if (cm) {
-        const owned = (certsByNs.get(ns) ?? []).filter((c) => ((cm.secretName && c.spec?.secretName === cm.secretName)
-          || (c.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'BrokerListener' && r.name === o.metadata.name)));
-        const cert = owned.find((c) => cm.secretName && c.spec?.secretName === cm.secretName)
-          ?? owned.find((c) => c.metadata.name.endsWith(`-${p.port}`) || String(c.spec?.secretName ?? '').endsWith(`-${p.port}`))
-          ?? (owned.length === 1 ? owned[0] : undefined);
+        const owned = (certsByNs.get(ns) ?? []).filter(
+          (c) =>
+            (cm.secretName && c.spec?.secretName === cm.secretName) ||
+            (c.metadata.ownerReferences ?? []).some(
+              (r: any) => r.kind === 'BrokerListener' && r.name === o.metadata.name,
+            ),
+        );
+        const cert =
+          owned.find((c) => cm.secretName && c.spec?.secretName === cm.secretName) ??
+          owned.find(
+            (c) => c.metadata.name.endsWith(`-${p.port}`) || String(c.spec?.secretName ?? '').endsWith(`-${p.port}`),
+          ) ??
+          (owned.length === 1 ? owned[0] : undefined);
         if (!certsKnown) model.certificate = { ready: null, detail: 'certificates cannot be read' };
-        else if (!cert) model.certificate = { ready: null, detail: 'no cert-manager Certificate found for this port yet' };
+        else if (!cert)
+          model.certificate = { ready: null, detail: 'no cert-manager Certificate found for this port yet' };
         else {
           const c = cond(cert, 'Ready');
-          model.certificate = { ready: c ? c.status === 'True' : null, name: cert.metadata.name, detail: c ? `Certificate ${cert.metadata.name}: ${c.status === 'True' ? 'ready' : `not ready${c.reason ? ` (${c.reason})` : ''}`}${c.message ? ` — ${c.message}` : ''}` : `Certificate ${cert.metadata.name}: no Ready condition yet` };
+          model.certificate = {
+            ready: c ? c.status === 'True' : null,
+            name: cert.metadata.name,
+            detail: c
+              ? `Certificate ${cert.metadata.name}: ${c.status === 'True' ? 'ready' : `not ready${c.reason ? ` (${c.reason})` : ''}`}${c.message ? ` — ${c.message}` : ''}`
+              : `Certificate ${cert.metadata.name}: no Ready condition yet`,
+          };
         }
       }
       return model;
     });
-    return { namespace: ns, name: o.metadata.name, broker: brokerOf(o), serviceType, serviceName, address, host, status: st.text, statusLevel: st.level, ports, uid: o.metadata.uid };
+    return {
+      namespace: ns,
+      name: o.metadata.name,
+      broker: brokerOf(o),
+      serviceType,
+      serviceName,
+      address,
+      host,
+      status: st.text,
+      statusLevel: st.level,
+      ports,
+      uid: o.metadata.uid,
+    };
   }
 }
 
@@ -276,8 +401,15 @@ export function releasesModel(s: ClusterSnapshot): ReleaseModel[] {
     revs.sort((a, b) => b.revision - a.revision);
     const cur = revs.find((r) => r.status === 'deployed') ?? revs[0];
     out.push({
-      name: cur.name, namespace: cur.namespace, revision: cur.revision, status: cur.status, chart: cur.chart ?? null, version: cur.version ?? null,
-      appVersion: cur.appVersion ?? null, lastDeployed: cur.lastDeployed ?? null, description: cur.description ?? cur.decodeError ?? null,
+      name: cur.name,
+      namespace: cur.namespace,
+      revision: cur.revision,
+      status: cur.status,
+      chart: cur.chart ?? null,
+      version: cur.version ?? null,
+      appVersion: cur.appVersion ?? null,
+      lastDeployed: cur.lastDeployed ?? null,
+      description: cur.description ?? cur.decodeError ?? null,
       history: revs.map((r) => ({ revision: r.revision, status: r.status })),
     });
   }
@@ -289,7 +421,14 @@ function containerModel(cs: any, log?: string): ContainerModel {
   const base = { name: cs.name, restarts: cs.restartCount ?? 0, ...(log !== undefined ? { log } : {}) };
   if (st.running) return { ...base, state: 'running' };
   if (st.waiting) return { ...base, state: 'waiting', reason: st.waiting.reason, message: st.waiting.message };
-  if (st.terminated) return { ...base, state: 'terminated', reason: st.terminated.reason, exitCode: st.terminated.exitCode, message: st.terminated.message };
+  if (st.terminated)
+    return {
+      ...base,
+      state: 'terminated',
+      reason: st.terminated.reason,
+      exitCode: st.terminated.exitCode,
+      message: st.terminated.message,
+    };
   return { ...base, state: 'unknown' };
 }
 
@@ -297,7 +436,7 @@ function jobStatus(j: any): JobModel['status'] {
   if (cond(j, 'Complete')?.status === 'True') return 'succeeded';
   if (cond(j, 'Failed')?.status === 'True') return 'failed';
   if ((j.status?.active ?? 0) > 0) return 'active';
-  if ((j.status?.succeeded ?? 0) > 0 && !(j.status?.active)) return 'succeeded';
+  if ((j.status?.succeeded ?? 0) > 0 && !j.status?.active) return 'succeeded';
   return 'pending';
 }
 
@@ -305,47 +444,121 @@ export function jobsModel(s: ClusterSnapshot, memo = new Memo()): JobModel[] {
   const pods = items(s, 'scpods');
   const events = items(s, 'scevents');
   // Indexes, so thousands of jobs, pods and events stay linear.
-  const podsByOwner = indexed<any[]>(pods, 'byOwner', (m) => { for (const p of pods) for (const r of p.metadata.ownerReferences ?? []) if (r.kind === 'Job') push(m, r.uid || `${p.metadata.namespace}/${r.name}`, p); });
-  const podsByJobLabel = indexed<any[]>(pods, 'byJobLabel', (m) => {
-    for (const p of pods) { const jn = p.metadata.labels?.['job-name'] ?? p.metadata.labels?.['batch.kubernetes.io/job-name']; if (jn) push(m, `${p.metadata.namespace}/${jn}`, p); }
+  const podsByOwner = indexed<any[]>(pods, 'byOwner', (m) => {
+    for (const p of pods)
+      for (const r of p.metadata.ownerReferences ?? [])
+        if (r.kind === 'Job') push(m, r.uid || `${p.metadata.namespace}/${r.name}`, p);
   });
-  const eventsByObject = indexed<any[]>(events, 'byObject', (m) => { for (const e of events) push(m, `${e.involvedObject?.kind}/${e.involvedObject?.namespace ?? e.metadata?.namespace}/${e.involvedObject?.name}`, e); });
-  const records: JobRecord[] = s.jobHistory.length ? s.jobHistory
-    : items(s, 'scjobs').map((j) => ({ uid: j.metadata.uid, namespace: j.metadata.namespace, name: j.metadata.name, job: j, firstSeen: s.now }));
+  const podsByJobLabel = indexed<any[]>(pods, 'byJobLabel', (m) => {
+    for (const p of pods) {
+      const jn = p.metadata.labels?.['job-name'] ?? p.metadata.labels?.['batch.kubernetes.io/job-name'];
+      if (jn) push(m, `${p.metadata.namespace}/${jn}`, p);
+    }
+  });
+  const eventsByObject = indexed<any[]>(events, 'byObject', (m) => {
+    for (const e of events)
+      push(
+        m,
+        `${e.involvedObject?.kind}/${e.involvedObject?.namespace ?? e.metadata?.namespace}/${e.involvedObject?.name}`,
+        e,
+      );
+  });
+  const records: JobRecord[] = s.jobHistory.length
+    ? s.jobHistory
+    : items(s, 'scjobs').map((j) => ({
+        uid: j.metadata.uid,
+        namespace: j.metadata.namespace,
+        name: j.metadata.name,
+        job: j,
+        firstSeen: s.now,
+      }));
   const out: JobModel[] = [];
   for (const rec of records) {
     const j = rec.job;
     const ns = j.metadata.namespace;
     const selector: Record<string, string> = j.spec?.selector?.matchLabels ?? { 'job-name': j.metadata.name };
-    const candidates = new Set([...(podsByOwner.get(j.metadata.uid) ?? []), ...(podsByOwner.get(`${ns}/${j.metadata.name}`) ?? []), ...(podsByJobLabel.get(`${ns}/${j.metadata.name}`) ?? [])]);
-    const own = [...candidates].filter((p) => (p.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'Job' && (r.uid ? r.uid === j.metadata.uid : r.name === j.metadata.name))
-      || Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
-    const jobEvents = [...(eventsByObject.get(`Job/${ns}/${j.metadata.name}`) ?? []), ...own.flatMap((p) => eventsByObject.get(`Pod/${ns}/${p.metadata.name}`) ?? [])];
-    const logs = own.flatMap((p) => (p.status?.containerStatuses ?? []).map((cs: any) => s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`]));
-    out.push(memo.get(rec.uid, [j, rec.removedAt, own.length, ...own, jobEvents.length, ...jobEvents, ...logs], () => oneJob(rec, own, jobEvents)));
+    const candidates = new Set([
+      ...(podsByOwner.get(j.metadata.uid) ?? []),
+      ...(podsByOwner.get(`${ns}/${j.metadata.name}`) ?? []),
+      ...(podsByJobLabel.get(`${ns}/${j.metadata.name}`) ?? []),
+    ]);
+    const own = [...candidates].filter(
+      (p) =>
+        (p.metadata.ownerReferences ?? []).some(
+          (r: any) => r.kind === 'Job' && (r.uid ? r.uid === j.metadata.uid : r.name === j.metadata.name),
+        ) || Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+    );
+    const jobEvents = [
+      ...(eventsByObject.get(`Job/${ns}/${j.metadata.name}`) ?? []),
+      ...own.flatMap((p) => eventsByObject.get(`Pod/${ns}/${p.metadata.name}`) ?? []),
+    ];
+    const logs = own.flatMap((p) =>
+      (p.status?.containerStatuses ?? []).map(
+        (cs: any) => s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`],
+      ),
+    );
+    out.push(
+      memo.get(rec.uid, [j, rec.removedAt, own.length, ...own, jobEvents.length, ...jobEvents, ...logs], () =>
+        oneJob(rec, own, jobEvents),
+      ),
+    );
   }
   memo.sweep();
-  return out.sort((a, b) => (a.removedAt ? 1 : 0) - (b.removedAt ? 1 : 0) || cmp(a.name, b.name) || cmp(String(b.startTime), String(a.startTime)));
+  return out.sort(
+    (a, b) =>
+      (a.removedAt ? 1 : 0) - (b.removedAt ? 1 : 0) ||
+      cmp(a.name, b.name) ||
+      cmp(String(b.startTime), String(a.startTime)),
+  );
 
   function oneJob(rec: JobRecord, own: any[], jobEvents: any[]): JobModel {
     const j = rec.job;
-    const podModels: PodModel[] = own.map((p) => ({
-      name: p.metadata.name, phase: p.status?.phase ?? 'Unknown',
-      containers: (p.status?.containerStatuses ?? []).map((cs: any) => containerModel(cs, s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`])),
-    })).sort((a, b) => cmp(a.name, b.name));
+    const podModels: PodModel[] = own
+      .map((p) => ({
+        name: p.metadata.name,
+        phase: p.status?.phase ?? 'Unknown',
+        containers: (p.status?.containerStatuses ?? []).map((cs: any) =>
+          containerModel(cs, s.logs[`${p.metadata.namespace}/${p.metadata.name}/${cs.name}`]),
+        ),
+      }))
+      .sort((a, b) => cmp(a.name, b.name));
     const evs: EventModel[] = jobEvents
-      .map((e) => ({ type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '', object: `${e.involvedObject.kind}/${e.involvedObject.name}`, count: e.count ?? 1, last: e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp }))
+      .map((e) => ({
+        type: e.type ?? 'Normal',
+        reason: e.reason ?? '',
+        message: e.message ?? '',
+        object: `${e.involvedObject.kind}/${e.involvedObject.name}`,
+        count: e.count ?? 1,
+        last: e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp,
+      }))
       .sort((a, b) => cmp(String(a.last ?? ''), String(b.last ?? '')));
     const status = jobStatus(j);
-    const conditions: ConditionModel[] = (j.status?.conditions ?? []).map((c: any) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}), ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}) }));
+    const conditions: ConditionModel[] = (j.status?.conditions ?? []).map((c: any) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+      ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
+    }));
     const model: JobModel = {
-      namespace: j.metadata.namespace, name: j.metadata.name, uid: rec.uid, status,
+      namespace: j.metadata.namespace,
+      name: j.metadata.name,
+      uid: rec.uid,
+      status,
       removedAt: rec.removedAt ? new Date(rec.removedAt).toISOString() : null,
-      conditions, startTime: j.status?.startTime ?? null, completionTime: j.status?.completionTime ?? null,
+      conditions,
+      startTime: j.status?.startTime ?? null,
+      completionTime: j.status?.completionTime ?? null,
       counts: { active: j.status?.active ?? 0, succeeded: j.status?.succeeded ?? 0, failed: j.status?.failed ?? 0 },
-      pods: podModels, events: evs, diagnosis: [],
+      pods: podModels,
+      events: evs,
+      diagnosis: [],
     };
-    if (status === 'failed' || podModels.some((p) => p.containers.some((c) => c.state === 'terminated' && c.exitCode !== 0))) model.diagnosis = diagnose(model);
+    if (
+      status === 'failed' ||
+      podModels.some((p) => p.containers.some((c) => c.state === 'terminated' && c.exitCode !== 0))
+    )
+      model.diagnosis = diagnose(model);
     return model;
   }
 }
@@ -368,7 +581,10 @@ export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
     if (!sec.metadata.name.startsWith('sc-') || ns === 'sc-system' || sec.type === 'helm.sh/release.v1') continue;
     const name = sec.metadata.name;
     out.push({
-      namespace: ns, kind: 'Secret', name, keys: [...(sec.dataKeys ?? [])],
+      namespace: ns,
+      kind: 'Secret',
+      name,
+      keys: [...(sec.dataKeys ?? [])],
       usedBy: users(ns, (ps) => {
         const cs = [...(ps.containers ?? []), ...(ps.initContainers ?? [])];
         if (cs.some((c: any) => (c.envFrom ?? []).some((e: any) => e.secretRef?.name === name))) return 'envFrom';
@@ -383,17 +599,45 @@ export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
     if (!sa.metadata.name.startsWith('sc-') || ns === 'sc-system') continue;
     const name = sa.metadata.name;
     const clientId = sa.metadata.annotations?.['azure.workload.identity/client-id'];
-    out.push({ namespace: ns, kind: 'ServiceAccount', name, keys: [], ...(clientId ? { clientId } : {}), usedBy: users(ns, (ps) => (ps.serviceAccountName === name ? 'serviceAccountName' : undefined)) });
+    out.push({
+      namespace: ns,
+      kind: 'ServiceAccount',
+      name,
+      keys: [],
+      ...(clientId ? { clientId } : {}),
+      usedBy: users(ns, (ps) => (ps.serviceAccountName === name ? 'serviceAccountName' : undefined)),
+    });
   }
   return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
 }
 
-const LISTENER_KEYS: ResourceKey[] = ['brokerlisteners', 'services', 'certificates', 'secrets', 'brokerauthentications', 'brokerauthorizations', 'issuers', 'clusterissuers'];
-const SC_KEYS: ResourceKey[] = ['helmreleases', 'scjobs', 'scpods', 'scevents', 'secrets', 'serviceaccounts', 'deployments', 'statefulsets', 'daemonsets'];
+const LISTENER_KEYS: ResourceKey[] = [
+  'brokerlisteners',
+  'services',
+  'certificates',
+  'secrets',
+  'brokerauthentications',
+  'brokerauthorizations',
+  'issuers',
+  'clusterissuers',
+];
+const SC_KEYS: ResourceKey[] = [
+  'helmreleases',
+  'scjobs',
+  'scpods',
+  'scevents',
+  'secrets',
+  'serviceaccounts',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+];
 
 export function inspectModel(s: ClusterSnapshot): InspectModel {
   return {
-    context: s.context, server: s.server, ...(s.namespace ? { namespace: s.namespace } : {}),
+    context: s.context,
+    server: s.server,
+    ...(s.namespace ? { namespace: s.namespace } : {}),
     listeners: listenersModel(s),
     serviceConnector: { releases: releasesModel(s), jobs: jobsModel(s), connections: connectionsModel(s) },
     problems: problems(s, [...new Set([...LISTENER_KEYS, ...SC_KEYS])]),

@@ -75,7 +75,11 @@ export class ClusterSession extends EventEmitter {
   /** Incremented on every informer change (lets consumers skip work when nothing changed). */
   generation = 0;
 
-  constructor(info: KubeconfigInfo, context: string | undefined, private readonly opts: SessionOptions = {}) {
+  constructor(
+    info: KubeconfigInfo,
+    context: string | undefined,
+    private readonly opts: SessionOptions = {},
+  ) {
     super();
     this.setMaxListeners(50);
     this.context = selectContext(info, context);
@@ -83,14 +87,21 @@ export class ClusterSession extends EventEmitter {
     this.clock = opts.clock ?? Date.now;
   }
 
-  get namespace(): string | undefined { return this.opts.namespace; }
+  get namespace(): string | undefined {
+    return this.opts.namespace;
+  }
 
   /** Starts what `consumer` needs; returns a function that releases it (informers nobody needs stop). */
   need(consumer: Consumer): () => void {
     const keys = NEEDS[consumer];
     for (const k of keys) this.acquire(k);
     let released = false;
-    return () => { if (!released) { released = true; for (const k of keys) this.releaseKey(k); } };
+    return () => {
+      if (!released) {
+        released = true;
+        for (const k of keys) this.releaseKey(k);
+      }
+    };
   }
 
   private acquire(key: ResourceKey): void {
@@ -99,9 +110,15 @@ export class ClusterSession extends EventEmitter {
     const spec = SPECS[key];
     const ns = spec.namespace ?? this.opts.namespace;
     const inf = new Informer(this.client, {
-      path: collectionPath(spec, this.opts.namespace), resource: spec.resource,
-      namespace: spec.namespaced ? ns : undefined, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector,
-      transform: spec.transform, backoffMs: this.opts.backoffMs, maxBackoffMs: this.opts.maxBackoffMs, pageSize: this.opts.pageSize,
+      path: collectionPath(spec, this.opts.namespace),
+      resource: spec.resource,
+      namespace: spec.namespaced ? ns : undefined,
+      labelSelector: spec.labelSelector,
+      fieldSelector: spec.fieldSelector,
+      transform: spec.transform,
+      backoffMs: this.opts.backoffMs,
+      maxBackoffMs: this.opts.maxBackoffMs,
+      pageSize: this.opts.pageSize,
     });
     inf.on('change', (c: Change) => this.onChange(key, c));
     inf.on('state', () => this.schedule());
@@ -111,13 +128,22 @@ export class ClusterSession extends EventEmitter {
 
   private releaseKey(key: ResourceKey): void {
     const n = (this.users.get(key) ?? 0) - 1;
-    if (n > 0) { this.users.set(key, n); return; }
+    if (n > 0) {
+      this.users.set(key, n);
+      return;
+    }
     this.users.delete(key);
     const inf = this.informers.get(key);
-    if (inf) { inf.stop(); this.informers.delete(key); this.schedule(); }
+    if (inf) {
+      inf.stop();
+      this.informers.delete(key);
+      this.schedule();
+    }
   }
 
-  informer(key: ResourceKey): Informer | undefined { return this.informers.get(key); }
+  informer(key: ResourceKey): Informer | undefined {
+    return this.informers.get(key);
+  }
 
   private onChange(key: ResourceKey, c: Change): void {
     this.generation++;
@@ -125,9 +151,22 @@ export class ClusterSession extends EventEmitter {
       const uid = c.object?.metadata?.uid ?? `${c.object?.metadata?.namespace}/${c.object?.metadata?.name}`;
       const rec = this.jobs.get(uid);
       this.jobsVersion++;
-      if (c.type === 'delete') { if (rec) { rec.job = c.object; rec.removedAt = this.clock(); } }
-      else if (rec) { rec.job = c.object; rec.removedAt = undefined; }
-      else this.jobs.set(uid, { uid, namespace: c.object.metadata.namespace, name: c.object.metadata.name, job: c.object, firstSeen: this.clock() });
+      if (c.type === 'delete') {
+        if (rec) {
+          rec.job = c.object;
+          rec.removedAt = this.clock();
+        }
+      } else if (rec) {
+        rec.job = c.object;
+        rec.removedAt = undefined;
+      } else
+        this.jobs.set(uid, {
+          uid,
+          namespace: c.object.metadata.namespace,
+          name: c.object.metadata.name,
+          job: c.object,
+          firstSeen: this.clock(),
+        });
     }
     if (key === 'scpods' && c.type !== 'delete') this.fetchFailedLogs(c.object);
     this.schedule();
@@ -143,14 +182,31 @@ export class ClusterSession extends EventEmitter {
       if (this.logFetches.has(fetchKey)) continue;
       this.logFetches.add(fetchKey);
       this.pendingLogs++;
-      this.getLog(pod.metadata.namespace, pod.metadata.name, cs.name, this.opts.logTailLines ?? 200, !cs.state?.terminated).then((text) => {
-        this.logs.set(key, text);
-        this.logsVersion++;
-        this.generation++;
-        this.schedule();
-      }, () => { this.logFetches.delete(fetchKey); }).finally(() => {
-        if (--this.pendingLogs === 0) { const w = this.logWaiters; this.logWaiters = []; for (const f of w) f(); }
-      });
+      this.getLog(
+        pod.metadata.namespace,
+        pod.metadata.name,
+        cs.name,
+        this.opts.logTailLines ?? 200,
+        !cs.state?.terminated,
+      )
+        .then(
+          (text) => {
+            this.logs.set(key, text);
+            this.logsVersion++;
+            this.generation++;
+            this.schedule();
+          },
+          () => {
+            this.logFetches.delete(fetchKey);
+          },
+        )
+        .finally(() => {
+          if (--this.pendingLogs === 0) {
+            const w = this.logWaiters;
+            this.logWaiters = [];
+            for (const f of w) f();
+          }
+        });
     }
   }
 
@@ -170,11 +226,13 @@ export class ClusterSession extends EventEmitter {
 
   /** Resolves when every informer `consumer` needs has either synced once or reported an error (its first outcome). */
   settled(consumer: Consumer): Promise<void> {
-    return Promise.all(NEEDS[consumer].map((k) => {
-      const inf = this.informers.get(k);
-      if (!inf) return undefined;
-      return inf.whenSynced().catch(() => undefined);
-    })).then(() => undefined);
+    return Promise.all(
+      NEEDS[consumer].map((k) => {
+        const inf = this.informers.get(k);
+        if (!inf) return undefined;
+        return inf.whenSynced().catch(() => undefined);
+      }),
+    ).then(() => undefined);
   }
 
   /** Resolves when no log fetch is in flight (inspect waits for it so diagnoses can use the log text). */
@@ -191,21 +249,44 @@ export class ClusterSession extends EventEmitter {
     const resources: ClusterSnapshot['resources'] = {};
     for (const [k, inf] of this.informers) {
       const cached = this.sliceCache.get(k);
-      if (cached && cached.version === inf.version) { resources[k] = cached.slice; continue; }
+      if (cached && cached.version === inf.version) {
+        resources[k] = cached.slice;
+        continue;
+      }
       const slice: ResourceSlice = {
-        state: inf.state, synced: inf.synced, items: inf.list(),
-        ...(inf.error ? { error: { kind: inf.error.kind, message: inf.error.message, ...(inf.error.hint ? { hint: inf.error.hint } : {}) } } : {}),
+        state: inf.state,
+        synced: inf.synced,
+        items: inf.list(),
+        ...(inf.error
+          ? {
+              error: {
+                kind: inf.error.kind,
+                message: inf.error.message,
+                ...(inf.error.hint ? { hint: inf.error.hint } : {}),
+              },
+            }
+          : {}),
       };
       this.sliceCache.set(k, { version: inf.version, slice });
       resources[k] = slice;
     }
     for (const k of this.sliceCache.keys()) if (!this.informers.has(k)) this.sliceCache.delete(k);
     if (!this.derived || this.derived.jobs !== this.jobsVersion || this.derived.logs !== this.logsVersion) {
-      this.derived = { jobs: this.jobsVersion, logs: this.logsVersion, jobHistory: [...this.jobs.values()].map((r) => ({ ...r })), logMap: Object.fromEntries(this.logs) };
+      this.derived = {
+        jobs: this.jobsVersion,
+        logs: this.logsVersion,
+        jobHistory: [...this.jobs.values()].map((r) => ({ ...r })),
+        logMap: Object.fromEntries(this.logs),
+      };
     }
     return {
-      context: this.context, server: this.client.server, ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
-      resources, jobHistory: this.derived.jobHistory, logs: this.derived.logMap, now: this.clock(),
+      context: this.context,
+      server: this.client.server,
+      ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}),
+      resources,
+      jobHistory: this.derived.jobHistory,
+      logs: this.derived.logMap,
+      now: this.clock(),
     };
   }
 
@@ -217,21 +298,42 @@ export class ClusterSession extends EventEmitter {
 
   /** One live object as JSON (for "open live object"). Secrets are returned stripped of their values. */
   async getObject(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): Promise<any> {
-    const spec = Object.values(SPECS).find((s) => s.kind === ref.kind && (s.group ? `${s.group}/${s.version}` : s.version) === ref.apiVersion);
+    const spec = Object.values(SPECS).find(
+      (s) => s.kind === ref.kind && (s.group ? `${s.group}/${s.version}` : s.version) === ref.apiVersion,
+    );
     if (!spec) throw new KubeError('config', `BrokerKit does not read ${ref.kind} objects`);
-    const o = await this.client.getJson(objectPath(spec, ref.namespace, ref.name), { verb: 'get', resource: spec.resource, namespace: ref.namespace });
-    return spec.kind === 'Secret' ? SPECS.secrets.transform!(o) : { ...o, metadata: { ...o.metadata, managedFields: undefined } };
+    const o = await this.client.getJson(objectPath(spec, ref.namespace, ref.name), {
+      verb: 'get',
+      resource: spec.resource,
+      namespace: ref.namespace,
+    });
+    return spec.kind === 'Secret'
+      ? SPECS.secrets.transform!(o)
+      : { ...o, metadata: { ...o.metadata, managedFields: undefined } };
   }
 
   async getConfigMap(namespace: string, name: string): Promise<any> {
-    return this.client.getJson(objectPath(SPECS.configmaps, namespace, name), { verb: 'get', resource: 'configmaps', namespace });
+    return this.client.getJson(objectPath(SPECS.configmaps, namespace, name), {
+      verb: 'get',
+      resource: 'configmaps',
+      namespace,
+    });
   }
 
-  async getLog(namespace: string, pod: string, container: string, tailLines?: number, previous = false): Promise<string> {
+  async getLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    tailLines?: number,
+    previous = false,
+  ): Promise<string> {
     const q = new URLSearchParams({ container });
     if (tailLines) q.set('tailLines', String(tailLines));
     if (previous) q.set('previous', 'true');
-    return this.client.getText(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${q}`, { verb: 'get', resource: 'pods/log', namespace });
+    return this.client.getText(
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${q}`,
+      { verb: 'get', resource: 'pods/log', namespace },
+    );
   }
 
   stop(): void {

@@ -3,7 +3,12 @@
 
 export type NodeLevel = 'ok' | 'warning' | 'error' | 'info' | 'pending';
 
-export interface ObjectRef { apiVersion: string; kind: string; namespace?: string; name: string }
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
 
 export interface TreeNode {
   /** Stable across updates (the client keeps expansion and selection by it). */

@@ -27,7 +27,10 @@ if (!process.env.BROKERKIT_NO_CODE_CACHE) {
   }
 }
 
-const script = new Script((Module as unknown as { wrap(s: string): string }).wrap(source), { filename: file, cachedData: cached });
+const script = new Script((Module as unknown as { wrap(s: string): string }).wrap(source), {
+  filename: file,
+  cachedData: cached,
+});
 const main = script.runInThisContext() as (...args: unknown[]) => void;
 const mod = new Module(file, module);
 mod.filename = file;
@@ -49,6 +52,9 @@ if (cacheFile && (!cached || script.cachedDataRejected)) {
 /** 32-bit FNV-1a of a short key, as 8 hex digits. */
 function fnv(s: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return (h >>> 0).toString(16).padStart(8, '0');
 }

@@ -4,9 +4,22 @@
 // contacted before the client says a view is visible. All Kubernetes access goes through server/src/kube.
 import { stringify } from 'yaml';
 import {
-  Methods, ClusterContextsResult, ClusterSelectParams, ClusterTreeParams, ClusterTreeResult, ClusterView, ClusterViewVisibleParams,
-  ClusterObjectParams, ClusterObjectResult, ClusterLogParams, ClusterLogResult, ClusterTrustBundleParams, ClusterTrustBundleResult, TreeNode,
-  ClusterListenerYamlParams, ClusterListenerYamlResult,
+  Methods,
+  ClusterContextsResult,
+  ClusterSelectParams,
+  ClusterTreeParams,
+  ClusterTreeResult,
+  ClusterView,
+  ClusterViewVisibleParams,
+  ClusterObjectParams,
+  ClusterObjectResult,
+  ClusterLogParams,
+  ClusterLogResult,
+  ClusterTrustBundleParams,
+  ClusterTrustBundleResult,
+  TreeNode,
+  ClusterListenerYamlParams,
+  ClusterListenerYamlResult,
 } from '../protocol';
 import type { ServerContext } from './server';
 import type * as Kube from '../kube';
@@ -34,7 +47,11 @@ export function register(ctx: ServerContext): void {
   const c = ctx.connection;
   // The settings (brokerkit.kubeconfig) are pulled after `initialized`; views shown before that wait for them.
   let ready = false;
-  ctx.onReady.push(() => { ready = true; st.trees.clear(); if (st.visible.size) restart(); });
+  ctx.onReady.push(() => {
+    ready = true;
+    st.trees.clear();
+    if (st.visible.size) restart();
+  });
 
   // The Kubernetes module is loaded on first use, so a language server without cluster views never pays for it.
   const kube = (): typeof Kube => (st.kube ??= require('../kube') as typeof Kube);
@@ -60,7 +77,10 @@ export function register(ctx: ServerContext): void {
     st.builder = undefined;
     st.trees.clear();
     st.factSlices = undefined;
-    if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); }
+    if (ctx.workspace.getFacts()) {
+      ctx.workspace.setFacts(undefined);
+      ctx.requestValidation('cluster');
+    }
   }
 
   function ensureSession(): ClusterSession | undefined {
@@ -89,7 +109,10 @@ export function register(ctx: ServerContext): void {
       st.releases.get('facts')!();
       st.releases.delete('facts');
       st.factSlices = undefined;
-      if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); }
+      if (ctx.workspace.getFacts()) {
+        ctx.workspace.setFacts(undefined);
+        ctx.requestValidation('cluster');
+      }
     }
   }
 
@@ -104,12 +127,28 @@ export function register(ctx: ServerContext): void {
   function updateFacts(): void {
     if (!st.session || !st.releases.has('facts')) return;
     const snap = st.session.snapshot();
-    const keys = ['brokerlisteners', 'brokers', 'issuers', 'clusterissuers', 'secrets', 'brokerauthentications', 'brokerauthorizations', 'services', 'serviceaccounts'] as const;
+    const keys = [
+      'brokerlisteners',
+      'brokers',
+      'issuers',
+      'clusterissuers',
+      'secrets',
+      'brokerauthentications',
+      'brokerauthorizations',
+      'services',
+      'serviceaccounts',
+    ] as const;
     const slices = keys.map((k) => snap.resources[k]);
     if (st.factSlices && slices.every((s, i) => s === st.factSlices![i])) return;
     st.factSlices = slices;
     // Only facts from lists that completed; an unreachable cluster gives no facts (the built-ins are assumed).
-    if (!slices.some((s) => s?.synced)) { if (ctx.workspace.getFacts()) { ctx.workspace.setFacts(undefined); ctx.requestValidation('cluster'); } return; }
+    if (!slices.some((s) => s?.synced)) {
+      if (ctx.workspace.getFacts()) {
+        ctx.workspace.setFacts(undefined);
+        ctx.requestValidation('cluster');
+      }
+      return;
+    }
     ctx.workspace.setFacts(kube().clusterFacts(snap));
     ctx.requestValidation('cluster');
   }
@@ -121,17 +160,39 @@ export function register(ctx: ServerContext): void {
     const session = st.session;
     if (!session) {
       const e = st.configError ?? { message: 'not connected' };
-      roots = [{
-        id: 'config-problem', label: e.message, icon: 'error', level: 'error', contextValue: 'problem', expanded: true,
-        children: e.hint ? [{ id: 'config-problem/hint', label: e.hint, icon: 'lightbulb', contextValue: 'hint', data: { fix: e.hint } }] : undefined,
-      }];
+      roots = [
+        {
+          id: 'config-problem',
+          label: e.message,
+          icon: 'error',
+          level: 'error',
+          contextValue: 'problem',
+          expanded: true,
+          children: e.hint
+            ? [
+                {
+                  id: 'config-problem/hint',
+                  label: e.hint,
+                  icon: 'lightbulb',
+                  contextValue: 'hint',
+                  data: { fix: e.hint },
+                },
+              ]
+            : undefined,
+        },
+      ];
     } else {
       const snap = session.snapshot();
       roots = view === 'listeners' ? st.builder!.listeners(snap) : st.builder!.serviceConnector(snap);
     }
     const index = new Map<string, TreeNode>();
     // Lazy nodes (a port's details) are indexed themselves; their children are made when the client opens them.
-    const walk = (ns: TreeNode[]) => { for (const n of ns) { index.set(n.id, n); if (!n.lazy && n.children) walk(n.children); } };
+    const walk = (ns: TreeNode[]) => {
+      for (const n of ns) {
+        index.set(n.id, n);
+        if (!n.lazy && n.children) walk(n.children);
+      }
+    };
     walk(roots);
     const t = { roots, index };
     st.trees.set(view, t);
@@ -142,7 +203,8 @@ export function register(ctx: ServerContext): void {
   const shallow = (nodes: TreeNode[]): ClusterTreeResult => ({
     nodes: nodes.map((n) => {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(n)) if (k !== 'children' && k !== 'lazy') out[k] = (n as unknown as Record<string, unknown>)[k];
+      for (const k of Object.keys(n))
+        if (k !== 'children' && k !== 'lazy') out[k] = (n as unknown as Record<string, unknown>)[k];
       return { ...(out as Omit<TreeNode, 'children'>), hasChildren: n.lazy ? true : !!n.children?.length };
     }),
   });
@@ -150,7 +212,11 @@ export function register(ctx: ServerContext): void {
   c.onRequest(Methods.clusterContexts, (): ClusterContextsResult => {
     const info = readConfig();
     return {
-      contexts: (info?.contexts ?? []).map((x) => ({ name: x.name, cluster: x.cluster, ...(x.namespace ? { namespace: x.namespace } : {}) })),
+      contexts: (info?.contexts ?? []).map((x) => ({
+        name: x.name,
+        cluster: x.cluster,
+        ...(x.namespace ? { namespace: x.namespace } : {}),
+      })),
       selected: st.session?.context ?? st.context ?? info?.currentContext,
       ...(st.namespace ? { namespace: st.namespace } : {}),
       files: info?.files ?? [],
@@ -193,14 +259,20 @@ export function register(ctx: ServerContext): void {
 
   c.onRequest(Methods.clusterTree, (p: ClusterTreeParams): ClusterTreeResult => {
     if (!VIEWS.includes(p.view)) return { nodes: [] };
-    if (!ready) return shallow([{ id: 'starting', label: 'Starting…', icon: 'loading~spin', level: 'pending', contextValue: 'loading' }]);
+    if (!ready)
+      return shallow([
+        { id: 'starting', label: 'Starting…', icon: 'loading~spin', level: 'pending', contextValue: 'loading' },
+      ]);
     const t = tree(p.view);
     if (!p.parentId) return shallow(t.roots);
     return shallow(t.index.get(p.parentId)?.children ?? []);
   });
 
   c.onNotification(Methods.clusterRefresh, () => {
-    if (st.session && st.info) { st.session.refresh(); return; }
+    if (st.session && st.info) {
+      st.session.refresh();
+      return;
+    }
     restart();
   });
 
@@ -213,7 +285,9 @@ export function register(ctx: ServerContext): void {
   c.onRequest(Methods.clusterObject, async (p: ClusterObjectParams): Promise<ClusterObjectResult> => {
     const o = await need().getObject(p.ref);
     if (o?.metadata) delete o.metadata.managedFields;
-    return { yaml: `# Live ${p.ref.kind} ${p.ref.namespace ? `${p.ref.namespace}/` : ''}${p.ref.name} from context ${need().context} (read-only)\n${stringify(o, { lineWidth: 0 })}` };
+    return {
+      yaml: `# Live ${p.ref.kind} ${p.ref.namespace ? `${p.ref.namespace}/` : ''}${p.ref.name} from context ${need().context} (read-only)\n${stringify(o, { lineWidth: 0 })}`,
+    };
   });
 
   c.onRequest(Methods.clusterLog, async (p: ClusterLogParams): Promise<ClusterLogResult> => ({
@@ -223,7 +297,8 @@ export function register(ctx: ServerContext): void {
   c.onRequest(Methods.clusterTrustBundle, async (p: ClusterTrustBundleParams): Promise<ClusterTrustBundleResult> => {
     const cm = await need().getConfigMap(p.namespace, TRUST_BUNDLE_CONFIGMAP);
     const pem = cm?.data?.['ca.crt'];
-    if (typeof pem !== 'string' || !pem.includes('BEGIN CERTIFICATE')) throw new Error(`ConfigMap ${p.namespace}/${TRUST_BUNDLE_CONFIGMAP} has no ca.crt certificate`);
+    if (typeof pem !== 'string' || !pem.includes('BEGIN CERTIFICATE'))
+      throw new Error(`ConfigMap ${p.namespace}/${TRUST_BUNDLE_CONFIGMAP} has no ca.crt certificate`);
     return { pem, configMap: TRUST_BUNDLE_CONFIGMAP, namespace: p.namespace };
   });
 
@@ -231,15 +306,30 @@ export function register(ctx: ServerContext): void {
     const s = need();
     const AIO = 'mqttbroker.iotoperations.azure.com/v1';
     const clean = (o: any) => {
-      const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, ownerReferences: _o, ...meta } = o.metadata ?? {};
+      const {
+        uid: _u,
+        resourceVersion: _r,
+        generation: _g,
+        creationTimestamp: _c,
+        managedFields: _m,
+        ownerReferences: _o,
+        ...meta
+      } = o.metadata ?? {};
       return { apiVersion: o.apiVersion, kind: o.kind, metadata: meta, spec: o.spec };
     };
     const l = await s.getObject({ apiVersion: AIO, kind: 'BrokerListener', namespace: p.namespace, name: p.name });
     const docs = [clean(l)];
     const ports: any[] = Array.isArray(l.spec?.ports) ? l.spec.ports : [];
-    for (const [kind, key] of [['BrokerAuthentication', 'authenticationRef'], ['BrokerAuthorization', 'authorizationRef']] as const) {
+    for (const [kind, key] of [
+      ['BrokerAuthentication', 'authenticationRef'],
+      ['BrokerAuthorization', 'authorizationRef'],
+    ] as const) {
       for (const name of new Set(ports.map((x) => x?.[key]).filter((x): x is string => typeof x === 'string' && !!x))) {
-        try { docs.push(clean(await s.getObject({ apiVersion: AIO, kind, namespace: p.namespace, name }))); } catch { /* absent or forbidden: the dev broker says what it assumes */ }
+        try {
+          docs.push(clean(await s.getObject({ apiVersion: AIO, kind, namespace: p.namespace, name })));
+        } catch {
+          /* absent or forbidden: the dev broker says what it assumes */
+        }
       }
     }
     const head = `# BrokerListener ${p.namespace}/${p.name} as it runs in context ${s.context}, with what it references.\n`;
@@ -247,8 +337,14 @@ export function register(ctx: ServerContext): void {
   });
 
   ctx.onSettings.push((previous) => {
-    if (previous.kubeconfig !== ctx.settings.kubeconfig) { restart(); return; }
-    if (previous.clusterValidation !== ctx.settings.clusterValidation) { syncFactsNeed(); updateFacts(); }
+    if (previous.kubeconfig !== ctx.settings.kubeconfig) {
+      restart();
+      return;
+    }
+    if (previous.clusterValidation !== ctx.settings.clusterValidation) {
+      syncFactsNeed();
+      updateFacts();
+    }
   });
 
   process.once('exit', () => st.session?.stop());

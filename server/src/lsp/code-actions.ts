@@ -20,7 +20,8 @@ const fixes: Fix[] = [portConflict, serviceType, workloadLabel, missingIssuer, i
 export function register(ctx: ServerContext): void {
   ctx.capabilities.codeActionProvider = { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false };
   const ops = ctx.initParams?.capabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
-  const canCreateFiles = ops.includes('create') && !!ctx.initParams?.capabilities.workspace?.workspaceEdit?.documentChanges;
+  const canCreateFiles =
+    ops.includes('create') && !!ctx.initParams?.capabilities.workspace?.workspaceEdit?.documentChanges;
 
   ctx.connection.onCodeAction((params, token) => {
     try {
@@ -30,7 +31,14 @@ export function register(ctx: ServerContext): void {
       const file = ctx.workspace.getFile(uri);
       if (!file) return [];
       const wanted = params.context.only;
-      if (wanted && !wanted.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty)) return [];
+      if (
+        wanted &&
+        !wanted.some(
+          (k) =>
+            k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty,
+        )
+      )
+        return [];
       const selected = select(findings, params.range, params.context.diagnostics);
       const index = ctx.workspace.indexFor(uri);
       const out: CodeAction[] = [];
@@ -38,7 +46,15 @@ export function register(ctx: ServerContext): void {
         const chunk = chunkAt(file, finding.range.start.line);
         if (!chunk) continue;
         const f: FixContext = {
-          ctx, uri, finding, diagnostic: toDiagnostic(finding), file, chunk, resource: resourceOf(file, chunk), index, canCreateFiles,
+          ctx,
+          uri,
+          finding,
+          diagnostic: toDiagnostic(finding),
+          file,
+          chunk,
+          resource: resourceOf(file, chunk),
+          index,
+          canCreateFiles,
         };
         for (const fix of fixes) {
           try {
@@ -58,12 +74,18 @@ export function register(ctx: ServerContext): void {
 }
 
 function overlaps(a: Range, b: Range): boolean {
-  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  const before = (p: Range['start'], q: Range['start']) =>
+    p.line < q.line || (p.line === q.line && p.character <= q.character);
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** The findings the request is about: those the client listed (matched by code and range), else those under the range. */
@@ -72,8 +94,9 @@ function select(findings: Finding[], range: Range, diagnostics: Diagnostic[]): F
   if (ours.length) {
     const out: Finding[] = [];
     for (const d of ours) {
-      const f = findings.find((x) => x.code === d.code && sameRange(x.range, d.range))
-        ?? findings.find((x) => x.code === d.code && x.range.start.line === d.range.start.line);
+      const f =
+        findings.find((x) => x.code === d.code && sameRange(x.range, d.range)) ??
+        findings.find((x) => x.code === d.code && x.range.start.line === d.range.start.line);
       if (f && !out.includes(f)) out.push(f);
     }
     if (out.length) return out;

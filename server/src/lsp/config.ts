@@ -38,23 +38,34 @@ export function register(ctx: ServerContext): void {
   function apply(next: BrokerKitSettings): void {
     const previous = ctx.settings;
     ctx.settings = next;
-    ctx.workspace.setOptions({ defaultNamespace: next.defaultNamespace, assumeBuiltins: next.assumeBuiltins, maxFileSize: next.maxFileSize });
+    ctx.workspace.setOptions({
+      defaultNamespace: next.defaultNamespace,
+      assumeBuiltins: next.assumeBuiltins,
+      maxFileSize: next.maxFileSize,
+    });
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     ctx.store.generation++;
     for (const hook of ctx.onSettings) {
-      Promise.resolve().then(() => hook(previous)).catch((e) => ctx.log('error', `settings change failed: ${(e as Error).stack ?? e}`));
+      Promise.resolve()
+        .then(() => hook(previous))
+        .catch((e) => ctx.log('error', `settings change failed: ${(e as Error).stack ?? e}`));
     }
     ctx.requestValidation('settings');
   }
 
   ctx.onReady.unshift(async () => {
     if (canPull) {
-      try { await pull(); } catch (e) { ctx.log('warn', `could not read settings: ${(e as Error).message}`); }
+      try {
+        await pull();
+      } catch (e) {
+        ctx.log('warn', `could not read settings: ${(e as Error).message}`);
+      }
     } else {
       apply(ctx.settings);
     }
     if (canRegister) {
-      await ctx.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+      await ctx.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
         .catch((e) => ctx.log('warn', `could not register for settings changes: ${(e as Error).message}`));
     }
   });
@@ -71,8 +82,11 @@ export function register(ctx: ServerContext): void {
 
 /** Accepts `{ brokerkit: {...} }` or the section itself. */
 function sectionOf(raw: unknown): unknown {
-  if (raw && typeof raw === 'object' && SETTINGS_SECTION in (raw as object)) return (raw as Record<string, unknown>)[SETTINGS_SECTION];
+  if (raw && typeof raw === 'object' && SETTINGS_SECTION in (raw as object))
+    return (raw as Record<string, unknown>)[SETTINGS_SECTION];
   return raw;
 }
 
-function withSlash(uri: string): string { return uri.endsWith('/') ? uri : uri + '/'; }
+function withSlash(uri: string): string {
+  return uri.endsWith('/') ? uri : uri + '/';
+}

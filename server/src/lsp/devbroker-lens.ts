@@ -6,7 +6,10 @@ import type { ServerContext } from './server';
 
 /** The command the client registers; its argument is `DevBrokerLensArgs`. */
 export const START_DEV_BROKER_COMMAND = 'brokerkit.devBroker.start';
-export interface DevBrokerLensArgs { uri: string; listener: string }
+export interface DevBrokerLensArgs {
+  uri: string;
+  listener: string;
+}
 
 export function register(ctx: ServerContext): void {
   ctx.capabilities.codeLensProvider = { resolveProvider: false };
@@ -23,7 +26,10 @@ export function register(ctx: ServerContext): void {
         const start = r.chunk.parse.doc.contents?.range?.[0] ?? locate(r.chunk.parse.doc, ['kind']).start;
         const range = rangeOf(r.chunk, start, start);
         const args: DevBrokerLensArgs = { uri: params.textDocument.uri, listener: r.name };
-        lenses.push({ range, command: { title: 'Start dev broker', command: START_DEV_BROKER_COMMAND, arguments: [args] } });
+        lenses.push({
+          range,
+          command: { title: 'Start dev broker', command: START_DEV_BROKER_COMMAND, arguments: [args] },
+        });
       }
       return lenses;
     } catch (e) {

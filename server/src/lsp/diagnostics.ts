@@ -7,7 +7,12 @@ import { CancelledError, Finding } from '../engine';
 import { ruleDocUrl } from './docs-link';
 import type { ServerContext } from './server';
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+} as const;
 
 /**
  * Quiet period before validating: a single change (a keystroke) is validated almost at once; once several requests
@@ -32,10 +37,16 @@ export function toDiagnostic(f: Finding): Diagnostic {
   let d = converted.get(f);
   if (d) return d;
   d = {
-    range: f.range, severity: SEVERITY[f.severity], code: f.code, source: 'brokerkit', message: f.message,
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.code,
+    source: 'brokerkit',
+    message: f.message,
     codeDescription: { href: ruleDocUrl(f.code) },
   };
-  const related = f.related.filter((r) => r.uri && r.range).map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
+  const related = f.related
+    .filter((r) => r.uri && r.range)
+    .map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
   if (related.length) d.relatedInformation = related;
   // The finding's quick-fix `data` stays on the server (code actions read the findings, not the client's copy).
   converted.set(f, d);
@@ -61,7 +72,8 @@ function deepEqual(x: unknown, y: unknown): boolean {
   const kx = Object.keys(x as object);
   const ky = Object.keys(y as object);
   if (kx.length !== ky.length) return false;
-  for (const k of kx) if (!deepEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
+  for (const k of kx)
+    if (!deepEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
   return true;
 }
 
@@ -95,7 +107,10 @@ export function register(ctx: ServerContext): void {
     lastRequest = now;
     requests++;
     if (!firstRequest) firstRequest = now;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     if (!timer) timer = setImmediate(tick);
   };
 
@@ -131,7 +146,10 @@ export function register(ctx: ServerContext): void {
       const generation = ctx.store.generation;
       // The version of every open document whose text this validation sees.
       const versions = new Map<string, number>();
-      for (const uri of ctx.store.openUris()) { const d = ctx.documents.get(uri); if (d) versions.set(uri, d.version); }
+      for (const uri of ctx.store.openUris()) {
+        const d = ctx.documents.get(uri);
+        if (d) versions.set(uri, d.version);
+      }
       let results: Map<string, Finding[]>;
       try {
         results = ctx.workspace.validate();
@@ -154,13 +172,19 @@ export function register(ctx: ServerContext): void {
       firstRequest = 0;
       if (!stale) validated.set(ctx, generation);
       lastRunMs = performance.now() - started;
-      if (TRACE) process.stderr.write(`[brokerkit] ${Math.round(performance.now())} validation: ${results.size} files, ${Math.round(lastRunMs)} ms (sync ${Math.round(syncMs)})${stale ? ' (partly stale)' : ''}${forced ? ' (burst)' : ''}\n`);
+      if (TRACE)
+        process.stderr.write(
+          `[brokerkit] ${Math.round(performance.now())} validation: ${results.size} files, ${Math.round(lastRunMs)} ms (sync ${Math.round(syncMs)})${stale ? ' (partly stale)' : ''}${forced ? ' (burst)' : ''}\n`,
+        );
     } catch (e) {
       ctx.log('error', `validation failed: ${(e as Error).stack ?? e}`);
     } finally {
       running = false;
       // Changes arrived while validating: a burst is under way, so the next run waits for it to calm down.
-      if (again || ctx.store.hasPending()) { requests++; ctx.requestValidation(); }
+      if (again || ctx.store.hasPending()) {
+        requests++;
+        ctx.requestValidation();
+      }
     }
   }
 
@@ -200,14 +224,19 @@ export function register(ctx: ServerContext): void {
     // (The finding then converts to that object from now on, so the comparison is made once, not on every publish.)
     if (prev) {
       for (let i = 0; i < diagnostics.length && i < prev.length; i++) {
-        if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) { diagnostics[i] = prev[i]; converted.set(findings[i], prev[i]); }
+        if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) {
+          diagnostics[i] = prev[i];
+          converted.set(findings[i], prev[i]);
+        }
       }
     }
     const open = version !== undefined && ctx.store.isOpen(uri);
     const versionChanged = open && publishedVersion.get(uri) !== version;
     if (!versionChanged && sameDiagnostics(published.get(uri) ?? [], diagnostics)) return;
-    if (diagnostics.length) published.set(uri, diagnostics); else published.delete(uri);
-    if (open) publishedVersion.set(uri, version); else publishedVersion.delete(uri);
+    if (diagnostics.length) published.set(uri, diagnostics);
+    else published.delete(uri);
+    if (open) publishedVersion.set(uri, version);
+    else publishedVersion.delete(uri);
     ctx.connection.sendDiagnostics({ uri, version: open ? version : undefined, diagnostics });
   }
 
@@ -217,13 +246,20 @@ export function register(ctx: ServerContext): void {
     const uri = e.document.uri;
     if (!ctx.store.serves(uri, e.document.languageId)) return;
     opening.set(uri, e.document.version);
-    if (ctx.store.opened(uri)) { ctx.requestValidation('open'); return; }
+    if (ctx.store.opened(uri)) {
+      ctx.requestValidation('open');
+      return;
+    }
     // Already indexed with this very text: publish its diagnostics for this version, no validation needed.
-    if (!running && validated.get(ctx) === ctx.store.generation) send(uri, ctx.findings.get(uri) ?? [], e.document.version);
+    if (!running && validated.get(ctx) === ctx.store.generation)
+      send(uri, ctx.findings.get(uri) ?? [], e.document.version);
     else if (!running && !timer) ctx.requestValidation('open');
   });
   ctx.documents.onDidChangeContent((e) => {
-    if (opening.get(e.document.uri) === e.document.version) { opening.delete(e.document.uri); return; }
+    if (opening.get(e.document.uri) === e.document.version) {
+      opening.delete(e.document.uri);
+      return;
+    }
     opening.delete(e.document.uri);
     if (!ctx.store.isOpen(e.document.uri)) return;
     ctx.store.changed(e.document.uri);

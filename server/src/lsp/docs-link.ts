@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 
 let base: string | undefined;
 
-export function ruleAnchor(code: string): string { return `rule-${code}`; }
+export function ruleAnchor(code: string): string {
+  return `rule-${code}`;
+}
 
 export function ruleDocUrl(code: string): string {
   if (base === undefined) base = findReadme();
@@ -22,10 +24,13 @@ function findReadme(): string {
       try {
         const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; homepage?: string };
         if (json.name === 'brokerkit') {
-          if (typeof json.homepage === 'string' && /^https?:\/\//.test(json.homepage)) return json.homepage.replace(/#.*$/, '');
+          if (typeof json.homepage === 'string' && /^https?:\/\//.test(json.homepage))
+            return json.homepage.replace(/#.*$/, '');
           return pathToFileURL(join(dir, 'README.md')).href;
         }
-      } catch { /* keep looking */ }
+      } catch {
+        /* keep looking */
+      }
     }
     const up = dirname(dir);
     if (up === dir) break;

@@ -13,7 +13,28 @@ export const fix: Fix['fix'] = (f) => {
   const above = line > f.chunk.startLine ? chunkLine(f.chunk, line - 1) : '';
   const m = /^(\s*)#\s*brokerkit-ignore\b(.*)$/.exec(above);
   if (m && m[2].trim() !== '') {
-    return [quickFix(`Ignore ${code} here`, f, { [f.uri]: [{ range: { start: { line: line - 1, character: above.length }, end: { line: line - 1, character: above.length } }, newText: `, ${code}` }] })];
+    return [
+      quickFix(`Ignore ${code} here`, f, {
+        [f.uri]: [
+          {
+            range: {
+              start: { line: line - 1, character: above.length },
+              end: { line: line - 1, character: above.length },
+            },
+            newText: `, ${code}`,
+          },
+        ],
+      }),
+    ];
   }
-  return [quickFix(`Ignore ${code} here`, f, { [f.uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# brokerkit-ignore ${code}\n` }] })];
+  return [
+    quickFix(`Ignore ${code} here`, f, {
+      [f.uri]: [
+        {
+          range: { start: { line, character: 0 }, end: { line, character: 0 } },
+          newText: `${indent}# brokerkit-ignore ${code}\n`,
+        },
+      ],
+    }),
+  ];
 };

@@ -10,7 +10,9 @@ export const fix: Fix['fix'] = (f) => {
   const d = dataOf(f);
   if (typeof d.portIndex !== 'number' || !d.tls || typeof d.tls !== 'object') return undefined;
   const portPath = ['spec', 'ports', d.portIndex];
-  const edit: TextEdit | undefined = d.tlsIsNull ? replaceValue(f.chunk, [...portPath, 'tls'], d.tls) : addKey(f.chunk, portPath, 'tls', d.tls);
+  const edit: TextEdit | undefined = d.tlsIsNull
+    ? replaceValue(f.chunk, [...portPath, 'tls'], d.tls)
+    : addKey(f.chunk, portPath, 'tls', d.tls);
   if (!edit) return undefined;
   const issuer = (d.tls as any).certManagerCertificateSpec?.issuerRef?.name;
   return [quickFix(`Add automatic TLS${issuer ? ` (issuer ${issuer})` : ''}`, f, { [f.uri]: [edit] }, true)];

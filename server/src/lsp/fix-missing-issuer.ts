@@ -20,29 +20,46 @@ export const fix: Fix['fix'] = (f) => {
   const d = dataOf(f);
   const kind = d.kind === 'ClusterIssuer' ? 'ClusterIssuer' : d.kind === 'Issuer' ? 'Issuer' : undefined;
   if (!kind || typeof d.name !== 'string' || !d.name) return undefined;
-  const namespace = kind === 'Issuer' ? (typeof d.namespace === 'string' ? d.namespace : f.ctx.settings.defaultNamespace) : '';
+  const namespace =
+    kind === 'Issuer' ? (typeof d.namespace === 'string' ? d.namespace : f.ctx.settings.defaultNamespace) : '';
   const out: CodeAction[] = [];
   if (typeof d.didYouMean === 'string') {
-    out.push(quickFix(`Use '${d.didYouMean}'`, f, { [f.uri]: [{ range: f.finding.range, newText: d.didYouMean }] }, true));
+    out.push(
+      quickFix(`Use '${d.didYouMean}'`, f, { [f.uri]: [{ range: f.finding.range, newText: d.didYouMean }] }, true),
+    );
   }
   const docs = issuerDocuments(f, kind, d.name, namespace);
   const text = docs.map((o) => yamlBlock(o, 0)).join('\n---\n') + '\n';
-  const header = '# Development CA bootstrapped with cert-manager (quickstart only: use a CA you trust in production).\n';
+  const header =
+    '# Development CA bootstrapped with cert-manager (quickstart only: use a CA you trust in production).\n';
   const what = `${kind} '${d.name}' (self-signed CA bootstrap)`;
   if (f.canCreateFiles) {
     const uri = newFileUri(f, d.name);
-    out.push(action(`Create ${what} in ${decodeURIComponent(uri.replace(/^.*\//, ''))}`, f, {
-      documentChanges: [
-        { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
-        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: header + text }] },
-      ],
-    }));
+    out.push(
+      action(`Create ${what} in ${decodeURIComponent(uri.replace(/^.*\//, ''))}`, f, {
+        documentChanges: [
+          { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
+          {
+            textDocument: { uri, version: null },
+            edits: [
+              { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: header + text },
+            ],
+          },
+        ],
+      }),
+    );
   }
   const end = f.file.text.length;
   const lastChunk = f.file.chunks[f.file.chunks.length - 1];
-  const at = lastChunk ? rangeOf(lastChunk, lastChunk.parse.text.length, lastChunk.parse.text.length).end : { line: 0, character: 0 };
+  const at = lastChunk
+    ? rangeOf(lastChunk, lastChunk.parse.text.length, lastChunk.parse.text.length).end
+    : { line: 0, character: 0 };
   const sep = end === 0 ? '' : f.file.text.endsWith('\n') ? '---\n' : '\n---\n';
-  out.push(quickFix(`Create ${what} at the end of this file`, f, { [f.uri]: [{ range: { start: at, end: at }, newText: sep + header + text }] }));
+  out.push(
+    quickFix(`Create ${what} at the end of this file`, f, {
+      [f.uri]: [{ range: { start: at, end: at }, newText: sep + header + text }],
+    }),
+  );
   return out;
 };
 
@@ -53,12 +70,17 @@ function issuerDocuments(f: FixContext, kind: 'Issuer' | 'ClusterIssuer', name: 
   const has = (k: string, n: string, ns: string) => f.index.get(k, ns, n).length > 0;
   const docs: object[] = [];
   if (name === BOOTSTRAP) return [{ apiVersion, kind, metadata: meta(name), spec: { selfSigned: {} } }];
-  if (!has(kind, BOOTSTRAP, namespace)) docs.push({ apiVersion, kind, metadata: meta(BOOTSTRAP), spec: { selfSigned: {} } });
+  if (!has(kind, BOOTSTRAP, namespace))
+    docs.push({ apiVersion, kind, metadata: meta(BOOTSTRAP), spec: { selfSigned: {} } });
   if (!has('Certificate', CA_CERT, caNamespace)) {
     docs.push({
-      apiVersion, kind: 'Certificate', metadata: meta(CA_CERT, caNamespace),
+      apiVersion,
+      kind: 'Certificate',
+      metadata: meta(CA_CERT, caNamespace),
       spec: {
-        isCA: true, commonName: CA_SECRET, secretName: CA_SECRET,
+        isCA: true,
+        commonName: CA_SECRET,
+        secretName: CA_SECRET,
         issuerRef: { name: BOOTSTRAP, kind, group: CERT_MANAGER_GROUP },
         privateKey: { rotationPolicy: 'Always', algorithm: 'ECDSA', size: 256 },
       },

@@ -7,5 +7,12 @@ export const fix: Fix['fix'] = (f) => {
   if (f.finding.code !== 'port-conflict') return undefined;
   const d = dataOf(f);
   if (typeof d.suggestion !== 'number') return undefined;
-  return [quickFix(`Use the next free port ${d.suggestion}`, f, { [f.uri]: [{ range: f.finding.range, newText: String(d.suggestion) }] }, true)];
+  return [
+    quickFix(
+      `Use the next free port ${d.suggestion}`,
+      f,
+      { [f.uri]: [{ range: f.finding.range, newText: String(d.suggestion) }] },
+      true,
+    ),
+  ];
 };

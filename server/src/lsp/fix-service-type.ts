@@ -17,16 +17,30 @@ export const fix: Fix['fix'] = (f) => {
   const d = dataOf(f);
   if (typeof d.targetName !== 'string' || typeof d.targetNamespace !== 'string') return undefined;
   const me = f.resource;
-  const ports = Array.isArray(me.value.spec?.ports) ? me.value.spec.ports.filter((p: unknown) => p && typeof p === 'object') : [];
+  const ports = Array.isArray(me.value.spec?.ports)
+    ? me.value.spec.ports.filter((p: unknown) => p && typeof p === 'object')
+    : [];
   if (ports.length === 0) return undefined;
-  const portList = ports.map((p: any) => p.port).filter((p: unknown) => typeof p === 'number').join(', ');
-  const target = f.index.get('BrokerListener', d.targetNamespace, d.targetName).find((r) => r.group === AIO_GROUP && r.chunk);
+  const portList = ports
+    .map((p: any) => p.port)
+    .filter((p: unknown) => typeof p === 'number')
+    .join(', ');
+  const target = f.index
+    .get('BrokerListener', d.targetNamespace, d.targetName)
+    .find((r) => r.group === AIO_GROUP && r.chunk);
   if (target?.chunk) return intoWorkspaceListener(f, me, target, ports, portList);
-  if (d.targetOrigin === 'builtin' || d.targetOrigin === 'cluster') return intoDefault(f, me, d.targetName, d.targetNamespace, ports, portList);
+  if (d.targetOrigin === 'builtin' || d.targetOrigin === 'cluster')
+    return intoDefault(f, me, d.targetName, d.targetNamespace, ports, portList);
   return undefined;
 };
 
-function intoWorkspaceListener(f: FixContext, me: Resource, target: Resource, ports: unknown[], portList: string): ReturnType<Fix['fix']> {
+function intoWorkspaceListener(
+  f: FixContext,
+  me: Resource,
+  target: Resource,
+  ports: unknown[],
+  portList: string,
+): ReturnType<Fix['fix']> {
   const tc = target.chunk!;
   const append = appendItems(tc, ['spec', 'ports'], ports);
   if (!append) return undefined;
@@ -35,10 +49,24 @@ function intoWorkspaceListener(f: FixContext, me: Resource, target: Resource, po
   add(tc.uri, append);
   add(f.uri, removeDocument(f.file, f.chunk));
   const where = tc.uri === f.uri ? '' : ` (${decodeURIComponent(tc.uri.replace(/^.*\//, ''))})`;
-  return [quickFix(`Move port${ports.length > 1 ? 's' : ''} ${portList} into listener '${target.name}'${where} and remove '${me.name}'`, f, edits, true)];
+  return [
+    quickFix(
+      `Move port${ports.length > 1 ? 's' : ''} ${portList} into listener '${target.name}'${where} and remove '${me.name}'`,
+      f,
+      edits,
+      true,
+    ),
+  ];
 }
 
-function intoDefault(f: FixContext, me: Resource, name: string, namespace: string, ports: unknown[], portList: string): ReturnType<Fix['fix']> {
+function intoDefault(
+  f: FixContext,
+  me: Resource,
+  name: string,
+  namespace: string,
+  ports: unknown[],
+  portList: string,
+): ReturnType<Fix['fix']> {
   // Only AIO's own default listener has settings we know; a listener that exists only in the cluster does not.
   const builtin = builtinObjects(namespace).find((r) => r.kind === 'BrokerListener' && r.name === name);
   if (!builtin) return undefined;
@@ -50,5 +78,12 @@ function intoDefault(f: FixContext, me: Resource, name: string, namespace: strin
   if (!contents) return undefined;
   const body = yamlBlock(value, 0) + '\n';
   const range = rangeOf(c, contents[0], c.parse.text.length);
-  return [quickFix(`Add port${ports.length > 1 ? 's' : ''} ${portList} to AIO's '${name}' listener (replaces '${me.name}' with a '${name}' listener keeping AIO's settings)`, f, { [f.uri]: [{ range, newText: body }] }, true)];
+  return [
+    quickFix(
+      `Add port${ports.length > 1 ? 's' : ''} ${portList} to AIO's '${name}' listener (replaces '${me.name}' with a '${name}' listener keeping AIO's settings)`,
+      f,
+      { [f.uri]: [{ range, newText: body }] },
+      true,
+    ),
+  ];
 }

@@ -17,10 +17,17 @@ export interface FixContext {
   readonly canCreateFiles: boolean;
 }
 
-export interface Fix { fix(f: FixContext): CodeAction[] | undefined }
+export interface Fix {
+  fix(f: FixContext): CodeAction[] | undefined;
+}
 
 /** A quick-fix action over text edits in one or more files. */
-export function quickFix(title: string, f: FixContext, changes: Record<string, TextEdit[]>, preferred = false): CodeAction {
+export function quickFix(
+  title: string,
+  f: FixContext,
+  changes: Record<string, TextEdit[]>,
+  preferred = false,
+): CodeAction {
   return action(title, f, { changes }, preferred);
 }
 
@@ -30,4 +37,6 @@ export function action(title: string, f: FixContext, edit: WorkspaceEdit, prefer
   return a;
 }
 
-export function dataOf(f: FixContext): Record<string, unknown> { return f.finding.data ?? {}; }
+export function dataOf(f: FixContext): Record<string, unknown> {
+  return f.finding.data ?? {};
+}

@@ -37,8 +37,14 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   if (!at.onKey) {
     const site = refsOf(resource).find((s) => samePath(s.path, at.path));
     if (site) parts.push(refHover(index, site));
-    if (resource.group === AIO_GROUP && resource.kind === 'BrokerListener' && at.path.length === 4
-      && at.path[0] === 'spec' && at.path[1] === 'ports' && at.path[3] === 'port') {
+    if (
+      resource.group === AIO_GROUP &&
+      resource.kind === 'BrokerListener' &&
+      at.path.length === 4 &&
+      at.path[0] === 'spec' &&
+      at.path[1] === 'ports' &&
+      at.path[3] === 'port'
+    ) {
       const p = portHover(index, resource, at.path[2] as number);
       if (p) parts.push(p);
     }
@@ -46,13 +52,20 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   const schema = schemaAt(resource.apiVersion, resource.kind, schemaPath(at.path));
   if (schema) parts.push(schemaHover(String(at.path[at.path.length - 1]), schema, at.onKey));
   if (!parts.length) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: nodeRange(chunk, at.node) };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
+    range: nodeRange(chunk, at.node),
+  };
 }
 
 /** Schema paths use `[]`-free segments: array indexes stay numbers (schemaAt treats any number as "items"). */
-function schemaPath(path: (string | number)[]): (string | number)[] { return path; }
+function schemaPath(path: (string | number)[]): (string | number)[] {
+  return path;
+}
 
-function code(s: unknown): string { return '`' + String(s).replace(/`/g, "'") + '`'; }
+function code(s: unknown): string {
+  return '`' + String(s).replace(/`/g, "'") + '`';
+}
 
 export function schemaHover(field: string, s: SchemaInfo, onKey: boolean): string {
   const lines: string[] = [];
@@ -61,7 +74,8 @@ export function schemaHover(field: string, s: SchemaInfo, onKey: boolean): strin
   if (s.description) lines.push(s.description);
   if (s.enum?.length) lines.push(`Allowed values: ${s.enum.map(code).join(', ')}`);
   if (s.default !== undefined) lines.push(`Default: ${code(JSON.stringify(s.default))}`);
-  if (s.minimum !== undefined || s.maximum !== undefined) lines.push(`Range: ${s.minimum ?? '…'} to ${s.maximum ?? '…'}`);
+  if (s.minimum !== undefined || s.maximum !== undefined)
+    lines.push(`Range: ${s.minimum ?? '…'} to ${s.maximum ?? '…'}`);
   if (onKey && s.required?.length) lines.push(`Required inside: ${s.required.map(code).join(', ')}`);
   return lines.join('\n\n');
 }
@@ -81,7 +95,8 @@ function refHover(index: Index, site: RefSite): string {
   if (found.length) return `${head}\n\n${found.map((r) => `- ${where(r)}`).join('\n')}`;
   if (site.target.kind === 'Secret') {
     const producers = secretProducers(index, site.target.namespace, site.target.name);
-    if (producers.length) return `${head}\n\nNot in the workspace; cert-manager writes it for ${producers.map((p) => `${describe(p)} (${where(p)})`).join(', ')}.`;
+    if (producers.length)
+      return `${head}\n\nNot in the workspace; cert-manager writes it for ${producers.map((p) => `${describe(p)} (${where(p)})`).join(', ')}.`;
   }
   return `${head}\n\nNot found in the workspace${site.target.kind === 'Secret' ? ' (Secrets usually live only in the cluster)' : ''}.`;
 }
@@ -91,10 +106,12 @@ function portHover(index: Index, listener: Resource, i: number): string | undefi
   const p = Array.isArray(spec.ports) ? spec.ports[i] : undefined;
   if (!p || typeof p.port !== 'number') return undefined;
   const type = typeof spec.serviceType === 'string' ? spec.serviceType : 'ClusterIp (default)';
-  const service = typeof spec.serviceName === 'string' ? spec.serviceName : `${listener.name ?? '?'} (the listener name)`;
-  const tls = p.tls && typeof p.tls === 'object'
-    ? `TLS ${p.tls.mode ?? '(no mode)'}${p.tls.certManagerCertificateSpec?.issuerRef?.name ? ` from ${p.tls.certManagerCertificateSpec.issuerRef.kind ?? 'issuer'} ${code(p.tls.certManagerCertificateSpec.issuerRef.name)}` : ''}${p.tls.manual?.secretRef ? ` with secret ${code(p.tls.manual.secretRef)}` : ''}`
-    : 'no TLS';
+  const service =
+    typeof spec.serviceName === 'string' ? spec.serviceName : `${listener.name ?? '?'} (the listener name)`;
+  const tls =
+    p.tls && typeof p.tls === 'object'
+      ? `TLS ${p.tls.mode ?? '(no mode)'}${p.tls.certManagerCertificateSpec?.issuerRef?.name ? ` from ${p.tls.certManagerCertificateSpec.issuerRef.kind ?? 'issuer'} ${code(p.tls.certManagerCertificateSpec.issuerRef.name)}` : ''}${p.tls.manual?.secretRef ? ` with secret ${code(p.tls.manual.secretRef)}` : ''}`
+      : 'no TLS';
   const lines = [
     `**Port ${p.port}** — listener ${code(listener.name ?? '?')}, service ${code(service)} of type ${code(type)}`,
     `Protocol ${code(p.protocol ?? 'Mqtt')}, ${tls}, ${p.authenticationRef ? `authentication ${code(p.authenticationRef)}` : 'no authentication'}${p.authorizationRef ? `, authorization ${code(p.authorizationRef)}` : ''}.`,
@@ -104,11 +121,14 @@ function portHover(index: Index, listener: Resource, i: number): string | undefi
   const broker = typeof spec.brokerRef === 'string' && spec.brokerRef ? spec.brokerRef : 'default';
   for (const l of index.listeners()) {
     if (identity(l) === identity(listener) || l.namespace !== listener.namespace) continue;
-    const b = typeof l.value.spec?.brokerRef === 'string' && l.value.spec.brokerRef ? l.value.spec.brokerRef : 'default';
+    const b =
+      typeof l.value.spec?.brokerRef === 'string' && l.value.spec.brokerRef ? l.value.spec.brokerRef : 'default';
     if (b !== broker) continue;
     const ports = Array.isArray(l.value.spec?.ports) ? l.value.spec.ports : [];
-    if (ports.some((q: any) => q?.port === p.port)) others.push(l.origin === 'workspace' ? `${describe(l)} (${where(l)})` : describe(l));
+    if (ports.some((q: any) => q?.port === p.port))
+      others.push(l.origin === 'workspace' ? `${describe(l)} (${where(l)})` : describe(l));
   }
-  if (others.length) lines.push(`Also used by ${others.join(', ')}: ports must be unique across the broker's listeners.`);
+  if (others.length)
+    lines.push(`Also used by ${others.join(', ')}: ports must be unique across the broker's listeners.`);
   return lines.join('\n\n');
 }

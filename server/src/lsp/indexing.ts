@@ -6,9 +6,7 @@ import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Minimatch } from 'minimatch';
-import {
-  DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder,
-} from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder } from 'vscode-languageserver';
 import { Methods, IndexStatusParams } from '../protocol';
 import { isIndexedUri } from './store';
 import { canonicalUri, pathToUri } from './uri';
@@ -29,7 +27,10 @@ export function register(ctx: ServerContext): void {
   if (folders.some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
   let walking: Promise<void> = Promise.resolve();
 
-  ctx.capabilities.workspace = { ...ctx.capabilities.workspace, workspaceFolders: { supported: true, changeNotifications: true } };
+  ctx.capabilities.workspace = {
+    ...ctx.capabilities.workspace,
+    workspaceFolders: { supported: true, changeNotifications: true },
+  };
 
   function folderOf(uri: string): WorkspaceFolder | undefined {
     let best: WorkspaceFolder | undefined;
@@ -42,7 +43,11 @@ export function register(ctx: ServerContext): void {
 
   function excluded(folder: WorkspaceFolder, path: string, isDir: boolean): boolean {
     let root: string;
-    try { root = fileURLToPath(folder.uri); } catch { return true; }
+    try {
+      root = fileURLToPath(folder.uri);
+    } catch {
+      return true;
+    }
     const rel = relative(root, path).split(sep).join('/');
     if (rel.startsWith('..')) return true;
     if (rel.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return true;
@@ -65,13 +70,21 @@ export function register(ctx: ServerContext): void {
 
   async function walk(folder: WorkspaceFolder, dir: string, out: { path: string; size: number }[]): Promise<void> {
     let entries;
-    try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     const subdirs: string[] = [];
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!ALWAYS_SKIPPED.has(e.name) && !excluded(folder, p, true)) subdirs.push(p);
-      } else if (e.isFile() && (/\.ya?ml$/i.test(e.name) || e.name === 'Kustomization') && !excluded(folder, p, false)) {
+      } else if (
+        e.isFile() &&
+        (/\.ya?ml$/i.test(e.name) || e.name === 'Kustomization') &&
+        !excluded(folder, p, false)
+      ) {
         out.push({ path: p, size: -1 });
       }
     }
@@ -83,7 +96,10 @@ export function register(ctx: ServerContext): void {
   function readInto(uri: string, path: string, limit: number): 'read' | 'too-large' | 'gone' {
     try {
       const st = statSync(path);
-      if (st.size > limit) { ctx.store.deleteDisk(uri); return 'too-large'; }
+      if (st.size > limit) {
+        ctx.store.deleteDisk(uri);
+        return 'too-large';
+      }
       ctx.store.setDisk(uri, readFileSync(path, 'utf8'));
       return 'read';
     } catch {
@@ -96,7 +112,9 @@ export function register(ctx: ServerContext): void {
   async function indexAll(): Promise<void> {
     const started = performance.now();
     ctx.store.indexing = true;
-    const progress = canProgress ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    const progress = canProgress
+      ? await ctx.connection.window.createWorkDoneProgress().catch(() => undefined)
+      : undefined;
     progress?.begin('BrokerKit: indexing YAML', 0, 'looking for files', false);
     status({ state: 'indexing', files: 0, documents: 0 });
     try {
@@ -104,7 +122,11 @@ export function register(ctx: ServerContext): void {
       for (const folder of folders) {
         if (!folder.uri.startsWith('file:')) continue;
         const list: { path: string; size: number }[] = [];
-        try { await walk(folder, fileURLToPath(folder.uri), list); } catch (e) { ctx.log('warn', `cannot list ${folder.uri}: ${(e as Error).message}`); }
+        try {
+          await walk(folder, fileURLToPath(folder.uri), list);
+        } catch (e) {
+          ctx.log('warn', `cannot list ${folder.uri}: ${(e as Error).message}`);
+        }
         for (const f of list) found.push({ uri: pathToUri(f.path), path: f.path, folder });
       }
       const keep = new Set(found.map((f) => f.uri));
@@ -118,11 +140,13 @@ export function register(ctx: ServerContext): void {
         tooLarge += results.filter((r) => r === 'too-large').length;
         done += batch.length;
         progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
-
       }
       if (tooLarge) ctx.log('info', `${tooLarge} YAML file(s) over brokerkit.maxFileSize were not indexed.`);
       ctx.log('info', `Indexed ${found.length} YAML file(s) in ${Math.round(performance.now() - started)} ms.`);
-      if (process.env.BROKERKIT_LSP_TRACE === '1') process.stderr.write(`[brokerkit] ${Math.round(performance.now())} indexed ${found.length} files in ${Math.round(performance.now() - started)} ms\n`);
+      if (process.env.BROKERKIT_LSP_TRACE === '1')
+        process.stderr.write(
+          `[brokerkit] ${Math.round(performance.now())} indexed ${found.length} files in ${Math.round(performance.now() - started)} ms\n`,
+        );
       const documents = ctx.workspace.resources().length;
       status({ state: 'ready', files: found.length, documents });
     } finally {
@@ -137,20 +161,24 @@ export function register(ctx: ServerContext): void {
   }
 
   function reindex(): Promise<void> {
-    walking = walking.then(indexAll, indexAll).catch((e) => ctx.log('error', `indexing failed: ${(e as Error).stack ?? e}`));
+    walking = walking
+      .then(indexAll, indexAll)
+      .catch((e) => ctx.log('error', `indexing failed: ${(e as Error).stack ?? e}`));
     return walking;
   }
 
   ctx.onReady.push(async () => {
     if (canWatch) {
-      await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [
-          { globPattern: '**/*.{yaml,yml}' },
-          { globPattern: '**/Kustomization' }, // kustomize's third spelling (engine/deployments.ts)
-          // A deleted folder is reported once, for the folder: watch deletions of anything.
-          { globPattern: '**/*', kind: WatchKind.Delete },
-        ],
-      }).catch((e) => ctx.log('warn', `could not watch files: ${(e as Error).message}`));
+      await ctx.connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [
+            { globPattern: '**/*.{yaml,yml}' },
+            { globPattern: '**/Kustomization' }, // kustomize's third spelling (engine/deployments.ts)
+            // A deleted folder is reported once, for the folder: watch deletions of anything.
+            { globPattern: '**/*', kind: WatchKind.Delete },
+          ],
+        })
+        .catch((e) => ctx.log('warn', `could not watch files: ${(e as Error).message}`));
     }
     // Not awaited: requests are answered while the index fills.
     void reindex();
@@ -158,7 +186,8 @@ export function register(ctx: ServerContext): void {
 
   ctx.onSettings.push((previous) => {
     const s = ctx.settings;
-    if (JSON.stringify(previous.exclude) !== JSON.stringify(s.exclude) || previous.maxFileSize !== s.maxFileSize) return reindex();
+    if (JSON.stringify(previous.exclude) !== JSON.stringify(s.exclude) || previous.maxFileSize !== s.maxFileSize)
+      return reindex();
   });
 
   ctx.connection.onDidChangeWatchedFiles(async (params) => {

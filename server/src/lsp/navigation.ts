@@ -9,7 +9,11 @@ import type { ServerContext } from './server';
 import { chunkAt, nodeAt, offsetIn, resourceOf, samePath } from './yaml-nav';
 import { locate, rangeOf } from '../engine';
 
-export interface RefAt { resource: Resource; site?: RefSite; onName: boolean }
+export interface RefAt {
+  resource: Resource;
+  site?: RefSite;
+  onName: boolean;
+}
 
 /** What is under the cursor: a reference site, the name of the object itself, or just somewhere in an object. */
 export function refAt(ctx: ServerContext, uri: string, pos: Position): RefAt | undefined {
@@ -60,7 +64,8 @@ export function register(ctx: ServerContext): void {
       if (!at?.site || token.isCancellationRequested) return null;
       const index = ctx.workspace.indexFor(params.textDocument.uri);
       let targets = resolve(index, at.site.target);
-      if (targets.length === 0 && at.site.target.kind === 'Secret') targets = secretProducers(index, at.site.target.namespace, at.site.target.name);
+      if (targets.length === 0 && at.site.target.kind === 'Secret')
+        targets = secretProducers(index, at.site.target.namespace, at.site.target.name);
       const locs = targets.map(definitionLocation).filter((l): l is Location => !!l);
       return locs.length ? locs : null;
     } catch (e) {
@@ -74,7 +79,8 @@ export function register(ctx: ServerContext): void {
       const at = refAt(ctx, params.textDocument.uri, params.position);
       if (!at || token.isCancellationRequested) return null;
       const r = at.resource;
-      const target: RefTarget | undefined = at.site?.target ?? (r.name ? { kind: r.kind, namespace: r.namespace, name: r.name } : undefined);
+      const target: RefTarget | undefined =
+        at.site?.target ?? (r.name ? { kind: r.kind, namespace: r.namespace, name: r.name } : undefined);
       if (!target) return null;
       const out = referencesTo(ctx, target, params.textDocument.uri);
       if (params.context.includeDeclaration) {

@@ -4,7 +4,11 @@
 import type { Index, Path, Resource } from '../engine';
 import { AIO_GROUP, CERT_MANAGER_GROUP, WORKLOAD_KINDS, describe, identity } from '../engine';
 
-export interface RefTarget { kind: string; namespace: string; name: string }
+export interface RefTarget {
+  kind: string;
+  namespace: string;
+  name: string;
+}
 
 export interface RefSite {
   /** Path of the scalar holding the name. */
@@ -38,21 +42,55 @@ export function refsOf(r: Resource): RefSite[] {
     ports.forEach((p: any, i: number) => {
       if (!p || typeof p !== 'object') return;
       const where = `port ${typeof p.port === 'number' ? p.port : i}`;
-      add(['spec', 'ports', i, 'authenticationRef'], 'BrokerAuthentication', p.authenticationRef, `authentication of ${where}`);
-      add(['spec', 'ports', i, 'authorizationRef'], 'BrokerAuthorization', p.authorizationRef, `authorization of ${where}`);
+      add(
+        ['spec', 'ports', i, 'authenticationRef'],
+        'BrokerAuthentication',
+        p.authenticationRef,
+        `authentication of ${where}`,
+      );
+      add(
+        ['spec', 'ports', i, 'authorizationRef'],
+        'BrokerAuthorization',
+        p.authorizationRef,
+        `authorization of ${where}`,
+      );
       const tls = p.tls;
       if (tls && typeof tls === 'object') {
-        issuer(['spec', 'ports', i, 'tls', 'certManagerCertificateSpec', 'issuerRef'], tls.certManagerCertificateSpec?.issuerRef, `certificate issuer of ${where}`);
-        add(['spec', 'ports', i, 'tls', 'manual', 'secretRef'], 'Secret', tls.manual?.secretRef, `server certificate of ${where}`);
+        issuer(
+          ['spec', 'ports', i, 'tls', 'certManagerCertificateSpec', 'issuerRef'],
+          tls.certManagerCertificateSpec?.issuerRef,
+          `certificate issuer of ${where}`,
+        );
+        add(
+          ['spec', 'ports', i, 'tls', 'manual', 'secretRef'],
+          'Secret',
+          tls.manual?.secretRef,
+          `server certificate of ${where}`,
+        );
       }
     });
   } else if (r.group === AIO_GROUP && r.kind === 'BrokerAuthentication') {
     const methods = Array.isArray(v.spec?.authenticationMethods) ? v.spec.authenticationMethods : [];
     methods.forEach((m: any, i: number) => {
       if (!m || typeof m !== 'object') return;
-      add(['spec', 'authenticationMethods', i, 'x509Settings', 'trustedClientCaCert'], 'ConfigMap', m.x509Settings?.trustedClientCaCert, 'trusted client CA');
-      add(['spec', 'authenticationMethods', i, 'customSettings', 'caCertConfigMap'], 'ConfigMap', m.customSettings?.caCertConfigMap, 'CA of the custom authentication server');
-      add(['spec', 'authenticationMethods', i, 'customSettings', 'auth', 'x509', 'secretRef'], 'Secret', m.customSettings?.auth?.x509?.secretRef, 'client certificate for the custom authentication server');
+      add(
+        ['spec', 'authenticationMethods', i, 'x509Settings', 'trustedClientCaCert'],
+        'ConfigMap',
+        m.x509Settings?.trustedClientCaCert,
+        'trusted client CA',
+      );
+      add(
+        ['spec', 'authenticationMethods', i, 'customSettings', 'caCertConfigMap'],
+        'ConfigMap',
+        m.customSettings?.caCertConfigMap,
+        'CA of the custom authentication server',
+      );
+      add(
+        ['spec', 'authenticationMethods', i, 'customSettings', 'auth', 'x509', 'secretRef'],
+        'Secret',
+        m.customSettings?.auth?.x509?.secretRef,
+        'client certificate for the custom authentication server',
+      );
     });
   } else if (r.group === CERT_MANAGER_GROUP && r.kind === 'Certificate') {
     issuer(['spec', 'issuerRef'], v.spec?.issuerRef, 'issuer of this certificate');
@@ -68,7 +106,14 @@ export function refsOf(r: Resource): RefSite[] {
         const cs = Array.isArray((pod as any)[list]) ? (pod as any)[list] : [];
         cs.forEach((c: any, ci: number) => {
           const env = Array.isArray(c?.envFrom) ? c.envFrom : [];
-          env.forEach((e: any, ei: number) => add([...podPath!, list, ci, 'envFrom', ei, 'secretRef', 'name'], 'Secret', e?.secretRef?.name, 'environment from secret'));
+          env.forEach((e: any, ei: number) =>
+            add(
+              [...podPath!, list, ci, 'envFrom', ei, 'secretRef', 'name'],
+              'Secret',
+              e?.secretRef?.name,
+              'environment from secret',
+            ),
+          );
         });
       }
     }
@@ -86,7 +131,10 @@ export function podSpecPath(kind: string): Path | undefined {
 
 function valueAtPath(v: unknown, path: Path): unknown {
   let cur: any = v;
-  for (const s of path) { if (!cur || typeof cur !== 'object') return undefined; cur = cur[s as any]; }
+  for (const s of path) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = cur[s as any];
+  }
   return cur;
 }
 
@@ -99,7 +147,9 @@ export function resolve(index: Index, t: RefTarget): Resource[] {
 
 /** For Secrets that cert-manager will create: Certificates (and automatic listener TLS) naming that secret. */
 export function secretProducers(index: Index, namespace: string, name: string): Resource[] {
-  return index.ofKind('Certificate', CERT_MANAGER_GROUP).filter((c) => c.namespace === namespace && c.value?.spec?.secretName === name);
+  return index
+    .ofKind('Certificate', CERT_MANAGER_GROUP)
+    .filter((c) => c.namespace === namespace && c.value?.spec?.secretName === name);
 }
 
 export function sameTarget(a: RefTarget, b: { kind: string; namespace: string; name?: string }): boolean {

@@ -1,7 +1,11 @@
 // The language server: one context object owns the connection, the documents and the engine workspace.
 // Each LSP feature is its own file exporting `register(ctx)`; this file only wires them.
 import {
-  Connection, InitializeParams, InitializeResult, TextDocuments, TextDocumentSyncKind,
+  Connection,
+  InitializeParams,
+  InitializeResult,
+  TextDocuments,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Finding, Workspace } from '../engine';
@@ -43,22 +47,40 @@ export interface ServerContext {
   readonly onSettings: ((previous: BrokerKitSettings) => void | Promise<void>)[];
 }
 
-export interface Feature { register(ctx: ServerContext): void }
+export interface Feature {
+  register(ctx: ServerContext): void;
+}
 
 /** Features, in registration order. Add a feature: one import and one entry. */
-export const features: Feature[] = [config, diagnostics, indexing, codeActions, completion, hover, navigation, symbols, cluster, devBrokerLens];
+export const features: Feature[] = [
+  config,
+  diagnostics,
+  indexing,
+  codeActions,
+  completion,
+  hover,
+  navigation,
+  symbols,
+  cluster,
+  devBrokerLens,
+];
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(TextDocument);
   const ctx: ServerContext = {
-    connection, documents,
+    connection,
+    documents,
     workspace: new Workspace(),
     settings: settingsDefaults,
     capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
     onReady: [],
     log(level, message) {
       const c = connection.console;
-      try { (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message); } catch { /* connection gone */ }
+      try {
+        (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message);
+      } catch {
+        /* connection gone */
+      }
     },
     store: undefined as unknown as Store,
     findings: new Map(),
@@ -71,13 +93,21 @@ export function startServer(connection: Connection): ServerContext {
   connection.onInitialize((params) => {
     ctx.initParams = params;
     for (const f of features) {
-      try { f.register(ctx); } catch (e) { ctx.log('error', `feature failed to register: ${(e as Error).stack ?? e}`); }
+      try {
+        f.register(ctx);
+      } catch (e) {
+        ctx.log('error', `feature failed to register: ${(e as Error).stack ?? e}`);
+      }
     }
     return { capabilities: ctx.capabilities, serverInfo: { name: 'brokerkit', version: '0.1.0' } };
   });
   connection.onInitialized(async () => {
     for (const hook of ctx.onReady) {
-      try { await hook(); } catch (e) { ctx.log('error', `startup step failed: ${(e as Error).stack ?? e}`); }
+      try {
+        await hook();
+      } catch (e) {
+        ctx.log('error', `startup step failed: ${(e as Error).stack ?? e}`);
+      }
     }
   });
   documents.listen(connection);

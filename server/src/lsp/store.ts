@@ -7,7 +7,8 @@ import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
 
 /** Cheap text test: does this YAML mention anything BrokerKit checks? Files that do not are never parsed. */
-const RELEVANT = /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^\s*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)\b/m;
+const RELEVANT =
+  /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^\s*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)\b/m;
 
 export function looksRelevant(text: string): boolean {
   return RELEVANT.test(text);
@@ -50,10 +51,18 @@ export class Store {
     return languageId === 'yaml' || isYamlUri(uri);
   }
 
-  isOpen(uri: string): boolean { return this.open.has(uri); }
-  openUris(): string[] { return [...this.open]; }
-  diskUris(): string[] { return [...this.disk.keys()]; }
-  hasDisk(uri: string): boolean { return this.disk.has(uri); }
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+  openUris(): string[] {
+    return [...this.open];
+  }
+  diskUris(): string[] {
+    return [...this.disk.keys()];
+  }
+  hasDisk(uri: string): boolean {
+    return this.disk.has(uri);
+  }
 
   /**
    * The editor opened a document. Returns false when the engine already holds exactly this text (a file the index
@@ -133,7 +142,9 @@ export class Store {
   }
 
   /** True when the editor has changes the engine has not seen. */
-  hasPending(): boolean { return this.pending.size > 0; }
+  hasPending(): boolean {
+    return this.pending.size > 0;
+  }
 
   /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
   private put(uri: string, text: string): void {

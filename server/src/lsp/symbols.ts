@@ -39,7 +39,8 @@ function symbolOf(r: Resource): DocumentSymbol {
     name: `${r.kind} ${r.name ?? '(no name)'}`,
     detail: r.namespace ? `${r.namespaceAssumed ? '(default) ' : ''}${r.namespace}` : undefined,
     kind: r.group === AIO_GROUP ? SymbolKind.Class : SymbolKind.Object,
-    range, selectionRange,
+    range,
+    selectionRange,
   };
   if (r.group === AIO_GROUP && r.kind === 'BrokerListener') {
     const spec = r.value.spec ?? {};
@@ -54,7 +55,8 @@ function symbolOf(r: Resource): DocumentSymbol {
         name: `port ${p?.port ?? '?'}`,
         detail: `${type} · ${p?.protocol ?? 'Mqtt'} · ${tls} · ${auth}`,
         kind: SymbolKind.Field,
-        range: pr, selectionRange: at(c, ['spec', 'ports', i, 'port'], pr),
+        range: pr,
+        selectionRange: at(c, ['spec', 'ports', i, 'port'], pr),
       };
     });
   }

@@ -11,18 +11,25 @@ const COMMA = Buffer.from(',');
 
 function diagnosticBytes(d: Diagnostic): Buffer {
   let b = encoded.get(d);
-  if (b === undefined) { b = Buffer.from(JSON.stringify(d), 'utf8'); encoded.set(d, b); }
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(d), 'utf8');
+    encoded.set(d, b);
+  }
   return b;
 }
 
 /** The UTF-8 JSON of a message. */
 export function encode(msg: unknown): Buffer {
   const m = msg as { method?: string; params?: { uri: string; version?: number; diagnostics: Diagnostic[] } };
-  if (m.method !== 'textDocument/publishDiagnostics' || !m.params || !Array.isArray(m.params.diagnostics)) return Buffer.from(JSON.stringify(msg), 'utf8');
+  if (m.method !== 'textDocument/publishDiagnostics' || !m.params || !Array.isArray(m.params.diagnostics))
+    return Buffer.from(JSON.stringify(msg), 'utf8');
   const p = m.params;
   const ds = p.diagnostics;
   const parts: Buffer[] = new Array(ds.length * 2 + 1);
-  parts[0] = Buffer.from(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(p.uri)}${typeof p.version === 'number' ? `,"version":${p.version}` : ''},"diagnostics":[`, 'utf8');
+  parts[0] = Buffer.from(
+    `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(p.uri)}${typeof p.version === 'number' ? `,"version":${p.version}` : ''},"diagnostics":[`,
+    'utf8',
+  );
   let n = 1;
   for (let i = 0; i < ds.length; i++) {
     if (i > 0) parts[n++] = COMMA;
@@ -33,7 +40,10 @@ export function encode(msg: unknown): Buffer {
   return Buffer.concat(parts);
 }
 
-export function stdioTransport(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout) {
+export function stdioTransport(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+) {
   const reader = new StreamMessageReader(input);
   const writer = new StreamMessageWriter(output, {
     charset: 'utf-8',

@@ -19,5 +19,9 @@ export function pathToUri(path: string): string {
 /** The canonical spelling of a file URI (other clients encode differently); other schemes are returned as they are. */
 export function canonicalUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
-  try { return pathToUri(fileURLToPath(uri)); } catch { return uri; }
+  try {
+    return pathToUri(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
 }

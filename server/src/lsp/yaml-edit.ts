@@ -10,12 +10,16 @@ import { nodeAtPath, pairAtPath } from './yaml-nav';
 const INDENT = 2;
 
 /** Column of the line that holds a chunk offset, and that line's leading spaces. */
-function lineStartOf(text: string, offset: number): number { return text.lastIndexOf('\n', offset - 1) + 1; }
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
 function indentAt(text: string, offset: number): number {
   const s = lineStartOf(text, offset);
   return /^ */.exec(text.slice(s))![0].length;
 }
-function columnOf(text: string, offset: number): number { return offset - lineStartOf(text, offset); }
+function columnOf(text: string, offset: number): number {
+  return offset - lineStartOf(text, offset);
+}
 
 /** Chunk-relative offset just after the line holding `offset` (start of the next line, or end of text). */
 function afterLine(text: string, offset: number): number {
@@ -30,7 +34,10 @@ function insertAt(chunk: ChunkRef, offset: number, text: string): TextEdit {
 /** Plain YAML for a value, block style, every line indented by `indent` spaces. */
 export function yamlBlock(value: unknown, indent: number): string {
   const s = stringify(value, { lineWidth: 0, indent: INDENT }).replace(/\n$/, '');
-  return s.split('\n').map((l) => ' '.repeat(indent) + l).join('\n');
+  return s
+    .split('\n')
+    .map((l) => ' '.repeat(indent) + l)
+    .join('\n');
 }
 
 /** A scalar written as YAML (quoted when needed). */
@@ -79,7 +86,9 @@ export function addKey(chunk: ChunkRef, mapPath: Path, key: string, value: unkno
   if (map.flow) {
     // `{a: b}` -> `{a: b, key: value}` (only scalars are written inline)
     const close = map.range![1] - 1;
-    const inner = Object.entries(entry).map(([k, v]) => `${yamlScalar(k)}: ${JSON.stringify(v)}`).join(', ');
+    const inner = Object.entries(entry)
+      .map(([k, v]) => `${yamlScalar(k)}: ${JSON.stringify(v)}`)
+      .join(', ');
     const hasItems = map.items.length > 0;
     const closeAt = text.lastIndexOf('}', close);
     return insertAt(chunk, closeAt, `${hasItems ? ', ' : ''}${inner}`);
@@ -169,18 +178,21 @@ export function replaceValue(chunk: ChunkRef, path: Path, value: unknown): TextE
   const v = pair.value as Node | null;
   const colon = text.indexOf(':', keyNode.range![1]);
   const end = v?.range ? endOfNode(text, v) : colon + 1;
-  const block = value !== null && typeof value === 'object'
-    ? '\n' + yamlBlock(value, col + INDENT)
-    : ' ' + yamlScalar(value);
+  const block =
+    value !== null && typeof value === 'object' ? '\n' + yamlBlock(value, col + INDENT) : ' ' + yamlScalar(value);
   return { range: rangeOf(chunk, colon + 1, Math.max(colon + 1, end)), newText: block };
 }
 
 /** Removes a whole document (its lines, including its `---` marker) from a file. */
 export function removeDocument(file: FileState, chunk: ChunkRef): TextEdit {
   const next = file.chunks[chunk.index + 1];
-  const end = next ? { line: next.startLine, character: 0 } : rangeOf(chunk, chunk.parse.text.length, chunk.parse.text.length).end;
+  const end = next
+    ? { line: next.startLine, character: 0 }
+    : rangeOf(chunk, chunk.parse.text.length, chunk.parse.text.length).end;
   return { range: { start: { line: chunk.startLine, character: 0 }, end }, newText: '' };
 }
 
 /** Indentation of the line holding a chunk offset (exported for fixes that write next to a node). */
-export function indentOfOffset(chunk: ChunkRef, offset: number): number { return indentAt(chunk.parse.text, offset); }
+export function indentOfOffset(chunk: ChunkRef, offset: number): number {
+  return indentAt(chunk.parse.text, offset);
+}

@@ -4,7 +4,10 @@ import { isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } 
 import type { ChunkRef, FileState, Path, Range, Resource } from '../engine';
 import { rangeOf } from '../engine';
 
-export interface Position { line: number; character: number }
+export interface Position {
+  line: number;
+  character: number;
+}
 
 /** The document (chunk) of a file that holds a 0-based line. */
 export function chunkAt(file: FileState, line: number): ChunkRef | undefined {
@@ -14,7 +17,10 @@ export function chunkAt(file: FileState, line: number): ChunkRef | undefined {
   let found: ChunkRef | undefined;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (cs[mid].startLine <= line) { found = cs[mid]; lo = mid + 1; } else hi = mid - 1;
+    if (cs[mid].startLine <= line) {
+      found = cs[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return found;
 }
@@ -30,7 +36,10 @@ export function offsetIn(chunk: ChunkRef, pos: Position): number {
   return Math.min(lineStart + pos.character, nextStart - 1, chunk.parse.text.length);
 }
 
-export function nodeRange(chunk: ChunkRef, node: { range?: [number, number, number] | null } | null | undefined): Range | undefined {
+export function nodeRange(
+  chunk: ChunkRef,
+  node: { range?: [number, number, number] | null } | null | undefined,
+): Range | undefined {
   const r = node?.range;
   return r ? rangeOf(chunk, r[0], r[1]) : undefined;
 }
@@ -65,7 +74,10 @@ export function nodeAt(chunk: ChunkRef, offset: number): NodeAt {
           return { path: [...out.path, key], node: k, onKey: true, pair: p };
         }
         if (v?.range && offset >= v.range[0] && offset <= v.range[1] && key !== undefined) {
-          out.path.push(key); out.node = v; out.pair = p; next = v;
+          out.path.push(key);
+          out.node = v;
+          out.pair = p;
+          next = v;
           break;
         }
       }
@@ -76,7 +88,12 @@ export function nodeAt(chunk: ChunkRef, offset: number): NodeAt {
       let next: unknown;
       s.items.forEach((it, i) => {
         const n = it as Node | null;
-        if (!next && n?.range && offset >= n.range[0] && offset <= n.range[1]) { out.path.push(i); out.node = n; out.pair = undefined; next = n; }
+        if (!next && n?.range && offset >= n.range[0] && offset <= n.range[1]) {
+          out.path.push(i);
+          out.node = n;
+          out.pair = undefined;
+          next = n;
+        }
       });
       if (!next) return out;
       node = next;
@@ -110,7 +127,9 @@ export function pairAtPath(chunk: ChunkRef, path: Path): Pair | undefined {
   return (parent.items as Pair[]).find((x) => isScalar(x.key) && String((x.key as Scalar).value) === key);
 }
 
-export function isPairNode(x: unknown): x is Pair { return isPair(x); }
+export function isPairNode(x: unknown): x is Pair {
+  return isPair(x);
+}
 
 /** Plain value at a path of a JSON object. */
 export function valueAt(v: unknown, path: Path): unknown {

@@ -39,7 +39,13 @@ export function lineInfo(text: string): LineInfo | undefined {
 }
 
 function unquote(s: string): string {
-  if (s.startsWith('"') && s.endsWith('"')) { try { return JSON.parse(s); } catch { return s.slice(1, -1); } }
+  if (s.startsWith('"') && s.endsWith('"')) {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return s.slice(1, -1);
+    }
+  }
   if (s.startsWith("'") && s.endsWith("'")) return s.slice(1, -1).replace(/''/g, "'");
   return s;
 }
@@ -69,7 +75,10 @@ export function pathOfMap(lines: string[], line: number, col: number, top = 0): 
       for (let u = l - 1; u >= top; u--) {
         const o = lineInfo(lines[u] ?? '');
         if (!o) continue;
-        if (o.dash && o.dashCol === info.dashCol) { index++; continue; }
+        if (o.dash && o.dashCol === info.dashCol) {
+          index++;
+          continue;
+        }
         if (o.indent > info.dashCol || (o.dash && o.contentCol > info.dashCol)) continue;
         owner = u;
         break;
@@ -91,7 +100,12 @@ export function pathOfMap(lines: string[], line: number, col: number, top = 0): 
 }
 
 /** Keys already present in the block mapping at column `col` around `line` (the line itself excluded). */
-export function siblingKeys(lines: string[], line: number, col: number, bounds: { start: number; end: number }): Set<string> {
+export function siblingKeys(
+  lines: string[],
+  line: number,
+  col: number,
+  bounds: { start: number; end: number },
+): Set<string> {
   const keys = new Set<string>();
   const here = lineInfo(lines[line] ?? '');
   const startsItem = !!here?.dash && here.contentCol === col;

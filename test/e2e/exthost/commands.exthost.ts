@@ -13,9 +13,14 @@ test('the extension is present and activates', async () => {
 });
 
 test('every command in the manifest is registered and brokerkit.showOutput runs', async () => {
-  const declared = (vscode.extensions.getExtension(ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+  const declared = (vscode.extensions.getExtension(ID)!.packageJSON.contributes.commands as { command: string }[]).map(
+    (c) => c.command,
+  );
   const registered = new Set(await vscode.commands.getCommands(true));
-  assert.deepEqual(declared.filter((c) => !registered.has(c)), []);
+  assert.deepEqual(
+    declared.filter((c) => !registered.has(c)),
+    [],
+  );
   await vscode.commands.executeCommand('brokerkit.showOutput');
 });
 
@@ -25,12 +30,14 @@ test('a listener on port 18883 gets a port-conflict diagnostic from the language
   assert.ok(folder, 'no workspace folder');
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'clash.yaml'));
   await vscode.window.showTextDocument(doc);
-  const found = await when(vscode.languages.onDidChangeDiagnostics,
-    () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'brokerkit' && codeOf(d) === 'port-conflict'))
-    .catch((e: Error) => {
-      const all = vscode.languages.getDiagnostics().map(([u, ds]) => [u.toString(), ds.map((d) => `${codeOf(d)}: ${d.message}`)]);
-      throw new Error(`${e.message}; diagnostics: ${JSON.stringify(all)}`);
-    });
+  const found = await when(vscode.languages.onDidChangeDiagnostics, () =>
+    vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'brokerkit' && codeOf(d) === 'port-conflict'),
+  ).catch((e: Error) => {
+    const all = vscode.languages
+      .getDiagnostics()
+      .map(([u, ds]) => [u.toString(), ds.map((d) => `${codeOf(d)}: ${d.message}`)]);
+    throw new Error(`${e.message}; diagnostics: ${JSON.stringify(all)}`);
+  });
   assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
   assert.equal(found.range.start.line, 9);
   assert.equal(doc.getText(found.range), '18883');

@@ -9,7 +9,11 @@ import { matchLevels, parseShare, validFilter, validTopicName } from './topics';
 
 type Packet = any; // mqtt-packet's packet objects (loosely typed on purpose: they are plain records)
 
-export interface Principal { clientId: string; username?: string; attributes: Record<string, string> }
+export interface Principal {
+  clientId: string;
+  username?: string;
+  attributes: Record<string, string>;
+}
 
 export interface TransportInfo {
   /** Local port (as listened on) and its protocol. */
@@ -44,7 +48,15 @@ export interface PortPolicy {
 }
 
 export type BrokerEvent =
-  | { event: 'client-connected'; clientId: string; port: number; version: number; username?: string; sessionPresent: boolean; remote: string }
+  | {
+      event: 'client-connected';
+      clientId: string;
+      port: number;
+      version: number;
+      username?: string;
+      sessionPresent: boolean;
+      remote: string;
+    }
   | { event: 'client-rejected'; clientId: string; port: number; reason: string }
   | { event: 'client-disconnected'; clientId: string; port: number; reason: string }
   | { event: 'publish'; clientId: string; port: number; topic: string; qos: number; retain: boolean; bytes: number }
@@ -64,15 +76,37 @@ export interface BrokerOptions {
   now: () => number;
 }
 
-const defaults: BrokerOptions = { maxPacketSize: 1024 * 1024, topicAliasMaximum: 65535, maxQueued: 100000, maxSessionExpiry: 0xffffffff, now: Date.now };
+const defaults: BrokerOptions = {
+  maxPacketSize: 1024 * 1024,
+  topicAliasMaximum: 65535,
+  maxQueued: 100000,
+  maxSessionExpiry: 0xffffffff,
+  now: Date.now,
+};
 const NEVER = 0xffffffff;
 
 // MQTT 5 reason codes used here (MQTT 5 §2.4).
 export const RC = {
-  success: 0x00, noMatchingSubscribers: 0x10, noSubscriptionExisted: 0x11, reauthenticate: 0x19, disconnectWithWill: 0x04,
-  unspecified: 0x80, malformed: 0x81, protocolError: 0x82, unsupportedVersion: 0x84, clientIdNotValid: 0x85,
-  badCredentials: 0x86, notAuthorized: 0x87, badAuthMethod: 0x8c, keepAliveTimeout: 0x8d, sessionTakenOver: 0x8e,
-  topicFilterInvalid: 0x8f, topicNameInvalid: 0x90, packetIdNotFound: 0x92, packetTooLarge: 0x95, topicAliasInvalid: 0x94,
+  success: 0x00,
+  noMatchingSubscribers: 0x10,
+  noSubscriptionExisted: 0x11,
+  reauthenticate: 0x19,
+  disconnectWithWill: 0x04,
+  unspecified: 0x80,
+  malformed: 0x81,
+  protocolError: 0x82,
+  unsupportedVersion: 0x84,
+  clientIdNotValid: 0x85,
+  badCredentials: 0x86,
+  notAuthorized: 0x87,
+  badAuthMethod: 0x8c,
+  keepAliveTimeout: 0x8d,
+  sessionTakenOver: 0x8e,
+  topicFilterInvalid: 0x8f,
+  topicNameInvalid: 0x90,
+  packetIdNotFound: 0x92,
+  packetTooLarge: 0x95,
+  topicAliasInvalid: 0x94,
   sharedNotSupported: 0x9e,
 } as const;
 
@@ -88,9 +122,25 @@ interface Message {
   from: string;
 }
 
-interface Sub { filter: string; levels: string[]; qos: number; nl: boolean; rap: boolean; rh: number; id?: number; share?: string }
+interface Sub {
+  filter: string;
+  levels: string[];
+  qos: number;
+  nl: boolean;
+  rap: boolean;
+  rh: number;
+  id?: number;
+  share?: string;
+}
 
-interface Outgoing { msg: Message; qos: number; retain: boolean; subIds?: number[]; state: 'pub' | 'rel'; id: number }
+interface Outgoing {
+  msg: Message;
+  qos: number;
+  retain: boolean;
+  subIds?: number[];
+  state: 'pub' | 'rel';
+  id: number;
+}
 
 class Session {
   subs = new Map<string, Sub>();
@@ -106,14 +156,18 @@ class Session {
   constructor(readonly clientId: string) {}
   nextId(): number {
     for (let n = 0; n < 65536; n++) {
-      this.lastId = this.lastId % 65535 + 1;
+      this.lastId = (this.lastId % 65535) + 1;
       if (!this.inflight.has(this.lastId)) return this.lastId;
     }
     return 0;
   }
 }
 
-interface ShareGroup { members: Map<Session, Sub>; next: number; levels: string[] }
+interface ShareGroup {
+  members: Map<Session, Sub>;
+  next: number;
+  levels: string[];
+}
 
 export class Broker {
   readonly options: BrokerOptions;
@@ -130,7 +184,11 @@ export class Broker {
   }
 
   emit(e: BrokerEvent): void {
-    try { this.options.onEvent?.(e); } catch { /* a logger must not break the broker */ }
+    try {
+      this.options.onEvent?.(e);
+    } catch {
+      /* a logger must not break the broker */
+    }
   }
 
   /** Serves one client connection on `stream` with the port's policy. */
@@ -143,15 +201,25 @@ export class Broker {
   /** Closes every client connection (v5 clients get DISCONNECT 0x8B Server shutting down). */
   closeAll(): void {
     for (const c of [...this.conns]) c.close(0x8b, 'broker stopped');
-    for (const s of this.sessions.values()) { clearTimeout(s.expiryTimer); clearTimeout(s.willTimer); }
+    for (const s of this.sessions.values()) {
+      clearTimeout(s.expiryTimer);
+      clearTimeout(s.willTimer);
+    }
   }
 
-  get clientCount(): number { return this.conns.size; }
+  get clientCount(): number {
+    return this.conns.size;
+  }
 
   // ---- sessions --------------------------------------------------------------------------------------------------
 
   /** Attaches a connection to its session: takes over a live one, resumes or starts fresh. */
-  attach(conn: Connection, clientId: string, cleanStart: boolean, expiry: number): { session: Session; present: boolean } {
+  attach(
+    conn: Connection,
+    clientId: string,
+    cleanStart: boolean,
+    expiry: number,
+  ): { session: Session; present: boolean } {
     let s = this.sessions.get(clientId);
     if (s?.conn) {
       const old = s.conn;
@@ -160,8 +228,13 @@ export class Broker {
       s = this.sessions.get(clientId); // the old connection's end may have ended a session without expiry
     }
     if (s) {
-      clearTimeout(s.expiryTimer); s.expiryTimer = undefined;
-      if (s.willTimer) { clearTimeout(s.willTimer); s.willTimer = undefined; s.will = undefined; } // reconnected in time: no will
+      clearTimeout(s.expiryTimer);
+      s.expiryTimer = undefined;
+      if (s.willTimer) {
+        clearTimeout(s.willTimer);
+        s.willTimer = undefined;
+        s.will = undefined;
+      } // reconnected in time: no will
     }
     let present = false;
     if (s && !cleanStart) present = true;
@@ -186,7 +259,14 @@ export class Broker {
       if (will.props) delete will.props.willDelayInterval;
       if (delay > 0) {
         s.will = will;
-        s.willTimer = setTimeout(() => { s.willTimer = undefined; s.will = undefined; this.publish(will); }, Math.min(delay * 1000, 2 ** 31 - 1));
+        s.willTimer = setTimeout(
+          () => {
+            s.willTimer = undefined;
+            s.will = undefined;
+            this.publish(will);
+          },
+          Math.min(delay * 1000, 2 ** 31 - 1),
+        );
       } else this.publish(will);
     }
     if (s.expiry === 0) this.endSession(s);
@@ -197,8 +277,15 @@ export class Broker {
 
   private endSession(s: Session): void {
     if (s.conn) return;
-    if (s.expiry > 0) this.emit({ event: 'log', level: 'info', message: `session of '${s.clientId}' expired after ${s.expiry} s` });
-    if (s.willTimer) { clearTimeout(s.willTimer); s.willTimer = undefined; const w = s.will; s.will = undefined; if (w) this.publish(w); }
+    if (s.expiry > 0)
+      this.emit({ event: 'log', level: 'info', message: `session of '${s.clientId}' expired after ${s.expiry} s` });
+    if (s.willTimer) {
+      clearTimeout(s.willTimer);
+      s.willTimer = undefined;
+      const w = s.will;
+      s.will = undefined;
+      if (w) this.publish(w);
+    }
     this.dropSession(s);
   }
 
@@ -216,11 +303,17 @@ export class Broker {
     s.subs.set(sub.filter, sub);
     if (sub.share !== undefined) {
       let g = this.shared.get(sub.filter);
-      if (!g) { g = { members: new Map(), next: 0, levels: sub.levels }; this.shared.set(sub.filter, g); }
+      if (!g) {
+        g = { members: new Map(), next: 0, levels: sub.levels };
+        this.shared.set(sub.filter, g);
+      }
       g.members.set(s, sub);
     } else {
       let e = this.plain.get(sub.filter);
-      if (!e) { e = { levels: sub.levels, subs: new Map() }; this.plain.set(sub.filter, e); }
+      if (!e) {
+        e = { levels: sub.levels, subs: new Map() };
+        this.plain.set(sub.filter, e);
+      }
       e.subs.set(s, sub);
     }
     return !existed;
@@ -243,8 +336,12 @@ export class Broker {
   sendRetained(s: Session, sub: Sub): void {
     const now = this.options.now();
     for (const [topic, m] of this.retained) {
-      if (m.expiresAt !== undefined && m.expiresAt <= now) { this.retained.delete(topic); continue; }
-      if (matchLevels(sub.levels, topic.split('/'))) this.deliver(s, m, sub.qos, true, sub.id === undefined ? undefined : [sub.id]);
+      if (m.expiresAt !== undefined && m.expiresAt <= now) {
+        this.retained.delete(topic);
+        continue;
+      }
+      if (matchLevels(sub.levels, topic.split('/')))
+        this.deliver(s, m, sub.qos, true, sub.id === undefined ? undefined : [sub.id]);
     }
   }
 
@@ -266,7 +363,8 @@ export class Broker {
         const retain = sub.rap ? m.retain : false;
         if (!t) targets.set(s, { qos: sub.qos, retain, ids: sub.id === undefined ? undefined : [sub.id] });
         else {
-          t.qos = Math.max(t.qos, sub.qos); t.retain ||= retain;
+          t.qos = Math.max(t.qos, sub.qos);
+          t.retain ||= retain;
           if (sub.id !== undefined) (t.ids ??= []).push(sub.id);
         }
       }
@@ -279,16 +377,26 @@ export class Broker {
       let pick: [Session, Sub] | undefined;
       for (let i = 0; i < members.length; i++) {
         const cand = members[(g.next + i) % members.length];
-        if (cand[0].conn) { pick = cand; g.next = (g.next + i + 1) % members.length; break; }
+        if (cand[0].conn) {
+          pick = cand;
+          g.next = (g.next + i + 1) % members.length;
+          break;
+        }
       }
-      if (!pick && members.length) { pick = members[g.next % members.length]; g.next = (g.next + 1) % members.length; }
+      if (!pick && members.length) {
+        pick = members[g.next % members.length];
+        g.next = (g.next + 1) % members.length;
+      }
       if (pick) this.deliver(pick[0], m, pick[1].qos, false, pick[1].id === undefined ? undefined : [pick[1].id]);
     }
   }
 
   private deliver(s: Session, m: Message, subQos: number, retain: boolean, subIds?: number[]): void {
     const qos = Math.min(m.qos, subQos);
-    if (qos === 0) { s.conn?.sendPublish(m, 0, 0, retain, subIds, false); return; }
+    if (qos === 0) {
+      s.conn?.sendPublish(m, 0, 0, retain, subIds, false);
+      return;
+    }
     const o: Outgoing = { msg: m, qos, retain, subIds, state: 'pub', id: 0 };
     const c = s.conn;
     if (c && c.ready && s.inflight.size < c.clientReceiveMax && s.queue.length === 0) this.sendOutgoing(s, c, o);
@@ -296,14 +404,22 @@ export class Broker {
       s.queue.push(o);
       if (s.queue.length > this.options.maxQueued) {
         s.queue.shift();
-        if (s.queue.length === this.options.maxQueued) this.emit({ event: 'log', level: 'warning', message: `client '${s.clientId}': more than ${this.options.maxQueued} messages queued; dropping the oldest` });
+        if (s.queue.length === this.options.maxQueued)
+          this.emit({
+            event: 'log',
+            level: 'warning',
+            message: `client '${s.clientId}': more than ${this.options.maxQueued} messages queued; dropping the oldest`,
+          });
       }
     }
   }
 
   private sendOutgoing(s: Session, c: Connection, o: Outgoing): void {
     o.id = s.nextId();
-    if (o.id === 0) { s.queue.unshift(o); return; }
+    if (o.id === 0) {
+      s.queue.unshift(o);
+      return;
+    }
     if (!c.sendPublish(o.msg, o.qos, o.id, o.retain, o.subIds, false)) return; // expired or too large: dropped
     s.inflight.set(o.id, o);
   }
@@ -328,7 +444,10 @@ export class Broker {
   acked(s: Session, id: number, kind: 'puback' | 'pubrec' | 'pubcomp', reasonCode?: number): boolean {
     const o = s.inflight.get(id);
     if (!o) return false;
-    if (kind === 'pubrec' && (reasonCode === undefined || reasonCode < 0x80)) { o.state = 'rel'; return true; }
+    if (kind === 'pubrec' && (reasonCode === undefined || reasonCode < 0x80)) {
+      o.state = 'rel';
+      return true;
+    }
     s.inflight.delete(id);
     this.drain(s);
     return true;
@@ -362,15 +481,25 @@ class Connection {
   private connectExpiry = 0;
   private authMethod: string | undefined;
 
-  constructor(private broker: Broker, private stream: Duplex, private transport: TransportInfo, private policy: PortPolicy) {
+  constructor(
+    private broker: Broker,
+    private stream: Duplex,
+    private transport: TransportInfo,
+    private policy: PortPolicy,
+  ) {
     this.parser.on('packet', (p: Packet) => this.onPacket(p));
     this.parser.on('error', (e: Error) => this.onParseError(e));
     stream.on('data', (d: Buffer) => this.onData(d));
     stream.on('error', () => this.onClose('connection error'));
     stream.on('close', () => this.onClose(this.closed ? 'closed' : 'connection lost'));
-    stream.on('end', () => { if (!this.closed) this.onClose('connection closed by client'); stream.destroy(); });
+    stream.on('end', () => {
+      if (!this.closed) this.onClose('connection closed by client');
+      stream.destroy();
+    });
     // A client must send CONNECT promptly.
-    this.kaTimer = setTimeout(() => { if (!this.session && !this.connecting) this.close(undefined, 'no CONNECT within 30 s'); }, 30000);
+    this.kaTimer = setTimeout(() => {
+      if (!this.session && !this.connecting) this.close(undefined, 'no CONNECT within 30 s');
+    }, 30000);
   }
 
   // ---- input -----------------------------------------------------------------------------------------------------
@@ -379,22 +508,43 @@ class Connection {
   private onData(d: Buffer): void {
     if (this.closed) return;
     this.lastSeen = Date.now();
-    this.chunks.push(d); this.chunkLen += d.length;
+    this.chunks.push(d);
+    this.chunkLen += d.length;
     while (!this.closed && this.chunkLen >= 2) {
-      const head = this.chunks[0].length >= 5 || this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, Math.min(this.chunkLen, 5));
-      if (!this.session && !this.connecting && head[0] !== 0x10) { this.close(undefined, 'the first packet is not CONNECT'); return; }
-      let len = 0, mul = 1, i = 1, done = false;
+      const head =
+        this.chunks[0].length >= 5 || this.chunks.length === 1
+          ? this.chunks[0]
+          : Buffer.concat(this.chunks, Math.min(this.chunkLen, 5));
+      if (!this.session && !this.connecting && head[0] !== 0x10) {
+        this.close(undefined, 'the first packet is not CONNECT');
+        return;
+      }
+      let len = 0,
+        mul = 1,
+        i = 1,
+        done = false;
       for (; i < 5 && i < head.length; i++) {
-        len += (head[i] & 0x7f) * mul; mul *= 128;
-        if ((head[i] & 0x80) === 0) { done = true; i++; break; }
+        len += (head[i] & 0x7f) * mul;
+        mul *= 128;
+        if ((head[i] & 0x80) === 0) {
+          done = true;
+          i++;
+          break;
+        }
       }
       if (!done) {
-        if (i >= 5) { this.protocolFailure(RC.malformed, 'malformed remaining length'); return; }
+        if (i >= 5) {
+          this.protocolFailure(RC.malformed, 'malformed remaining length');
+          return;
+        }
         return; // header incomplete
       }
       const total = i + len;
       if (total > this.broker.options.maxPacketSize) {
-        this.protocolFailure(RC.packetTooLarge, `packet of ${total} bytes is over the ${this.broker.options.maxPacketSize}-byte limit`);
+        this.protocolFailure(
+          RC.packetTooLarge,
+          `packet of ${total} bytes is over the ${this.broker.options.maxPacketSize}-byte limit`,
+        );
         return;
       }
       if (this.chunkLen < total) return;
@@ -402,14 +552,19 @@ class Connection {
       const first = this.chunks[0];
       if (first.length >= total) {
         frame = first.subarray(0, total);
-        if (first.length === total) this.chunks.shift(); else this.chunks[0] = first.subarray(total);
+        if (first.length === total) this.chunks.shift();
+        else this.chunks[0] = first.subarray(total);
       } else {
         const all = Buffer.concat(this.chunks, this.chunkLen);
         frame = all.subarray(0, total);
         this.chunks = all.length > total ? [all.subarray(total)] : [];
       }
       this.chunkLen -= total;
-      try { this.parser.parse(frame); } catch (e) { this.onParseError(e as Error); }
+      try {
+        this.parser.parse(frame);
+      } catch (e) {
+        this.onParseError(e as Error);
+      }
     }
   }
 
@@ -429,45 +584,84 @@ class Connection {
     this.close(this.session ? code : undefined, why);
   }
 
-  private who(): string { return this.clientId ? `client '${this.clientId}' (port ${this.transport.port})` : `${this.transport.remote} (port ${this.transport.port})`; }
+  private who(): string {
+    return this.clientId
+      ? `client '${this.clientId}' (port ${this.transport.port})`
+      : `${this.transport.remote} (port ${this.transport.port})`;
+  }
 
   private onPacket(p: Packet): void {
     if (this.closed) return;
-    if (this.connecting) { this.pending.push(p); return; }
+    if (this.connecting) {
+      this.pending.push(p);
+      return;
+    }
     try {
       this.dispatch(p);
     } catch (e) {
-      this.broker.emit({ event: 'log', level: 'error', message: `${this.who()}: internal error on ${p.cmd}: ${(e as Error).message}` });
+      this.broker.emit({
+        event: 'log',
+        level: 'error',
+        message: `${this.who()}: internal error on ${p.cmd}: ${(e as Error).message}`,
+      });
       this.close(RC.unspecified, 'internal error');
     }
   }
 
   private dispatch(p: Packet): void {
     if (!this.session) {
-      if (p.cmd !== 'connect') { this.close(undefined, `${p.cmd} before CONNECT`); return; }
+      if (p.cmd !== 'connect') {
+        this.close(undefined, `${p.cmd} before CONNECT`);
+        return;
+      }
       void this.onConnect(p);
       return;
     }
     switch (p.cmd) {
-      case 'publish': this.onPublish(p); break;
-      case 'puback': this.broker.acked(this.session, p.messageId, 'puback'); break;
-      case 'pubrec':
-        if (this.broker.acked(this.session, p.messageId, 'pubrec', p.reasonCode) && (p.reasonCode ?? 0) < 0x80) this.send({ cmd: 'pubrel', messageId: p.messageId });
-        else if ((p.reasonCode ?? 0) < 0x80) this.send({ cmd: 'pubrel', messageId: p.messageId, reasonCode: RC.packetIdNotFound });
+      case 'publish':
+        this.onPublish(p);
         break;
-      case 'pubcomp': this.broker.acked(this.session, p.messageId, 'pubcomp'); break;
+      case 'puback':
+        this.broker.acked(this.session, p.messageId, 'puback');
+        break;
+      case 'pubrec':
+        if (this.broker.acked(this.session, p.messageId, 'pubrec', p.reasonCode) && (p.reasonCode ?? 0) < 0x80)
+          this.send({ cmd: 'pubrel', messageId: p.messageId });
+        else if ((p.reasonCode ?? 0) < 0x80)
+          this.send({ cmd: 'pubrel', messageId: p.messageId, reasonCode: RC.packetIdNotFound });
+        break;
+      case 'pubcomp':
+        this.broker.acked(this.session, p.messageId, 'pubcomp');
+        break;
       case 'pubrel': {
         const known = this.session.incomingQos2.delete(p.messageId);
-        this.send(this.version === 5 && !known ? { cmd: 'pubcomp', messageId: p.messageId, reasonCode: RC.packetIdNotFound } : { cmd: 'pubcomp', messageId: p.messageId });
+        this.send(
+          this.version === 5 && !known
+            ? { cmd: 'pubcomp', messageId: p.messageId, reasonCode: RC.packetIdNotFound }
+            : { cmd: 'pubcomp', messageId: p.messageId },
+        );
         break;
       }
-      case 'subscribe': this.onSubscribe(p); break;
-      case 'unsubscribe': this.onUnsubscribe(p); break;
-      case 'pingreq': this.send({ cmd: 'pingresp' }); break;
-      case 'disconnect': this.onDisconnect(p); break;
-      case 'auth': void this.onAuth(p); break;
-      case 'connect': this.protocolFailure(RC.protocolError, 'second CONNECT'); break;
-      default: this.protocolFailure(RC.protocolError, `unexpected ${p.cmd} from a client`);
+      case 'subscribe':
+        this.onSubscribe(p);
+        break;
+      case 'unsubscribe':
+        this.onUnsubscribe(p);
+        break;
+      case 'pingreq':
+        this.send({ cmd: 'pingresp' });
+        break;
+      case 'disconnect':
+        this.onDisconnect(p);
+        break;
+      case 'auth':
+        void this.onAuth(p);
+        break;
+      case 'connect':
+        this.protocolFailure(RC.protocolError, 'second CONNECT');
+        break;
+      default:
+        this.protocolFailure(RC.protocolError, `unexpected ${p.cmd} from a client`);
     }
   }
 
@@ -481,19 +675,33 @@ class Connection {
     let clientId: string = p.clientId ?? '';
     let assigned: string | undefined;
     if (!clientId) {
-      if (!v5 && !p.clean) { this.refuse(2, RC.clientIdNotValid, 'empty client id with a persistent session'); return; }
+      if (!v5 && !p.clean) {
+        this.refuse(2, RC.clientIdNotValid, 'empty client id with a persistent session');
+        return;
+      }
       clientId = assigned = `brokerkit-${randomBytes(6).toString('hex')}`;
     }
     this.clientId = clientId;
-    if (p.will && !validTopicName(p.will.topic)) { this.refuse(2, RC.topicNameInvalid, `invalid will topic '${p.will.topic}'`); return; }
-    if (v5 && props.authenticationData && !props.authenticationMethod) { this.refuse(2, RC.protocolError, 'authentication data without a method'); return; }
+    if (p.will && !validTopicName(p.will.topic)) {
+      this.refuse(2, RC.topicNameInvalid, `invalid will topic '${p.will.topic}'`);
+      return;
+    }
+    if (v5 && props.authenticationData && !props.authenticationMethod) {
+      this.refuse(2, RC.protocolError, 'authentication data without a method');
+      return;
+    }
 
     let result: AuthResult = { ok: true, principal: { clientId, username: p.username, attributes: {} } };
     if (this.policy.authenticate) {
       try {
         result = await this.policy.authenticate({
-          clientId, username: p.username, password: p.password, version: this.version,
-          authMethod: v5 ? props.authenticationMethod : undefined, authData: v5 ? props.authenticationData : undefined, transport: this.transport,
+          clientId,
+          username: p.username,
+          password: p.password,
+          version: this.version,
+          authMethod: v5 ? props.authenticationMethod : undefined,
+          authData: v5 ? props.authenticationData : undefined,
+          transport: this.transport,
         });
       } catch (e) {
         result = { ok: false, reason: 'not-authorized', message: `authentication failed: ${(e as Error).message}` };
@@ -501,7 +709,12 @@ class Connection {
     }
     if (this.closed) return;
     if (!result.ok) {
-      const rc = result.reason === 'bad-auth-method' ? RC.badAuthMethod : result.reason === 'bad-credentials' ? RC.badCredentials : RC.notAuthorized;
+      const rc =
+        result.reason === 'bad-auth-method'
+          ? RC.badAuthMethod
+          : result.reason === 'bad-credentials'
+            ? RC.badCredentials
+            : RC.notAuthorized;
       this.refuse(result.reason === 'bad-credentials' ? 4 : 5, rc, result.message);
       return;
     }
@@ -514,7 +727,7 @@ class Connection {
     this.authMethod = result.ok ? result.authMethod : undefined;
 
     const cleanStart = !!p.clean;
-    const expiry = v5 ? (props.sessionExpiryInterval ?? 0) : (cleanStart ? 0 : NEVER);
+    const expiry = v5 ? (props.sessionExpiryInterval ?? 0) : cleanStart ? 0 : NEVER;
     this.connectExpiry = expiry;
     const { session, present } = this.broker.attach(this, clientId, cleanStart, expiry);
     this.session = session;
@@ -524,7 +737,13 @@ class Connection {
     }
     if (p.will) {
       const wp = p.will.properties ?? {};
-      session.will = this.toMessage(p.will.topic, p.will.payload ?? Buffer.alloc(0), p.will.qos ?? 0, !!p.will.retain, v5 ? wp : undefined);
+      session.will = this.toMessage(
+        p.will.topic,
+        p.will.payload ?? Buffer.alloc(0),
+        p.will.qos ?? 0,
+        !!p.will.retain,
+        v5 ? wp : undefined,
+      );
       if (v5 && wp.willDelayInterval) (session.will.props ??= {}).willDelayInterval = wp.willDelayInterval;
     }
     this.keepalive = p.keepalive ?? 0;
@@ -534,7 +753,10 @@ class Connection {
     const connack: Packet = { cmd: 'connack', sessionPresent: present };
     if (v5) {
       connack.reasonCode = 0;
-      const cp: Record<string, unknown> = { topicAliasMaximum: this.broker.options.topicAliasMaximum, maximumPacketSize: this.broker.options.maxPacketSize };
+      const cp: Record<string, unknown> = {
+        topicAliasMaximum: this.broker.options.topicAliasMaximum,
+        maximumPacketSize: this.broker.options.maxPacketSize,
+      };
       if (assigned) cp.assignedClientIdentifier = assigned;
       if (session.expiry !== expiry) cp.sessionExpiryInterval = session.expiry;
       if (this.authMethod) cp.authenticationMethod = this.authMethod;
@@ -544,17 +766,32 @@ class Connection {
     this.send(connack);
     this.ready = true;
     this.connecting = false;
-    this.broker.emit({ event: 'client-connected', clientId, port: this.transport.port, version: this.version, username: p.username, sessionPresent: present, remote: this.transport.remote });
+    this.broker.emit({
+      event: 'client-connected',
+      clientId,
+      port: this.transport.port,
+      version: this.version,
+      username: p.username,
+      sessionPresent: present,
+      remote: this.transport.remote,
+    });
     if (result.note) this.broker.emit({ event: 'log', level: 'info', message: `${this.who()}: ${result.note}` });
     if (present) this.broker.resume(session);
-    const queued = this.pending; this.pending = [];
+    const queued = this.pending;
+    this.pending = [];
     for (const q of queued) this.onPacket(q);
   }
 
   private refuse(v3code: number, v5code: number, why: string): void {
     this.connecting = false;
     this.broker.emit({ event: 'client-rejected', clientId: this.clientId, port: this.transport.port, reason: why });
-    if (this.version === 5) this.send({ cmd: 'connack', sessionPresent: false, reasonCode: v5code, properties: { reasonString: why.slice(0, 200) } });
+    if (this.version === 5)
+      this.send({
+        cmd: 'connack',
+        sessionPresent: false,
+        reasonCode: v5code,
+        properties: { reasonString: why.slice(0, 200) },
+      });
     else this.send({ cmd: 'connack', sessionPresent: false, returnCode: v3code });
     this.close(undefined, why);
   }
@@ -571,15 +808,37 @@ class Connection {
 
   // ---- PUBLISH ---------------------------------------------------------------------------------------------------
 
-  private toMessage(topic: string, payload: Buffer | string, qos: number, retain: boolean, props?: Record<string, any>): Message {
-    const m: Message = { topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, retain, from: this.clientId };
+  private toMessage(
+    topic: string,
+    payload: Buffer | string,
+    qos: number,
+    retain: boolean,
+    props?: Record<string, any>,
+  ): Message {
+    const m: Message = {
+      topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      qos,
+      retain,
+      from: this.clientId,
+    };
     if (props) {
       const keep: Record<string, unknown> = {};
       let any = false;
-      for (const k of ['payloadFormatIndicator', 'contentType', 'responseTopic', 'correlationData', 'userProperties'] as const) {
-        if (props[k] !== undefined) { keep[k] = props[k]; any = true; }
+      for (const k of [
+        'payloadFormatIndicator',
+        'contentType',
+        'responseTopic',
+        'correlationData',
+        'userProperties',
+      ] as const) {
+        if (props[k] !== undefined) {
+          keep[k] = props[k];
+          any = true;
+        }
       }
-      if (props.messageExpiryInterval !== undefined) m.expiresAt = this.broker.options.now() + props.messageExpiryInterval * 1000;
+      if (props.messageExpiryInterval !== undefined)
+        m.expiresAt = this.broker.options.now() + props.messageExpiryInterval * 1000;
       if (any) m.props = keep;
     }
     return m;
@@ -592,37 +851,76 @@ class Connection {
     // Topic aliases (MQTT 5 §3.3.2.3.4): an alias with a topic sets it, an alias with an empty topic uses it.
     if (v5 && props?.topicAlias !== undefined) {
       const a = props.topicAlias;
-      if (a === 0 || a > this.broker.options.topicAliasMaximum) { this.protocolFailure(RC.topicAliasInvalid, `topic alias ${a} out of range`); return; }
+      if (a === 0 || a > this.broker.options.topicAliasMaximum) {
+        this.protocolFailure(RC.topicAliasInvalid, `topic alias ${a} out of range`);
+        return;
+      }
       if (topic) this.aliases.set(a, topic);
       else {
         const t = this.aliases.get(a);
-        if (t === undefined) { this.protocolFailure(RC.protocolError, `unknown topic alias ${a}`); return; }
+        if (t === undefined) {
+          this.protocolFailure(RC.protocolError, `unknown topic alias ${a}`);
+          return;
+        }
         topic = t;
       }
     }
-    if (!validTopicName(topic)) { this.protocolFailure(RC.topicNameInvalid, `invalid topic name '${topic}'`); return; }
+    if (!validTopicName(topic)) {
+      this.protocolFailure(RC.topicNameInvalid, `invalid topic name '${topic}'`);
+      return;
+    }
     const qos = p.qos ?? 0;
-    if (qos === 2 && this.session!.incomingQos2.has(p.messageId)) { this.send({ cmd: 'pubrec', messageId: p.messageId }); return; } // duplicate
+    if (qos === 2 && this.session!.incomingQos2.has(p.messageId)) {
+      this.send({ cmd: 'pubrec', messageId: p.messageId });
+      return;
+    } // duplicate
 
-    const allowed = !this.policy.authorizePublish || this.policy.authorizePublish(this.principal!, topic, this.transport);
+    const allowed =
+      !this.policy.authorizePublish || this.policy.authorizePublish(this.principal!, topic, this.transport);
     if (!allowed) {
       // domain.md C.2: MQTT 5 gets reason code 135; MQTT 3.1.1 a plain acknowledgement. The message is dropped.
-      if (qos === 1) this.send(v5 ? { cmd: 'puback', messageId: p.messageId, reasonCode: RC.notAuthorized } : { cmd: 'puback', messageId: p.messageId });
+      if (qos === 1)
+        this.send(
+          v5
+            ? { cmd: 'puback', messageId: p.messageId, reasonCode: RC.notAuthorized }
+            : { cmd: 'puback', messageId: p.messageId },
+        );
       else if (qos === 2) {
         if (v5) this.send({ cmd: 'pubrec', messageId: p.messageId, reasonCode: RC.notAuthorized });
-        else { this.session!.incomingQos2.add(p.messageId); this.send({ cmd: 'pubrec', messageId: p.messageId }); }
+        else {
+          this.session!.incomingQos2.add(p.messageId);
+          this.send({ cmd: 'pubrec', messageId: p.messageId });
+        }
       }
       return;
     }
     const m = this.toMessage(topic, p.payload, qos, !!p.retain, v5 ? props : undefined);
-    this.broker.emit({ event: 'publish', clientId: this.clientId, port: this.transport.port, topic, qos, retain: m.retain, bytes: m.payload.length });
+    this.broker.emit({
+      event: 'publish',
+      clientId: this.clientId,
+      port: this.transport.port,
+      topic,
+      qos,
+      retain: m.retain,
+      bytes: m.payload.length,
+    });
     this.broker.publish(m);
     if (qos === 1) this.send({ cmd: 'puback', messageId: p.messageId });
-    else if (qos === 2) { this.session!.incomingQos2.add(p.messageId); this.send({ cmd: 'pubrec', messageId: p.messageId }); }
+    else if (qos === 2) {
+      this.session!.incomingQos2.add(p.messageId);
+      this.send({ cmd: 'pubrec', messageId: p.messageId });
+    }
   }
 
   /** Sends a PUBLISH to this client; false when it was dropped (expired, or over the client's maximum packet size). */
-  sendPublish(m: Message, qos: number, id: number, retain: boolean, subIds: number[] | undefined, dup: boolean): boolean {
+  sendPublish(
+    m: Message,
+    qos: number,
+    id: number,
+    retain: boolean,
+    subIds: number[] | undefined,
+    dup: boolean,
+  ): boolean {
     if (!this.ready || this.closed) return qos === 0 ? false : true;
     const pk: Packet = { cmd: 'publish', topic: m.topic, payload: m.payload, qos, retain, dup };
     if (qos > 0) pk.messageId = id;
@@ -653,18 +951,39 @@ class Connection {
     for (const s of p.subscriptions as Packet[]) {
       const filter: string = s.topic;
       const share = parseShare(filter);
-      if (share === null || (share === undefined && !validFilter(filter))) { granted.push(v5 ? RC.topicFilterInvalid : 0x80); continue; }
-      if (share && s.nl) { this.protocolFailure(RC.protocolError, 'No Local on a shared subscription'); return; }
+      if (share === null || (share === undefined && !validFilter(filter))) {
+        granted.push(v5 ? RC.topicFilterInvalid : 0x80);
+        continue;
+      }
+      if (share && s.nl) {
+        this.protocolFailure(RC.protocolError, 'No Local on a shared subscription');
+        return;
+      }
       if (this.policy.authorizeSubscribe && !this.policy.authorizeSubscribe(this.principal!, filter, this.transport)) {
         granted.push(v5 ? RC.notAuthorized : 0x80); // domain.md C.2
         continue;
       }
       const qos = Math.min(s.qos ?? 0, 2);
-      const sub: Sub = { filter, levels: (share ? share.filter : filter).split('/'), qos, nl: !!s.nl, rap: !!s.rap, rh: s.rh ?? 0, id: subId, share: share?.group };
+      const sub: Sub = {
+        filter,
+        levels: (share ? share.filter : filter).split('/'),
+        qos,
+        nl: !!s.nl,
+        rap: !!s.rap,
+        rh: s.rh ?? 0,
+        id: subId,
+        share: share?.group,
+      };
       const isNew = this.broker.subscribe(this.session!, sub);
       granted.push(qos);
       fresh.push({ sub, isNew });
-      this.broker.emit({ event: 'subscribe', clientId: this.clientId, port: this.transport.port, filter, granted: qos });
+      this.broker.emit({
+        event: 'subscribe',
+        clientId: this.clientId,
+        port: this.transport.port,
+        filter,
+        granted: qos,
+      });
     }
     this.send({ cmd: 'suback', messageId: p.messageId, granted });
     for (const { sub, isNew } of fresh) {
@@ -675,8 +994,14 @@ class Connection {
   }
 
   private onUnsubscribe(p: Packet): void {
-    const codes = (p.unsubscriptions as string[]).map((f) => this.broker.unsubscribe(this.session!, f) ? RC.success : RC.noSubscriptionExisted);
-    this.send(this.version === 5 ? { cmd: 'unsuback', messageId: p.messageId, granted: codes } : { cmd: 'unsuback', messageId: p.messageId });
+    const codes = (p.unsubscriptions as string[]).map((f) =>
+      this.broker.unsubscribe(this.session!, f) ? RC.success : RC.noSubscriptionExisted,
+    );
+    this.send(
+      this.version === 5
+        ? { cmd: 'unsuback', messageId: p.messageId, granted: codes }
+        : { cmd: 'unsuback', messageId: p.messageId },
+    );
   }
 
   // ---- DISCONNECT / AUTH -----------------------------------------------------------------------------------------
@@ -685,7 +1010,10 @@ class Connection {
     const v5 = this.version === 5;
     const newExpiry = v5 ? p.properties?.sessionExpiryInterval : undefined;
     if (newExpiry !== undefined) {
-      if (this.connectExpiry === 0 && newExpiry !== 0) { this.protocolFailure(RC.protocolError, 'session expiry set on DISCONNECT after 0 on CONNECT'); return; }
+      if (this.connectExpiry === 0 && newExpiry !== 0) {
+        this.protocolFailure(RC.protocolError, 'session expiry set on DISCONNECT after 0 on CONNECT');
+        return;
+      }
       this.session!.expiry = Math.min(newExpiry, this.broker.options.maxSessionExpiry);
     }
     // MQTT 5 §3.14.2.1: reason 0x04 asks for the will to be published; any other normal DISCONNECT discards it.
@@ -696,26 +1024,59 @@ class Connection {
   /** MQTT 5 re-authentication (AUTH with reason 0x19) with the same method as the CONNECT. */
   private async onAuth(p: Packet): Promise<void> {
     const props = p.properties ?? {};
-    if (this.version !== 5 || !this.authMethod || props.authenticationMethod !== this.authMethod || p.reasonCode !== RC.reauthenticate || !this.policy.authenticate) {
+    if (
+      this.version !== 5 ||
+      !this.authMethod ||
+      props.authenticationMethod !== this.authMethod ||
+      p.reasonCode !== RC.reauthenticate ||
+      !this.policy.authenticate
+    ) {
       this.protocolFailure(RC.protocolError, 'AUTH not expected here');
       return;
     }
     let r: AuthResult;
     try {
-      r = await this.policy.authenticate({ clientId: this.clientId, username: this.principal?.username, version: 5, authMethod: props.authenticationMethod, authData: props.authenticationData, transport: this.transport });
-    } catch (e) { r = { ok: false, reason: 'not-authorized', message: (e as Error).message }; }
+      r = await this.policy.authenticate({
+        clientId: this.clientId,
+        username: this.principal?.username,
+        version: 5,
+        authMethod: props.authenticationMethod,
+        authData: props.authenticationData,
+        transport: this.transport,
+      });
+    } catch (e) {
+      r = { ok: false, reason: 'not-authorized', message: (e as Error).message };
+    }
     if (this.closed) return;
-    if (!r.ok) { this.broker.emit({ event: 'log', level: 'warning', message: `${this.who()}: re-authentication refused: ${r.message}` }); this.close(RC.notAuthorized, 're-authentication refused'); return; }
+    if (!r.ok) {
+      this.broker.emit({
+        event: 'log',
+        level: 'warning',
+        message: `${this.who()}: re-authentication refused: ${r.message}`,
+      });
+      this.close(RC.notAuthorized, 're-authentication refused');
+      return;
+    }
     this.principal = { ...r.principal, clientId: this.clientId };
     this.send({ cmd: 'auth', reasonCode: RC.success, properties: { authenticationMethod: this.authMethod } });
-    this.broker.emit({ event: 'log', level: 'info', message: `${this.who()}: re-authenticated${r.note ? ` (${r.note})` : ''}` });
+    this.broker.emit({
+      event: 'log',
+      level: 'info',
+      message: `${this.who()}: re-authenticated${r.note ? ` (${r.note})` : ''}`,
+    });
   }
 
   // ---- output ----------------------------------------------------------------------------------------------------
 
   private encode(p: Packet, version = this.version): Buffer | undefined {
-    try { return mqttPacket.generate(p, { protocolVersion: version }); } catch (e) {
-      this.broker.emit({ event: 'log', level: 'error', message: `${this.who()}: cannot encode ${p.cmd}: ${(e as Error).message}` });
+    try {
+      return mqttPacket.generate(p, { protocolVersion: version });
+    } catch (e) {
+      this.broker.emit({
+        event: 'log',
+        level: 'error',
+        message: `${this.who()}: cannot encode ${p.cmd}: ${(e as Error).message}`,
+      });
       return undefined;
     }
   }
@@ -729,12 +1090,18 @@ class Connection {
   /** Packets written in one tick leave in one write (one TLS record / WebSocket frame where possible). */
   private write(b: Buffer): void {
     this.out.push(b);
-    if (!this.flushScheduled) { this.flushScheduled = true; setImmediate(() => this.flush()); }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.out.length === 0 || this.stream.destroyed) { this.out = []; return; }
+    if (this.out.length === 0 || this.stream.destroyed) {
+      this.out = [];
+      return;
+    }
     const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out);
     this.out = [];
     this.stream.write(data);
@@ -754,7 +1121,10 @@ class Connection {
   }
 
   private onClose(why: string): void {
-    if (!this.closed) { this.closed = true; clearTimeout(this.kaTimer); }
+    if (!this.closed) {
+      this.closed = true;
+      clearTimeout(this.kaTimer);
+    }
     this.finish(why);
   }
 
@@ -764,7 +1134,12 @@ class Connection {
     this.finished = true;
     this.ready = false;
     if (this.session) {
-      this.broker.emit({ event: 'client-disconnected', clientId: this.clientId, port: this.transport.port, reason: why });
+      this.broker.emit({
+        event: 'client-disconnected',
+        clientId: this.clientId,
+        port: this.transport.port,
+        reason: why,
+      });
       this.broker.detach(this.session, this, !this.cleanDisconnect);
     }
   }

@@ -15,7 +15,10 @@ export function validFilter(f: string): boolean {
   return true;
 }
 
-export interface ShareSpec { group: string; filter: string }
+export interface ShareSpec {
+  group: string;
+  filter: string;
+}
 
 /** `$share/<group>/<filter>` → its parts; `undefined` for a plain filter; `null` for a malformed share. */
 export function parseShare(f: string): ShareSpec | undefined | null {
@@ -23,7 +26,8 @@ export function parseShare(f: string): ShareSpec | undefined | null {
   const rest = f.slice(7);
   const i = rest.indexOf('/');
   if (i <= 0) return null;
-  const group = rest.slice(0, i), filter = rest.slice(i + 1);
+  const group = rest.slice(0, i),
+    filter = rest.slice(i + 1);
   if (/[+#]/.test(group) || !validFilter(filter)) return null;
   return { group, filter };
 }
@@ -47,12 +51,16 @@ export function matches(filter: string, topic: string): boolean {
 
 /** True when every topic that `requested` can match is also matched by `allowed` (for subscribe authorization). */
 export function covers(allowed: string, requested: string): boolean {
-  const a = allowed.split('/'), r = requested.split('/');
+  const a = allowed.split('/'),
+    r = requested.split('/');
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '#') return !(i === 0 && r[0].startsWith('$') && !a[0].startsWith('$'));
     if (i >= r.length) return false;
     if (r[i] === '#') return false;
-    if (a[i] === '+') { if (i === 0 && r[0].startsWith('$')) return false; continue; }
+    if (a[i] === '+') {
+      if (i === 0 && r[0].startsWith('$')) return false;
+      continue;
+    }
     if (r[i] === '+' || a[i] !== r[i]) return false;
   }
   return a.length === r.length;

@@ -14,17 +14,22 @@ import { closestAllowed } from '../spelling';
 const V1 = `${AIO_GROUP}/v1`;
 
 const MIGRATION: Record<string, string> = {
-  BrokerListener: 'a v1 listener lists `ports` (each with its own `authenticationRef`, `authorizationRef` and `tls` with `mode` plus `certManagerCertificateSpec` or `manual.secretRef`) instead of `port`, `authenticationEnabled` and `tls.automatic`',
-  BrokerAuthentication: 'v1 entries name the `method` (ServiceAccountToken, X509, Custom) next to a settings block, and listeners point at it with `authenticationRef` instead of `listenerRef`',
-  BrokerAuthorization: 'v1 keeps the rules under `authorizationPolicies` (with `cache: Enabled|Disabled`), and listeners point at it with `authorizationRef` instead of `listenerRef`',
-  Broker: 'the v1 Broker is a different shape (`cardinality`, `memoryProfile`, `advanced`, `diagnostics`); AIO creates the one Broker, `default`, itself',
+  BrokerListener:
+    'a v1 listener lists `ports` (each with its own `authenticationRef`, `authorizationRef` and `tls` with `mode` plus `certManagerCertificateSpec` or `manual.secretRef`) instead of `port`, `authenticationEnabled` and `tls.automatic`',
+  BrokerAuthentication:
+    'v1 entries name the `method` (ServiceAccountToken, X509, Custom) next to a settings block, and listeners point at it with `authenticationRef` instead of `listenerRef`',
+  BrokerAuthorization:
+    'v1 keeps the rules under `authorizationPolicies` (with `cache: Enabled|Disabled`), and listeners point at it with `authorizationRef` instead of `listenerRef`',
+  Broker:
+    'the v1 Broker is a different shape (`cardinality`, `memoryProfile`, `advanced`, `diagnostics`); AIO creates the one Broker, `default`, itself',
 };
 
 const rule: DocumentRule = {
   scope: 'document',
   code: 'api-version',
   severity: 'error',
-  title: 'An AIO broker object with an apiVersion AIO does not serve: the pre-GA `mq.iotoperations.azure.com` group (warning), the preview `v1beta1` (info), or an unknown version or kind (error).',
+  title:
+    'An AIO broker object with an apiVersion AIO does not serve: the pre-GA `mq.iotoperations.azure.com` group (warning), the preview `v1beta1` (info), or an unknown version or kind (error).',
   source: 'domain.md A.1, G1-G3; crd-facts.md 0',
   applies: (r) => r.group === AIO_GROUP || (r.group === LEGACY_AIO_GROUP && AIO_KINDS.has(r.kind)),
   check(r, ctx) {
@@ -72,5 +77,15 @@ export default rule;
 /** domain.md C.1, G51: `x509Settings.additionalValidation` exists only in v1beta1. */
 function usesPreviewOnlyField(value: Record<string, any>): boolean {
   const methods = value.spec?.authenticationMethods;
-  return Array.isArray(methods) && methods.some((m: any) => m && typeof m === 'object' && m.x509Settings && typeof m.x509Settings === 'object' && 'additionalValidation' in m.x509Settings);
+  return (
+    Array.isArray(methods) &&
+    methods.some(
+      (m: any) =>
+        m &&
+        typeof m === 'object' &&
+        m.x509Settings &&
+        typeof m.x509Settings === 'object' &&
+        'additionalValidation' in m.x509Settings,
+    )
+  );
 }

@@ -12,21 +12,31 @@ import { isAio } from '../resources';
 const METHODS: Record<string, string> = { custom: 'Custom', serviceaccounttoken: 'ServiceAccountToken', x509: 'X509' };
 /** Older preview spellings that clearly mean one of the three (domain.md A.1, C.1; old MQ docs). */
 const ALIASES: Record<string, string> = { sat: 'ServiceAccountToken', x509credentials: 'X509', x509credential: 'X509' };
-const SETTINGS: Record<string, string> = { Custom: 'customSettings', ServiceAccountToken: 'serviceAccountTokenSettings', X509: 'x509Settings' };
+const SETTINGS: Record<string, string> = {
+  Custom: 'customSettings',
+  ServiceAccountToken: 'serviceAccountTokenSettings',
+  X509: 'x509Settings',
+};
 
 const rule: DocumentRule = {
   scope: 'document',
   code: 'authentication-method-invalid',
   severity: 'error',
-  title: 'A BrokerAuthentication method AIO cannot use: no methods, an unknown method, no SAT audience, a non-HTTPS custom endpoint, or settings for another method.',
+  title:
+    'A BrokerAuthentication method AIO cannot use: no methods, an unknown method, no SAT audience, a non-HTTPS custom endpoint, or settings for another method.',
   source: 'domain.md C.1, G49; crd-facts.md 2.1',
   applies: (r) => isAio(r, 'BrokerAuthentication'),
   check(r, ctx) {
     const methods = r.value.spec?.authenticationMethods;
     if (!Array.isArray(methods)) return;
     if (methods.length === 0) {
-      ctx.report({ path: ['spec', 'authenticationMethods'], key: true, data: { problem: 'empty' },
-        message: 'authenticationMethods is empty, so no client can authenticate with this BrokerAuthentication. Add a method (ServiceAccountToken, X509 or Custom).' });
+      ctx.report({
+        path: ['spec', 'authenticationMethods'],
+        key: true,
+        data: { problem: 'empty' },
+        message:
+          'authenticationMethods is empty, so no client can authenticate with this BrokerAuthentication. Add a method (ServiceAccountToken, X509 or Custom).',
+      });
       return;
     }
     methods.forEach((m: any, i: number) => {
@@ -35,24 +45,40 @@ const rule: DocumentRule = {
       const method = METHODS[m.method.toLowerCase()];
       if (!method) {
         const alias = ALIASES[m.method.toLowerCase()];
-        ctx.report({ path: [...at, 'method'], data: { problem: 'unknown-method', ...(alias ? { replace: alias } : {}) },
-          message: `Authentication method '${m.method}' is not one AIO knows; use ServiceAccountToken, X509 or Custom${alias ? ` (for this one: ${alias})` : ''}.` });
+        ctx.report({
+          path: [...at, 'method'],
+          data: { problem: 'unknown-method', ...(alias ? { replace: alias } : {}) },
+          message: `Authentication method '${m.method}' is not one AIO knows; use ServiceAccountToken, X509 or Custom${alias ? ` (for this one: ${alias})` : ''}.`,
+        });
         return;
       }
       const blocks = Object.values(SETTINGS).filter((k) => m[k] !== undefined && m[k] !== null);
       if (blocks.length === 1 && blocks[0] !== SETTINGS[method]) {
-        ctx.report({ path: [...at, blocks[0]], key: true, severity: 'warning', data: { problem: 'settings-mismatch' },
-          message: `Method ${method} reads ${SETTINGS[method]}, but this entry has ${blocks[0]}. Rename the block to ${SETTINGS[method]} or change the method.` });
+        ctx.report({
+          path: [...at, blocks[0]],
+          key: true,
+          severity: 'warning',
+          data: { problem: 'settings-mismatch' },
+          message: `Method ${method} reads ${SETTINGS[method]}, but this entry has ${blocks[0]}. Rename the block to ${SETTINGS[method]} or change the method.`,
+        });
       }
       const aud = m.serviceAccountTokenSettings?.audiences;
       if (method === 'ServiceAccountToken' && Array.isArray(aud) && aud.length === 0) {
-        ctx.report({ path: [...at, 'serviceAccountTokenSettings', 'audiences'], key: true, data: { problem: 'no-audience' },
-          message: 'audiences is empty, so no service account token is accepted. Add the audience your clients request (e.g. aio-internal).' });
+        ctx.report({
+          path: [...at, 'serviceAccountTokenSettings', 'audiences'],
+          key: true,
+          data: { problem: 'no-audience' },
+          message:
+            'audiences is empty, so no service account token is accepted. Add the audience your clients request (e.g. aio-internal).',
+        });
       }
       const ep = m.customSettings?.endpoint;
       if (method === 'Custom' && typeof ep === 'string' && !/^https:\/\//i.test(ep)) {
-        ctx.report({ path: [...at, 'customSettings', 'endpoint'], data: { problem: 'endpoint-not-https' },
-          message: `Custom authentication endpoint '${ep}' is not an https:// URL; AIO only calls a custom authentication server over HTTPS.` });
+        ctx.report({
+          path: [...at, 'customSettings', 'endpoint'],
+          data: { problem: 'endpoint-not-https' },
+          message: `Custom authentication endpoint '${ep}' is not an https:// URL; AIO only calls a custom authentication server over HTTPS.`,
+        });
       }
     });
   },

@@ -13,9 +13,12 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'authentication-not-found',
   severity: 'warning',
-  title: 'A port’s authenticationRef names no BrokerAuthentication in the listener’s namespace (an error when a cluster is connected).',
+  title:
+    'A port’s authenticationRef names no BrokerAuthentication in the listener’s namespace (an error when a cluster is connected).',
   source: 'domain.md A.3, B19, G25',
-  check(ctx) { checkReferences(ctx, 'authenticationRef', 'BrokerAuthentication'); },
+  check(ctx) {
+    checkReferences(ctx, 'authenticationRef', 'BrokerAuthentication');
+  },
 };
 
 export default rule;

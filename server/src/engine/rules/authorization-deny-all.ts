@@ -17,8 +17,11 @@ const rule: DocumentRule = {
     if (!pol || typeof pol !== 'object' || Array.isArray(pol)) return;
     if (Array.isArray(pol.rules) && pol.rules.length > 0) return;
     ctx.report({
-      path: 'rules' in pol ? ['spec', 'authorizationPolicies', 'rules'] : ['spec', 'authorizationPolicies'], key: true, data: {},
-      message: 'This authorization policy has no rules, so every client is denied on the ports that use it. Add rules under authorizationPolicies.rules (principals + brokerResources) if that is not intended.',
+      path: 'rules' in pol ? ['spec', 'authorizationPolicies', 'rules'] : ['spec', 'authorizationPolicies'],
+      key: true,
+      data: {},
+      message:
+        'This authorization policy has no rules, so every client is denied on the ports that use it. Add rules under authorizationPolicies.rules (principals + brokerResources) if that is not intended.',
     });
   },
 };

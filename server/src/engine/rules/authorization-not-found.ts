@@ -11,9 +11,12 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'authorization-not-found',
   severity: 'warning',
-  title: 'A port’s authorizationRef names no BrokerAuthorization in the listener’s namespace (an error when a cluster is connected).',
+  title:
+    'A port’s authorizationRef names no BrokerAuthorization in the listener’s namespace (an error when a cluster is connected).',
   source: 'domain.md A.3, B19, G25',
-  check(ctx) { checkReferences(ctx, 'authorizationRef', 'BrokerAuthorization'); },
+  check(ctx) {
+    checkReferences(ctx, 'authorizationRef', 'BrokerAuthorization');
+  },
 };
 
 export default rule;

@@ -24,12 +24,20 @@ const rule: DocumentRule = {
         const at = ['spec', 'authorizationPolicies', 'rules', i, 'brokerResources', j];
         const method = b.method.toLowerCase();
         if ((method === 'publish' || method === 'subscribe') && !(Array.isArray(b.topics) && b.topics.length > 0)) {
-          ctx.report({ path: [...at, 'method'], data: { problem: 'no-topics', method: b.method },
-            message: `${b.method} without topics grants nothing. Add topics (e.g. 'sensors/#' or 'clients/{principal.clientId}/#').` });
+          ctx.report({
+            path: [...at, 'method'],
+            data: { problem: 'no-topics', method: b.method },
+            message: `${b.method} without topics grants nothing. Add topics (e.g. 'sensors/#' or 'clients/{principal.clientId}/#').`,
+          });
         }
         if (method !== 'connect' && Array.isArray(b.clientIds) && b.clientIds.length > 0) {
-          ctx.report({ path: [...at, 'clientIds'], key: true, severity: 'warning', data: { problem: 'client-ids-not-connect', method: b.method },
-            message: `clientIds only apply to Connect resources and are ignored on ${b.method}. Restrict clients with principals.clientIds instead, or move them to a Connect resource.` });
+          ctx.report({
+            path: [...at, 'clientIds'],
+            key: true,
+            severity: 'warning',
+            data: { problem: 'client-ids-not-connect', method: b.method },
+            message: `clientIds only apply to Connect resources and are ignored on ${b.method}. Restrict clients with principals.clientIds instead, or move them to a Connect resource.`,
+          });
         }
       });
     });

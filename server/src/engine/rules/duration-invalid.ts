@@ -13,23 +13,31 @@ const MIN_DURATION = HOUR;
 const MIN_RENEW = 5 * 60;
 const DEFAULT_DURATION = 2160 * HOUR;
 
-interface Spec { value: Record<string, any>; path: Path; limits: boolean }
+interface Spec {
+  value: Record<string, any>;
+  path: Path;
+  limits: boolean;
+}
 
 const rule: DocumentRule = {
   scope: 'document',
   code: 'duration-invalid',
   severity: 'error',
-  title: '`duration` / `renewBefore` is not a Go duration (use hours: `2160h`), is under cert-manager\'s minimum (1h, 5m), or renewBefore is not shorter than duration.',
+  title:
+    "`duration` / `renewBefore` is not a Go duration (use hours: `2160h`), is under cert-manager's minimum (1h, 5m), or renewBefore is not shorter than duration.",
   source: 'domain.md A.5, D.3, G41, G42',
-  applies: (r) => isAio(r, 'BrokerListener') || isAio(r, 'Broker') || (r.kind === 'Certificate' && r.group === CERT_MANAGER_GROUP),
+  applies: (r) =>
+    isAio(r, 'BrokerListener') || isAio(r, 'Broker') || (r.kind === 'Certificate' && r.group === CERT_MANAGER_GROUP),
   check(r, ctx) {
     const specs: Spec[] = [];
     if (r.kind === 'BrokerListener') {
       const ports = r.value.spec?.ports;
-      if (Array.isArray(ports)) ports.forEach((p: any, i: number) => {
-        const c = p?.tls?.certManagerCertificateSpec;
-        if (isMap(c)) specs.push({ value: c, path: ['spec', 'ports', i, 'tls', 'certManagerCertificateSpec'], limits: true });
-      });
+      if (Array.isArray(ports))
+        ports.forEach((p: any, i: number) => {
+          const c = p?.tls?.certManagerCertificateSpec;
+          if (isMap(c))
+            specs.push({ value: c, path: ['spec', 'ports', i, 'tls', 'certManagerCertificateSpec'], limits: true });
+        });
     } else if (r.kind === 'Broker' && r.group === AIO_GROUP) {
       const c = r.value.spec?.advanced?.internalCerts;
       if (isMap(c)) specs.push({ value: c, path: ['spec', 'advanced', 'internalCerts'], limits: false });
@@ -62,10 +70,14 @@ function checkSpec(r: Resource, s: Spec, ctx: DocumentContext): void {
       const third = formatGoDuration(Math.max(MIN_RENEW, Math.floor(d / 3 / 60) * 60));
       ctx.report({
         path: [...s.path, 'renewBefore'],
-        message: duration !== undefined
-          ? `renewBefore (${show(renew)}) must be shorter than duration (${show(duration)}); cert-manager rejects the certificate otherwise. Lower renewBefore${third ? `, e.g. to '${third}'` : ''}, or raise duration.`
-          : `renewBefore (${show(renew)}) must be shorter than the certificate's duration, which defaults to 2160h (90 days) here; cert-manager rejects it otherwise. Lower renewBefore${third ? `, e.g. to '${third}'` : ''}, or set a longer duration.`,
-        related: duration !== undefined ? [{ resource: r, path: [...s.path, 'duration'], message: `duration ${show(duration)}` }] : undefined,
+        message:
+          duration !== undefined
+            ? `renewBefore (${show(renew)}) must be shorter than duration (${show(duration)}); cert-manager rejects the certificate otherwise. Lower renewBefore${third ? `, e.g. to '${third}'` : ''}, or raise duration.`
+            : `renewBefore (${show(renew)}) must be shorter than the certificate's duration, which defaults to 2160h (90 days) here; cert-manager rejects it otherwise. Lower renewBefore${third ? `, e.g. to '${third}'` : ''}, or set a longer duration.`,
+        related:
+          duration !== undefined
+            ? [{ resource: r, path: [...s.path, 'duration'], message: `duration ${show(duration)}` }]
+            : undefined,
       });
     }
   }

@@ -13,22 +13,28 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'enum-spelling',
   severity: 'hint',
-  title: 'An accepted lowerCamel enum spelling (`clusterIp`, `mqtt`, `ec256`, ...) instead of the documented one (`ClusterIp`, `Mqtt`, `Ec256`).',
+  title:
+    'An accepted lowerCamel enum spelling (`clusterIp`, `mqtt`, `ec256`, ...) instead of the documented one (`ClusterIp`, `Mqtt`, `Ec256`).',
   source: 'crd-facts.md 0, 3, 6',
   applies: (r) => AIO_KINDS.has(r.kind) && judgingSchema(r.apiVersion, r.kind, r.value) !== undefined,
   check(r, ctx) {
     const key = judgingSchema(r.apiVersion, r.kind, r.value);
     if (!key) return;
-    walkWithSchema(key, r.value, (path, value, node) => {
-      if (typeof value !== 'string' || !node.enum || !node.enum.includes(value)) return;
-      const documented = documentedSpelling(value, node.enum);
-      if (!documented) return;
-      ctx.report({
-        path: [...path],
-        message: `\`${value}\` is accepted, but AIO documents this value as \`${documented}\`; use that spelling to match the docs and \`az iot ops\` output.`,
-        data: { replace: documented },
-      });
-    }, hasEnumBelow);
+    walkWithSchema(
+      key,
+      r.value,
+      (path, value, node) => {
+        if (typeof value !== 'string' || !node.enum || !node.enum.includes(value)) return;
+        const documented = documentedSpelling(value, node.enum);
+        if (!documented) return;
+        ctx.report({
+          path: [...path],
+          message: `\`${value}\` is accepted, but AIO documents this value as \`${documented}\`; use that spelling to match the docs and \`az iot ops\` output.`,
+          data: { replace: documented },
+        });
+      },
+      hasEnumBelow,
+    );
   },
 };
 export default rule;

@@ -43,8 +43,21 @@ import x509WithoutTls from './x509-without-tls';
 
 /** Codes the engine itself emits (not rule modules). */
 export const engineCodes: PseudoRule[] = [
-  { scope: 'engine', code: 'yaml-syntax', severity: 'error', title: 'The YAML cannot be parsed; the document is reported at the error and the other documents are still checked.', source: 'YAML 1.2' },
-  { scope: 'engine', code: 'file-too-large', severity: 'info', title: 'The file is larger than brokerkit.maxFileSize and is not checked.', source: 'BrokerKit setting' },
+  {
+    scope: 'engine',
+    code: 'yaml-syntax',
+    severity: 'error',
+    title:
+      'The YAML cannot be parsed; the document is reported at the error and the other documents are still checked.',
+    source: 'YAML 1.2',
+  },
+  {
+    scope: 'engine',
+    code: 'file-too-large',
+    severity: 'info',
+    title: 'The file is larger than brokerkit.maxFileSize and is not checked.',
+    source: 'BrokerKit setting',
+  },
 ];
 
 export const allRules: Rule[] = [

@@ -19,7 +19,8 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'insecure-port',
   severity: 'warning',
-  title: 'A port has neither TLS nor authentication (testing only); a port with authentication but no TLS is reported as information.',
+  title:
+    'A port has neither TLS nor authentication (testing only); a port with authentication but no TLS is reported as information.',
   source: 'domain.md B18, G23',
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {

@@ -35,7 +35,10 @@ const rule: WorkspaceRule = {
 
 function getIn(v: any, path: readonly (string | number)[]): unknown {
   let x = v;
-  for (const k of path) { if (x == null || typeof x !== 'object') return undefined; x = x[k]; }
+  for (const k of path) {
+    if (x == null || typeof x !== 'object') return undefined;
+    x = x[k];
+  }
   return x;
 }
 

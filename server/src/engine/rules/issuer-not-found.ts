@@ -13,7 +13,8 @@ const rule: WorkspaceRule = {
   across: ['Issuer'],
   code: 'issuer-not-found',
   severity: 'warning',
-  title: 'The issuerRef names no cert-manager Issuer in the listener\'s namespace / no ClusterIssuer (error when a connected cluster confirms it).',
+  title:
+    "The issuerRef names no cert-manager Issuer in the listener's namespace / no ClusterIssuer (error when a connected cluster confirms it).",
   source: 'domain.md A.5, B15, D.1, G36',
   check(ctx) {
     const { index } = ctx;
@@ -21,19 +22,28 @@ const rule: WorkspaceRule = {
       if (u.referrer.origin !== 'workspace') continue;
       const { kind, name, namespace } = u.ref;
       if (u.found.length || u.otherKind.length) continue; // otherKind: issuer-kind-mismatch reports it
-      const elsewhere = kind === 'Issuer' ? ctx.across('Issuer', CERT_MANAGER_GROUP).filter((r) => r.name === name && r.namespace !== namespace) : [];
-      const candidates = kind === 'Issuer'
-        ? index.ofKind('Issuer', CERT_MANAGER_GROUP).filter((r) => r.namespace === namespace).map((r) => r.name ?? '')
-        : index.ofKind('ClusterIssuer', CERT_MANAGER_GROUP).map((r) => r.name ?? '');
+      const elsewhere =
+        kind === 'Issuer'
+          ? ctx.across('Issuer', CERT_MANAGER_GROUP).filter((r) => r.name === name && r.namespace !== namespace)
+          : [];
+      const candidates =
+        kind === 'Issuer'
+          ? index
+              .ofKind('Issuer', CERT_MANAGER_GROUP)
+              .filter((r) => r.namespace === namespace)
+              .map((r) => r.name ?? '')
+          : index.ofKind('ClusterIssuer', CERT_MANAGER_GROUP).map((r) => r.name ?? '');
       const close = closeNames(name, candidates.filter(Boolean));
-      const subject = u.port ? 'this port\'s server certificate' : 'this Certificate';
+      const subject = u.port ? "this port's server certificate" : 'this Certificate';
       const unless = ctx.factsComplete ? 'so' : 'so unless it is created elsewhere,';
       let message = ctx.factsComplete
         ? `The cluster has no ${kind} '${name}'${kind === 'Issuer' ? ` in namespace '${namespace}'` : ''}, ${unless} cert-manager cannot issue ${subject}.`
         : `${kind} '${name}' is not found${kind === 'Issuer' ? ` in namespace '${namespace}'` : ''} (searched: workspace, cluster facts${kind === 'ClusterIssuer' ? ', AIO built-ins' : ''}), ${unless} cert-manager cannot issue ${subject}.`;
       if (kind === 'Issuer') message += ' An Issuer must be in the same namespace as the object that uses it.';
-      if (elsewhere.length) message += ` An Issuer of that name exists in namespace '${elsewhere[0].namespace}': create one in '${namespace}' too, or use a ClusterIssuer.`;
-      else message += ` Create the ${kind}${close.length ? `, or fix the name (did you mean '${close[0]}'?)` : ', or fix the name'}.`;
+      if (elsewhere.length)
+        message += ` An Issuer of that name exists in namespace '${elsewhere[0].namespace}': create one in '${namespace}' too, or use a ClusterIssuer.`;
+      else
+        message += ` Create the ${kind}${close.length ? `, or fix the name (did you mean '${close[0]}'?)` : ', or fix the name'}.`;
       const data: Record<string, unknown> = { kind, name, group: CERT_MANAGER_GROUP };
       if (kind === 'Issuer') data.namespace = namespace;
       if (close.length) data.didYouMean = close[0];
@@ -41,7 +51,11 @@ const rule: WorkspaceRule = {
         path: [...u.path, 'name'],
         severity: ctx.factsComplete ? 'error' : 'warning',
         message,
-        related: elsewhere.map((r) => ({ resource: r, path: ['metadata', 'name'], message: `${whereIs(r)}: not usable from namespace '${namespace}'` })),
+        related: elsewhere.map((r) => ({
+          resource: r,
+          path: ['metadata', 'name'],
+          message: `${whereIs(r)}: not usable from namespace '${namespace}'`,
+        })),
         data,
       });
     }

@@ -27,9 +27,12 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'legacy-field',
   severity: 'warning',
-  title: 'A field from a pre-GA AIO shape (`spec.port`, `authenticationEnabled`, `tls.automatic`, `manual.secretName`, `privateKey.size`, `listenerRef`, ...) that v1 replaced.',
+  title:
+    'A field from a pre-GA AIO shape (`spec.port`, `authenticationEnabled`, `tls.automatic`, `manual.secretName`, `privateKey.size`, `listenerRef`, ...) that v1 replaced.',
   source: 'domain.md A.1, A.6, C.1, C.2, G13; crd-facts.md 1.1',
-  applies: (r) => AIO_KINDS.has(r.kind) && (r.group === LEGACY_AIO_GROUP || (r.group === AIO_GROUP && AIO_SCHEMA_VERSIONS.has(r.version))),
+  applies: (r) =>
+    AIO_KINDS.has(r.kind) &&
+    (r.group === LEGACY_AIO_GROUP || (r.group === AIO_GROUP && AIO_SCHEMA_VERSIONS.has(r.version))),
   check(r, ctx) {
     const legacyGroup = r.group === LEGACY_AIO_GROUP;
     const chunk = r.chunk;
@@ -37,7 +40,11 @@ const rule: DocumentRule = {
     const walk = (v: unknown): void => {
       if (!v || typeof v !== 'object') return;
       if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) { path.push(i); walk(v[i]); path.pop(); }
+        for (let i = 0; i < v.length; i++) {
+          path.push(i);
+          walk(v[i]);
+          path.pop();
+        }
         return;
       }
       for (const k of Object.keys(v)) {
@@ -46,14 +53,25 @@ const rule: DocumentRule = {
         const field = legacyFieldAt(r.kind, path);
         if (!field) walk(child);
         else {
-          const consumed = !legacyGroup && k === 'size' && sizeConsumedByAlgorithmFix(v, schemaAt(r.apiVersion, r.kind, [...path.slice(0, -1), 'algorithm'])?.enum ?? []);
+          const consumed =
+            !legacyGroup &&
+            k === 'size' &&
+            sizeConsumedByAlgorithmFix(
+              v,
+              schemaAt(r.apiVersion, r.kind, [...path.slice(0, -1), 'algorithm'])?.enum ?? [],
+            );
           if (!consumed) ctx.report(report(field, [...path], child, legacyGroup));
           if (field.rename) walk(child); // a renamed block keeps its contents, which may hold legacy fields too
         }
         path.pop();
       }
     };
-    const report = (field: NonNullable<ReturnType<typeof legacyFieldAt>>, at: (string | number)[], value: unknown, old: boolean): Report => {
+    const report = (
+      field: NonNullable<ReturnType<typeof legacyFieldAt>>,
+      at: (string | number)[],
+      value: unknown,
+      old: boolean,
+    ): Report => {
       const fp = fieldPath(at);
       const message = old
         ? `\`${fp}\` belongs to the pre-GA IoT MQ API. When migrating to ${AIO_GROUP}/v1: ${field.v1}.`
@@ -68,12 +86,20 @@ const rule: DocumentRule = {
       }
       if (at[at.length - 1] === 'enableCache' && typeof value === 'boolean' && chunk) {
         const span = pairSpan(chunk.parse.doc, at);
-        if (span) { rep.offsets = span; delete rep.path; data.replace = `cache: ${value ? 'Enabled' : 'Disabled'}`; }
+        if (span) {
+          rep.offsets = span;
+          delete rep.path;
+          data.replace = `cache: ${value ? 'Enabled' : 'Disabled'}`;
+        }
       }
       return rep;
     };
     // Every legacy field lives under spec (metadata and status are never walked: annotations can be large).
-    if (r.value.spec && typeof r.value.spec === 'object') { path.push('spec'); walk(r.value.spec); path.pop(); }
+    if (r.value.spec && typeof r.value.spec === 'object') {
+      path.push('spec');
+      walk(r.value.spec);
+      path.pop();
+    }
   },
 };
 export default rule;

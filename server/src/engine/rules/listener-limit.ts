@@ -27,9 +27,14 @@ const rule: WorkspaceRule = {
           if (doc.origin !== 'workspace') continue;
           ctx.report(doc, {
             path: ['metadata', 'name'],
-            message: `Broker '${brokerName}' in namespace '${g.namespace}' has ${groups.length} listeners (${shownNames}); `
-              + `AIO allows at most ${MAX_LISTENERS}, one per service type. Merge the ports of listeners with the same service type into one listener.`,
-            related: others.map((o) => ({ resource: o.docs[0], path: ['metadata', 'name'], message: `${label('BrokerListener', o.docs[0])}` })),
+            message:
+              `Broker '${brokerName}' in namespace '${g.namespace}' has ${groups.length} listeners (${shownNames}); ` +
+              `AIO allows at most ${MAX_LISTENERS}, one per service type. Merge the ports of listeners with the same service type into one listener.`,
+            related: others.map((o) => ({
+              resource: o.docs[0],
+              path: ['metadata', 'name'],
+              message: `${label('BrokerListener', o.docs[0])}`,
+            })),
             data: { broker, count: groups.length, listeners: names.slice(0, 20) },
           });
         }

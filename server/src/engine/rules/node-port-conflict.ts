@@ -12,7 +12,11 @@ import type { Resource } from '../resources';
 import { listenerModel, ownedByListener, serviceNamesOf, label, firstOf } from '../listener-model';
 import { NODE_PORT_MAX, NODE_PORT_MIN } from './node-port-range';
 
-interface Claim { owner: string; doc: Resource; path: Path }
+interface Claim {
+  owner: string;
+  doc: Resource;
+  path: Path;
+}
 
 const what = (c: Claim) => label(c.doc.kind, c.doc);
 
@@ -23,19 +27,23 @@ const rule: WorkspaceRule = {
   reads: ['BrokerListener', 'Service'],
   code: 'node-port-conflict',
   severity: 'error',
-  title: 'The same nodePort is used twice (in one listener, two listeners, or a listener and a Service); node ports are unique in the cluster.',
+  title:
+    'The same nodePort is used twice (in one listener, two listeners, or a listener and a Service); node ports are unique in the cluster.',
   source: 'domain.md B12, G22',
   check(ctx) {
     const model = listenerModel(ctx.index);
     const claims = new Map<number, Claim[]>();
     const add = (np: number, c: Claim) => {
       const l = claims.get(np);
-      if (l) l.push(c); else claims.set(np, [c]);
+      if (l) l.push(c);
+      else claims.set(np, [c]);
     };
     const isNodePort = (v: unknown): v is number => typeof v === 'number' && v !== 0;
     for (const g of model.groups) {
       if (!g.effectiveTypes.has('NodePort')) continue;
-      for (const p of g.ports) if (isNodePort(p.entry.nodePort)) add(p.entry.nodePort, { owner: g.id, doc: p.doc, path: [...p.path, 'nodePort'] });
+      for (const p of g.ports)
+        if (isNodePort(p.entry.nodePort))
+          add(p.entry.nodePort, { owner: g.id, doc: p.doc, path: [...p.path, 'nodePort'] });
     }
     let listenerServices: Set<string> | undefined;
     for (const s of ctx.index.ofKind('Service')) {
@@ -44,12 +52,20 @@ const rule: WorkspaceRule = {
       if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
       if (!listenerServices) {
         listenerServices = new Set<string>();
-        for (const g of model.groups) for (const n of serviceNamesOf(g)) listenerServices.add(`${g.namespace}/${n.value}`);
+        for (const g of model.groups)
+          for (const n of serviceNamesOf(g)) listenerServices.add(`${g.namespace}/${n.value}`);
       }
       if (listenerServices.has(`${s.namespace}/${s.name}`)) continue;
       const ports = s.value.spec?.ports;
       if (!Array.isArray(ports)) continue;
-      ports.forEach((p: any, i: number) => { if (isNodePort(p?.nodePort)) add(p.nodePort, { owner: `Service/${s.namespace}/${s.name}`, doc: s, path: ['spec', 'ports', i, 'nodePort'] }); });
+      ports.forEach((p: any, i: number) => {
+        if (isNodePort(p?.nodePort))
+          add(p.nodePort, {
+            owner: `Service/${s.namespace}/${s.name}`,
+            doc: s,
+            path: ['spec', 'ports', i, 'nodePort'],
+          });
+      });
     }
     let used: Set<number> | undefined;
     for (const [np, list] of claims) {
@@ -57,7 +73,10 @@ const rule: WorkspaceRule = {
       // Counted once per node port so that a port claimed by many objects stays linear.
       const perDoc = new Map<Resource, number>();
       const owners = new Map<string, Claim>();
-      for (const o of list) { perDoc.set(o.doc, (perDoc.get(o.doc) ?? 0) + 1); if (!owners.has(o.owner)) owners.set(o.owner, o); }
+      for (const o of list) {
+        perDoc.set(o.doc, (perDoc.get(o.doc) ?? 0) + 1);
+        if (!owners.has(o.owner)) owners.set(o.owner, o);
+      }
       const ownerList = [...owners];
       for (const c of list) {
         if (c.doc.origin !== 'workspace' || c.doc.kind !== 'BrokerListener') continue;
@@ -67,14 +86,21 @@ const rule: WorkspaceRule = {
         used ??= new Set(claims.keys());
         const suggestion = nextFreeNodePort(np, used);
         const shown = firstOf(list, (o) => o !== c && (o.owner !== c.owner || o.doc === c.doc));
-        const related: RelatedReport[] = shown.map((o) => ({ resource: o.doc, path: o.path, message: `nodePort ${np} of ${what(o)}` }));
+        const related: RelatedReport[] = shown.map((o) => ({
+          resource: o.doc,
+          path: o.path,
+          message: `nodePort ${np} of ${what(o)}`,
+        }));
         const names = firstOf(ownerList, ([owner]) => owner !== c.owner, 3).map(([, o]) => what(o));
         const more = otherOwners > names.length ? ` and ${otherOwners - names.length} more` : '';
         ctx.report(c.doc, {
           path: c.path,
-          message: (twice ? `nodePort ${np} appears more than once in this listener. ` : '')
-            + (otherOwners > 0 ? `nodePort ${np} is also used by ${names.join(', ')}${more}; a node port can be allocated once in the whole cluster. ` : '')
-            + `Pick another node port, e.g. ${suggestion}.`,
+          message:
+            (twice ? `nodePort ${np} appears more than once in this listener. ` : '') +
+            (otherOwners > 0
+              ? `nodePort ${np} is also used by ${names.join(', ')}${more}; a node port can be allocated once in the whole cluster. `
+              : '') +
+            `Pick another node port, e.g. ${suggestion}.`,
           related,
           data: { nodePort: np, suggestion, replace: String(suggestion) },
         });

@@ -24,7 +24,8 @@ const rule: WorkspaceRule = {
         const np = p.entry.nodePort;
         if (p.doc.origin !== 'workspace' || np === undefined || np === null) continue;
         ctx.report(p.doc, {
-          path: [...p.path, 'nodePort'], key: true,
+          path: [...p.path, 'nodePort'],
+          key: true,
           message: `nodePort is ignored: listener '${g.name}' is ${type}${implied ? ' (serviceType is not set)' : ''}, and only NodePort listeners open node ports. Set serviceType: NodePort, or remove nodePort.`,
           data: { nodePort: np, serviceType: type },
         });

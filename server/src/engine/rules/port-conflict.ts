@@ -8,14 +8,18 @@
 import type { WorkspaceRule } from '../rule';
 import { listenerModel, label, firstOf, PortRef, ListenerGroup } from '../listener-model';
 
-interface PortUse { group: ListenerGroup; ref: PortRef }
+interface PortUse {
+  group: ListenerGroup;
+  ref: PortRef;
+}
 
 const rule: WorkspaceRule = {
   scope: 'workspace',
   partition: 'namespace',
   code: 'port-conflict',
   severity: 'error',
-  title: 'A port number is used twice in one listener or by two listeners of the same broker (AIO’s default listener owns 18883).',
+  title:
+    'A port number is used twice in one listener or by two listeners of the same broker (AIO’s default listener owns 18883).',
   source: 'domain.md B3, G16, G17; scenarios.md A.3',
   check(ctx) {
     for (const groups of listenerModel(ctx.index).byBroker.values()) {
@@ -25,7 +29,8 @@ const rule: WorkspaceRule = {
           const port = ref.entry.port;
           if (typeof port !== 'number') continue;
           const list = byPort.get(port);
-          if (list) list.push({ group, ref }); else byPort.set(port, [{ group, ref }]);
+          if (list) list.push({ group, ref });
+          else byPort.set(port, [{ group, ref }]);
         }
       }
       const used = new Set(byPort.keys());
@@ -34,7 +39,10 @@ const rule: WorkspaceRule = {
         // Counted once per port so that a port shared by many listeners stays linear.
         const perDoc = new Map<unknown, number>();
         const groups = new Set<ListenerGroup>();
-        for (const o of uses) { perDoc.set(o.ref.doc, (perDoc.get(o.ref.doc) ?? 0) + 1); groups.add(o.group); }
+        for (const o of uses) {
+          perDoc.set(o.ref.doc, (perDoc.get(o.ref.doc) ?? 0) + 1);
+          groups.add(o.group);
+        }
         const groupList = [...groups];
         for (const u of uses) {
           if (u.ref.doc.origin !== 'workspace') continue;
@@ -46,18 +54,22 @@ const rule: WorkspaceRule = {
           const shown = firstOf(uses, (o) => o !== u && (o.group !== u.group || o.ref.doc === u.ref.doc));
           const suggestion = nextFree(port, used);
           const parts: string[] = [];
-          if (twiceHere) parts.push(`Port ${port} appears more than once in this listener; each port may be listed once.`);
+          if (twiceHere)
+            parts.push(`Port ${port} appears more than once in this listener; each port may be listed once.`);
           if (otherGroups > 0) {
             const names = firstOf(groupList, (g) => g !== u.group, 3).map((g) => label('BrokerListener', g.docs[0]));
             const more = otherGroups > names.length ? ` and ${otherGroups - names.length} more` : '';
-            parts.push(`Port ${port} is already used by ${names.join(', ')}${more}; ports must be unique across all listeners of the broker.`);
+            parts.push(
+              `Port ${port} is already used by ${names.join(', ')}${more}; ports must be unique across all listeners of the broker.`,
+            );
           }
           parts.push(`Pick another port, e.g. ${suggestion}.`);
           ctx.report(u.ref.doc, {
             path: [...u.ref.path, 'port'],
             message: parts.join(' '),
             related: shown.map((o) => ({
-              resource: o.ref.doc, path: [...o.ref.path, 'port'],
+              resource: o.ref.doc,
+              path: [...o.ref.path, 'port'],
               message: `port ${port} of ${label('BrokerListener', o.ref.doc)}`,
             })),
             data: { port, suggestion, replace: String(suggestion) },

@@ -18,7 +18,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'quickstart-issuer',
   severity: 'info',
-  title: 'The port\'s certificate comes from AIO\'s quickstart CA (ClusterIssuer azure-iot-operations-aio-certificate-issuer), which is not for production.',
+  title:
+    "The port's certificate comes from AIO's quickstart CA (ClusterIssuer azure-iot-operations-aio-certificate-issuer), which is not for production.",
   source: 'domain.md A.8, D.4, G37; scenarios.md A.9',
   check(ctx) {
     let shared: { message: string; related: RelatedReport[]; data: Record<string, unknown> } | undefined;
@@ -29,13 +30,20 @@ const rule: WorkspaceRule = {
       const issuer = u.found[0];
       if (!issuer) continue;
       // Every use resolves to the same ClusterIssuer: judge it and build the report's parts once.
-      shared ??= isQuickstart(issuer) ? {
-        message: `'${DEFAULT_ISSUER}' signs with AIO's quickstart root CA, which is meant for development and tests only. For production, issue this port's certificate from a CA you trust: your own Issuer or ClusterIssuer (CA, ACME, Vault, ...).`,
-        related: [{ resource: issuer, path: ['metadata', 'name'], message: whereIs(issuer) }],
-        data: { issuer: DEFAULT_ISSUER },
-      } : { message: '', related: [], data: {} };
+      shared ??= isQuickstart(issuer)
+        ? {
+            message: `'${DEFAULT_ISSUER}' signs with AIO's quickstart root CA, which is meant for development and tests only. For production, issue this port's certificate from a CA you trust: your own Issuer or ClusterIssuer (CA, ACME, Vault, ...).`,
+            related: [{ resource: issuer, path: ['metadata', 'name'], message: whereIs(issuer) }],
+            data: { issuer: DEFAULT_ISSUER },
+          }
+        : { message: '', related: [], data: {} };
       if (!shared.message) return;
-      ctx.report(u.referrer, { path: nameOf(u.path), message: shared.message, related: shared.related, data: shared.data });
+      ctx.report(u.referrer, {
+        path: nameOf(u.path),
+        message: shared.message,
+        related: shared.related,
+        data: shared.data,
+      });
     }
   },
 };
@@ -43,7 +51,10 @@ const rule: WorkspaceRule = {
 const names = new WeakMap<Path, Path>();
 function nameOf(issuerRef: Path): Path {
   let r = names.get(issuerRef);
-  if (!r) { r = [...issuerRef, 'name']; names.set(issuerRef, r); }
+  if (!r) {
+    r = [...issuerRef, 'name'];
+    names.set(issuerRef, r);
+  }
   return r;
 }
 

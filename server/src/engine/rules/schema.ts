@@ -38,7 +38,8 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'schema',
   severity: 'error',
-  title: 'The API server would reject the object: wrong type, missing required field, value outside the CRD enum or range, `tls` without exactly one of its two options, or a field the CRD does not have.',
+  title:
+    'The API server would reject the object: wrong type, missing required field, value outside the CRD enum or range, `tls` without exactly one of its two options, or a field the CRD does not have.',
   source: 'crd-facts.md 1.2, 1.3, 3, 4, 5',
   applies: (r) => judgingSchema(r.apiVersion, r.kind, r.value) !== undefined,
   check(r, ctx) {
@@ -48,22 +49,37 @@ const rule: DocumentRule = {
     if (!issues.length) return;
     const preview = r.group === AIO_GROUP && r.version !== 'v1';
     // required + oneOf at the same object become one finding ("needs `mode` and exactly one of ...").
-    const objects = new Map<string, { path: IssuePath; required?: Extract<SchemaIssue, { kind: 'required' }>; oneOf?: Extract<SchemaIssue, { kind: 'oneOf' }> }>();
+    const objects = new Map<
+      string,
+      {
+        path: IssuePath;
+        required?: Extract<SchemaIssue, { kind: 'required' }>;
+        oneOf?: Extract<SchemaIssue, { kind: 'oneOf' }>;
+      }
+    >();
     for (const issue of issues) {
       switch (issue.kind) {
-        case 'type': ctx.report(typeReport(r, issue)); break;
-        case 'enum': ctx.report(enumReport(r, key, issue)); break;
-        case 'range': ctx.report(rangeReport(issue)); break;
+        case 'type':
+          ctx.report(typeReport(r, issue));
+          break;
+        case 'enum':
+          ctx.report(enumReport(r, key, issue));
+          break;
+        case 'range':
+          ctx.report(rangeReport(issue));
+          break;
         case 'unknown': {
           if (legacyFieldAt(r.kind, issue.path)) break; // legacy-field explains it
           if (preview && isPreviewOnly(r.kind, issue.path)) break; // a v1beta1 field the v1 schema lacks
           ctx.report(unknownReport(r, issue, preview));
           break;
         }
-        case 'required': case 'oneOf': {
+        case 'required':
+        case 'oneOf': {
           const k = JSON.stringify(issue.path);
           const o = objects.get(k) ?? { path: issue.path };
-          if (issue.kind === 'required') o.required = issue; else o.oneOf = issue;
+          if (issue.kind === 'required') o.required = issue;
+          else o.oneOf = issue;
           objects.set(k, o);
           break;
         }
@@ -99,7 +115,14 @@ function describeValue(v: unknown): string {
   return 'a mapping';
 }
 
-const ARTICLE: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping (key: value pairs)', array: 'a list (items written with `- `)' };
+const ARTICLE: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping (key: value pairs)',
+  array: 'a list (items written with `- `)',
+};
 
 function typeReport(r: Resource, issue: Extract<SchemaIssue, { kind: 'type' }>): Report {
   const want = issue.expected.filter((t) => t !== 'null');
@@ -107,11 +130,14 @@ function typeReport(r: Resource, issue: Extract<SchemaIssue, { kind: 'type' }>):
   let fix = '';
   let replace: string | undefined;
   if (want.includes('integer') && typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) {
-    replace = v.trim(); fix = ` Write it without quotes: ${replace}.`;
+    replace = v.trim();
+    fix = ` Write it without quotes: ${replace}.`;
   } else if (want.includes('boolean') && typeof v === 'string' && /^(true|false)$/i.test(v.trim())) {
-    replace = v.trim().toLowerCase(); fix = ` Write it without quotes: ${replace}.`;
+    replace = v.trim().toLowerCase();
+    fix = ` Write it without quotes: ${replace}.`;
   } else if (want.includes('string') && (typeof v === 'number' || typeof v === 'boolean')) {
-    replace = JSON.stringify(String(v)); fix = ` Quote it: ${replace}.`;
+    replace = JSON.stringify(String(v));
+    fix = ` Quote it: ${replace}.`;
   }
   // A mapping or list in the wrong place spans many lines: point at its key instead.
   const collection = v !== null && typeof v === 'object' && typeof issue.path[issue.path.length - 1] === 'string';
@@ -131,12 +157,17 @@ function enumReport(r: Resource, key: SchemaKey, issue: Extract<SchemaIssue, { k
   const documented = documentedValues(issue.allowed);
   const strings = issue.allowed.filter((a): a is string => typeof a === 'string');
   const lowerTwins = strings.length > documented.length;
-  const allowedText = documented.map((a) => `\`${a}\``).join(', ') + (lowerTwins ? ' (their lowerCamel forms, e.g. `' + strings.find((s) => !documented.includes(s)) + '`, are accepted too)' : '');
+  const allowedText =
+    documented.map((a) => `\`${a}\``).join(', ') +
+    (lowerTwins
+      ? ' (their lowerCamel forms, e.g. `' + strings.find((s) => !documented.includes(s)) + '`, are accepted too)'
+      : '');
   const data: Record<string, unknown> = {};
   let advice = '';
   // cert-manager style key algorithm in an AIO object: ECDSA + size 384 → Ec384 (domain.md G39, crd-facts.md 3).
   const parent = path.slice(0, -1);
-  const isAioAlgorithm = field === 'algorithm' && parent[parent.length - 1] === 'privateKey' && strings.includes('Ec256');
+  const isAioAlgorithm =
+    field === 'algorithm' && parent[parent.length - 1] === 'privateKey' && strings.includes('Ec256');
   if (isAioAlgorithm) {
     const pk = valueAt(r.value, parent) as Record<string, unknown> | undefined;
     const mapped = aioAlgorithm(v, pk?.size);
@@ -159,7 +190,7 @@ function enumReport(r: Resource, key: SchemaKey, issue: Extract<SchemaIssue, { k
     const best = closestAllowed(v, issue.allowed);
     if (best !== undefined) {
       data.replace = best;
-      const k8s = v === 'ClusterIP' ? ' (AIO writes `ClusterIp`, not Kubernetes\' `ClusterIP`)' : '';
+      const k8s = v === 'ClusterIP' ? " (AIO writes `ClusterIp`, not Kubernetes' `ClusterIP`)" : '';
       advice ||= ` Use \`${best}\`${k8s}.`;
     }
   }
@@ -174,13 +205,24 @@ function rangeReport(issue: Extract<SchemaIssue, { kind: 'range' }>): Report {
   const field = fieldPath(issue.path);
   const n = issue.limit;
   const phrase: Record<string, string> = {
-    minimum: `at least ${n}`, maximum: `at most ${n}`, exclusiveMinimum: `more than ${n}`, exclusiveMaximum: `less than ${n}`,
-    minLength: `at least ${n} characters long`, maxLength: `at most ${n} characters long`,
-    minItems: `a list of at least ${n} items`, maxItems: `a list of at most ${n} items`,
-    minProperties: `a mapping with at least ${n} keys`, maxProperties: `a mapping with at most ${n} keys`,
+    minimum: `at least ${n}`,
+    maximum: `at most ${n}`,
+    exclusiveMinimum: `more than ${n}`,
+    exclusiveMaximum: `less than ${n}`,
+    minLength: `at least ${n} characters long`,
+    maxLength: `at most ${n} characters long`,
+    minItems: `a list of at least ${n} items`,
+    maxItems: `a list of at most ${n} items`,
+    minProperties: `a mapping with at least ${n} keys`,
+    maxProperties: `a mapping with at most ${n} keys`,
   };
   const last = issue.path[issue.path.length - 1];
-  const hint = last === 'port' ? ' Use a TCP port from 1 to 65535.' : last === 'nodePort' ? ' Node ports must be 30000-32767.' : '';
+  const hint =
+    last === 'port'
+      ? ' Use a TCP port from 1 to 65535.'
+      : last === 'nodePort'
+        ? ' Node ports must be 30000-32767.'
+        : '';
   return {
     path: issue.path,
     message: `${REJECT}\`${field}\` must be ${phrase[issue.bound] ?? `within ${n}`}; it is ${show(issue.value)}.${hint}`,
@@ -189,14 +231,18 @@ function rangeReport(issue: Extract<SchemaIssue, { kind: 'range' }>): Report {
 
 /** domain.md C.1, G51: `x509Settings.additionalValidation` exists in v1beta1 (later AIO releases) but not in v1. */
 function isPreviewOnly(kind: string, path: IssuePath): boolean {
-  return kind === 'BrokerAuthentication' && pattern(path) === 'spec.authenticationMethods[].x509Settings.additionalValidation';
+  return (
+    kind === 'BrokerAuthentication' &&
+    pattern(path) === 'spec.authenticationMethods[].x509Settings.additionalValidation'
+  );
 }
 
 function unknownReport(r: Resource, issue: Extract<SchemaIssue, { kind: 'unknown' }>, preview: boolean): Report {
   const field = fieldPath(issue.path);
   if (isPreviewOnly(r.kind, issue.path)) {
     return {
-      path: issue.path, key: true,
+      path: issue.path,
+      key: true,
       message: `${REJECT}\`additionalValidation\` exists only in the preview API: v1 has no such field (strict decoding error: unknown field "${field}"). Use apiVersion ${AIO_GROUP}/v1beta1 on an AIO release that serves it, or remove the field.`,
     };
   }
@@ -234,29 +280,43 @@ const REQUIRED_HINTS: Record<string, string> = {
   'BrokerListener:spec': 'Add a `spec` with at least `ports`.',
   'BrokerListener:spec.ports': 'List the ports, e.g. `ports: [{port: 1883}]`.',
   'BrokerListener:spec.ports[].port': 'Add the TCP port number, e.g. `port: 8883`.',
-  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef': 'Name the cert-manager issuer, e.g. `issuerRef: {name: azure-iot-operations-aio-certificate-issuer, kind: ClusterIssuer}`.',
-  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef.name': 'Add the name of the Issuer or ClusterIssuer.',
-  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef.kind': 'Add `kind: Issuer` or `kind: ClusterIssuer`.',
-  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.privateKey.algorithm': 'Add e.g. `algorithm: Ec256`, or remove `privateKey` to get the default (Ec256, Always).',
-  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.privateKey.rotationPolicy': 'Add `rotationPolicy: Always` (or `Never`), or remove `privateKey` to get the default (Ec256, Always).',
+  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef':
+    'Name the cert-manager issuer, e.g. `issuerRef: {name: azure-iot-operations-aio-certificate-issuer, kind: ClusterIssuer}`.',
+  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef.name':
+    'Add the name of the Issuer or ClusterIssuer.',
+  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.issuerRef.kind':
+    'Add `kind: Issuer` or `kind: ClusterIssuer`.',
+  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.privateKey.algorithm':
+    'Add e.g. `algorithm: Ec256`, or remove `privateKey` to get the default (Ec256, Always).',
+  'BrokerListener:spec.ports[].tls.certManagerCertificateSpec.privateKey.rotationPolicy':
+    'Add `rotationPolicy: Always` (or `Never`), or remove `privateKey` to get the default (Ec256, Always).',
   'BrokerListener:spec.ports[].tls.manual.secretRef': 'Add `secretRef: <name of a kubernetes.io/tls Secret>`.',
-  'BrokerAuthentication:spec.authenticationMethods': 'List the methods, e.g. `authenticationMethods: [{method: ServiceAccountToken, serviceAccountTokenSettings: {audiences: [aio-internal]}}]`.',
-  'BrokerAuthentication:spec.authenticationMethods[].method': 'Add `method: ServiceAccountToken`, `X509` or `Custom` to match the settings block.',
-  'BrokerAuthentication:spec.authenticationMethods[].serviceAccountTokenSettings.audiences': 'Add the accepted token audiences, e.g. `audiences: [aio-internal]`.',
-  'BrokerAuthentication:spec.authenticationMethods[].customSettings.endpoint': 'Add the `https://` URL of the authentication server.',
+  'BrokerAuthentication:spec.authenticationMethods':
+    'List the methods, e.g. `authenticationMethods: [{method: ServiceAccountToken, serviceAccountTokenSettings: {audiences: [aio-internal]}}]`.',
+  'BrokerAuthentication:spec.authenticationMethods[].method':
+    'Add `method: ServiceAccountToken`, `X509` or `Custom` to match the settings block.',
+  'BrokerAuthentication:spec.authenticationMethods[].serviceAccountTokenSettings.audiences':
+    'Add the accepted token audiences, e.g. `audiences: [aio-internal]`.',
+  'BrokerAuthentication:spec.authenticationMethods[].customSettings.endpoint':
+    'Add the `https://` URL of the authentication server.',
   'BrokerAuthorization:spec.authorizationPolicies': 'Add `authorizationPolicies` with `rules` (no rules = deny all).',
-  'BrokerAuthorization:spec.authorizationPolicies.rules[].principals': 'Add `principals` (clientIds, usernames or attributes) saying whom the rule is for.',
-  'BrokerAuthorization:spec.authorizationPolicies.rules[].brokerResources': 'Add `brokerResources`, e.g. `[{method: Connect}]`.',
-  'BrokerAuthorization:spec.authorizationPolicies.rules[].brokerResources[].method': 'Add `method: Connect`, `Publish` or `Subscribe`.',
+  'BrokerAuthorization:spec.authorizationPolicies.rules[].principals':
+    'Add `principals` (clientIds, usernames or attributes) saying whom the rule is for.',
+  'BrokerAuthorization:spec.authorizationPolicies.rules[].brokerResources':
+    'Add `brokerResources`, e.g. `[{method: Connect}]`.',
+  'BrokerAuthorization:spec.authorizationPolicies.rules[].brokerResources[].method':
+    'Add `method: Connect`, `Publish` or `Subscribe`.',
   'Certificate:spec.secretName': 'Add the name of the Secret cert-manager writes the certificate into.',
   'Certificate:spec.issuerRef': 'Add `issuerRef: {name: <issuer>, kind: Issuer}`.',
-  'Certificate:spec.issuerRef.name': 'Add the issuer\'s name.',
-  'Issuer:spec.ca.secretName': 'Add the name of the CA\'s kubernetes.io/tls Secret.',
-  'ClusterIssuer:spec.ca.secretName': 'Add the name of the CA\'s kubernetes.io/tls Secret.',
+  'Certificate:spec.issuerRef.name': "Add the issuer's name.",
+  'Issuer:spec.ca.secretName': "Add the name of the CA's kubernetes.io/tls Secret.",
+  'ClusterIssuer:spec.ca.secretName': "Add the name of the CA's kubernetes.io/tls Secret.",
 };
 
 function pattern(path: IssuePath): string {
-  return path.map((s) => (typeof s === 'number' ? '[]' : s)).reduce<string>((acc, s) => (s === '[]' ? acc + s : acc ? `${acc}.${s}` : s), '');
+  return path
+    .map((s) => (typeof s === 'number' ? '[]' : s))
+    .reduce<string>((acc, s) => (s === '[]' ? acc + s : acc ? `${acc}.${s}` : s), '');
 }
 
 const OPTION_NOTES: Record<string, string> = {
@@ -264,11 +324,21 @@ const OPTION_NOTES: Record<string, string> = {
   manual: 'manual TLS: a kubernetes.io/tls Secret you create',
 };
 
-function reportObject(r: Resource, key: SchemaKey, o: { path: IssuePath; required?: Extract<SchemaIssue, { kind: 'required' }>; oneOf?: Extract<SchemaIssue, { kind: 'oneOf' }> }, ctx: DocumentContext): void {
+function reportObject(
+  r: Resource,
+  key: SchemaKey,
+  o: {
+    path: IssuePath;
+    required?: Extract<SchemaIssue, { kind: 'required' }>;
+    oneOf?: Extract<SchemaIssue, { kind: 'oneOf' }>;
+  },
+  ctx: DocumentContext,
+): void {
   const obj = valueAt(r.value, o.path) as Record<string, unknown> | undefined;
   const where = name(o.path, r);
   const quote = (xs: string[]) => xs.map((x) => `\`${x}\``);
-  const join = (xs: string[], word: string) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${word} ${xs[xs.length - 1]}`);
+  const join = (xs: string[], word: string) =>
+    xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${word} ${xs[xs.length - 1]}`;
   const pat = pattern(o.path);
   const notes: string[] = [];
   const related: RelatedReport[] = [];
@@ -276,11 +346,17 @@ function reportObject(r: Resource, key: SchemaKey, o: { path: IssuePath; require
   if (o.oneOf && o.oneOf.passing) {
     // Several alternatives valid at once: e.g. tls with both certManagerCertificateSpec and manual.
     const present = o.oneOf.options.filter((_, i) => o.oneOf!.passing!.includes(i)).map((opt) => opt.join(' + '));
-    for (const opt of present) related.push({ resource: r, path: [...o.path, opt], key: true, message: `\`${opt}\` is set here` });
+    for (const opt of present)
+      related.push({ resource: r, path: [...o.path, opt], key: true, message: `\`${opt}\` is set here` });
     let keep = '';
     if (pat === 'spec.ports[].tls' && typeof obj?.mode === 'string') {
       const m = obj.mode.toLowerCase();
-      keep = m === 'automatic' ? ' `mode` is Automatic: remove `manual`.' : m === 'manual' ? ' `mode` is Manual: remove `certManagerCertificateSpec`.' : '';
+      keep =
+        m === 'automatic'
+          ? ' `mode` is Automatic: remove `manual`.'
+          : m === 'manual'
+            ? ' `mode` is Manual: remove `certManagerCertificateSpec`.'
+            : '';
     }
     ctx.report({
       ...at(r, o.path),
@@ -309,9 +385,13 @@ function reportObject(r: Resource, key: SchemaKey, o: { path: IssuePath; require
   }
   if (none) message += oneOfAdvice(pat, obj);
   // Fields written but empty (null) were pruned by the API server before it checked: say so, and point at them.
-  const nullOptions = none && obj ? o.oneOf!.options.flat().filter((k) => Object.prototype.hasOwnProperty.call(obj, k) && obj[k] === null) : [];
+  const nullOptions =
+    none && obj
+      ? o.oneOf!.options.flat().filter((k) => Object.prototype.hasOwnProperty.call(obj, k) && obj[k] === null)
+      : [];
   const nulls = [...(o.required?.wereNull ?? []), ...nullOptions];
-  if (nulls.length) message += ` (${join(quote(nulls), 'and')} ${nulls.length > 1 ? 'are' : 'is'} empty: the API server drops an empty field before checking.)`;
+  if (nulls.length)
+    message += ` (${join(quote(nulls), 'and')} ${nulls.length > 1 ? 'are' : 'is'} empty: the API server drops an empty field before checking.)`;
   const target = nulls.length === 1 && missing.length + nullOptions.length <= 1 ? [...o.path, nulls[0]] : o.path;
   ctx.report({ ...at(r, target), message });
 }
@@ -319,18 +399,31 @@ function reportObject(r: Resource, key: SchemaKey, o: { path: IssuePath; require
 function oneOfAdvice(pat: string, obj: Record<string, unknown> | undefined): string {
   if (pat === 'spec.ports[].tls') {
     const mode = typeof obj?.mode === 'string' ? obj.mode.toLowerCase() : '';
-    let s = mode === 'automatic' ? ' For `mode: Automatic` add `certManagerCertificateSpec` with an `issuerRef`.'
-      : mode === 'manual' ? ' For `mode: Manual` add `manual: {secretRef: <Secret name>}`.'
-        : ' Add one, or remove `tls` for a port without TLS.';
+    let s =
+      mode === 'automatic'
+        ? ' For `mode: Automatic` add `certManagerCertificateSpec` with an `issuerRef`.'
+        : mode === 'manual'
+          ? ' For `mode: Manual` add `manual: {secretRef: <Secret name>}`.'
+          : ' Add one, or remove `tls` for a port without TLS.';
     if (obj && 'automatic' in obj) s += ' (`automatic` is the pre-GA name of `certManagerCertificateSpec`.)';
     return s;
   }
   if (pat === 'spec.authenticationMethods[]') {
     const method = typeof obj?.method === 'string' ? obj.method.toLowerCase() : '';
-    const block = method === 'x509' ? 'x509Settings: {}' : method === 'serviceaccounttoken' ? 'serviceAccountTokenSettings: {audiences: [...]}' : method === 'custom' ? 'customSettings: {endpoint: https://...}' : '';
-    return block ? ` For \`method: ${String(obj?.method)}\` add \`${block}\`.` : ' Each entry has exactly one settings block, matching its `method`.';
+    const block =
+      method === 'x509'
+        ? 'x509Settings: {}'
+        : method === 'serviceaccounttoken'
+          ? 'serviceAccountTokenSettings: {audiences: [...]}'
+          : method === 'custom'
+            ? 'customSettings: {endpoint: https://...}'
+            : '';
+    return block
+      ? ` For \`method: ${String(obj?.method)}\` add \`${block}\`.`
+      : ' Each entry has exactly one settings block, matching its `method`.';
   }
-  if (pat === 'spec.authenticationMethods[].customSettings.auth') return ' Add `x509: {secretRef: <Secret name>}` or remove `auth`.';
+  if (pat === 'spec.authenticationMethods[].customSettings.auth')
+    return ' Add `x509: {secretRef: <Secret name>}` or remove `auth`.';
   return '';
 }
 

@@ -19,7 +19,12 @@ export function isDns1035Label(s: string): boolean {
 }
 
 export function toDns1035Label(s: string): string {
-  let out = s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/-+$/, '');
+  let out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   out = out.replace(/-{2,}/g, '-');
   return out;
 }
@@ -29,7 +34,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'service-name-invalid',
   severity: 'error',
-  title: 'The listener’s Service name (spec.serviceName, or the listener name) is not a valid Kubernetes Service name (DNS-1035 label).',
+  title:
+    'The listener’s Service name (spec.serviceName, or the listener name) is not a valid Kubernetes Service name (DNS-1035 label).',
   source: 'domain.md G5, G10, A.2',
   check(ctx) {
     for (const g of listenerModel(ctx.index).groups) {
@@ -38,14 +44,22 @@ const rule: WorkspaceRule = {
         if (s.doc.origin !== 'workspace' || isDns1035Label(s.value)) continue;
         const explicit = s.path[1] === 'serviceName';
         const suggestion = toDns1035Label(s.value);
-        const why = s.value.length > 63 ? `is ${s.value.length} characters long (at most 63)` : 'is not a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter)';
+        const why =
+          s.value.length > 63
+            ? `is ${s.value.length} characters long (at most 63)`
+            : "is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter)";
         const message = explicit
           ? `Service name '${s.value}' ${why}, so Kubernetes rejects the listener's Service.${suggestion ? ` Use e.g. '${suggestion}'.` : ''}`
-          : `The listener name '${s.value}' becomes its Service name because spec.serviceName is not set, and it ${why}. `
-            + `Set spec.serviceName to a valid name${suggestion ? `, e.g. '${suggestion}'` : ''}, or rename the listener.`;
+          : `The listener name '${s.value}' becomes its Service name because spec.serviceName is not set, and it ${why}. ` +
+            `Set spec.serviceName to a valid name${suggestion ? `, e.g. '${suggestion}'` : ''}, or rename the listener.`;
         ctx.report(s.doc, {
-          path: s.path, message,
-          data: { serviceName: s.value, ...(suggestion ? { suggestion } : {}), ...(explicit && suggestion ? { replace: suggestion } : {}) },
+          path: s.path,
+          message,
+          data: {
+            serviceName: s.value,
+            ...(suggestion ? { suggestion } : {}),
+            ...(explicit && suggestion ? { replace: suggestion } : {}),
+          },
         });
       }
     }

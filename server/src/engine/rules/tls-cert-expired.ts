@@ -18,7 +18,8 @@ const rule: WorkspaceRule = {
   clock: true,
   code: 'tls-cert-expired',
   severity: 'error',
-  title: 'A certificate in the manual TLS Secret has expired (error), is not valid yet, or expires within 30 days (warning).',
+  title:
+    'A certificate in the manual TLS Secret has expired (error), is not valid yet, or expires within 30 days (warning).',
   source: 'domain.md A.6, B10',
   check(ctx) {
     const now = (ctx.options.now?.() ?? new Date()).getTime();
@@ -28,28 +29,46 @@ const rule: WorkspaceRule = {
       let worst: { cert: CertInfo; state: State; index: number } | undefined;
       let affected = 0;
       chain.certs.forEach((cert, index) => {
-        const state: State | undefined = cert.notAfter.getTime() < now ? 'expired'
-          : cert.notBefore.getTime() > now ? 'not-yet-valid'
-            : cert.notAfter.getTime() - now < SOON_DAYS * DAY ? 'expiring' : undefined;
+        const state: State | undefined =
+          cert.notAfter.getTime() < now
+            ? 'expired'
+            : cert.notBefore.getTime() > now
+              ? 'not-yet-valid'
+              : cert.notAfter.getTime() - now < SOON_DAYS * DAY
+                ? 'expiring'
+                : undefined;
         if (!state) return;
         affected++;
-        const better = !worst || RANK[state] > RANK[worst.state] || (RANK[state] === RANK[worst.state] && index === chain.leaf);
+        const better =
+          !worst || RANK[state] > RANK[worst.state] || (RANK[state] === RANK[worst.state] && index === chain.leaf);
         if (better) worst = { cert, state, index };
       });
       if (!worst) continue;
       const { cert, state, index } = worst;
-      const who = index === chain.leaf ? `The server certificate '${cert.label}'` : `The ${cert.ca ? 'CA certificate' : 'certificate'} '${cert.label}' (number ${index + 1} in tls.crt)`;
+      const who =
+        index === chain.leaf
+          ? `The server certificate '${cert.label}'`
+          : `The ${cert.ca ? 'CA certificate' : 'certificate'} '${cert.label}' (number ${index + 1} in tls.crt)`;
       const day = (d: Date) => d.toISOString().slice(0, 10);
-      const more = affected > 1 ? ` (${affected - 1} more certificate${affected > 2 ? 's' : ''} in the chain ${affected > 2 ? 'have' : 'has'} date problems too)` : '';
-      const message = state === 'expired'
-        ? `${who} expired on ${day(cert.notAfter)}; clients refuse the connection. Issue a new certificate and replace tls.crt and tls.key.${more}`
-        : state === 'not-yet-valid'
-          ? `${who} is not valid before ${day(cert.notBefore)}; clients refuse it until then. Check the clock of the machine that created it, or reissue it.${more}`
-          : `${who} expires on ${day(cert.notAfter)}, in ${Math.max(0, Math.floor((cert.notAfter.getTime() - now) / DAY))} days. A manual certificate is not renewed for you: issue a new one and update the Secret before then.${more}`;
+      const more =
+        affected > 1
+          ? ` (${affected - 1} more certificate${affected > 2 ? 's' : ''} in the chain ${affected > 2 ? 'have' : 'has'} date problems too)`
+          : '';
+      const message =
+        state === 'expired'
+          ? `${who} expired on ${day(cert.notAfter)}; clients refuse the connection. Issue a new certificate and replace tls.crt and tls.key.${more}`
+          : state === 'not-yet-valid'
+            ? `${who} is not valid before ${day(cert.notBefore)}; clients refuse it until then. Check the clock of the machine that created it, or reissue it.${more}`
+            : `${who} expires on ${day(cert.notAfter)}, in ${Math.max(0, Math.floor((cert.notAfter.getTime() - now) / DAY))} days. A manual certificate is not renewed for you: issue a new one and update the Secret before then.${more}`;
       reportSecret(ctx, use, secretKeyPath(use.secret, 'tls.crt') ?? ['metadata', 'name'], true, {
         severity: state === 'expired' ? 'error' : 'warning',
         message,
-        data: { state, subject: cert.label, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString() },
+        data: {
+          state,
+          subject: cert.label,
+          notBefore: cert.notBefore.toISOString(),
+          notAfter: cert.notAfter.toISOString(),
+        },
       });
     }
   },

@@ -12,7 +12,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'tls-chain-order',
   severity: 'error',
-  title: 'The certificates in tls.crt are out of order: the server certificate must come first, each followed by its issuer.',
+  title:
+    'The certificates in tls.crt are out of order: the server certificate must come first, each followed by its issuer.',
   source: 'domain.md A.6, B10, G33; scenarios.md A.7',
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {

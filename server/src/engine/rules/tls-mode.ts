@@ -14,7 +14,8 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'tls-mode',
   severity: 'error',
-  title: '`tls.mode` is not `Automatic` or `Manual`, or does not fit the option given (`certManagerCertificateSpec` needs `Automatic`, `manual` needs `Manual`).',
+  title:
+    '`tls.mode` is not `Automatic` or `Manual`, or does not fit the option given (`certManagerCertificateSpec` needs `Automatic`, `manual` needs `Manual`).',
   source: 'domain.md A.4, G28-G30; crd-facts.md 1.2',
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {

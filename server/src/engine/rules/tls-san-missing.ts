@@ -10,7 +10,8 @@ const rule: DocumentRule = {
   scope: 'document',
   code: 'tls-san-missing',
   severity: 'info',
-  title: 'A LoadBalancer/NodePort listener port has automatic TLS but no extra SANs, so clients connecting by external IP or host name fail the host-name check.',
+  title:
+    'A LoadBalancer/NodePort listener port has automatic TLS but no extra SANs, so clients connecting by external IP or host name fail the host-name check.',
   source: 'domain.md A.5, G45; scenarios.md A.8',
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
@@ -24,7 +25,8 @@ const rule: DocumentRule = {
       const san = c.san;
       const count = (x: unknown) => (Array.isArray(x) ? x.length : 0);
       if (san && typeof san === 'object' && count(san.dns) + count(san.ip) > 0) return;
-      const external = type.toLowerCase() === 'loadbalancer' ? 'load balancer\'s external IP or DNS name' : 'node IPs or host names';
+      const external =
+        type.toLowerCase() === 'loadbalancer' ? "load balancer's external IP or DNS name" : 'node IPs or host names';
       ctx.report({
         path: ['spec', 'ports', i, 'tls', 'certManagerCertificateSpec'],
         key: true,

@@ -15,7 +15,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'tls-secret-invalid',
   severity: 'error',
-  title: 'The manual TLS Secret is not `kubernetes.io/tls`, lacks `tls.crt`/`tls.key`, holds unreadable PEM, or its key does not belong to the certificate.',
+  title:
+    'The manual TLS Secret is not `kubernetes.io/tls`, lacks `tls.crt`/`tls.key`, holds unreadable PEM, or its key does not belong to the certificate.',
   source: 'domain.md A.6, G32',
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {
@@ -23,7 +24,12 @@ const rule: WorkspaceRule = {
       const inWorkspace = secret.origin === 'workspace';
       const s = secretTls(secret.value);
       const base = { secret: secret.name, namespace: secret.namespace };
-      const mapPath = (): Path => (secret.value.data && typeof secret.value.data === 'object' ? ['data'] : secret.value.stringData && typeof secret.value.stringData === 'object' ? ['stringData'] : ['metadata', 'name']);
+      const mapPath = (): Path =>
+        secret.value.data && typeof secret.value.data === 'object'
+          ? ['data']
+          : secret.value.stringData && typeof secret.value.stringData === 'object'
+            ? ['stringData']
+            : ['metadata', 'name'];
       if (s.type !== TLS_TYPE && (inWorkspace || s.type !== undefined)) {
         reportSecret(ctx, use, s.type !== undefined ? ['type'] : ['metadata', 'name'], false, {
           severity: 'warning',
@@ -34,7 +40,8 @@ const rule: WorkspaceRule = {
       if (!s.hasData) {
         if (inWorkspace) {
           reportSecret(ctx, use, ['metadata', 'name'], false, {
-            message: 'This Secret has no data: add tls.crt (the server certificate, then its intermediates) and tls.key (its private key).',
+            message:
+              'This Secret has no data: add tls.crt (the server certificate, then its intermediates) and tls.key (its private key).',
             data: { ...base, problem: 'no-data' },
           });
         }
@@ -42,7 +49,8 @@ const rule: WorkspaceRule = {
       }
       if (!s.crt) {
         reportSecret(ctx, use, mapPath(), inWorkspace, {
-          message: 'The Secret has no tls.crt: add the server certificate chain (server certificate first, then intermediates) under tls.crt.',
+          message:
+            'The Secret has no tls.crt: add the server certificate chain (server certificate first, then intermediates) under tls.crt.',
           data: { ...base, problem: 'missing-crt' },
         });
       } else if (s.crt.problem) {
@@ -54,7 +62,8 @@ const rule: WorkspaceRule = {
       if (!inWorkspace) continue; // cluster facts never carry tls.key
       if (!s.key) {
         reportSecret(ctx, use, mapPath(), true, {
-          message: 'The Secret has no tls.key: add the server certificate\'s private key (unencrypted PEM) under tls.key.',
+          message:
+            "The Secret has no tls.key: add the server certificate's private key (unencrypted PEM) under tls.key.",
           data: { ...base, problem: 'missing-key' },
         });
       } else if (s.key.problem) {

@@ -14,7 +14,8 @@ const rule: WorkspaceRule = {
   across: ['Secret'],
   code: 'tls-secret-not-found',
   severity: 'warning',
-  title: 'The manual TLS Secret is not in the listener\'s namespace: the Service is created but the broker pods wait for it.',
+  title:
+    "The manual TLS Secret is not in the listener's namespace: the Service is created but the broker pods wait for it.",
   source: 'domain.md A.6, B8, G32; scenarios.md A.8',
   check(ctx) {
     const { index } = ctx;
@@ -28,15 +29,32 @@ const rule: WorkspaceRule = {
       sources ??= secretSources(index);
       if (sources.get(`${ns}/${ref}`)?.length) continue;
       const elsewhere = ctx.across('Secret', '').filter((r) => r.name === ref && r.namespace !== ns);
-      const close = closeNames(ref, index.ofKind('Secret', '').filter((r) => r.namespace === ns && r.name).map((r) => r.name!));
+      const close = closeNames(
+        ref,
+        index
+          .ofKind('Secret', '')
+          .filter((r) => r.namespace === ns && r.name)
+          .map((r) => r.name!),
+      );
       let message = `No Secret '${ref}' in namespace '${ns}'${ctx.factsComplete ? ' in the cluster' : ''}. The listener's Service is created, but the broker pods wait until the Secret exists. Create a kubernetes.io/tls Secret holding the server certificate chain and its key (kubectl create secret tls ${ref} -n ${ns} --cert server_chain.crt --key server.key)`;
-      if (elsewhere.length) message += `; a Secret of that name exists in namespace '${elsewhere[0].namespace}', but the broker only reads Secrets from the listener's namespace.`;
+      if (elsewhere.length)
+        message += `; a Secret of that name exists in namespace '${elsewhere[0].namespace}', but the broker only reads Secrets from the listener's namespace.`;
       else message += close.length ? `, or fix the name (did you mean '${close[0]}'?).` : '.';
       ctx.report(p.listener, {
         path: [...p.path, 'manual', 'secretRef'],
         message,
-        related: elsewhere.map((r) => ({ resource: r, path: ['metadata', 'name'], message: `${whereIs(r)}: not readable from namespace '${ns}'` })),
-        data: { kind: 'Secret', type: 'kubernetes.io/tls', name: ref, namespace: ns, ...(close.length ? { didYouMean: close[0] } : {}) },
+        related: elsewhere.map((r) => ({
+          resource: r,
+          path: ['metadata', 'name'],
+          message: `${whereIs(r)}: not readable from namespace '${ns}'`,
+        })),
+        data: {
+          kind: 'Secret',
+          type: 'kubernetes.io/tls',
+          name: ref,
+          namespace: ns,
+          ...(close.length ? { didYouMean: close[0] } : {}),
+        },
       });
     }
   },

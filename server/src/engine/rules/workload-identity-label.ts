@@ -23,12 +23,19 @@ export const SC_ACCOUNT_PREFIX = 'sc-account-';
 /** Where the pod template's metadata and spec are in a workload. */
 export function podTemplate(r: Resource): { meta: Path; spec: Path } {
   if (r.kind === 'Pod') return { meta: ['metadata'], spec: ['spec'] };
-  if (r.kind === 'CronJob') return { meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'], spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] };
+  if (r.kind === 'CronJob')
+    return {
+      meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+      spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    };
   return { meta: ['spec', 'template', 'metadata'], spec: ['spec', 'template', 'spec'] };
 }
 
 function at(v: any, path: Path): any {
-  for (const k of path) { if (!v || typeof v !== 'object') return undefined; v = v[k]; }
+  for (const k of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = v[k];
+  }
   return v;
 }
 
@@ -37,7 +44,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'workload-identity-label',
   severity: 'warning',
-  title: 'A workload using a workload-identity (or Service Connector) ServiceAccount lacks `azure.workload.identity/use: "true"` on its pod template.',
+  title:
+    'A workload using a workload-identity (or Service Connector) ServiceAccount lacks `azure.workload.identity/use: "true"` on its pod template.',
   source: 'domain.md E.4, G53',
   check(ctx) {
     for (const kind of WORKLOAD_KINDS) {
@@ -49,9 +57,13 @@ const rule: WorkspaceRule = {
         const value = podLabels && typeof podLabels === 'object' ? podLabels[WI_LABEL] : undefined;
         if (typeof value === 'string') continue; // "true", or a deliberate other value
         const podSpec = at(w.value, t.spec);
-        const saRaw = podSpec && typeof podSpec === 'object' ? podSpec.serviceAccountName ?? podSpec.serviceAccount : undefined;
+        const saRaw =
+          podSpec && typeof podSpec === 'object' ? (podSpec.serviceAccountName ?? podSpec.serviceAccount) : undefined;
         const sa = typeof saRaw === 'string' && saRaw !== '' ? saRaw : undefined;
-        const saPath: Path = [...t.spec, podSpec?.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'];
+        const saPath: Path = [
+          ...t.spec,
+          podSpec?.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount',
+        ];
         if (value === true) {
           ctx.report(w, {
             path: [...labelsPath, WI_LABEL],
@@ -65,19 +77,28 @@ const rule: WorkspaceRule = {
         const onWorkload = ownLabels && typeof ownLabels === 'object' && ownLabels[WI_LABEL] !== undefined;
         const related: RelatedReport[] = [];
         let why: string | undefined;
-        if (sa?.startsWith(SC_ACCOUNT_PREFIX)) why = `ServiceAccount '${sa}' is a Service Connector workload-identity account`;
+        if (sa?.startsWith(SC_ACCOUNT_PREFIX))
+          why = `ServiceAccount '${sa}' is a Service Connector workload-identity account`;
         else if (sa) {
-          const acct = ctx.index.get('ServiceAccount', w.namespace, sa).find((s) => s.value.metadata?.annotations?.[WI_CLIENT_ID] !== undefined);
+          const acct = ctx.index
+            .get('ServiceAccount', w.namespace, sa)
+            .find((s) => s.value.metadata?.annotations?.[WI_CLIENT_ID] !== undefined);
           if (acct) {
             why = `ServiceAccount '${sa}' is a workload-identity account (annotation ${WI_CLIENT_ID})`;
-            related.push({ resource: acct, path: ['metadata', 'annotations', WI_CLIENT_ID], key: true, message: `${labelOf('ServiceAccount', acct)} has ${WI_CLIENT_ID}` });
+            related.push({
+              resource: acct,
+              path: ['metadata', 'annotations', WI_CLIENT_ID],
+              key: true,
+              message: `${labelOf('ServiceAccount', acct)} has ${WI_CLIENT_ID}`,
+            });
           }
         }
         if (!why && !onWorkload) continue;
-        const where = w.kind === 'Pod' ? 'the Pod\'s metadata.labels' : `the pod template (${labelsPath.join('.')})`;
+        const where = w.kind === 'Pod' ? "the Pod's metadata.labels" : `the pod template (${labelsPath.join('.')})`;
         if (onWorkload) {
           ctx.report(w, {
-            path: ['metadata', 'labels', WI_LABEL], key: true,
+            path: ['metadata', 'labels', WI_LABEL],
+            key: true,
             message: `Label '${WI_LABEL}' is on the ${w.kind}'s own metadata, which does not reach its pods, so the workload-identity webhook skips them${why ? ` (${why})` : ''}. Move the label to ${where}.`,
             related,
             data: { labelsPath, moveFrom: ['metadata', 'labels', WI_LABEL], ...(sa ? { serviceAccount: sa } : {}) },

@@ -14,7 +14,8 @@ const rule: WorkspaceRule = {
   partition: 'namespace',
   code: 'x509-without-tls',
   severity: 'warning',
-  title: 'A port uses a BrokerAuthentication with an X509 method but has no TLS, so clients cannot present certificates.',
+  title:
+    'A port uses a BrokerAuthentication with an X509 method but has no TLS, so clients cannot present certificates.',
   source: 'domain.md B17, G26',
   check(ctx) {
     // Once per validation: the BrokerAuthentications with an X509 method, by namespace/name.
@@ -38,7 +39,13 @@ const rule: WorkspaceRule = {
         ctx.report(p.doc, {
           path: [...p.path, 'authenticationRef'],
           message: `Authentication '${ref}' uses X.509 client certificates, but port ${p.entry.port ?? ''} has no TLS, so clients cannot present a certificate. Add TLS to this port (e.g. automatic TLS), or use an authentication without X509.`,
-          related: [{ resource: hit.authn, path: ['spec', 'authenticationMethods', hit.index, 'method'], message: `X509 method of ${label('BrokerAuthentication', hit.authn)}` }],
+          related: [
+            {
+              resource: hit.authn,
+              path: ['spec', 'authenticationMethods', hit.index, 'method'],
+              message: `X509 method of ${label('BrokerAuthentication', hit.authn)}`,
+            },
+          ],
           data: { authenticationRef: ref, portIndex: p.index, tlsIsNull: 'tls' in p.entry, tls: AUTOMATIC_TLS },
         });
       }
