@@ -386,13 +386,11 @@ test('splitting only the edited region gives exactly what splitting the whole te
               .slice(0, r.from)
               .map((c) => ({ text: c.parse.text, startLine: c.startLine, startOffset: c.startOffset })),
             ...r.splits,
-            ...chunks
-              .slice(r.to)
-              .map((c) => ({
-                text: c.parse.text,
-                startLine: c.startLine + r.lineDelta,
-                startOffset: c.startOffset + r.offsetDelta,
-              })),
+            ...chunks.slice(r.to).map((c) => ({
+              text: c.parse.text,
+              startLine: c.startLine + r.lineDelta,
+              startOffset: c.startOffset + r.offsetDelta,
+            })),
           ];
       assert.deepEqual(got, want, `old ${JSON.stringify(text)} -> new ${JSON.stringify(next)}`);
       checked++;

@@ -52,14 +52,12 @@ export function loadKubeconfig(explicit?: string | string[], env: NodeJS.Process
       `Fix the file(s): ${present.join(', ')}`,
     );
   }
-  const contexts = kc
-    .getContexts()
-    .map((c) => ({
-      name: c.name,
-      cluster: c.cluster,
-      user: c.user,
-      ...(c.namespace ? { namespace: c.namespace } : {}),
-    }));
+  const contexts = kc.getContexts().map((c) => ({
+    name: c.name,
+    cluster: c.cluster,
+    user: c.user,
+    ...(c.namespace ? { namespace: c.namespace } : {}),
+  }));
   const current = kc.getCurrentContext() || contexts[0]?.name || '';
   return { kc, files: present, contexts, currentContext: current };
 }
