@@ -125,15 +125,11 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'microsoft__edge-ai/src__500-application__507-ai-inference__services__ai-edge-inference__tests__README__heredoc1.yaml':
     ['insecure-port@9'],
-  'ruifelixpereira__iot-operations-mqtt-x509/docs__tls-manual__block1.yaml': ['broker-ref@7'],
 };
 
-test('real-world corpus: each file on its own yields exactly the listener-rule findings judged true positives', (t) => {
+test('real-world corpus: each file on its own yields exactly the listener-rule findings judged true positives', () => {
   const files = corpusFiles();
-  if (files.length === 0) {
-    t.skip(`corpus not found at ${CORPUS}`);
-    return;
-  }
+  assert.ok(files.length > 80, `the real-world corpus in ${CORPUS}`);
   const seen = new Set<string>();
   for (const { path, text } of files) {
     const name = relative(CORPUS, path).split('\\').join('/');

@@ -1034,12 +1034,9 @@ describe('examples and the real-world corpus', () => {
     'microsoft__edge-ai/docs__solution-technology-paper-library__aio-certs-tls__block1.yaml': ['issuer-not-found'],
   };
 
-  test('each real-world corpus file on its own: exactly the reviewed findings', (t) => {
+  test('each real-world corpus file on its own: exactly the reviewed findings', () => {
     const files = yamlFiles(CORPUS);
-    if (files.length === 0) {
-      t.skip('corpus not present');
-      return;
-    }
+    assert.ok(files.length > 80, `the real-world corpus in ${CORPUS}`);
     const seen: Record<string, string[]> = {};
     for (const p of files) {
       const f = mine(
