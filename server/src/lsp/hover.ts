@@ -6,7 +6,7 @@ import { AIO_GROUP, describe, identity } from '../engine';
 import { definitionLocation } from './navigation';
 import { RefSite, describeTarget, refsOf, resolve, secretProducers } from './refs';
 import { schemaAt, SchemaInfo } from './schema-info';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { isScalar, Node } from 'yaml';
 import { chunkAt, chunkLine, nodeAt, nodeRange, offsetIn, resourceOf, samePath } from './yaml-nav';
 import { commentStart } from './yaml-text';

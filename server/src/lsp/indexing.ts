@@ -13,7 +13,7 @@ import { Methods, IndexStatusParams } from '../protocol';
 import { isIndexedUri } from './store';
 import { DiskEvent, DiskWatcher, watchDisk } from './disk-watcher';
 import { canonicalUri, pathToUri } from './uri';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 const READ_BATCH = 32;
@@ -22,12 +22,9 @@ export function register(ctx: ServerContext): void {
   const caps = ctx.initParams?.capabilities;
   const canProgress = !!caps?.window?.workDoneProgress;
   const canWatch = !!caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-  let folders: WorkspaceFolder[] = [...(ctx.initParams?.workspaceFolders ?? [])];
-  if (folders.length === 0 && ctx.initParams?.rootUri) folders = [{ uri: ctx.initParams.rootUri, name: 'root' }];
-  if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
   // From now until the first index is read, documents the editor opens wait for it (up to the scheduler's limit)
   // rather than being reported "not found" against an empty workspace for a moment.
-  if (folders.some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
+  if (ctx.folders.list().some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
   let walking: Promise<void> = Promise.resolve();
   /** The server's own watcher (only when the client watches nothing). */
   let watcher: DiskWatcher | undefined;
@@ -37,15 +34,6 @@ export function register(ctx: ServerContext): void {
     ...ctx.capabilities.workspace,
     workspaceFolders: { supported: true, changeNotifications: true },
   };
-
-  function folderOf(uri: string): WorkspaceFolder | undefined {
-    let best: WorkspaceFolder | undefined;
-    for (const f of folders) {
-      const base = f.uri.endsWith('/') ? f.uri : f.uri + '/';
-      if (uri.startsWith(base) && (!best || f.uri.length > best.uri.length)) best = f;
-    }
-    return best;
-  }
 
   function excluded(folder: WorkspaceFolder, path: string, isDir: boolean): boolean {
     let root: string;
@@ -127,7 +115,7 @@ export function register(ctx: ServerContext): void {
       // A change made while the folders are read must not be missed: the watcher is in place first.
       if (!canWatch) await startWatcher();
       const found: { uri: string; path: string; folder: WorkspaceFolder }[] = [];
-      for (const folder of folders) {
+      for (const folder of ctx.folders.list()) {
         if (!folder.uri.startsWith('file:')) continue;
         const list: { path: string; size: number }[] = [];
         try {
@@ -222,7 +210,7 @@ export function register(ctx: ServerContext): void {
   /** Reads a workspace file from disk into the store (when it is one the index reads). */
   function reread(uri: string): void {
     if (!isIndexedUri(uri) || !uri.startsWith('file:')) return;
-    const folder = folderOf(uri);
+    const folder = ctx.folders.folderOf(uri);
     if (!folder) return;
     const path = fileURLToPath(uri);
     if (excluded(folder, path, false)) return;
@@ -237,7 +225,8 @@ export function register(ctx: ServerContext): void {
   ctx.documents.onDidClose((e) => {
     try {
       const uri = canonicalUri(e.document.uri);
-      if (isIndexedUri(uri) && uri.startsWith('file:') && folderOf(uri)) applyChanges([{ uri, deleted: false }]);
+      if (isIndexedUri(uri) && uri.startsWith('file:') && ctx.folders.folderOf(uri))
+        applyChanges([{ uri, deleted: false }]);
     } catch (err) {
       ctx.log('warn', `could not read ${e.document.uri} again: ${(err as Error).message}`);
     }
@@ -249,13 +238,13 @@ export function register(ctx: ServerContext): void {
     watcher = undefined;
     await previous?.close();
     if (shutDown) return;
-    const roots = folders.filter((f) => f.uri.startsWith('file:'));
+    const roots = ctx.folders.list().filter((f) => f.uri.startsWith('file:'));
     if (roots.length === 0) return;
     const w = watchDisk({
       folders: roots.map((f) => fileURLToPath(f.uri)),
       ignored(path, isDir) {
         const uri = pathToUri(path);
-        const folder = folderOf(uri);
+        const folder = ctx.folders.folderOf(uri);
         if (!folder) return !roots.some((f) => fileURLToPath(f.uri) === path);
         if (isDir === false && !isIndexedUri(uri)) return true;
         return excluded(folder, path, isDir ?? false) && (isDir !== undefined || excluded(folder, path, true));
@@ -286,9 +275,7 @@ export function register(ctx: ServerContext): void {
   ctx.onReady.push(() => {
     if (!caps?.workspace?.workspaceFolders) return;
     ctx.connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      const removed = new Set(e.removed.map((f) => f.uri));
-      folders = [...folders.filter((f) => !removed.has(f.uri)), ...e.added];
-      if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
+      ctx.folders.change(e.added, e.removed);
       void reindex();
     });
   });
