@@ -245,7 +245,7 @@ export class Workspace {
     for (const f of this.files.values()) {
       const list: Finding[] = [];
       out.set(f.uri, list);
-      if (f.skipped === 'too-large') {
+      if (f.skipped === 'too-large' && !ignore.includes('file-too-large')) {
         list.push({
           uri: f.uri,
           range: zeroRange(),

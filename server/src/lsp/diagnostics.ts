@@ -4,7 +4,7 @@
 // ones sent (an open document also gets a fresh publish for each new version, which clients wait for).
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { CancelledError, Finding } from '../engine';
-import { ruleDocUrl } from './docs-link';
+import { rulePageUrl } from '../rule-docs';
 import type { ServerContext } from './server';
 
 const SEVERITY = {
@@ -42,7 +42,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     code: f.code,
     source: 'brokerkit',
     message: f.message,
-    codeDescription: { href: ruleDocUrl(f.code) },
+    codeDescription: { href: rulePageUrl(f.code) },
   };
   const related = f.related
     .filter((r) => r.uri && r.range)
