@@ -21,7 +21,7 @@ import {
   ClusterListenerYamlParams,
   ClusterListenerYamlResult,
 } from '../protocol';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import type * as Kube from '../kube';
 import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
 

@@ -15,7 +15,7 @@ import type { Index, Resource } from '../engine';
 import { AIO_GROUP, CERT_MANAGER_GROUP } from '../engine';
 import { documentedValues } from '../engine/spelling';
 import { schemaAt, SchemaInfo } from './schema-info';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { documentBounds, lineInfo, pathOfMap, siblingKeys } from './yaml-text';
 
 export function register(ctx: ServerContext): void {

@@ -2,7 +2,7 @@
 // `brokerkit dev-broker` and decides whether it may (a trusted workspace).
 import { CodeLens } from 'vscode-languageserver';
 import { AIO_GROUP, locate, rangeOf } from '../engine';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 /** The command the client registers; its argument is `DevBrokerLensArgs`. */
 export const START_DEV_BROKER_COMMAND = 'brokerkit.devBroker.start';

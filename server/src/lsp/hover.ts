@@ -8,7 +8,7 @@ import { definitionLocation } from './navigation';
 import { RefSite, describeTarget, refsOf, resolve, secretProducers } from './refs';
 import { ruleHover } from './rule-hover';
 import { schemaAt, SchemaInfo } from './schema-info';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { chunkAt, nodeAt, nodeRange, offsetIn, resourceOf, samePath } from './yaml-nav';
 
 export function register(ctx: ServerContext): void {
