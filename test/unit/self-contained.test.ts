@@ -65,14 +65,15 @@ test('no tracked file refers to material outside the repository or to how the pr
 });
 
 test('the patterns catch what they are meant to catch', () => {
+  // Built from pieces, like the patterns, so that the scan above does not find them here.
   const samples = [
-    '// see ../shared/reference/crds',
-    `// (${'domain'}.md B9)`,
-    '// added for issue 12',
-    '// sources (S16, S17)',
-    '// how-to scenario A.4',
-    '// the default listener (A.8)',
-  ];
+    ['// see ../', 'sha', 'red/reference/crds'],
+    ['// (', 'domain', '.md B9)'],
+    ['// added for is', 'sue 12'],
+    ['// sources (S', '16, S17)'],
+    ['// how-to scen', 'ario A.4'],
+    ['// the default listener (A', '.8)'],
+  ].map((parts) => parts.join(''));
   for (const s of samples)
     assert.ok(
       FORBIDDEN.some(({ re }) => re.test(s)),
