@@ -1,6 +1,6 @@
-// The listener rules on real manifests written by others (../shared/corpus/real-world, each file its own deployment),
+// The listener rules on real manifests written by others (test/fixtures/real-world, each file its own deployment),
 // on the how-to examples and on the demo workspace. Every finding pinned here was judged a true positive:
-//   broker-ref            brokerRef `broker`/`brokerz`/`edgy` (AIO GA has only Broker `default`, domain.md B5).
+//   broker-ref            brokerRef `broker`/`brokerz`/`edgy` (AIO GA has only Broker `default`).
 //   insecure-port         1883/31883-style ports without TLS and authentication (warning), or with authentication and
 //                         `tls:` left empty (info: tokens in clear text).
 //   authorization-deny-all  the demohistorian policies put brokerResources straight under authorizationPolicies, so

@@ -291,7 +291,7 @@ test("schema: unknown fields are rejected by kubectl's strict validation; misspe
     ['warning', 'warning'],
     'v1beta1 may have preview fields',
   );
-  // additionalValidation is a v1beta1 field (domain.md C.1): fine there, an error in v1
+  // additionalValidation is a v1beta1 field: fine there, an error in v1
   const authn = (v: string) => `apiVersion: mqttbroker.iotoperations.azure.com/${v}
 kind: BrokerAuthentication
 metadata:
@@ -628,7 +628,7 @@ test('the how-to examples come out without schema, enum, api-version or legacy f
     );
 });
 
-// What the rules report in ../shared/corpus/real-world, each file checked on its own, reviewed one by one as true:
+// What the rules report in test/fixtures/real-world, each file checked on its own, reviewed one by one as true:
 //  - api-version: legacy mq.iotoperations.azure.com objects (warning), v1beta1 objects (info), a v2beta1 (error).
 //  - legacy-field: pre-GA fields (info in the legacy group, warning in mqttbroker objects: 0.7-preview `tls.automatic`,
 //    `enableCache`, a v1beta1 listener written with `port`/`tls` at spec level).

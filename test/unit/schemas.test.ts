@@ -1,6 +1,6 @@
-// The schemas in schemas/ agree with the real CRDs (../shared/reference/crds, crd-facts.md) on every type, enum,
+// The schemas in schemas/ agree with the real CRDs (schemas/crds) on every type, enum,
 // required field, range, nullable, default and oneOf; they are up to date with the generator; their descriptions
-// are our own; and the look-up API (schemaFor / schemaAt) and the validator answer as crd-facts.md says.
+// are our own; and the look-up API (schemaFor / schemaAt) and the validator answer as the CRDs say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -189,7 +189,7 @@ test('every schema agrees with its CRD on types, enums, required fields, ranges,
     assert.equal(ours.additionalProperties, false, `${name}: unknown top-level fields are rejected`);
     totals[kind] = t;
   }
-  // The walk really compared the interesting parts (numbers from crd-facts.md: 5 listener enums, both oneOfs, ...).
+  // The walk really compared the interesting parts (counted in the CRDs: 5 listener enums, both oneOfs, ...).
   assert.equal(totals.BrokerListener.enums, 5);
   assert.equal(totals.BrokerListener.oneOf, 1);
   assert.equal(totals.BrokerAuthentication.oneOf, 2);
@@ -290,7 +290,7 @@ test('schemaAt walks properties, array items (numbers) and open maps', () => {
   assert.equal(schemaAt(L, 'BrokerListener', ['spec', 'ports', 0, 'tls', 'manual', 'secretRef'])?.type, 'string');
 });
 
-test('the validator accepts and rejects exactly as the CRD table says (crd-facts.md 3)', () => {
+test('the validator accepts and rejects exactly as the CRD table says', () => {
   const listener = (port: Record<string, unknown>, serviceType?: unknown) => ({
     apiVersion: 'mqttbroker.iotoperations.azure.com/v1',
     kind: 'BrokerListener',

@@ -180,7 +180,7 @@ describe('issuer-not-found and issuer-kind-mismatch', () => {
     assert.match(f[0].message, /did you mean 'my-issuer'/);
   });
 
-  test('an Issuer in another namespace does not count (domain.md B15); the related location points at it', () => {
+  test('an Issuer in another namespace does not count; the related location points at it', () => {
     const text = listener('l', autoPort(8884, 'my-issuer', 'Issuer'));
     const other = ISSUER('my-issuer', 'cert-manager');
     const f = only(check({ 'l.yaml': text, 'other.yaml': other }), 'issuer-not-found');

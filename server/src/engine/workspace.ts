@@ -127,7 +127,7 @@ export class Workspace {
     for (const f of this.files.all()) {
       const list: Finding[] = [];
       out.set(f.uri, list);
-      if (f.skipped === 'too-large') {
+      if (f.skipped === 'too-large' && !ignore.includes('file-too-large')) {
         list.push({
           uri: f.uri,
           range: zeroRange(),

@@ -5,7 +5,7 @@
 import { Connection, Diagnostic, DiagnosticSeverity, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CancelledError, Finding, Workspace } from '../engine';
-import { ruleDocUrl } from './docs-link';
+import { rulePageUrl } from '../rule-docs';
 import type { Log, ServerContext } from './context';
 import type { Store } from './store';
 
@@ -44,7 +44,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     code: f.code,
     source: 'brokerkit',
     message: f.message,
-    codeDescription: { href: ruleDocUrl(f.code) },
+    codeDescription: { href: rulePageUrl(f.code) },
   };
   const related = f.related
     .filter((r) => r.uri && r.range)

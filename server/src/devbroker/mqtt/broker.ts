@@ -878,7 +878,7 @@ class Connection {
     const allowed =
       !this.policy.authorizePublish || this.policy.authorizePublish(this.principal!, topic, this.transport);
     if (!allowed) {
-      // domain.md C.2: MQTT 5 gets reason code 135; MQTT 3.1.1 a plain acknowledgement. The message is dropped.
+      // MQTT 5 gets reason code 135; MQTT 3.1.1 a plain acknowledgement. The message is dropped.
       if (qos === 1)
         this.send(
           v5
@@ -960,7 +960,7 @@ class Connection {
         return;
       }
       if (this.policy.authorizeSubscribe && !this.policy.authorizeSubscribe(this.principal!, filter, this.transport)) {
-        granted.push(v5 ? RC.notAuthorized : 0x80); // domain.md C.2
+        granted.push(v5 ? RC.notAuthorized : 0x80);
         continue;
       }
       const qos = Math.min(s.qos ?? 0, 2);
