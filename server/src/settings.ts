@@ -9,7 +9,7 @@ export const settingsDefaults: BrokerKitSettings = {
   kubeconfig: '',
   clusterValidation: true,
   exclude: ['**/node_modules/**', '**/.git/**'],
-  maxFileSize: 4 * 1024 * 1024,
+  maxFileSize: 16 * 1024 * 1024,
   trace: { server: 'off' },
 };
 

@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir, LISTENER_HEAD } from '../helpers/engine';
 
 const cli = join(distDir(), 'cli.js');
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+function run(args: string[], cwd: string, input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -36,7 +36,7 @@ test('text format: file:line:col: severity code: message, exit 1 with errors', (
     first,
     /^a\.yaml:10:11: error port-conflict: Port 18883 is already used by BrokerListener 'default' \(AIO built-in\)/,
   );
-  assert.match(r.stderr, /2 file\(s\) checked: 1 error\(s\)/);
+  assert.match(r.stderr, /^2 files: 2 checked, 0 not checked: 1 error, 0 warnings, 1 note\.$/m);
   assert.doesNotMatch(r.stdout, /node_modules|notes\.txt/);
 });
 
@@ -132,4 +132,91 @@ test('bad usage and unreadable input exit 2 with a message on stderr', () => {
     assert.ok(r.stderr.trim().length > 0);
     assert.equal(r.stdout, '');
   }
+});
+
+test('every file is checked or noted as not checked, and the summary counts both with the reasons', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
+  const clash = LISTENER_HEAD(
+    'lb',
+    '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n',
+  );
+  // A ConfigMap whose message holds braces, beside a listener: data, so the file is checked.
+  writeFileSync(
+    join(dir, 'braces.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: msg\ndata:\n  message: "{{.SiteName}} is online"\n---\n${clash}`,
+  );
+  // A chart: its template is not checked (with the way to check it), its Chart.yaml is.
+  mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+  writeFileSync(
+    join(dir, 'chart', 'templates', 'listener.yaml'),
+    clash.replace('name: lb', 'name: "{{ .Release.Name }}"'),
+  );
+  // Binaries under YAML names: a small ELF header and the extension's PNG icon.
+  writeFileSync(join(dir, 'tool.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  writeFileSync(
+    join(dir, 'icon.yaml'),
+    readFileSync(join(__dirname, '..', '..', '..', 'media', 'icon.png')).subarray(0, 1500),
+  );
+  // Nested 5,000 brackets deep: its own note; every other file is still checked.
+  writeFileSync(join(dir, 'deep.yaml'), `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+  // Over the limit given on the command line: never read.
+  writeFileSync(join(dir, 'big.yaml'), `# ${'x'.repeat(30000)}\n${clash}`);
+  // A key the YAML library would warn about on the terminal.
+  writeFileSync(join(dir, 'keys.yaml'), '? [a, b]\n: c\n');
+  // UTF-16 with its byte order mark is YAML too.
+  writeFileSync(
+    join(dir, 'utf16.yaml'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(clash.replace('name: lb', 'name: lb16'), 'utf16le')]),
+  );
+  const r = run(['check', '.', '--max-file-size', '20000', '--format', 'text'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  const byFile = new Map<string, string[]>();
+  for (const line of r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l))) {
+    const [file, , , rest] = line.split(':');
+    byFile.set(file, [...(byFile.get(file) ?? []), rest.trim().split(' ')[1]]);
+  }
+  assert.deepEqual(byFile.get('chart/templates/listener.yaml'), ['helm-template']);
+  assert.deepEqual(byFile.get('tool.yaml'), ['binary-file']);
+  assert.deepEqual(byFile.get('icon.yaml'), ['binary-file']);
+  assert.deepEqual(byFile.get('deep.yaml'), ['nesting-too-deep']);
+  assert.deepEqual(byFile.get('big.yaml'), ['file-too-large']);
+  assert.ok(byFile.get('braces.yaml')?.includes('port-conflict'), r.stdout);
+  assert.ok(byFile.get('utf16.yaml')?.includes('port-conflict'), r.stdout);
+  assert.match(
+    r.stdout,
+    /^chart\/templates\/listener\.yaml:1:1: info helm-template: .*`helm template <release> <chart> \| brokerkit check -`/m,
+  );
+  assert.match(
+    r.stdout,
+    /^big\.yaml:1:1: info file-too-large: Not checked: this file is 30,\d{3} bytes, over the limit of 20,000 bytes/m,
+  );
+  assert.match(
+    r.stderr,
+    /^9 files: 4 checked, 5 not checked \(1 over the size limit, 2 binary, 1 Helm template, 1 too deeply nested\): \d+ errors, \d+ warnings, \d+ notes\.$/m,
+  );
+  // Nothing of a library reaches the terminal: stderr is the summary alone.
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('check - reads standard input (e.g. `helm template ... | brokerkit check -`), named <stdin> in findings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
+  const rendered = `---\n# Source: demo/templates/listener.yaml\n${LISTENER_HEAD('lb', '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n')}`;
+  const r = run(['check', '-'], dir, rendered);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^<stdin>:12:11: error port-conflict: /m);
+  assert.match(r.stderr, /^1 file: 1 checked, 0 not checked: 1 error/m);
+  // JSON and SARIF name it the same way; with files beside it, both are checked together.
+  writeFileSync(join(dir, 'other.yaml'), LISTENER_HEAD('np', '  serviceType: NodePort\n  ports:\n  - port: 18883\n'));
+  const j = run(['check', '-', 'other.yaml', '--format', 'json'], dir, rendered);
+  const files = new Set(JSON.parse(j.stdout).map((f: { file: string }) => f.file));
+  assert.deepEqual([...files].sort(), ['<stdin>', 'other.yaml']);
+  // Empty input is an empty YAML stream: checked, nothing to say.
+  const empty = run(['check', '-'], dir, '');
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.match(empty.stderr, /^1 file: 1 checked, 0 not checked: 0 errors/m);
+  // Binary input is noted like a binary file.
+  const bin = run(['check', '-'], dir, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+  assert.match(bin.stdout, /^<stdin>:1:1: info binary-file: /m);
+  assert.match(bin.stderr, /1 not checked \(1 binary\)/);
 });

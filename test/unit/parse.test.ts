@@ -48,24 +48,6 @@ test('an alias bomb is bounded and reported, not expanded', () => {
   assert.match(f[0].message, /alias/i);
 });
 
-test('binary and Helm template files are skipped; an oversize file gets one info finding', () => {
-  const f = check(
-    {
-      'bin.yaml': 'a: 1\0\0\0',
-      'chart/templates/l.yaml': 'apiVersion: {{ .Values.api }}\nkind: BrokerListener\n',
-      'big.yaml': 'a: 1\n'.repeat(100),
-    },
-    undefined,
-    { maxFileSize: 100 },
-  );
-  assert.deepEqual(codes(f), ['file-too-large']);
-  // --ignore file-too-large drops it like any other code.
-  assert.deepEqual(
-    codes(check({ 'big.yaml': 'a: 1\n'.repeat(100) }, undefined, { maxFileSize: 100, ignore: ['file-too-large'] })),
-    [],
-  );
-});
-
 test('re-validating after an edit re-parses only the edited document', () => {
   const ws = new Workspace();
   const docs = Array.from({ length: 50 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`);

@@ -1,6 +1,9 @@
-// brokerkit check <files or folders...> [--format text|json|sarif] [--ignore codes]
-import { Workspace, Finding, compareFindings } from '../engine';
-import { collectYamlFiles, readText, toUri } from './files';
+// brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore codes]
+// Every file named or found is either checked or reported as not checked (not-checked.ts): a binary, a Helm template,
+// a file over the size limit (never read) each get a note, and the summary counts them.
+import { Workspace, Finding, compareFindings, notCheckedReason, NOT_CHECKED } from '../engine';
+import { STDIN_URI, collectYamlFiles, readStdin, readText, sizeOf, toUri } from './files';
+import { chartTemplate } from '../charts';
 import { parseArgs, flag, UsageError } from './usage';
 import { summary, toJson, toSarif, toText } from './format';
 import type { Command } from './commands';
@@ -8,9 +11,10 @@ import { loadClusterFacts } from './facts';
 
 const command: Command = {
   name: 'check',
-  summary: 'Validate YAML files (folders are searched for *.yaml/*.yml). --kubeconfig adds what runs in the cluster.',
+  summary:
+    'Validate YAML files (folders are searched for *.yaml/*.yml; - reads standard input). --kubeconfig adds what runs in the cluster.',
   usage:
-    'brokerkit check <files or folders...> [--format text|json|sarif] [--ignore code,code] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME]',
+    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME]',
   async run(args) {
     const p = parseArgs(args, {
       values: ['format', 'ignore', 'namespace', 'max-file-size', 'kubeconfig', 'context', 'exclude'],
@@ -32,19 +36,30 @@ const command: Command = {
       defaultNamespace: flag(p, 'namespace') ?? 'azure-iot-operations',
       assumeBuiltins: !p.flags.has('no-builtins'),
       ...(maxFileSize ? { maxFileSize: Number(maxFileSize) } : {}),
+      chartTemplate,
     });
+    const limit = ws.getOptions().maxFileSize;
+    const stdin = p.positional.includes('-');
+    if (stdin && p.positional.filter((x) => x === '-').length > 1)
+      throw new UsageError('standard input (-) can be named once');
     const files = await collectYamlFiles(
-      p.positional,
+      p.positional.filter((x) => x !== '-'),
       (p.flags.get('exclude') ?? []).flatMap((s) => s.split(',')),
     );
     for (const f of files) {
-      let text: string;
       try {
-        text = await readText(f);
+        // A file over the limit is not read at all (it may be far larger than memory): it is noted as not checked.
+        const bytes = await sizeOf(f);
+        if (bytes > limit) ws.setFileTooLarge(toUri(f), bytes);
+        else ws.setFile(toUri(f), await readText(f));
       } catch (e) {
         throw new Error(`cannot read '${f}': ${(e as Error).message}`, { cause: e });
       }
-      ws.setFile(toUri(f), text);
+    }
+    if (stdin) {
+      const text = await readStdin(limit);
+      if (typeof text === 'number') ws.setFileTooLarge(STDIN_URI, text);
+      else ws.setFile(STDIN_URI, text);
     }
     const kubeconfig = flag(p, 'kubeconfig');
     if (kubeconfig) ws.setFacts(await loadClusterFacts(kubeconfig, flag(p, 'context')));
@@ -57,7 +72,17 @@ const command: Command = {
     else {
       const text = toText(findings, cwd);
       if (text) process.stdout.write(text + '\n');
-      if (!p.flags.has('quiet')) process.stderr.write(summary(findings, files.length) + '\n');
+      if (!p.flags.has('quiet')) {
+        // Reasons in one fixed order (size, binary, template, depth), whatever the order of the files.
+        const order = Object.keys(NOT_CHECKED) as (keyof typeof NOT_CHECKED)[];
+        const reasons = ws
+          .uris()
+          .map((uri) => notCheckedReason(ws.getFile(uri)!))
+          .filter((r) => r !== undefined)
+          .sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        const notChecked = reasons.map((r) => NOT_CHECKED[r]);
+        process.stderr.write(summary(findings, ws.uris().length, notChecked) + '\n');
+      }
     }
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   },

@@ -1,5 +1,6 @@
 // Reading the user's files for the CLI: folders are searched for *.yaml / *.yml, skipping node_modules and .git.
 import { promises as fs } from 'node:fs';
+import { decodeText } from '../engine/not-checked';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
@@ -40,8 +41,28 @@ async function walk(dir: string, out: string[], exclude: string[]): Promise<void
 export const toUri = (file: string): string => pathToFileURL(file).href;
 export const fromUri = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
-/** Reads a file as UTF-8 text; binary files come back as text with NUL characters, which the engine skips. */
+/** Reads a file as text (UTF-8, or UTF-16 with its byte order mark); binary files come back with NUL characters,
+ *  which the engine reports as not checked. */
 export async function readText(file: string): Promise<string> {
-  const buf = await fs.readFile(file);
-  return buf.toString('utf8');
+  return decodeText(await fs.readFile(file));
+}
+
+export async function sizeOf(file: string): Promise<number> {
+  return (await fs.stat(file)).size;
+}
+
+/** What `brokerkit check -` calls standard input in findings, and its URI inside the engine. */
+export const STDIN_NAME = '<stdin>';
+export const STDIN_URI = 'stdin:';
+
+/** Standard input as text, or its size in bytes once it is over `limit` (the rest is read and dropped). */
+export async function readStdin(limit: number): Promise<string | number> {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    bytes += (chunk as Buffer).length;
+    if (bytes <= limit) parts.push(chunk as Buffer);
+    else parts.length = 0;
+  }
+  return bytes > limit ? bytes : decodeText(Buffer.concat(parts));
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Finding } from '../engine';
 import { allRules, engineCodes, sourceLabel } from '../engine';
 import { PROJECT_URL, rulePageText, rulePageWebUrl } from '../rule-docs';
-import { fromUri } from './files';
+import { STDIN_NAME, STDIN_URI, fromUri } from './files';
 
 export interface JsonFinding {
   file: string;
@@ -18,6 +18,7 @@ export interface JsonFinding {
 }
 
 function rel(uri: string, cwd: string): string {
+  if (uri === STDIN_URI) return STDIN_NAME;
   const f = fromUri(uri);
   const r = path.relative(cwd, f);
   return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : f;
@@ -52,9 +53,26 @@ export function toText(findings: Finding[], cwd: string): string {
   return lines.join('\n');
 }
 
-export function summary(findings: Finding[], files: number): string {
+/**
+ * The last line of a text run: how many files were checked and how many not (with why), then the findings, e.g.
+ * `3 files: 2 checked, 1 not checked (1 Helm template): 1 error, 0 warnings, 1 note.`
+ */
+export function summary(
+  findings: Finding[],
+  files: number,
+  notChecked: { label: string; labels?: string }[] = [],
+): string {
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
-  return `${files} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  const reasons = new Map<string, { k: number; labels: string }>();
+  for (const r of notChecked) {
+    const seen = reasons.get(r.label);
+    if (seen) seen.k++;
+    else reasons.set(r.label, { k: 1, labels: r.labels ?? r.label });
+  }
+  const why = [...reasons].map(([label, { k, labels }]) => `${k} ${k === 1 ? label : labels}`).join(', ');
+  const head = `${n(files, 'file')}: ${files - notChecked.length} checked, ${notChecked.length} not checked${why ? ` (${why})` : ''}`;
+  return `${head}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('info') + count('hint'), 'note')}.`;
 }
 
 const SARIF_LEVEL: Record<Finding['severity'], string> = {

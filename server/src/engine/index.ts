@@ -7,6 +7,7 @@ export { Workspace, compareFindings, rangeOf } from './workspace';
 export type { FileState } from './workspace';
 export { allRules, engineCodes } from './rules';
 export { SOURCE_LABELS, SOURCE_HOSTS, sourceLabel } from './sources';
+export { NOT_CHECKED, MAX_NESTING, notCheckedReason } from './not-checked';
 export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';

@@ -3,6 +3,7 @@
 // positions are relative to the chunk, so the parse stays valid when the chunk moves inside the file.
 import { Document, LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, Node, Pair } from 'yaml';
 import { FastNode, fastLocate, fastParse } from './fast-yaml';
+import { MAX_NESTING, NOT_CHECKED, mayNestDeep, nestingDepth } from './not-checked';
 
 export type Path = readonly (string | number)[];
 
@@ -10,6 +11,9 @@ export interface ParseProblem {
   start: number;
   end: number;
   message: string;
+  /** A problem that is not a syntax error (`yaml-syntax`, an error): its own code and severity. */
+  code?: string;
+  severity?: 'info';
 }
 
 export interface ChunkParse {
@@ -43,6 +47,7 @@ export interface ChunkRef {
 const DOC_START = /^---(?=[ \t]|$)/;
 const DOC_END = /^\.\.\.(?=[ \t]|$)/;
 const MAX_ALIAS_COUNT = 100;
+
 const SUPPRESS = /#\s*brokerkit-ignore(?:[ \t]+([A-Za-z0-9_,\- \t]+))?/;
 
 export interface Split {
@@ -226,6 +231,10 @@ function suppressions(text: string): Map<number, Set<string>> {
 }
 
 export function parseChunk(text: string): ChunkParse {
+  // A document nested deeper than anything real is not handed to a parser (whose recursion it could exhaust): it
+  // gets one note, and the other documents of the file are checked.
+  const depth = mayNestDeep(text) ? nestingDepth(text) : 0;
+  if (depth > MAX_NESTING) return tooDeep(text);
   const fast = fastParse(text);
   if (fast) {
     // Same line starts as the library records (0, then after every newline), so positions convert the same way.
@@ -245,6 +254,7 @@ export function parseChunk(text: string): ChunkParse {
           prettyErrors: false,
           uniqueKeys: true,
           strict: false,
+          logLevel: 'error',
         }) as Document.Parsed);
       },
     };
@@ -255,6 +265,8 @@ export function parseChunk(text: string): ChunkParse {
     prettyErrors: false,
     uniqueKeys: true,
     strict: false,
+    // The library's warnings (e.g. "Keys with collection values will be stringified") never reach a terminal.
+    logLevel: 'error',
   }) as Document.Parsed;
   const problems: ParseProblem[] = [];
   for (const e of doc.errors) {
@@ -274,6 +286,30 @@ export function parseChunk(text: string): ChunkParse {
     }
   }
   return { text, doc, lineCounter, value, problems, suppress: suppressions(text) };
+}
+
+/** The parse of a document too deeply nested to check: no value, an empty Document, one note at its first line. */
+function tooDeep(text: string): ChunkParse {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const start = /^(?:---[ \t]*\r?\n)?/.exec(text)![0].length;
+  const eol = text.indexOf('\n', start);
+  const problem: ParseProblem = {
+    start,
+    end: Math.max(start, (eol < 0 ? text.length : eol) - (text[eol - 1] === '\r' ? 1 : 0)),
+    code: NOT_CHECKED['too-deep'].code,
+    severity: 'info',
+    message: `Not checked: this document nests collections more than ${MAX_NESTING} levels deep, too deep to check safely (Kubernetes manifests stay far below). The other documents of the file are checked.`,
+  };
+  return {
+    text,
+    lineCounter,
+    value: undefined,
+    problems: [problem],
+    suppress: suppressions(text),
+    doc: parseDocument('') as Document.Parsed,
+  };
 }
 
 function cleanMessage(m: string): string {

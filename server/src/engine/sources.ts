@@ -18,6 +18,8 @@ export const SOURCE_LABELS: Readonly<Record<string, string>> = {
   'https://learn.microsoft.com/azure/aks/workload-identity-overview': 'AKS: workload identity',
   'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html':
     'Azure Workload Identity: labels and annotations',
+  'https://helm.sh/docs/helm/helm_template/': 'Helm: helm template',
+  'https://yaml.org/spec/1.2.2/#51-character-set': 'YAML 1.2: character set',
   'https://cert-manager.io/docs/usage/certificate/': 'cert-manager: Certificate',
   'https://cert-manager.io/docs/concepts/issuer/': 'cert-manager: Issuer',
   'https://cert-manager.io/docs/configuration/ca/': 'cert-manager: CA issuer',
@@ -44,6 +46,7 @@ export const SOURCE_HOSTS: ReadonlySet<string> = new Set([
   'pkg.go.dev',
   'yaml.org',
   'code.visualstudio.com',
+  'helm.sh',
 ]);
 
 /** The label of a source URL; its host and path when it has none. */

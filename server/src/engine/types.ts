@@ -60,12 +60,17 @@ export interface EngineOptions {
   ignore: string[];
   /** The current time, for certificate expiry (injected so tests are stable). */
   now?: () => Date;
+  /**
+   * True for a file under a Helm chart's `templates/` folder (beside a Chart.yaml): every `{{` in it is template
+   * syntax. The host answers from the file system; without it only `{{` where YAML has no scalar marks a template.
+   */
+  chartTemplate?: (uri: string) => boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
   defaultNamespace: 'azure-iot-operations',
   assumeBuiltins: true,
-  maxFileSize: 4 * 1024 * 1024,
+  maxFileSize: 16 * 1024 * 1024,
   ignore: [],
 };
 

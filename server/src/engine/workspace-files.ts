@@ -9,16 +9,18 @@
 import { ChunkRef, Split, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
+import { SkipOptions, SkipReason, skipReason } from './not-checked';
 
-/** Why a file is not parsed. */
-export type SkipReason = 'too-large' | 'binary' | 'helm-template';
+export type { SkipReason };
 
 export interface FileState {
   readonly uri: string;
   readonly text: string;
   readonly chunks: readonly ChunkRef[];
-  /** Why the file is not parsed, if it is not. */
+  /** Why the file is not parsed, if it is not (not-checked.ts). */
   readonly skipped?: SkipReason;
+  /** Its size in bytes, for a file over the size limit that was never read (`text` is then empty). */
+  readonly bytes?: number;
   /** The Kubernetes objects of the file's documents, in order. */
   readonly resources: readonly Resource[];
 }
@@ -39,12 +41,8 @@ interface StoredFile extends FileState {
   readonly resources: Resource[];
 }
 
-const HELM_TEMPLATE =
-  /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
-
 /** What the store needs from the engine's options. */
-export interface FileOptions {
-  readonly maxFileSize: number;
+export interface FileOptions extends SkipOptions {
   readonly defaultNamespace: string;
 }
 
@@ -64,12 +62,20 @@ export class FileStore {
     return this.store(uri, this.build(uri, text, old, true), !old);
   }
 
+  /** A file the host did not read because it is over the size limit: known, not checked, reported. */
+  setTooLarge(uri: string, bytes: number): FileState {
+    const old = this.files.get(uri);
+    if (old?.skipped === 'too-large' && old.bytes === bytes) return old;
+    return this.store(uri, { uri, text: '', chunks: [], skipped: 'too-large', bytes, resources: [] }, !old);
+  }
+
   /**
    * Makes every file's chunks and resources again under new options (the namespace assumed, the size limit):
    * new chunk objects, so no result cached against the old ones is reused; parses of unchanged text are kept.
    */
   rebuildAll(): void {
-    for (const f of [...this.files.values()]) this.store(f.uri, this.build(f.uri, f.text, f, false), false);
+    for (const f of [...this.files.values()])
+      if (f.bytes === undefined) this.store(f.uri, this.build(f.uri, f.text, f, false), false);
   }
 
   delete(uri: string): boolean {
@@ -108,7 +114,7 @@ export class FileStore {
 
   /** `keepObjects`: unchanged documents keep their chunk objects (false after an options change). */
   private build(uri: string, text: string, old: StoredFile | undefined, keepObjects: boolean): StoredFile {
-    const skipped = skipReason(text, this.options().maxFileSize);
+    const skipped = skipReason(uri, text, this.options());
     if (skipped) return { uri, text, chunks: [], skipped, resources: [] };
     const chunks: Chunk[] = [];
     // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
@@ -188,12 +194,4 @@ export class FileStore {
       out.push(chunk);
     }
   }
-}
-
-/** Why a text is not parsed at all, or undefined when it is. */
-function skipReason(text: string, maxFileSize: number): SkipReason | undefined {
-  if (text.length > maxFileSize) return 'too-large';
-  if (text.includes('\0')) return 'binary';
-  if (text.includes('{{') && HELM_TEMPLATE.test(text)) return 'helm-template';
-  return undefined;
 }

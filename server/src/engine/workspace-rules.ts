@@ -202,7 +202,14 @@ export class RuleScheduler {
   private computeDocument(chunk: ChunkRef): LocalFinding[] {
     const out: LocalFinding[] = [];
     for (const p of chunk.parse.problems) {
-      out.push({ start: p.start, end: p.end, severity: 'error', code: 'yaml-syntax', message: p.message, related: [] });
+      out.push({
+        start: p.start,
+        end: p.end,
+        severity: p.severity ?? 'error',
+        code: p.code ?? 'yaml-syntax',
+        message: p.message,
+        related: [],
+      });
     }
     const options = this.inputs.options();
     const r = toResource(chunk.parse.value, 'workspace', options.defaultNamespace, chunk);

@@ -13,15 +13,10 @@ import { builtinObjects } from './builtins';
 import { allRules, engineCodes } from './rules';
 import { CancellationLike, CancelledError, EngineOptions, Facts, Finding, defaultEngineOptions } from './types';
 import { FileState, FileStore } from './workspace-files';
+import { notCheckedFinding, utf8Length } from './not-checked';
 import { DeploymentState, depOf } from './workspace-deployments';
 import { EnvObjects, RuleScheduler } from './workspace-rules';
-import {
-  WorkspaceFindingSink,
-  compareFindings,
-  placeDocumentFindings,
-  rangeOf,
-  zeroRange,
-} from './workspace-placement';
+import { WorkspaceFindingSink, compareFindings, placeDocumentFindings, rangeOf } from './workspace-placement';
 
 export type { FileState };
 
@@ -80,6 +75,10 @@ export class Workspace {
   setFile(uri: string, text: string): FileState {
     return this.files.set(uri, text);
   }
+  /** A file over the size limit that the host did not read (`bytes` on disk): reported as not checked. */
+  setFileTooLarge(uri: string, bytes: number): FileState {
+    return this.files.setTooLarge(uri, bytes);
+  }
   deleteFile(uri: string): boolean {
     return this.files.delete(uri);
   }
@@ -127,15 +126,9 @@ export class Workspace {
     for (const f of this.files.all()) {
       const list: Finding[] = [];
       out.set(f.uri, list);
-      if (f.skipped === 'too-large' && !ignore.includes('file-too-large')) {
-        list.push({
-          uri: f.uri,
-          range: zeroRange(),
-          severity: 'info',
-          code: 'file-too-large',
-          related: [],
-          message: `This file is ${Math.round(f.text.length / 1024)} KB, over the ${Math.round(this.options.maxFileSize / 1024)} KB limit (setting brokerkit.maxFileSize), so it is not checked.`,
-        });
+      if (f.skipped) {
+        const note = notCheckedFinding(f.uri, f.skipped, this.options, f.bytes ?? utf8Length(f.text));
+        if (!ignore.includes(note.code)) list.push(note);
       }
       for (const c of f.chunks) {
         const found = placeDocumentFindings(c, this.rules.documentFindings(c));
@@ -194,7 +187,7 @@ export class Workspace {
 }
 
 function keyOf(o: EngineOptions): string {
-  return JSON.stringify([o.defaultNamespace, o.assumeBuiltins, o.maxFileSize, o.now ? 1 : 0]);
+  return JSON.stringify([o.defaultNamespace, o.assumeBuiltins, o.maxFileSize, o.now ? 1 : 0, o.chartTemplate ? 1 : 0]);
 }
 
 export { allRules, engineCodes, compareFindings, rangeOf };

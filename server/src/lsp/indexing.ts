@@ -11,6 +11,7 @@ import { Minimatch } from 'minimatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder } from 'vscode-languageserver';
 import { Methods, IndexStatusParams } from '../protocol';
 import { isIndexedUri } from './store';
+import { decodeText } from '../engine/not-checked';
 import { DiskEvent, DiskWatcher, watchDisk } from './disk-watcher';
 import { canonicalUri, pathToUri } from './uri';
 import type { ServerContext } from './context';
@@ -91,10 +92,11 @@ export function register(ctx: ServerContext): void {
     try {
       const st = statSync(path);
       if (st.size > limit) {
-        ctx.store.deleteDisk(uri);
+        // Not read; the engine notes it as not checked, as `brokerkit check` does.
+        ctx.store.setDiskTooLarge(uri, st.size);
         return 'too-large';
       }
-      ctx.store.setDisk(uri, readFileSync(path, 'utf8'));
+      ctx.store.setDisk(uri, decodeText(readFileSync(path)));
       return 'read';
     } catch {
       ctx.store.deleteDisk(uri);
@@ -137,7 +139,7 @@ export function register(ctx: ServerContext): void {
         done += batch.length;
         progress?.report(Math.round((done / found.length) * 100), `${done}/${found.length} files`);
       }
-      if (tooLarge) ctx.log('info', `${tooLarge} YAML file(s) over brokerkit.maxFileSize were not indexed.`);
+      if (tooLarge) ctx.log('info', `${tooLarge} YAML file(s) over brokerkit.maxFileSize are not checked.`);
       ctx.log('info', `Indexed ${found.length} YAML file(s) in ${Math.round(performance.now() - started)} ms.`);
       if (process.env.BROKERKIT_LSP_TRACE === '1')
         process.stderr.write(

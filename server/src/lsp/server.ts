@@ -4,6 +4,7 @@
 import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Finding, Workspace } from '../engine';
+import { chartTemplate } from '../charts';
 import type { Feature, Log, ServerContext } from './context';
 import { Store } from './store';
 import { SettingsService } from './config';
@@ -47,7 +48,7 @@ export function startServer(connection: Connection): void {
   };
   guardProcess(log);
   const documents = new TextDocuments(TextDocument);
-  const workspace = new Workspace();
+  const workspace = new Workspace({ chartTemplate });
   const store = new Store({ workspace, documents, log });
   const findings = new Map<string, Finding[]>();
   const validation = new ValidationScheduler({ connection, documents, workspace, store, findings, log });

@@ -8,6 +8,7 @@ import type { Workspace } from '../engine';
 import type { Log } from './context';
 import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
+import { mayNotBeChecked } from '../engine/not-checked';
 
 /** Cheap text test: does this YAML mention anything BrokerKit checks? Files that do not are never parsed. */
 const RELEVANT =
@@ -22,9 +23,18 @@ export function isIndexedUri(uri: string): boolean {
   return isYamlUri(uri) || isKustomizationUri(uri);
 }
 
-/** A file the engine holds: one that mentions what BrokerKit checks, or a kustomization (it says what is deployed together). */
-function engineWants(uri: string, text: string): boolean {
-  return looksRelevant(text) || isKustomizationUri(uri);
+/**
+ * A file the engine holds: one that mentions what BrokerKit checks, a kustomization (it says what is deployed
+ * together), or one the engine would report as not checked (binary, a template, too deeply nested), so the editor
+ * shows the same notes as `brokerkit check`.
+ */
+function engineWants(uri: string, text: string, ws: Workspace): boolean {
+  return looksRelevant(text) || isKustomizationUri(uri) || mayNotBeChecked(uri, text, ws.getOptions());
+}
+
+/** A file on disk over the size limit: never read, known by its size (the engine reports it as not checked). */
+interface TooLarge {
+  readonly bytes: number;
 }
 
 export function isYamlUri(uri: string): boolean {
@@ -36,7 +46,7 @@ export class Store {
   /** Open documents whose latest text is not in the engine yet. */
   private readonly pending = new Set<string>();
   /** Files known on disk (from the index or the watcher) with their last text; open documents shadow them. */
-  private readonly disk = new Map<string, string>();
+  private readonly disk = new Map<string, string | TooLarge>();
   /** Open documents the server serves (YAML by language id or file name). */
   private readonly open = new Set<string>();
   /** Disk URIs hidden because the editor has the same file open under another spelling of its URI. */
@@ -97,7 +107,9 @@ export class Store {
     if (!doc) return false;
     const text = doc.getText();
     const f = this.deps.workspace.getFile(uri);
-    return f ? f.text === text : this.disk.get(uri) === text && !engineWants(uri, text);
+    return f
+      ? f.text === text && f.bytes === undefined
+      : this.disk.get(uri) === text && !engineWants(uri, text, this.deps.workspace);
   }
 
   changed(uri: string): void {
@@ -124,8 +136,15 @@ export class Store {
     this.generation++;
   }
 
+  /** A file on disk over the size limit, not read: the engine notes it (unless the document is open). */
+  setDiskTooLarge(uri: string, bytes: number): void {
+    const old = this.disk.get(uri);
+    if (typeof old === 'object' && old.bytes === bytes) return;
+    this.setDisk(uri, { bytes });
+  }
+
   /** A file read from disk (index or watcher). Ignored while the document is open in the editor. */
-  setDisk(uri: string, text: string): void {
+  setDisk(uri: string, text: string | TooLarge): void {
     if (this.disk.get(uri) === text) return;
     this.disk.set(uri, text);
     if (this.open.has(uri) || this.shadowed.has(uri)) return;
@@ -156,9 +175,13 @@ export class Store {
   }
 
   /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
-  private put(uri: string, text: string): void {
+  private put(uri: string, text: string | TooLarge): void {
     const ws = this.deps.workspace;
-    if (ws.hasFile(uri) || engineWants(uri, text)) {
+    if (typeof text === 'object') {
+      ws.setFileTooLarge(uri, text.bytes);
+      return;
+    }
+    if (ws.hasFile(uri) || engineWants(uri, text, ws)) {
       try {
         ws.setFile(uri, text);
       } catch (e) {

@@ -55,8 +55,30 @@ export const engineCodes: PseudoRule[] = [
     scope: 'engine',
     code: 'file-too-large',
     severity: 'info',
-    title: 'The file is larger than brokerkit.maxFileSize and is not checked.',
+    title: 'The file is larger than brokerkit.maxFileSize (16 MiB by default) and is not checked.',
     sources: ['https://code.visualstudio.com/docs/getstarted/settings'],
+  },
+  {
+    scope: 'engine',
+    code: 'binary-file',
+    severity: 'info',
+    title: 'The file is binary, or text in an encoding other than UTF-8, and is not checked.',
+    sources: ['https://yaml.org/spec/1.2.2/#51-character-set'],
+  },
+  {
+    scope: 'engine',
+    code: 'helm-template',
+    severity: 'info',
+    title:
+      'The file is a Helm (Go) template (`{{ }}` actions where YAML has no string, or a file of a chart’s templates folder) and is not checked; check the rendered chart.',
+    sources: ['https://helm.sh/docs/helm/helm_template/'],
+  },
+  {
+    scope: 'engine',
+    code: 'nesting-too-deep',
+    severity: 'info',
+    title: 'A document nests collections more than 256 levels deep and is not checked; the other documents are.',
+    sources: ['https://yaml.org/spec/1.2.2/'],
   },
 ];
 
