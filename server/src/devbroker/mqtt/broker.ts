@@ -349,6 +349,7 @@ export class Broker {
       return;
     }
     s.enqueue(o);
+    if (c && s.inflight.size >= c.window) c.watchAcks();
   }
 
   private sendOutgoing(s: Session, c: Connection, o: Outgoing): boolean {
@@ -410,6 +411,7 @@ export class Broker {
 
   acked(s: Session, id: number, kind: 'puback' | 'pubrec' | 'pubcomp', reasonCode?: number): boolean {
     const o = s.inflight.get(id);
+    s.conn?.noteAck();
     if (!o) return false;
     if (kind === 'pubrec' && (reasonCode === undefined || reasonCode < 0x80)) {
       o.state = 'rel';

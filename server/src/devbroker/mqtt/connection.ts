@@ -43,6 +43,8 @@ export class Connection {
   private waiting: Packet[] = [];
   private lastSeen: number;
   private timer: TimerHandle | undefined;
+  private ackTimer: TimerHandle | undefined;
+  private lastAck: number;
   private finished = false;
 
   constructor(
@@ -54,6 +56,7 @@ export class Connection {
     const o = broker.options;
     this.window = o.inflightWindow;
     this.lastSeen = o.clock.now();
+    this.lastAck = this.lastSeen;
     this.output = new Output(
       stream,
       { soft: o.outputSoftLimit, hard: o.outputSoftLimit + 2 * o.maxPacketSize, stallTimeoutMs: o.stallTimeoutMs },
@@ -268,6 +271,33 @@ export class Connection {
     this.close(undefined, why);
   }
 
+  /**
+   * Messages wait because the in-flight window is full: a client that acknowledges nothing for the stall timeout is
+   * as stuck as one that reads nothing, and is disconnected the same way.
+   */
+  watchAcks(): void {
+    if (this.ackTimer || this.closed) return;
+    const clock = this.broker.options.clock;
+    const limit = this.broker.options.stallTimeoutMs;
+    const check = () => {
+      this.ackTimer = undefined;
+      const s = this.session;
+      if (this.closed || !s || s.queue.length === 0 || s.inflight.size < this.window) return;
+      const idle = clock.now() - this.lastAck;
+      if (idle >= limit)
+        this.stalled(
+          `not acknowledging: ${s.inflight.size} messages in flight and ${s.queue.length} waiting, none acknowledged for ${Math.round(idle / 1000)} s`,
+        );
+      else this.ackTimer = clock.setTimeout(check, limit - idle);
+    };
+    this.ackTimer = clock.setTimeout(check, Math.max(0, limit - (clock.now() - this.lastAck)));
+  }
+
+  /** An acknowledgement (PUBACK, PUBREC, PUBCOMP) arrived. */
+  noteAck(): void {
+    this.lastAck = this.broker.options.clock.now();
+  }
+
   private stalled(why: string): void {
     if (this.closed) return;
     this.broker.log('warning', `${this.who()}: ${why}; disconnecting it`);
@@ -282,7 +312,8 @@ export class Connection {
     this.output.close(!abort);
     this.closed = true;
     this.broker.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.broker.options.clock.clearTimeout(this.ackTimer);
+    this.timer = this.ackTimer = undefined;
     const s = this.stream;
     if (abort) s.destroy();
     else {
@@ -297,7 +328,8 @@ export class Connection {
       this.closed = true;
       this.output.close();
       this.broker.options.clock.clearTimeout(this.timer);
-      this.timer = undefined;
+      this.broker.options.clock.clearTimeout(this.ackTimer);
+      this.timer = this.ackTimer = undefined;
     }
     this.finish(why);
   }

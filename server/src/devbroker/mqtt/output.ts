@@ -77,7 +77,10 @@ export class Output {
     this.pending = [];
     this.pendingBytes = 0;
     this.written += data.length;
-    if (!this.stream.write(data)) {
+    if (this.stream.write(data)) {
+      // Taken at once (the kernel had room): what waited for room may go now.
+      this.events.writable();
+    } else {
       this.waitingDrain = true;
       this.stream.once('drain', this.onDrain);
       this.stallTimer = this.clock.setTimeout(() => {
