@@ -2,7 +2,7 @@
 # Installs a real VS Code for the end-to-end tests: code-server 4.100.3 (VS Code 1.100.3, runs on node 20), into a
 # cache folder OUTSIDE the repository: ${BROKERKIT_CACHE:-$HOME/.cache/brokerkit}/code-server-4.100.3.
 # Idempotent and quick when already installed. Network: only the npm registry (and apt via install-system-deps.sh).
-# Recipe and the reason for each step: shared/reference/infra.md §1.
+# The reason for each step:
 #   - kerberos (a code-server dependency) compiles against gssapi headers      -> libkrb5-dev
 #   - @vscode/ripgrep's postinstall downloads rg from GitHub                   -> seed its cache with Debian's rg
 #   - node-pty runs `npx node-gyp`                                             -> npm_config_yes=true

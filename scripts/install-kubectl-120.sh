@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Unpacks Debian's kubectl 1.20 (package kubernetes-client) into a cache folder OUTSIDE the repository, without
 # installing it: ${BROKERKIT_CACHE:-$HOME/.cache/brokerkit}/kubectl-1.20/usr/bin/kubectl. The kube tests drive our
-# Kubernetes API test server with it (and with the machine's kubectl) to keep the server faithful. infra.md §4.
+# Kubernetes API test server with it (and with the machine's kubectl) to keep the server faithful.
 # Idempotent; prints the binary's path. Network: Debian's package mirror only (apt-get download).
 set -euo pipefail
 CACHE="${BROKERKIT_CACHE:-$HOME/.cache/brokerkit}"

@@ -4,11 +4,11 @@
 //
 // Keys are schema paths: '' is the object itself, `a.b` a property, `[]` an array item, `{}` a value of an open map,
 // `["tls.crt"]` a property whose name contains a dot.
-// Facts come from ../shared/reference/crd-facts.md (structure) and domain.md (AIO behaviour); the section is named
-// where a rule depends on it. `common` applies to every kind (unless the kind defines the same path).
+// The structure comes from the CRDs in schemas/crds; AIO's behaviour from its documentation on learn.microsoft.com
+// (the rule pages in docs/rules link the pages). `common` applies to every kind (unless the kind defines the same path).
 
 const algorithm =
-  "Key algorithm of the server certificate, in AIO's own spelling: `Ec256`, `Ec384`, `Ec521` (ECDSA on that curve), `Ed25519`, `Rsa2048`, `Rsa4096` or `Rsa8192`. The lowerCamel forms (`ec256`, ...) are accepted too. cert-manager's `ECDSA`/`RSA` plus `size` is NOT accepted here: write e.g. `Ec384` instead of `algorithm: ECDSA, size: 384`. Every certificate in a chain must use one key family (EC or RSA) (domain.md B9).";
+  "Key algorithm of the server certificate, in AIO's own spelling: `Ec256`, `Ec384`, `Ec521` (ECDSA on that curve), `Ed25519`, `Rsa2048`, `Rsa4096` or `Rsa8192`. The lowerCamel forms (`ec256`, ...) are accepted too. cert-manager's `ECDSA`/`RSA` plus `size` is NOT accepted here: write e.g. `Ec384` instead of `algorithm: ECDSA, size: 384`. Every certificate in a chain must use one key family (EC or RSA).";
 const rotation =
   'What happens to the private key when the certificate is renewed: `Always` makes a new key each time (the default), `Never` keeps the key. `always`/`never` are accepted as well.';
 const enabledToggle = (what, dflt = 'Enabled') =>
@@ -57,8 +57,8 @@ const issuerSpec = (scope) => ({
   'spec.ca': 'Sign certificates with a CA key pair stored in a Secret.',
   'spec.ca.secretName':
     scope === 'ClusterIssuer'
-      ? "Name of the `kubernetes.io/tls` Secret holding the CA certificate and key. For a ClusterIssuer it is read from cert-manager's cluster resource namespace (AIO's default ClusterIssuer reads `azure-iot-operations-aio-ca-certificate` from `cert-manager`; domain.md D.2, D.4)."
-      : "Name of the `kubernetes.io/tls` Secret holding the CA certificate and key, in the Issuer's own namespace (domain.md D.2). Required.",
+      ? "Name of the `kubernetes.io/tls` Secret holding the CA certificate and key. For a ClusterIssuer it is read from cert-manager's cluster resource namespace (AIO's default ClusterIssuer reads `azure-iot-operations-aio-ca-certificate` from `cert-manager`)."
+      : "Name of the `kubernetes.io/tls` Secret holding the CA certificate and key, in the Issuer's own namespace. Required.",
   'spec.ca.crlDistributionPoints': 'CRL distribution point URLs written into issued certificates.',
   'spec.ca.crlDistributionPoints[]': 'A URL.',
   'spec.ca.ocspServers': 'OCSP server URLs written into issued certificates.',
@@ -106,40 +106,40 @@ export default {
   },
 
   BrokerListener: {
-    '': "An AIO MQTT broker listener: a Kubernetes Service plus the ports on which the broker accepts clients, each with its own protocol, TLS and authentication. A broker has at most three listeners, one per service type; AIO's `default` listener (ClusterIp, service `aio-broker`, port 18883) is already there (domain.md B1, A.8).",
+    '': "An AIO MQTT broker listener: a Kubernetes Service plus the ports on which the broker accepts clients, each with its own protocol, TLS and authentication. A broker has at most three listeners, one per service type; AIO's `default` listener (ClusterIp, service `aio-broker`, port 18883) is already there.",
     apiVersion:
       'Use `mqttbroker.iotoperations.azure.com/v1` (AIO GA). `v1beta1` is a preview version; `mq.iotoperations.azure.com` is the pre-GA IoT MQ API that AIO no longer serves.',
     kind: '`BrokerListener`.',
     spec: 'What the listener exposes: the broker it belongs to, its Service (type and name) and its ports. Only `ports` is required.',
     'spec.brokerRef':
-      "The Broker this listener belongs to. AIO allows one Broker, named `default`, so the value is `default` (domain.md B5). Optional: a listener can also be tied to the Broker through an ownerReference, as AIO's own `default` listener is (crd-facts.md 1.1).",
+      "The Broker this listener belongs to. AIO allows one Broker, named `default`, so the value is `default`. Optional: a listener can also be tied to the Broker through an ownerReference, as AIO's own `default` listener is.",
     'spec.serviceName':
-      "Name of the Kubernetes Service AIO creates for this listener; clients connect to it. Defaults to the listener's name. Must be a valid Service name (lower-case DNS-1035 label, at most 63 characters) and unique in the namespace; `aio-broker` belongs to the `default` listener (domain.md B4).",
+      "Name of the Kubernetes Service AIO creates for this listener; clients connect to it. Defaults to the listener's name. Must be a valid Service name (lower-case DNS-1035 label, at most 63 characters) and unique in the namespace; `aio-broker` belongs to the `default` listener.",
     'spec.serviceType':
-      "Type of the listener's Kubernetes Service: `ClusterIp` (in-cluster only; the default), `LoadBalancer` (an external IP) or `NodePort` (a port on every node). Note AIO's spelling `ClusterIp`, not Kubernetes' `ClusterIP`, which the API server rejects; the lowerCamel forms `clusterIp`, `loadBalancer`, `nodePort` are accepted too. Each service type may be used by only one listener of the broker, and `default` already takes ClusterIp (domain.md B1, B2).",
+      "Type of the listener's Kubernetes Service: `ClusterIp` (in-cluster only; the default), `LoadBalancer` (an external IP) or `NodePort` (a port on every node). Note AIO's spelling `ClusterIp`, not Kubernetes' `ClusterIP`, which the API server rejects; the lowerCamel forms `clusterIp`, `loadBalancer`, `nodePort` are accepted too. Each service type may be used by only one listener of the broker, and `default` already takes ClusterIp.",
     'spec.ports':
-      'The TCP ports of this listener. Required (may not be left out). Port numbers must be unique across all listeners of the broker; 18883 belongs to the `default` listener (domain.md B3).',
+      'The TCP ports of this listener. Required (may not be left out). Port numbers must be unique across all listeners of the broker; 18883 belongs to the `default` listener.',
     'spec.ports[]': 'One port: its number, protocol, and optionally TLS, authentication and authorization.',
     'spec.ports[].port':
       "TCP port clients connect to (required). The CRD allows 0-65535; use 1-65535, since a Kubernetes Service rejects 0. Must not be used by another port of this broker's listeners (18883 is `default`'s).",
     'spec.ports[].nodePort':
-      "Fixed node port for this port, only used when the listener's `serviceType` is `NodePort`. Kubernetes only accepts 30000-32767 (its default node-port range); leave it out to let Kubernetes pick one (domain.md B12).",
+      "Fixed node port for this port, only used when the listener's `serviceType` is `NodePort`. Kubernetes only accepts 30000-32767 (its default node-port range); leave it out to let Kubernetes pick one.",
     'spec.ports[].protocol':
       '`Mqtt` (plain MQTT over TCP; the default) or `WebSockets` (MQTT over WebSockets). Also accepted: `mqtt`, `webSockets`. Other casings such as `MQTT` or `Websockets` are rejected.',
     'spec.ports[].authenticationRef':
-      "Name of a BrokerAuthentication in the listener's namespace that clients on this port must pass, e.g. `default`. Leave it out to allow anonymous clients (testing only; domain.md B18).",
+      "Name of a BrokerAuthentication in the listener's namespace that clients on this port must pass, e.g. `default`. Leave it out to allow anonymous clients (testing only).",
     'spec.ports[].authorizationRef':
-      "Name of a BrokerAuthorization in the listener's namespace that limits what clients may do. It only takes effect when the port also has `authenticationRef` (domain.md B16).",
+      "Name of a BrokerAuthorization in the listener's namespace that limits what clients may do. It only takes effect when the port also has `authenticationRef`.",
     'spec.ports[].tls':
       'Server TLS for this port. Needs `mode` and exactly one of `certManagerCertificateSpec` (automatic, from cert-manager) or `manual` (a Secret you create). Leave it out, or write `tls:` with no value, for a plain-text port.',
     'spec.ports[].tls.mode':
       '`Automatic` (certificate issued by cert-manager; use with `certManagerCertificateSpec`) or `Manual` (your own Secret; use with `manual`). Required when `tls` is set. The CRD takes any string, so BrokerKit checks that the mode matches the option.',
     'spec.ports[].tls.certManagerCertificateSpec':
-      'Automatic TLS: AIO asks cert-manager for the server certificate and renews it. Only `issuerRef` is required; everything else has sensible defaults (domain.md B14).',
+      'Automatic TLS: AIO asks cert-manager for the server certificate and renews it. Only `issuerRef` is required; everything else has sensible defaults.',
     'spec.ports[].tls.certManagerCertificateSpec.issuerRef':
       'The cert-manager issuer that signs the server certificate. `name` and `kind` are required; `group` defaults to `cert-manager.io`.',
     'spec.ports[].tls.certManagerCertificateSpec.issuerRef.name':
-      "Name of the Issuer or ClusterIssuer. AIO's quickstart ClusterIssuer is `azure-iot-operations-aio-certificate-issuer` (for development only). An Issuer must be in the listener's namespace (domain.md B15).",
+      "Name of the Issuer or ClusterIssuer. AIO's quickstart ClusterIssuer is `azure-iot-operations-aio-certificate-issuer` (for development only). An Issuer must be in the listener's namespace.",
     'spec.ports[].tls.certManagerCertificateSpec.issuerRef.kind':
       "`Issuer` (namespaced, in the listener's namespace) or `ClusterIssuer` (cluster-wide). Exactly these spellings: `clusterIssuer` is rejected.",
     'spec.ports[].tls.certManagerCertificateSpec.issuerRef.group':
@@ -157,7 +157,7 @@ export default {
       '240h',
     ),
     'spec.ports[].tls.certManagerCertificateSpec.san':
-      'Extra Subject Alternative Names for the server certificate. Add the external host name or IP that clients outside the cluster use, or their hostname check fails (domain.md B10).',
+      'Extra Subject Alternative Names for the server certificate. Add the external host name or IP that clients outside the cluster use, or their hostname check fails.',
     'spec.ports[].tls.certManagerCertificateSpec.san.dns':
       'Extra DNS names, e.g. `mqtt.example.com` (wildcards like `*.example.com` allowed). Default: none.',
     'spec.ports[].tls.certManagerCertificateSpec.san.dns[]': 'A DNS name.',
@@ -169,7 +169,7 @@ export default {
     'spec.ports[].tls.manual':
       'Manual TLS: you provide the server certificate and key in a `kubernetes.io/tls` Secret.',
     'spec.ports[].tls.manual.secretRef':
-      "Name of the `kubernetes.io/tls` Secret (keys `tls.crt` and `tls.key`) in the listener's namespace, e.g. made with `kubectl create secret tls`. `tls.crt` holds the chain: server certificate first, then the intermediates. Until the Secret exists, the broker pods wait for it (domain.md B8, B10).",
+      "Name of the `kubernetes.io/tls` Secret (keys `tls.crt` and `tls.key`) in the listener's namespace, e.g. made with `kubectl create secret tls`. `tls.crt` holds the chain: server certificate first, then the intermediates. Until the Secret exists, the broker pods wait for it.",
   },
 
   BrokerAuthentication: {
@@ -189,7 +189,7 @@ export default {
       'Token audiences the broker accepts. Required; give at least one. The `default` BrokerAuthentication must keep `aio-internal`.',
     'spec.authenticationMethods[].serviceAccountTokenSettings.audiences[]': 'An audience, e.g. `aio-internal`.',
     'spec.authenticationMethods[].x509Settings':
-      'Settings for `method: X509`: clients present a certificate signed by a trusted CA. The listener port needs TLS for this to work (domain.md B17). `x509Settings: {}` is valid.',
+      'Settings for `method: X509`: clients present a certificate signed by a trusted CA. The listener port needs TLS for this to work. `x509Settings: {}` is valid.',
     'spec.authenticationMethods[].x509Settings.trustedClientCaCert':
       'ConfigMap with the PEM CA certificates that client certificates must chain to. Default: `client-ca`.',
     'spec.authenticationMethods[].x509Settings.authorizationAttributes':
@@ -218,7 +218,7 @@ export default {
   },
 
   BrokerAuthorization: {
-    '': 'What authenticated MQTT clients may do: connect, publish or subscribe to topics, and use the state store. Listener ports use it through `authorizationRef`; it only takes effect on ports that also have `authenticationRef` (domain.md B16).',
+    '': 'What authenticated MQTT clients may do: connect, publish or subscribe to topics, and use the state store. Listener ports use it through `authorizationRef`; it only takes effect on ports that also have `authenticationRef`.',
     apiVersion: 'Use `mqttbroker.iotoperations.azure.com/v1` (AIO GA).',
     kind: '`BrokerAuthorization`.',
     spec: 'The authorization policies. Only `authorizationPolicies` is required.',
@@ -261,7 +261,7 @@ export default {
   },
 
   Broker: {
-    '': 'The AIO MQTT broker itself: scale, memory, diagnostics and internal settings. There is exactly one, named `default`, created with the AIO instance; it cannot be changed after deployment (domain.md B5).',
+    '': 'The AIO MQTT broker itself: scale, memory, diagnostics and internal settings. There is exactly one, named `default`, created with the AIO instance; it cannot be changed after deployment.',
     apiVersion: 'Use `mqttbroker.iotoperations.azure.com/v1` (AIO GA).',
     kind: '`Broker`.',
     spec: 'Broker settings; every field is optional and has a default.',
@@ -321,7 +321,7 @@ export default {
     'spec.advanced.tolerations[]': 'One toleration; `key`, `operator`, `value` and `effect` are all required.',
     'spec.advanced.tolerations[].key': 'Taint key the toleration matches.',
     'spec.advanced.tolerations[].operator':
-      "Match operator. Beware: this CRD only accepts `None`, `none`, `DropOldest` or `dropOldest` here (a generator bug in AIO 1.0), so Kubernetes' `Exists`/`Equal` are rejected (crd-facts.md 2.3).",
+      "Match operator. Beware: this CRD only accepts `None`, `none`, `DropOldest` or `dropOldest` here (a generator bug in AIO 1.0), so Kubernetes' `Exists`/`Equal` are rejected.",
     'spec.advanced.tolerations[].value': 'Taint value the toleration matches.',
     'spec.advanced.tolerations[].effect': 'Taint effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.',
     'spec.diagnostics': 'Logs, metrics, self-checks and traces of the broker. Everything has a default.',
@@ -426,13 +426,13 @@ export default {
   },
 
   Issuer: {
-    '': "A cert-manager Issuer: signs certificates for Certificates in its own namespace. For a BrokerListener with automatic TLS, the Issuer must be in the listener's namespace, normally `azure-iot-operations` (domain.md B15).",
+    '': "A cert-manager Issuer: signs certificates for Certificates in its own namespace. For a BrokerListener with automatic TLS, the Issuer must be in the listener's namespace, normally `azure-iot-operations`.",
     apiVersion: 'Use `cert-manager.io/v1`.',
     kind: '`Issuer`.',
     ...issuerSpec('Issuer'),
   },
   ClusterIssuer: {
-    '': 'A cert-manager ClusterIssuer: signs certificates in any namespace. AIO installs `azure-iot-operations-aio-certificate-issuer`, a quickstart CA meant for development and tests only (domain.md D.4).',
+    '': 'A cert-manager ClusterIssuer: signs certificates in any namespace. AIO installs `azure-iot-operations-aio-certificate-issuer`, a quickstart CA meant for development and tests only.',
     apiVersion: 'Use `cert-manager.io/v1`.',
     kind: '`ClusterIssuer`.',
     ...issuerSpec('ClusterIssuer'),
@@ -445,7 +445,7 @@ export default {
     type: 'Secret type. `kubernetes.io/tls` requires the keys `tls.crt` and `tls.key` (the API server checks that). Other common types: `Opaque`, `kubernetes.io/dockerconfigjson`, `kubernetes.io/basic-auth`.',
     data: 'Keys with base64-encoded values. Keys may contain letters, digits, `-`, `_` and `.`.',
     'data["tls.crt"]':
-      'Base64 of the PEM certificate chain: the server certificate first, then intermediates (domain.md B10). All certificates in the chain must use one key family, EC or RSA (B9).',
+      'Base64 of the PEM certificate chain: the server certificate first, then intermediates. All certificates in the chain must use one key family, EC or RSA.',
     'data["tls.key"]': 'Base64 of the PEM private key of the server certificate. Never commit a real one.',
     'data["ca.crt"]':
       'Base64 of the PEM CA certificate (cert-manager writes it; clients use it as their trust anchor).',

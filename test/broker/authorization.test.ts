@@ -4,7 +4,6 @@
 // with a marker message the watcher receives after anything that would have leaked (no waiting on time).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import type { IPubackPacket } from 'mqtt-packet';

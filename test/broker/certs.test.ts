@@ -72,7 +72,7 @@ describe('dev CA and server certificates', () => {
       assert.match(await verifyStrict(c.chainPem, c.caFile, 'sslserver'), /OK/);
       const leafText = await opensslText(c.chainPem);
       assert.match(leafText, expectKey[algorithm]);
-      // domain.md B9: every certificate of the chain has the same key type.
+      // Every certificate of the chain has the same key type.
       const types = c.chainPem
         .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!
         .map((p) => new X509Certificate(p).publicKey.asymmetricKeyType);

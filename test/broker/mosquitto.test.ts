@@ -240,7 +240,7 @@ describe('dev broker with mosquitto clients', () => {
 
   test('an Ed25519 server certificate works with mosquitto (OpenSSL) clients', async () => {
     const edCa = b.plan.ports[3].tls!.caFile!;
-    assert.notEqual(edCa, caFile, 'Ed25519 has a CA of its own (one key algorithm per chain, domain.md B9)');
+    assert.notEqual(edCa, caFile, 'Ed25519 has a CA of its own (one key algorithm per chain)');
     const r = await run('mosquitto_pub', [
       '-h',
       'localhost',

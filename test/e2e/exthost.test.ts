@@ -7,7 +7,7 @@ import { editorAvailable, runExtensionTests } from './harness';
 
 const OUT = process.env.BROKERKIT_OUT || 'out';
 
-// A listener on 18883, the port of AIO's built-in default listener (domain.md B3).
+// A listener on 18883, the port of AIO's built-in default listener.
 const CLASH = [
   'apiVersion: mqttbroker.iotoperations.azure.com/v1',
   'kind: BrokerListener',

@@ -1,5 +1,5 @@
 // The real-editor test harness: code-server 4.100.3 (VS Code 1.100.3 with a real node extension host) driven by
-// Debian's chromium through playwright-core. Recipe: shared/reference/infra.md §1. Usage: test/e2e/README.md.
+// Debian's chromium through playwright-core. Installed by scripts/install-code-server.sh. Usage: test/e2e/README.md.
 //
 // Every editor runs in a temp folder of its own (XDG dirs, user-data-dir, extensions-dir, workspace copy), listens on
 // a free 127.0.0.1 port (code-server binds port 0 and logs the port it got), and is torn down as a whole process

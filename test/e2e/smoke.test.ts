@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
 
-// A listener on 18883: AIO's built-in default listener owns that port (domain.md B3), so port-conflict fires.
+// A listener on 18883: AIO's built-in default listener owns that port, so port-conflict fires.
 const CLASH = `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:

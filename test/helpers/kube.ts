@@ -35,7 +35,7 @@ export function kubectls(): { name: string; bin: string }[] {
     const script = resolve(__dirname, '../../../scripts/install-kubectl-120.sh');
     kubectl120 = execFileSync('bash', [script], { encoding: 'utf8' }).trim().split('\n').pop()!;
   }
-  // The machine image ships a current kubectl (infra.md §4); Debian's 1.20 is always unpacked by the script above.
+  // The machine image ships a current kubectl; Debian's 1.20 is always unpacked by the script above.
   const machine = execFileSync('bash', ['-c', 'command -v kubectl || true'], { encoding: 'utf8' }).trim();
   return [
     ...(machine ? [{ name: 'kubectl (machine)', bin: machine }] : []),

@@ -1,7 +1,8 @@
 // Generates the README's rule table from the rule registry (the registry is the source of truth).
 // `npm run docs` rewrites the table; test/unit/readme.test.ts fails when README and registry drift apart.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { allRules, engineCodes } from '../../server/src/engine';
+import { allRules, engineCodes, sourceLabel } from '../../server/src/engine';
+import { rulePageRelative } from '../../server/src/rule-docs';
 
 export const START = '<!-- rules:start -->';
 export const END = '<!-- rules:end -->';
@@ -9,13 +10,14 @@ export const END = '<!-- rules:end -->';
 export function rulesTable(): string {
   const rows = [...engineCodes, ...allRules]
     .sort((a, b) => a.code.localeCompare(b.code))
-    .map(
-      (r) =>
-        `| <a id="rule-${r.code}"></a>\`${r.code}\` | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} | ${r.source.replace(/\|/g, '\\|')} |`,
-    );
+    .map((r) => {
+      const sources = r.sources.map((u) => `[${sourceLabel(u)}](${u})`).join(', ');
+      const title = r.title.replace(/\|/g, '\\|');
+      return `| <a id="rule-${r.code}"></a>[\`${r.code}\`](${rulePageRelative(r.code)}) | ${r.severity} | ${title} | ${sources} |`;
+    });
   return [
     START,
-    '| code | default severity | what it finds | facts it rests on |',
+    '| code | default severity | what it finds | public sources |',
     '|---|---|---|---|',
     ...rows,
     END,

@@ -1,5 +1,5 @@
 // A throw-away certificate authority and a server certificate for 127.0.0.1, made at start (ECDSA P-256, about 30 ms
-// each with @peculiar/x509; infra.md §3). The private keys live only in memory.
+// each with @peculiar/x509). The private keys live only in memory.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';

@@ -1,6 +1,6 @@
-// A small, realistic cluster for tests, the benchmark and the `npm start` demo: AIO's default broker objects
-// (domain.md A.8, D.4), the scenario listeners (scenarios.md A.2, A.5, A.7), Service Connector's Helm release, a failed
-// sc-job and its pod, events and log (domain.md E.1, E.5, F), and connection objects in a user namespace (E.2, E.3).
+// A small, realistic cluster for tests, the benchmark and the `npm start` demo: AIO's default broker objects, the
+// how-to listeners, Service Connector's Helm release, a failed sc-job and its pod, events and log, and connection
+// objects (Secrets and ServiceAccounts) in a user namespace.
 import { gzipSync } from 'node:zlib';
 
 const AIO = 'mqttbroker.iotoperations.azure.com/v1';
@@ -8,7 +8,7 @@ const NS = 'azure-iot-operations';
 const t0 = Date.parse('2025-01-15T10:00:00Z');
 const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString().replace('.000Z', 'Z');
 
-/** Helm v3 storage: base64(gzip(JSON(release))) in data.release, which the API base64-encodes again (domain.md F). */
+/** Helm v3 storage: base64(gzip(JSON(release))) in data.release, which the API base64-encodes again. */
 export function helmReleaseSecret(o: {
   name: string;
   namespace: string;
@@ -380,7 +380,7 @@ export function demoObjects(): any[] {
       metadata: { name: 'azure-iot-operations-aio-ca-trust-bundle', namespace: NS },
       data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nZGVtbyB0cnVzdCBidW5kbGU=\n-----END CERTIFICATE-----\n' },
     },
-    // Service Connector (domain.md E, F)
+    // Service Connector
     helmReleaseSecret({
       name: 'sc-extension',
       namespace: 'sc-system',

@@ -1,5 +1,5 @@
 // The resource types the test server serves, as discovery lists them. Names, kinds, verbs and short names follow the
-// real API server (core/v1, batch/v1, apps/v1) and the CRDs in shared/reference/crds (AIO mqttbroker v1, cert-manager v1).
+// real API server (core/v1, batch/v1, apps/v1) and the CRDs in schemas/crds (AIO mqttbroker v1, cert-manager v1).
 
 export interface ResourceType {
   group: string; // '' for core
@@ -158,7 +158,7 @@ export const CERT_MANAGER_TYPES: ResourceType[] = [
   },
 ];
 
-// crd-facts.md §1: short name equals the singular; status subresource present.
+// Short name equals the singular; status subresource present.
 export const AIO_TYPES: ResourceType[] = [
   {
     group: AIO_GROUP,

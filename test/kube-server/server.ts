@@ -1,6 +1,6 @@
 // A Kubernetes API test server: the real REST protocol over HTTPS on 127.0.0.1, an in-memory object store, and fault
 // injection that tests control. It is kept honest by tests that drive it with the real kubectl (test/kube/), and it
-// doubles as the demo cluster of `npm start`. What clients need from a server: infra.md §4.
+// doubles as the demo cluster of `npm start`.
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

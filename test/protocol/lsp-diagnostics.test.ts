@@ -2,7 +2,8 @@
 // code links and related information across files, edits clearing both sides, file events, settings, shutdown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { FileChangeType } from 'vscode-languageserver-protocol';
 import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fixtures';
 
@@ -41,7 +42,9 @@ test('a clash between an open and a closed file is found; fixing either side cle
     const closed = await client.diagnosticsFor(ub, (p) => codes(p.diagnostics).includes('port-conflict'));
     const dB = closed.diagnostics.find((d) => d.code === 'port-conflict')!;
     assert.equal(dB.range.start.line, lineOf(b, 'port: 8883'));
-    assert.match(dB.codeDescription!.href, /#rule-port-conflict$/);
+    // The code links the rule's page, a local file that works offline.
+    assert.match(dB.codeDescription!.href, /^file:\/\/.*\/docs\/rules\/port-conflict\.md$/);
+    assert.match(readFileSync(fileURLToPath(dB.codeDescription!.href), 'utf8'), /^# port-conflict\n/);
     assert.equal(dB.source, 'brokerkit');
     // node_modules is never indexed: the clash names only a.yaml
     assert.deepEqual(

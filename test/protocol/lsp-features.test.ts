@@ -14,6 +14,7 @@ spec:
   brokerRef: default
   serviceType: LoadBalancer
   ports:
+  # brokerkit-ignore insecure-port
   - port: 1883
     protocol: Mqtt
     authenticationRef: my-authn
@@ -125,6 +126,18 @@ test('hover on a key shows the schema text and the allowed values', async () => 
   for (const v of ['LoadBalancer', 'ClusterIp', 'NodePort'])
     assert.ok(text.includes(v), `allowed value ${v} in: ${text}`);
   assert.equal(h!.range!.start.line, lineOf(LISTENERS, 'serviceType'));
+});
+
+test('hover on a code in a brokerkit-ignore comment shows the rule, its page and its sources', async () => {
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: uL },
+    position: posOf(LISTENERS, 'insecure-port', 0, 4),
+  });
+  const text = md(h);
+  assert.match(text, /\*\*insecure-port\*\* \(default severity: warning\)/);
+  assert.match(text, /\[Rule page\]\(file:\/\/[^)]*\/docs\/rules\/insecure-port\.md\)/);
+  assert.match(text, /\]\(https:\/\/learn\.microsoft\.com\/azure\/iot-operations\//);
+  assert.equal(h!.range!.start.line, lineOf(LISTENERS, '# brokerkit-ignore insecure-port'));
 });
 
 test('hover on a reference says what it points at and where it is defined', async () => {

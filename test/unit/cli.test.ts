@@ -77,7 +77,34 @@ test('sarif format: version 2.1.0, rules, real regions', () => {
     endColumn: 16,
   });
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'a.yaml');
-  assert.equal(run0.tool.driver.rules[res.ruleIndex].id, 'port-conflict');
+  const rule = run0.tool.driver.rules[res.ruleIndex];
+  assert.equal(rule.id, 'port-conflict');
+  // Each rule carries its page: linked on the project's home, and the page itself as help.markdown.
+  assert.match(rule.helpUri, /^https:\/\/.+\/docs\/rules\/port-conflict\.md$/);
+  assert.match(rule.help.markdown, /^# port-conflict\n[\s\S]*## Why it matters[\s\S]*## Sources/);
+  assert.match(rule.help.text, /learn\.microsoft\.com/);
+  assert.ok(rule.properties.sources.length > 0);
+  assert.ok(run0.tool.driver.rules.every((x: any) => x.help.markdown.startsWith(`# ${x.id}\n`)));
+});
+
+test('explain: a code prints its page; no code lists them all; an unknown code exits 2 with a suggestion', () => {
+  const dir = workspace();
+  const page = run(['explain', 'port-conflict'], dir);
+  assert.equal(page.code, 0, page.stderr);
+  assert.match(page.stdout, /^# port-conflict\n/);
+  assert.match(page.stdout, /## Quick fixes[\s\S]*Use the next free port/);
+  assert.match(page.stdout, /https:\/\/learn\.microsoft\.com\/azure\/iot-operations\//);
+  const list = run(['explain'], dir);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /^api-version\s+error\s+An AIO broker object/m);
+  assert.match(list.stdout, /^yaml-syntax\s+error/m);
+  const json = JSON.parse(run(['explain', 'insecure-port', '--json'], dir).stdout);
+  assert.equal(json.severity, 'warning');
+  assert.ok(json.sources.every((s: any) => /^https:/.test(s.url) && s.label));
+  assert.match(json.markdown, /^# insecure-port/);
+  const typo = run(['explain', 'port-confict'], dir);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /did you mean 'port-conflict'/);
 });
 
 test('--ignore drops codes; a clean run exits 0', () => {

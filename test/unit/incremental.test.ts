@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { yamlFiles } from '../helpers/corpus';
-import { join } from 'node:path';
+import { CORPUS, yamlFiles } from '../helpers/corpus';
 import { Workspace } from '../../server/src/engine/workspace';
 import { resplit, splitDocuments } from '../../server/src/engine/parse';
 import type { Facts, FactObject, Finding } from '../../server/src/engine';
@@ -235,10 +234,10 @@ function reference(files: Files, facts: Facts | undefined, now: Date): Map<strin
   return ws.validate();
 }
 
-/** Documents of the examples (and the real-world corpus when ../shared is beside the repository). */
+/** Documents of the examples and the real-world corpus. */
 function poolDocs(): string[] {
   const out: string[] = [];
-  for (const p of [...yamlFiles('examples'), ...yamlFiles(join('..', 'shared', 'corpus', 'real-world'))]) {
+  for (const p of [...yamlFiles('examples'), ...yamlFiles(CORPUS)]) {
     if (p.endsWith('kustomization.yaml')) continue;
     for (const doc of readFileSync(p, 'utf8').split(/^---\s*$/m))
       if (/\bkind:/.test(doc)) out.push(doc.replace(/^\n+/, ''));

@@ -1,7 +1,7 @@
 // The .vsix that `npm run package` produces: only the allowlisted files, production bundles, within the size budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync, readFileSync } from 'node:fs';
 import { packagedVsix } from '../helpers/vsix';
 import { listZip, readEntry } from '../helpers/zip';
 
@@ -29,6 +29,9 @@ test('the packaged extension ships the bundles and manifest, nothing else', { ti
     assert.ok(names.includes(required), `${required} missing from the package: ${names.join(', ')}`);
   }
   if (pkg.icon) assert.ok(names.includes(`extension/${pkg.icon}`), `icon ${pkg.icon} missing`);
+  // Every rule's page ships, so the code link in the Problems panel opens it offline.
+  for (const page of readdirSync('docs/rules').filter((n) => n.endsWith('.md')))
+    assert.ok(names.includes(`extension/docs/rules/${page}`), `rule page ${page} missing`);
   for (const g of pkg.contributes?.grammars ?? []) {
     assert.ok(names.includes(`extension/${g.path.replace(/^\.\//, '')}`), `grammar ${g.path} missing`);
   }
@@ -44,7 +47,7 @@ test('the packaged extension ships the bundles and manifest, nothing else', { ti
 
   // Every file outside dist/ is on the allowlist of top-level manifest files and asset folders.
   const allowed =
-    /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|schemas\/[^/]+\.json|syntaxes\/[^/]+\.json|media\/.+))$/;
+    /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|schemas\/[^/]+\.json|docs\/rules\/[a-z0-9-]+\.md|syntaxes\/[^/]+\.json|media\/.+))$/;
   assert.deepEqual(
     names.filter((n) => !allowed.test(n) && !bundles.some((b) => n === `extension/dist/${b}.js`)),
     [],

@@ -59,6 +59,11 @@ test('binary and Helm template files are skipped; an oversize file gets one info
     { maxFileSize: 100 },
   );
   assert.deepEqual(codes(f), ['file-too-large']);
+  // --ignore file-too-large drops it like any other code.
+  assert.deepEqual(
+    codes(check({ 'big.yaml': 'a: 1\n'.repeat(100) }, undefined, { maxFileSize: 100, ignore: ['file-too-large'] })),
+    [],
+  );
 });
 
 test('re-validating after an edit re-parses only the edited document', () => {

@@ -1,7 +1,8 @@
 // Output formats of `brokerkit check`: text, JSON (1-based lines and columns), SARIF 2.1.0 with real regions.
 import * as path from 'node:path';
 import type { Finding } from '../engine';
-import { allRules, engineCodes } from '../engine';
+import { allRules, engineCodes, sourceLabel } from '../engine';
+import { PROJECT_URL, rulePageText, rulePageWebUrl } from '../rule-docs';
 import { fromUri } from './files';
 
 export interface JsonFinding {
@@ -62,7 +63,6 @@ const SARIF_LEVEL: Record<Finding['severity'], string> = {
   info: 'note',
   hint: 'note',
 };
-export const DOCS_URL = 'https://github.com/brokerkit/brokerkit#rules';
 
 export function toSarif(findings: Finding[], cwd: string, version: string): unknown {
   const metas = [...engineCodes, ...allRules];
@@ -88,14 +88,18 @@ export function toSarif(findings: Finding[], cwd: string, version: string): unkn
           driver: {
             name: 'brokerkit',
             version,
-            informationUri: DOCS_URL,
+            informationUri: PROJECT_URL,
             rules: metas.map((m) => ({
               id: m.code,
               name: m.code,
               shortDescription: { text: m.title },
-              helpUri: `${DOCS_URL}-${m.code}`,
+              helpUri: rulePageWebUrl(m.code),
+              help: {
+                text: `${m.title}\nSources: ${m.sources.map((u) => `${sourceLabel(u)} <${u}>`).join('; ')}`,
+                markdown: rulePageText(m.code) ?? `${m.title}\n\n[${m.code}](${rulePageWebUrl(m.code)})`,
+              },
               defaultConfiguration: { level: SARIF_LEVEL[m.severity] },
-              properties: { source: m.source },
+              properties: { sources: m.sources },
             })),
           },
         },

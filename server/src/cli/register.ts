@@ -6,9 +6,11 @@ import lsp from './lsp';
 import inspect from './inspect';
 import devBroker from './dev-broker';
 import devCa from './dev-ca';
+import explain from './explain';
 
 registerCommand(check);
 registerCommand(lsp);
 registerCommand(inspect);
 registerCommand(devBroker);
 registerCommand(devCa);
+registerCommand(explain);

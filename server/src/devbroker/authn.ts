@@ -1,4 +1,4 @@
-// BrokerAuthentication emulation (domain.md C.1): methods are tried in order and the first one whose credentials the
+// BrokerAuthentication emulation: methods are tried in order and the first one whose credentials the
 // client brought decides. X509: the client certificate must chain to the trusted CA (checked by TLS, see server.ts);
 // authorizationAttributes come from the first certificate of the chain, leaf first, whose subject matches.
 // ServiceAccountToken: MQTT 5 enhanced authentication, method K8S-SAT; the dev broker accepts a JWT-shaped token whose

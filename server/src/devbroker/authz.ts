@@ -1,4 +1,4 @@
-// BrokerAuthorization emulation (domain.md C.2): allow-only rules; principals ORed (clientIds, usernames, attribute
+// BrokerAuthorization emulation: allow-only rules; principals ORed (clientIds, usernames, attribute
 // sets); Connect / Publish / Subscribe resources with MQTT filters and {principal.*} substitution; no rules = deny all.
 import type { Principal } from './mqtt/broker';
 import { covers, matches } from './mqtt/topics';
@@ -37,7 +37,7 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** `Connect`/`connect` → `Connect` (the CRD accepts both spellings, crd-facts.md 2.2). */
+/** `Connect`/`connect` → `Connect` (the CRD accepts both spellings). */
 function method(v: unknown): Action | undefined {
   if (typeof v !== 'string') return undefined;
   const m = v[0]?.toUpperCase() + v.slice(1);

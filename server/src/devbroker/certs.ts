@@ -1,6 +1,7 @@
 // The dev broker's certificates: a persistent local CA (root + intermediate, as cert-manager's CA issuer chains
-// them), server certificates per port and client certificates. domain.md A.5 (privateKey, duration, san), B9 (one
-// key algorithm per chain), D.3 (cert-manager defaults). Private keys are written 0600 and never returned in logs.
+// them), server certificates per port and client certificates, following AIO's certificate settings (privateKey,
+// duration, san), one key algorithm per chain, and cert-manager's defaults. Private keys are written 0600 and never
+// returned in logs.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto, createHash, randomBytes, X509Certificate } from 'node:crypto';
@@ -11,10 +12,10 @@ import { isIP } from 'node:net';
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
-/** AIO's key algorithm enum (domain.md A.5), lowerCamel spellings accepted as the CRD does. */
+/** AIO's key algorithm enum, lowerCamel spellings accepted as the CRD does. */
 export type KeyAlgorithm = 'Ec256' | 'Ec384' | 'Ec521' | 'Ed25519' | 'Rsa2048' | 'Rsa4096' | 'Rsa8192';
 export const KEY_ALGORITHMS: KeyAlgorithm[] = ['Ec256', 'Ec384', 'Ec521', 'Ed25519', 'Rsa2048', 'Rsa4096', 'Rsa8192'];
-/** A key family: every certificate in one chain uses the same one (domain.md B9). */
+/** A key family: every certificate in one chain uses the same one. */
 export type KeyFamily = 'ec' | 'rsa' | 'ed25519';
 
 export function parseKeyAlgorithm(v: unknown): KeyAlgorithm | undefined {
@@ -266,7 +267,7 @@ function escapeRdn(v: string): string {
 
 /**
  * The server certificate of one port, kept in `<stateDir>/servers/<id>/` and reused while its parameters are the same
- * and less than two thirds of its lifetime has passed (cert-manager's default renewal point, domain.md D.3).
+ * and less than two thirds of its lifetime has passed (cert-manager's default renewal point).
  */
 export async function serverCert(stateDir: string, id: string, req: Omit<LeafRequest, 'usage'>): Promise<IssuedCert> {
   const ca = await devCa(stateDir, familyOf(req.algorithm));
@@ -373,7 +374,7 @@ export function serverNames(
   return { dns: [...dns], ips: [...ips], skipped };
 }
 
-/** Go duration text (domain.md D.3) to milliseconds; undefined when it is not one. */
+/** Go duration text to milliseconds; undefined when it is not one. */
 export function parseGoDuration(s: unknown): number | undefined {
   if (typeof s !== 'string' || !/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return undefined;
   const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };

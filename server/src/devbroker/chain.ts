@@ -1,4 +1,4 @@
-// Checks a certificate chain and key before the dev broker serves them (TLS Manual, domain.md A.6, B9, B10): the
+// Checks a certificate chain and key before the dev broker serves them (TLS Manual): the
 // server certificate first, each certificate issued and signed by the next, one key algorithm for the whole chain,
 // the key belongs to the first certificate, and the certificate is valid now. Never prints the key. The PEM is read
 // by the engine's reader (engine/tls.ts), the one the TLS rules use, so the editor and the broker agree on a Secret.
@@ -27,7 +27,7 @@ export function checkChain(certPem: string, keyPem: string, now = new Date()): C
   const leaf = infos[0];
   if (leaf.ca)
     errors.push(
-      `the first certificate ${label(leaf)} is a CA: tls.crt must start with the server certificate, then the intermediates (domain.md B10)`,
+      `the first certificate ${label(leaf)} is a CA: tls.crt must start with the server certificate, then the intermediates`,
     );
   const key = readKey(keyPem, leaf.x509);
   if (key.problem) errors.push(key.problem);
@@ -35,7 +35,7 @@ export function checkChain(certPem: string, keyPem: string, now = new Date()): C
   const families = new Set(infos.map((c) => c.keyFamily));
   if (families.size > 1)
     errors.push(
-      `the chain mixes key algorithms (${[...families].join(', ')}); every certificate must use the same one (domain.md B9)`,
+      `the chain mixes key algorithms (${[...families].join(', ')}); every certificate must use the same one`,
     );
   for (let i = 0; i + 1 < infos.length; i++) {
     const c = infos[i],

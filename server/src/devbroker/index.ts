@@ -1,4 +1,4 @@
-// The local dev broker: a BrokerListener from the workspace served on this machine (issue 5). Entry points for the
+// The local dev broker: a BrokerListener from the workspace served on this machine. Entry points for the
 // CLI (`brokerkit dev-broker`, `brokerkit dev-ca`) and for tests.
 import * as os from 'node:os';
 import * as path from 'node:path';

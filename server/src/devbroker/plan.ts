@@ -1,6 +1,6 @@
 // From a BrokerListener in the workspace to what the dev broker serves: one local port per listener port, its TLS
 // material (dev CA or the Manual Secret / PEM files), its authentication and authorization. Reads the listener and
-// what it references through the engine's index (workspace objects first, then AIO's built-ins, domain.md A.8).
+// what it references through the engine's index (workspace objects first, then AIO's built-ins).
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -34,7 +34,7 @@ export interface PortPlan {
     algorithm?: KeyAlgorithm;
   };
   authn?: AuthnConfig;
-  /** The BrokerAuthorization spec and name, when it applies (domain.md B16: only together with authentication). */
+  /** The BrokerAuthorization spec and name, when it applies. */
   authz?: { name: string; spec: unknown };
   /** Client CAs the TLS server asks certificates from (X509 authentication). */
   clientCas?: X509Certificate[];
@@ -130,13 +130,13 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
     let protocol: 'mqtt' | 'websockets';
     if (proto === 'Mqtt' || proto === 'mqtt') protocol = 'mqtt';
     else if (proto === 'WebSockets' || proto === 'webSockets') protocol = 'websockets';
-    else throw new PlanError(`${where}: protocol '${proto}' is neither Mqtt nor WebSockets`); // domain.md A.3
+    else throw new PlanError(`${where}: protocol '${proto}' is neither Mqtt nor WebSockets`);
 
     const plan: PortPlan = { listenerPort: p.port, port, protocol };
     if (p.tls && typeof p.tls === 'object')
       plan.tls = await portTls(p.tls, where, listener, serviceName, opts, warnings, ws);
 
-    // Authentication (domain.md C.1, B18).
+    // Authentication.
     const authnRef = typeof p.authenticationRef === 'string' && p.authenticationRef ? p.authenticationRef : undefined;
     if (authnRef) {
       const found = index.get('BrokerAuthentication', ns, authnRef)[0];
@@ -153,7 +153,7 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
       if (x509) {
         if (!plan.tls)
           warnings.push(
-            `${where}: X509 authentication needs TLS on the port (domain.md B17); clients cannot present certificates here`,
+            `${where}: X509 authentication needs TLS on the port; clients cannot present certificates here`,
           );
         ({ trusted, trustSource } = await clientTrust(found, ws, opts));
         plan.clientCas = trusted;
@@ -183,9 +183,7 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
     const authzRef = typeof p.authorizationRef === 'string' && p.authorizationRef ? p.authorizationRef : undefined;
     if (authzRef) {
       if (!authnRef)
-        warnings.push(
-          `${where}: authorizationRef '${authzRef}' is ignored because the port has no authenticationRef (domain.md B16)`,
-        );
+        warnings.push(`${where}: authorizationRef '${authzRef}' is ignored because the port has no authenticationRef`);
       else {
         const found = index.get('BrokerAuthorization', ns, authzRef)[0];
         if (!found)
@@ -221,7 +219,7 @@ async function portTls(
       throw new PlanError(
         `${where}: privateKey.algorithm '${String(rawAlg)}' is not one of Ec256, Ec384, Ec521, Ed25519, Rsa2048, Rsa4096, Rsa8192`,
       );
-    let durationMs = 2160 * 3600e3; // cert-manager's default, domain.md D.3
+    let durationMs = 2160 * 3600e3; // cert-manager's default
     if (auto.duration !== undefined && auto.duration !== null) {
       const d = parseGoDuration(auto.duration);
       if (d === undefined || d < 3600e3)

@@ -243,7 +243,7 @@ export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
     const first = p.authn?.methods[0];
     if (first?.kind === 'X509') parts.push('--cert', 'client.crt', '--key', 'client.key');
     else if (first?.kind === 'ServiceAccountToken' && p.satTokenFile) {
-      // MQTT 5 enhanced authentication, as AIO's SAT method wants it (domain.md C.1), with the dev token.
+      // MQTT 5 enhanced authentication, as AIO's SAT method wants it, with the dev token.
       parts.push(
         '-D',
         'connect',

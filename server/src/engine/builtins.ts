@@ -1,4 +1,4 @@
-// The objects AIO creates itself (domain.md A.8, D.4, scenarios.md A.1). They exist on every AIO cluster, so rules
+// The objects AIO creates itself. They exist on every AIO cluster, so rules
 // treat them as present unless cluster facts say otherwise.
 import { AIO_GROUP, CERT_MANAGER_GROUP, Resource, toResource } from './resources';
 

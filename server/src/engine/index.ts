@@ -6,6 +6,7 @@ export * from './types';
 export { Workspace, compareFindings, rangeOf } from './workspace';
 export type { FileState } from './workspace';
 export { allRules, engineCodes } from './rules';
+export { SOURCE_LABELS, SOURCE_HOSTS, sourceLabel } from './sources';
 export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';

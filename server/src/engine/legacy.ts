@@ -1,6 +1,5 @@
 // Fields of older AIO shapes (pre-GA IoT MQ `mq.iotoperations.azure.com`, the 0.7 preview `v1beta1`) that the v1 CRDs
-// do not have, with what replaced them. domain.md A.1 (shape history), A.6, C.2, G13; crd-facts.md 1.1 ("Fields that
-// do not exist in v1"). Shared by the `legacy-field` rule (which reports them) and the `schema` rule (which leaves
+// do not have, with what replaced them (the CRDs in schemas/crds have none of these fields). Shared by the `legacy-field` rule (which reports them) and the `schema` rule (which leaves
 // them to it instead of calling them unknown).
 import { aioAlgorithm } from './spelling';
 
@@ -13,15 +12,13 @@ export interface LegacyField {
   readonly rename?: string;
   /** True when v1 has no such setting at all: the fix is to delete the field. */
   readonly remove?: boolean;
-  readonly source: string;
 }
 
-const L = (
-  pattern: string,
-  v1: string,
-  extra: Partial<LegacyField> = {},
-  source = 'domain.md A.1, G13; crd-facts.md 1.1',
-): LegacyField => ({ pattern: pattern.split('.'), v1, source, ...extra });
+const L = (pattern: string, v1: string, extra: Partial<LegacyField> = {}): LegacyField => ({
+  pattern: pattern.split('.'),
+  v1,
+  ...extra,
+});
 
 export const LEGACY_FIELDS: Record<string, readonly LegacyField[]> = {
   BrokerListener: [
@@ -36,63 +33,46 @@ export const LEGACY_FIELDS: Record<string, readonly LegacyField[]> = {
       'v1 turns authorization on per port with `authorizationRef: <BrokerAuthorization name>` (it needs `authenticationRef` on the same port)',
     ),
     L('spec.tls', 'v1 configures TLS per port: `ports[].tls` with `mode` and `certManagerCertificateSpec` or `manual`'),
-    L(
-      'spec.ports.*.tls.automatic',
-      'v1 calls it `certManagerCertificateSpec` (with `mode: Automatic`)',
-      { rename: 'certManagerCertificateSpec' },
-      'domain.md A.1 (0.7 preview shape), A.6; crd-facts.md 1.1',
-    ),
-    L(
-      'spec.ports.*.tls.manual.secretName',
-      'v1 calls it `secretRef`',
-      { rename: 'secretRef' },
-      'domain.md A.6; crd-facts.md 1.1',
-    ),
+    L('spec.ports.*.tls.automatic', 'v1 calls it `certManagerCertificateSpec` (with `mode: Automatic`)', {
+      rename: 'certManagerCertificateSpec',
+    }),
+    L('spec.ports.*.tls.manual.secretName', 'v1 calls it `secretRef`', { rename: 'secretRef' }),
     L(
       'spec.ports.*.tls.**.secretNamespace',
       "v1 has no Secret namespace: the Secret must be in the listener's namespace. Remove it",
       { remove: true },
-      'domain.md A.6; crd-facts.md 1.1',
     ),
-    L('spec.ports.*.tls.issuerRef', 'v1 puts `issuerRef` inside `certManagerCertificateSpec`', {}, 'crd-facts.md 1.1'),
+    L('spec.ports.*.tls.issuerRef', 'v1 puts `issuerRef` inside `certManagerCertificateSpec`'),
     L(
       '**.privateKey.size',
       'AIO names the size in `algorithm` (`Ec256`, `Ec384`, `Ec521`, `Rsa2048`, `Rsa4096`, `Rsa8192`). Remove `size`',
       { remove: true },
-      'domain.md A.5, G39; crd-facts.md 1.1',
     ),
-    L('**.privateKey.encoding', 'AIO chooses the key encoding itself. Remove it', { remove: true }, 'crd-facts.md 1.1'),
+    L('**.privateKey.encoding', 'AIO chooses the key encoding itself. Remove it', { remove: true }),
   ],
   BrokerAuthentication: [
     L(
       'spec.listenerRef',
       'v1 links the other way: set `authenticationRef: <this BrokerAuthentication>` on the listener ports. Remove `listenerRef`',
       { remove: true },
-      'domain.md A.1, C.1',
     ),
     L(
       'spec.authenticationMethods.*.sat',
       'v1 writes `method: ServiceAccountToken` with a `serviceAccountTokenSettings` block',
       { rename: 'serviceAccountTokenSettings' },
-      'domain.md A.1, C.1',
     ),
-    L(
-      'spec.authenticationMethods.*.x509',
-      'v1 writes `method: X509` with an `x509Settings` block',
-      { rename: 'x509Settings' },
-      'domain.md A.1, C.1',
-    ),
+    L('spec.authenticationMethods.*.x509', 'v1 writes `method: X509` with an `x509Settings` block', {
+      rename: 'x509Settings',
+    }),
     L(
       'spec.authenticationMethods.*.custom',
       'v1 writes `method: Custom` with a `customSettings` block (`endpoint` required)',
       { rename: 'customSettings' },
-      'domain.md A.1, C.1',
     ),
     L(
       'spec.authenticationMethods.*.usernamePassword',
       'v1 has no built-in username/password method: run a custom authentication server (`method: Custom` with `customSettings.endpoint`)',
       {},
-      'domain.md A.1, C.1',
     ),
   ],
   BrokerAuthorization: [
@@ -100,46 +80,27 @@ export const LEGACY_FIELDS: Record<string, readonly LegacyField[]> = {
       'spec.listenerRef',
       'v1 links the other way: set `authorizationRef: <this BrokerAuthorization>` on the listener ports. Remove `listenerRef`',
       { remove: true },
-      'domain.md A.1, C.2',
     ),
-    L('spec.authorizationPolicies.enableCache', 'v1 uses `cache: Enabled` or `cache: Disabled`', {}, 'domain.md C.2'),
+    L('spec.authorizationPolicies.enableCache', 'v1 uses `cache: Enabled` or `cache: Disabled`'),
   ],
   Broker: [
     L(
       'spec.encryptInternalTraffic',
       'v1 sets it under `advanced`: `advanced.encryptInternalTraffic: Enabled` or `Disabled`',
       {},
-      'crd-facts.md 2.3',
     ),
-    L(
-      'spec.authImage',
-      'AIO GA manages the broker images itself. Remove it',
-      { remove: true },
-      'domain.md A.1; crd-facts.md 2.3',
-    ),
-    L(
-      'spec.brokerImage',
-      'AIO GA manages the broker images itself. Remove it',
-      { remove: true },
-      'domain.md A.1; crd-facts.md 2.3',
-    ),
-    L(
-      'spec.healthManagerImage',
-      'AIO GA manages the broker images itself. Remove it',
-      { remove: true },
-      'domain.md A.1; crd-facts.md 2.3',
-    ),
+    L('spec.authImage', 'AIO GA manages the broker images itself. Remove it', { remove: true }),
+    L('spec.brokerImage', 'AIO GA manages the broker images itself. Remove it', { remove: true }),
+    L('spec.healthManagerImage', 'AIO GA manages the broker images itself. Remove it', { remove: true }),
     L(
       'spec.mode',
       'v1 has no deployment mode: size the broker with `cardinality` (frontend replicas, backend partitions) or `memoryProfile`',
       {},
-      'domain.md A.1; crd-facts.md 2.3',
     ),
     L(
       '**.privateKey.size',
       'AIO names the size in `algorithm` (`Ec256`, `Ec384`, `Ec521`, `Rsa2048`, `Rsa4096`, `Rsa8192`). Remove `size`',
       { remove: true },
-      'domain.md A.5; crd-facts.md 2.3',
     ),
   ],
 };

@@ -1,6 +1,6 @@
 // A view of the BrokerListeners in an index that the listener-set rules share, computed once per validation.
 //
-// Identity (domain.md A.1; issue 2 "no false positives"): every document with the same (kind, namespace, name)
+// Identity: every document with the same (kind, namespace, name)
 // describes ONE listener — a kustomize base and its overlay patch, say. So the rules never compare a listener with
 // itself, and a patch that leaves out a field (serviceType, serviceName) does not reset it to its default: the default
 // applies only when no document of the listener states the field.
@@ -27,7 +27,7 @@ export interface ListenerGroup {
   readonly id: string;
   readonly name: string;
   readonly namespace: string;
-  /** `namespace/brokerRef` (a missing brokerRef means `default`, crd-facts.md 1.1). */
+  /** `namespace/brokerRef` (a missing brokerRef means `default`). */
   readonly broker: string;
   readonly docs: Resource[];
   /** Where the listener comes from: any workspace document makes it a workspace listener. */
@@ -56,7 +56,7 @@ const SERVICE_TYPES: Record<string, string> = {
 };
 
 /**
- * The canonical service type. The CRD accepts `ClusterIp`/`clusterIp` etc. (crd-facts.md 3); other casings such as
+ * The canonical service type. The CRD accepts `ClusterIp`/`clusterIp` etc.; other casings such as
  * Kubernetes' `ClusterIP` are rejected by the schema rule, but the user's intent is clear, so the set rules treat them
  * as that type too (the clash is real once the spelling is fixed).
  */
@@ -216,7 +216,7 @@ function group1(id: string, docs: Resource[]): ListenerGroup {
   };
 }
 
-/** The Service names a listener gets: the stated `serviceName`s, or its own name (domain.md A.2, B4). */
+/** The Service names a listener gets: the stated `serviceName`s, or its own name. */
 export function serviceNamesOf(g: ListenerGroup): Stated<string>[] {
   return g.serviceClaims;
 }
@@ -275,7 +275,7 @@ export function firstOf<T>(list: readonly T[], keep: (x: T) => boolean, max = MA
 }
 
 export function isTlsOff(tls: unknown): boolean {
-  // crd-facts.md 1.3: `tls:` written with no value is pruned, so the port has no TLS.
+  // `tls:` written with no value is pruned, so the port has no TLS.
   return tls === undefined || tls === null;
 }
 

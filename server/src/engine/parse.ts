@@ -21,8 +21,6 @@ export interface ChunkParse {
   readonly problems: ParseProblem[];
   /** chunk-relative 0-based line -> codes suppressed on that line (`*` for all). */
   readonly suppress: Map<number, Set<string>>;
-  /** Per-chunk cache slot for results that only depend on this text (document rules). */
-  cache: Map<string, unknown>;
   /**
    * Node ranges from the fast path (fast-yaml.ts) when the document was in its subset; `doc` is then only parsed
    * (with the library) when something asks for it. Use locateIn() rather than locate(doc, ...).
@@ -241,7 +239,6 @@ export function parseChunk(text: string): ChunkParse {
       value: fast.value,
       problems: [],
       suppress: suppressions(text),
-      cache: new Map(),
       fastRoot: fast.root,
       get doc() {
         return (doc ??= parseDocument(text, {
@@ -276,7 +273,7 @@ export function parseChunk(text: string): ChunkParse {
       });
     }
   }
-  return { text, doc, lineCounter, value, problems, suppress: suppressions(text), cache: new Map() };
+  return { text, doc, lineCounter, value, problems, suppress: suppressions(text) };
 }
 
 function cleanMessage(m: string): string {

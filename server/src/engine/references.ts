@@ -1,6 +1,6 @@
 // Shared by the rules authentication-not-found and authorization-not-found: a port's reference to a
 // BrokerAuthentication / BrokerAuthorization by name, looked up in the listener's namespace among workspace objects,
-// cluster facts and AIO's built-in `default` BrokerAuthentication (domain.md A.3, C, A.8, B19, G25).
+// cluster facts and AIO's built-in `default` BrokerAuthentication.
 import type { WorkspaceContext } from './rule';
 import { AIO_GROUP, LEGACY_AIO_GROUP } from './resources';
 import { listenerModel, refName } from './listener-model';

@@ -1,8 +1,8 @@
-// What a YAML document is: kind detection and identity. domain.md A.1 (groups, versions), D (cert-manager).
+// What a YAML document is: kind detection and identity (AIO's and cert-manager's groups and versions).
 import type { ChunkRef } from './parse';
 
 export const AIO_GROUP = 'mqttbroker.iotoperations.azure.com';
-export const LEGACY_AIO_GROUP = 'mq.iotoperations.azure.com'; // domain.md A.1: pre-GA "IoT MQ"
+export const LEGACY_AIO_GROUP = 'mq.iotoperations.azure.com';
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
 
 export const AIO_KINDS = new Set(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Broker']);

@@ -1,5 +1,5 @@
 // The contract every rule follows: one rule per file, a stable kebab-case code, a default severity, a message that
-// says what to do, and the domain.md section the rule rests on.
+// says what to do, the public pages it rests on, and a page of its own in docs/rules/<code>.md.
 import type { Path } from './parse';
 import type { Resource } from './resources';
 import type { Index } from './workspace-index';
@@ -11,8 +11,11 @@ export interface RuleMeta {
   readonly severity: Severity;
   /** One line for the README rule table and the hover on a code. */
   readonly title: string;
-  /** The fact(s) in ../shared/reference/domain.md or crd-facts.md the rule rests on. */
-  readonly source: string;
+  /**
+   * The public pages (AIO on learn.microsoft.com, cert-manager.io, kubernetes.io, ...) that document what the rule
+   * checks; docs/rules/<code>.md links every one of them (engine/sources.ts holds their short labels).
+   */
+  readonly sources: readonly string[];
 }
 
 export interface RelatedReport {

@@ -1,6 +1,6 @@
 // The JSON schemas (schemas/*.json, generated from the real CRDs by scripts/gen-schemas.mjs) and what the engine does
 // with them: look-ups for hover and completion (schemaFor, schemaAt), and validation with ajv, compiled lazily and
-// once per kind, mapped to plain issues with a path into the object (crd-facts.md 1.3, 3, 4).
+// once per kind, mapped to plain issues with a path into the object.
 //
 // Validation mirrors the API server's order: explicit nulls in fields that are not nullable are pruned first (so
 // `tls:` with no value means "no TLS", and a pruned required field is "missing"), then the object is checked.
@@ -68,7 +68,7 @@ const SCHEMAS: Record<SchemaKey, SchemaNode> = {
 
 const AIO_SCHEMA_KINDS = new Set<string>(['BrokerListener', 'BrokerAuthentication', 'BrokerAuthorization', 'Broker']);
 const CERT_MANAGER_KINDS = new Set<string>(['Certificate', 'Issuer', 'ClusterIssuer']);
-/** AIO versions our (v1) schemas describe. v1beta1 is the preview version with the same shape (domain.md A.1). */
+/** AIO versions our (v1) schemas describe. v1beta1 is the preview version with the same shape. */
 export const AIO_SCHEMA_VERSIONS = new Set(['v1', 'v1beta1']);
 export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
 
@@ -188,7 +188,7 @@ export function schemaNode(key: SchemaKey): SchemaInfo {
 /**
  * A copy of `value` with the nulls the API server prunes removed: a null in a field that is neither nullable nor
  * defaulted is dropped, and a null in a defaulted field becomes its (always valid) default, which for validation is
- * the same as leaving it out (crd-facts.md 1.3). Nulls in nullable fields, in array items and in unknown fields stay.
+ * the same as leaving it out. Nulls in nullable fields, in array items and in unknown fields stay.
  */
 export function pruneNulls(value: unknown, node: SchemaNode | undefined): unknown {
   if (!node || value === null || typeof value !== 'object') return value;

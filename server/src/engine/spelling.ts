@@ -1,6 +1,6 @@
 // Enum spellings: which accepted value is the documented one, which allowed value a rejected one was meant to be,
-// and how cert-manager's key algorithm (`ECDSA` + `size`) maps onto AIO's (`Ec384`). crd-facts.md 0, 3; domain.md
-// A.5, D.3 (AIO's names map onto cert-manager's: Ec256/384/521 = ECDSA 256/384/521, Rsa2048/4096/8192 = RSA).
+// and how cert-manager's key algorithm (`ECDSA` + `size`) maps onto AIO's (`Ec384`): AIO's names map onto
+// cert-manager's, Ec256/384/521 = ECDSA 256/384/521, Rsa2048/4096/8192 = RSA of that size.
 
 /**
  * For a lowerCamel enum value the CRD accepts (`clusterIp`), the documented UpperCamel one (`ClusterIp`) when the

@@ -1,6 +1,5 @@
 // The TLS side of every listener port and where its references lead (issuers, Secrets, the objects that write
 // Secrets), computed once per validation: the workspace rules share one Index, so these tables are cached per Index.
-// domain.md A.4-A.6, B8, B15, D.1.
 import { AIO_GROUP, CERT_MANAGER_GROUP, Resource } from './resources';
 import type { Path } from './parse';
 import type { Index } from './workspace-index';
@@ -139,7 +138,7 @@ export function whereIs(r: Resource): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Issuers, domain.md A.5, B15, D.1
+// Issuers
 
 export interface IssuerRefInfo {
   readonly name: string;
@@ -257,7 +256,7 @@ export function issuerUses(index: Index): IssuerUse[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Secrets and the objects that write them, domain.md A.5 (secretName), A.6, B8
+// Secrets and the objects that write them
 
 export interface SecretSource {
   readonly resource: Resource;

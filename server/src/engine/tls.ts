@@ -1,10 +1,10 @@
-// Pure helpers for the TLS and certificate rules: Go durations (domain.md D.3), IP and DNS syntax (G43), and what a
-// TLS Secret holds (domain.md A.6, B9, B10). Certificates are read with node's own X509Certificate; nothing here
+// Pure helpers for the TLS and certificate rules: Go durations, IP and DNS syntax, and what a
+// TLS Secret holds. Certificates are read with node's own X509Certificate; nothing here
 // does I/O. Key material never leaves this module: only facts about it (present, readable, matches) do.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Go durations (time.ParseDuration), domain.md D.3
+// Go durations (time.ParseDuration)
 
 const GO_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 const GO_PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
@@ -80,7 +80,7 @@ export function formatGoDuration(seconds: number): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Addresses and names, domain.md G43
+// Addresses and names
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);

@@ -1,7 +1,7 @@
 // HTTP access to one kube context. @kubernetes/client-node provides the kubeconfig model and authentication (tokens,
 // client certificates, token files, OIDC); requests and watches go through node's https with a timeout on every request.
 // Exec credential plugins are run here, not by client-node, so that a plugin waiting for an interactive sign-in is
-// killed after a timeout and reported as "sign in first" instead of hanging a view (style.md 10).
+// killed after a timeout and reported as "sign in first" instead of hanging a view.
 import * as https from 'node:https';
 import { ChildProcess, spawn } from 'node:child_process';
 import { KubeConfig, User } from '@kubernetes/client-node';

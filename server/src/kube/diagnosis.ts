@@ -1,5 +1,5 @@
 // Diagnosis of a failed Service Connector job: its conditions, events, container messages and log tail are matched
-// against the documented errors of domain.md E.5 (sources S16, S17). Pure.
+// against the errors Microsoft documents for Service Connector on AKS and for AKS cluster extensions. Pure.
 import type { JobModel } from './model';
 
 export interface Diagnosis {
@@ -23,7 +23,7 @@ interface Known {
 
 const describeJob = (j: JobModel) => `kubectl describe job/${j.name} -n ${j.namespace}`;
 
-// domain.md E.5, in the order of the table; the first specific match wins per code.
+// In the order of the documented tables; the first specific match wins per code.
 const KNOWN: Known[] = [
   {
     code: 'subscription-not-registered',

@@ -1,7 +1,7 @@
 // An informer: list (paged), then watch from the list's resourceVersion; 410 Gone re-lists; a watch the server ends or
 // that drops is resumed from the last resourceVersion; failures back off exponentially and retry; stop() is silent.
 // Modelled on kubernetes-client/javascript's ListWatch, written here because that one stops for good on the first
-// non-410 error, has no request timeouts and reports its own abort as an error (infra.md §4).
+// non-410 error, has no request timeouts and reports its own abort as an error.
 import { EventEmitter } from 'node:events';
 import { KubeClient, WatchHandle } from './client';
 import { KubeError, isAbort } from './errors';

@@ -223,7 +223,7 @@ export function problems(s: ClusterSnapshot, keys: ResourceKey[]): Problem[] {
   return out;
 }
 
-// domain.md A.9: the status strings `az iot ops check` maps.
+// The status strings `az iot ops check` maps.
 export function statusLevel(status: string | undefined): Level {
   const s = (status ?? '').toLowerCase();
   if (['running', 'succeeded', 'ok'].includes(s)) return 'ok';
@@ -563,7 +563,7 @@ export function jobsModel(s: ClusterSnapshot, memo = new Memo()): JobModel[] {
   }
 }
 
-/** Service Connector's objects in user namespaces: `sc-` Secrets and ServiceAccounts (domain.md E.2) and who uses them. */
+/** Service Connector's objects in user namespaces: `sc-` Secrets and ServiceAccounts and who uses them. */
 export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
   const workloads = [...items(s, 'deployments'), ...items(s, 'statefulsets'), ...items(s, 'daemonsets')];
   const users = (ns: string, pick: (podSpec: any) => string | undefined): WorkloadRef[] => {

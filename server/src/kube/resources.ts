@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 
 export const AIO_GROUP = 'mqttbroker.iotoperations.azure.com';
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
-/** Service Connector's operator namespace (domain.md E.1). */
+/** Service Connector's operator namespace. */
 export const SC_NAMESPACE = 'sc-system';
 
 export type ResourceKey =
@@ -103,7 +103,7 @@ export interface HelmRelease {
   decodeError?: string;
 }
 
-/** Reads a Helm v3 release Secret (domain.md F): labels for the status, data.release for chart and description. */
+/** Reads a Helm v3 release Secret: labels for the status, data.release for chart and description. */
 export function decodeHelmRelease(o: any): HelmRelease {
   const labels = o?.metadata?.labels ?? {};
   const r: HelmRelease = {

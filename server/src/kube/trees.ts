@@ -78,7 +78,7 @@ export function problemNode(idPrefix: string, p: Problem): TreeNode {
 const levelIcon = (l: NodeLevel | 'unknown') =>
   l === 'ok' ? 'pass' : l === 'warning' ? 'warning' : l === 'error' ? 'error' : 'circle-outline';
 
-/** A ready-to-run mosquitto_pub test command for a port (scenarios.md A.6; domain.md A.8 for the SAT method). */
+/** A ready-to-run mosquitto_pub test command for a port. */
 export function mosquittoPub(l: ListenerModel, p: PortModel, satPorts: boolean): string {
   let host = l.host;
   let port = p.port ?? 0;

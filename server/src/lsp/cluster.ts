@@ -21,11 +21,11 @@ import {
   ClusterListenerYamlParams,
   ClusterListenerYamlResult,
 } from '../protocol';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import type * as Kube from '../kube';
 import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
 
-export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle'; // domain.md D.4
+export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle';
 const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
 
 interface State {

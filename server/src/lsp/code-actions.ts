@@ -4,7 +4,7 @@ import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languagese
 import type { Finding } from '../engine';
 import { freshFindings, toDiagnostic } from './diagnostics';
 import type { Fix, FixContext } from './fix-util';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { chunkAt, resourceOf } from './yaml-nav';
 import * as replace from './fix-replace';
 import * as portConflict from './fix-port-conflict';

@@ -15,7 +15,7 @@ import type { Index, Resource } from '../engine';
 import { AIO_GROUP, CERT_MANAGER_GROUP } from '../engine';
 import { documentedValues } from '../engine/spelling';
 import { schemaAt, SchemaInfo } from './schema-info';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { documentBounds, lineInfo, pathOfMap, siblingKeys } from './yaml-text';
 
 export function register(ctx: ServerContext): void {
@@ -38,7 +38,7 @@ interface DocFacts {
 }
 
 const DEFAULT_PORTS = [1883, 8883, 8884, 8885, 1884];
-const NODE_PORT_MIN = 30000; // domain.md G19, S9
+const NODE_PORT_MIN = 30000;
 const NODE_PORT_MAX = 32767;
 
 export function complete(ctx: ServerContext, uri: string, pos: Position): CompletionList | null {
@@ -120,7 +120,7 @@ function ns(ctx: ServerContext, f: DocFacts): string {
 // ---- keys -------------------------------------------------------------------------------------------------------
 
 const SNIPPETS: Record<string, { label: string; detail: string; body: string }[]> = {
-  // A port entry (domain.md A.3, scenarios.md A.2)
+  // A port entry
   ports: [
     {
       label: 'ports',
@@ -128,7 +128,7 @@ const SNIPPETS: Record<string, { label: string; detail: string; body: string }[]
       body: 'ports:\n- port: ${1:8883}\n  protocol: ${2|Mqtt,WebSockets|}\n  authenticationRef: ${3:default}\n  tls:\n    mode: Automatic\n    certManagerCertificateSpec:\n      issuerRef:\n        name: ${4:azure-iot-operations-aio-certificate-issuer}\n        kind: ${5|ClusterIssuer,Issuer|}\n        group: cert-manager.io\n$0',
     },
   ],
-  // Automatic TLS with the AIO default issuer (scenarios.md A.2, A.5), or manual TLS (A.7)
+  // Automatic TLS with the AIO default issuer, or manual TLS
   tls: [
     {
       label: 'tls',

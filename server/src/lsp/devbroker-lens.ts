@@ -1,8 +1,8 @@
 // CodeLens "Start dev broker" above each BrokerListener of a file (on the object's first line). The lens only names the listener; the client runs
-// `brokerkit dev-broker` (issue 5) and decides whether it may (a trusted workspace).
+// `brokerkit dev-broker` and decides whether it may (a trusted workspace).
 import { CodeLens } from 'vscode-languageserver';
 import { AIO_GROUP, locate, rangeOf } from '../engine';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 /** The command the client registers; its argument is `DevBrokerLensArgs`. */
 export const START_DEV_BROKER_COMMAND = 'brokerkit.devBroker.start';

@@ -2,10 +2,12 @@
 // changed. Edits are coalesced (a burst of changes is parsed and validated once), work that became stale while it
 // ran is dropped rather than published, and a file's diagnostics are re-sent only when they differ from the last
 // ones sent (an open document also gets a fresh publish for each new version, which clients wait for).
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { CancelledError, Finding } from '../engine';
-import { ruleDocUrl } from './docs-link';
-import type { ServerContext } from './server';
+import { Connection, Diagnostic, DiagnosticSeverity, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { CancelledError, Finding, Workspace } from '../engine';
+import { rulePageUrl } from '../rule-docs';
+import type { Log, ServerContext } from './context';
+import type { Store } from './store';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error,
@@ -42,7 +44,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     code: f.code,
     source: 'brokerkit',
     message: f.message,
-    codeDescription: { href: ruleDocUrl(f.code) },
+    codeDescription: { href: rulePageUrl(f.code) },
   };
   const related = f.related
     .filter((r) => r.uri && r.range)
@@ -77,150 +79,171 @@ function deepEqual(x: unknown, y: unknown): boolean {
   return true;
 }
 
-/** The store generation the findings in ctx.findings were computed for. */
-const validated = new WeakMap<ServerContext, number>();
-
-/** The findings of one file for the current text: the published ones when they are current, else recomputed now. */
-export function freshFindings(ctx: ServerContext, uri: string): Finding[] {
-  ctx.store.sync();
-  if (validated.get(ctx) === ctx.store.generation) return ctx.findings.get(uri) ?? [];
-  return ctx.workspace.validate().get(uri) ?? [];
+export interface ValidationDeps {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly workspace: Workspace;
+  readonly store: Store;
+  /** Findings of the last validation per URI, filled here. */
+  readonly findings: Map<string, Finding[]>;
+  readonly log: Log;
 }
 
-export function register(ctx: ServerContext): void {
+/**
+ * The validation scheduler: a service the server constructs before any feature registers. `request()` asks for a
+ * validation; the document events (open, change, close) reach it through the diagnostics feature below.
+ */
+export class ValidationScheduler {
   /** Last published diagnostics per URI (absent = none), and the document version they were published for. */
-  const published = new Map<string, Diagnostic[]>();
-  const publishedVersion = new Map<string, number>();
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  let lastRequest = 0;
-  let firstRequest = 0;
-  let running = false;
-  let again = false;
-
-  let requests = 0;
+  private readonly published = new Map<string, Diagnostic[]>();
+  private readonly publishedVersion = new Map<string, number>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private lastRequest = 0;
+  private firstRequest = 0;
+  private running = false;
+  private again = false;
+  private requests = 0;
   /** How long the last validation took (sync + validate + publish), for pacing publishes during bursts. */
-  let lastRunMs = 0;
+  private lastRunMs = 0;
+  /** The store generation the findings in `findings` were computed for. */
+  private validated = -1;
+  /** Documents whose didOpen was just handled (TextDocuments reports the open as a content change too). */
+  private readonly opening = new Map<string, number>();
 
-  ctx.requestValidation = () => {
-    ctx.store.generation++;
+  constructor(private readonly deps: ValidationDeps) {}
+
+  /** Asks for a debounced validation and publish. */
+  request(): void {
+    const { store } = this.deps;
+    store.generation++;
     const now = performance.now();
-    lastRequest = now;
-    requests++;
-    if (!firstRequest) firstRequest = now;
-    if (running) {
-      again = true;
+    this.lastRequest = now;
+    this.requests++;
+    if (!this.firstRequest) this.firstRequest = now;
+    if (this.running) {
+      this.again = true;
       return;
     }
-    if (!timer) timer = setImmediate(tick);
-  };
+    if (!this.timer) this.timer = setImmediate(() => this.tick());
+  }
 
-  function tick(): void {
-    timer = undefined;
+  /** The findings of one file for the current text: the published ones when they are current, else recomputed now. */
+  freshFindings(uri: string): Finding[] {
+    const { store, findings, workspace } = this.deps;
+    store.sync();
+    if (this.validated === store.generation) return findings.get(uri) ?? [];
+    return workspace.validate().get(uri) ?? [];
+  }
+
+  private tick(): void {
+    this.timer = undefined;
     const now = performance.now();
-    const quietFor = now - lastRequest;
+    const quietFor = now - this.lastRequest;
     // In a burst, wait about as long as a validation takes: messages that piled up meanwhile get processed first.
-    const quiet = requests > 1 ? Math.min(BURST_QUIET_MAX_MS, Math.max(BURST_QUIET_MS, lastRunMs)) : QUIET_MS;
+    const quiet = this.requests > 1 ? Math.min(BURST_QUIET_MAX_MS, Math.max(BURST_QUIET_MS, this.lastRunMs)) : QUIET_MS;
     // A long burst publishes what it has now and then, but not more often than a few validations' worth of time.
-    const maxWait = Math.max(MAX_WAIT_MS, 4 * lastRunMs);
-    if (quietFor < quiet && now - firstRequest < maxWait) {
-      timer = setTimeout(tick, Math.max(1, quiet - quietFor));
+    const maxWait = Math.max(MAX_WAIT_MS, 4 * this.lastRunMs);
+    if (quietFor < quiet && now - this.firstRequest < maxWait) {
+      this.timer = setTimeout(() => this.tick(), Math.max(1, quiet - quietFor));
       return;
     }
     // While the workspace index is read, wait for it (a huge workspace still shows progress every few seconds).
-    if (ctx.store.indexing && now - firstRequest < INDEX_WAIT_MS) {
-      timer = setTimeout(tick, BURST_QUIET_MS);
+    if (this.deps.store.indexing && now - this.firstRequest < INDEX_WAIT_MS) {
+      this.timer = setTimeout(() => this.tick(), BURST_QUIET_MS);
       return;
     }
-    requests = 0;
-    void run();
+    this.requests = 0;
+    void this.run();
   }
 
-  async function run(): Promise<void> {
-    running = true;
-    again = false;
+  private async run(): Promise<void> {
+    const { store, documents, workspace, log } = this.deps;
+    this.running = true;
+    this.again = false;
     const started = performance.now();
-    const forced = firstRequest > 0 && started - firstRequest >= Math.max(MAX_WAIT_MS, 4 * lastRunMs);
+    const forced = this.firstRequest > 0 && started - this.firstRequest >= Math.max(MAX_WAIT_MS, 4 * this.lastRunMs);
     try {
-      ctx.store.sync();
+      store.sync();
       const syncMs = performance.now() - started;
-      const generation = ctx.store.generation;
+      const generation = store.generation;
       // The version of every open document whose text this validation sees.
       const versions = new Map<string, number>();
-      for (const uri of ctx.store.openUris()) {
-        const d = ctx.documents.get(uri);
+      for (const uri of store.openUris()) {
+        const d = documents.get(uri);
         if (d) versions.set(uri, d.version);
       }
       let results: Map<string, Finding[]>;
       try {
-        results = ctx.workspace.validate();
+        results = workspace.validate();
       } catch (e) {
         if (e instanceof CancelledError) return;
         throw e;
       }
-      for (const msg of ctx.workspace.ruleErrors.splice(0)) ctx.log('error', msg);
+      for (const msg of workspace.ruleErrors.splice(0)) log('error', msg);
       // Let queued messages in before publishing. If they changed anything the result is stale. A cheap result is
       // dropped (the next run follows at once); an expensive one (a burst of opened files, a huge workspace) is
       // published for everything but the documents that changed meanwhile, so long work is never thrown away.
       await new Promise<void>((r) => setImmediate(r));
-      const stale = again || ctx.store.hasPending() || generation !== ctx.store.generation;
+      const stale = this.again || store.hasPending() || generation !== store.generation;
       const elapsed = performance.now() - started;
       if (stale && !forced && elapsed < CHEAP_RUN_MS) {
         if (TRACE) process.stderr.write(`[brokerkit] validation dropped (stale) after ${Math.round(elapsed)} ms\n`);
         return;
       }
-      publish(results, versions, stale);
-      firstRequest = 0;
-      if (!stale) validated.set(ctx, generation);
-      lastRunMs = performance.now() - started;
+      this.publish(results, versions, stale);
+      this.firstRequest = 0;
+      if (!stale) this.validated = generation;
+      this.lastRunMs = performance.now() - started;
       if (TRACE)
         process.stderr.write(
-          `[brokerkit] ${Math.round(performance.now())} validation: ${results.size} files, ${Math.round(lastRunMs)} ms (sync ${Math.round(syncMs)})${stale ? ' (partly stale)' : ''}${forced ? ' (burst)' : ''}\n`,
+          `[brokerkit] ${Math.round(performance.now())} validation: ${results.size} files, ${Math.round(this.lastRunMs)} ms (sync ${Math.round(syncMs)})${stale ? ' (partly stale)' : ''}${forced ? ' (burst)' : ''}\n`,
         );
     } catch (e) {
-      ctx.log('error', `validation failed: ${(e as Error).stack ?? e}`);
+      log('error', `validation failed: ${(e as Error).stack ?? e}`);
     } finally {
-      running = false;
+      this.running = false;
       // Changes arrived while validating: a burst is under way, so the next run waits for it to calm down.
-      if (again || ctx.store.hasPending()) {
-        requests++;
-        ctx.requestValidation();
+      if (this.again || store.hasPending()) {
+        this.requests++;
+        this.request();
       }
     }
   }
 
   /** Publishes what changed. `versions`: the open documents' versions the results are for; with `stale`, documents
    *  edited since are skipped (the next run covers them). */
-  function publish(results: Map<string, Finding[]>, versions: Map<string, number>, stale: boolean): void {
+  private publish(results: Map<string, Finding[]>, versions: Map<string, number>, stale: boolean): void {
+    const { store, documents, findings } = this.deps;
     // The version a result is for: the one validated, or the current one when the document was opened meanwhile
     // with the very text the engine holds. null: the document changed since; its result is stale, skip it.
     const versionOf = (uri: string): number | undefined | null => {
-      const doc = ctx.store.isOpen(uri) ? ctx.documents.get(uri) : undefined;
+      const doc = store.isOpen(uri) ? documents.get(uri) : undefined;
       if (!doc) return undefined;
       if (versions.get(uri) === doc.version) return doc.version;
-      return ctx.store.isCurrent(uri) ? doc.version : null;
+      return store.isCurrent(uri) ? doc.version : null;
     };
-    if (!stale) ctx.findings.clear();
-    for (const [uri, findings] of results) {
+    if (!stale) findings.clear();
+    for (const [uri, list] of results) {
       const v = versionOf(uri);
       if (v === null) continue;
-      ctx.findings.set(uri, findings);
-      send(uri, findings, v);
+      findings.set(uri, list);
+      this.send(uri, list, v);
     }
-    for (const uri of [...published.keys()]) {
+    for (const uri of [...this.published.keys()]) {
       const v = results.has(uri) ? null : versionOf(uri);
-      if (v !== null) send(uri, [], v);
+      if (v !== null) this.send(uri, [], v);
     }
     // Open documents the engine does not hold (not ours) still get one (empty) publish per version.
-    for (const uri of ctx.store.openUris()) {
+    for (const uri of store.openUris()) {
       const v = results.has(uri) ? null : versionOf(uri);
-      if (v !== null) send(uri, [], v);
+      if (v !== null) this.send(uri, [], v);
     }
   }
 
-  function send(uri: string, findings: Finding[], version: number | undefined): void {
+  private send(uri: string, findings: Finding[], version: number | undefined): void {
     const diagnostics = findings.map(toDiagnostic);
     // Keep the previous objects for diagnostics that did not change (their serialised form is reused, transport.ts).
-    const prev = published.get(uri);
+    const prev = this.published.get(uri);
     // (The finding then converts to that object from now on, so the comparison is made once, not on every publish.)
     if (prev) {
       for (let i = 0; i < diagnostics.length && i < prev.length; i++) {
@@ -230,46 +253,63 @@ export function register(ctx: ServerContext): void {
         }
       }
     }
-    const open = version !== undefined && ctx.store.isOpen(uri);
-    const versionChanged = open && publishedVersion.get(uri) !== version;
-    if (!versionChanged && sameDiagnostics(published.get(uri) ?? [], diagnostics)) return;
-    if (diagnostics.length) published.set(uri, diagnostics);
-    else published.delete(uri);
-    if (open) publishedVersion.set(uri, version);
-    else publishedVersion.delete(uri);
-    ctx.connection.sendDiagnostics({ uri, version: open ? version : undefined, diagnostics });
+    const open = version !== undefined && this.deps.store.isOpen(uri);
+    const versionChanged = open && this.publishedVersion.get(uri) !== version;
+    if (!versionChanged && sameDiagnostics(this.published.get(uri) ?? [], diagnostics)) return;
+    if (diagnostics.length) this.published.set(uri, diagnostics);
+    else this.published.delete(uri);
+    if (open) this.publishedVersion.set(uri, version);
+    else this.publishedVersion.delete(uri);
+    this.deps.connection.sendDiagnostics({ uri, version: open ? version : undefined, diagnostics });
   }
 
-  /** Documents whose didOpen was just handled (TextDocuments reports the open as a content change too). */
-  const opening = new Map<string, number>();
-  ctx.documents.onDidOpen((e) => {
-    const uri = e.document.uri;
-    if (!ctx.store.serves(uri, e.document.languageId)) return;
-    opening.set(uri, e.document.version);
-    if (ctx.store.opened(uri)) {
-      ctx.requestValidation('open');
+  /** The editor opened a document. */
+  documentOpened(doc: TextDocument): void {
+    const { store, findings } = this.deps;
+    const uri = doc.uri;
+    if (!store.serves(uri, doc.languageId)) return;
+    this.opening.set(uri, doc.version);
+    if (store.opened(uri)) {
+      this.request();
       return;
     }
     // Already indexed with this very text: publish its diagnostics for this version, no validation needed.
-    if (!running && validated.get(ctx) === ctx.store.generation)
-      send(uri, ctx.findings.get(uri) ?? [], e.document.version);
-    else if (!running && !timer) ctx.requestValidation('open');
-  });
-  ctx.documents.onDidChangeContent((e) => {
-    if (opening.get(e.document.uri) === e.document.version) {
-      opening.delete(e.document.uri);
+    if (!this.running && this.validated === store.generation) this.send(uri, findings.get(uri) ?? [], doc.version);
+    else if (!this.running && !this.timer) this.request();
+  }
+
+  /** The editor changed a document's text. */
+  documentChanged(doc: TextDocument): void {
+    const { store } = this.deps;
+    if (this.opening.get(doc.uri) === doc.version) {
+      this.opening.delete(doc.uri);
       return;
     }
-    opening.delete(e.document.uri);
-    if (!ctx.store.isOpen(e.document.uri)) return;
-    ctx.store.changed(e.document.uri);
-    ctx.requestValidation('change');
-  });
-  ctx.documents.onDidClose((e) => {
-    opening.delete(e.document.uri);
-    if (!ctx.store.isOpen(e.document.uri)) return;
-    ctx.store.closed(e.document.uri);
-    publishedVersion.delete(e.document.uri);
-    ctx.requestValidation('close');
-  });
+    this.opening.delete(doc.uri);
+    if (!store.isOpen(doc.uri)) return;
+    store.changed(doc.uri);
+    this.request();
+  }
+
+  /** The editor closed a document. */
+  documentClosed(doc: TextDocument): void {
+    const { store } = this.deps;
+    this.opening.delete(doc.uri);
+    if (!store.isOpen(doc.uri)) return;
+    store.closed(doc.uri);
+    this.publishedVersion.delete(doc.uri);
+    this.request();
+  }
+}
+
+/** The findings of one file for the current text (what quick fixes read). */
+export function freshFindings(ctx: ServerContext, uri: string): Finding[] {
+  return ctx.validation.freshFindings(uri);
+}
+
+/** The diagnostics feature: document events drive the scheduler. */
+export function register(ctx: ServerContext): void {
+  ctx.documents.onDidOpen((e) => ctx.validation.documentOpened(e.document));
+  ctx.documents.onDidChangeContent((e) => ctx.validation.documentChanged(e.document));
+  ctx.documents.onDidClose((e) => ctx.validation.documentClosed(e.document));
 }

@@ -1,5 +1,5 @@
 // insecure-port: add automatic TLS from AIO's default ClusterIssuer to the port (data: { portIndex, tlsIsNull, tls },
-// insecure-port.ts; scenarios.md A.2 shows the same block for port 8883).
+// insecure-port.ts).
 import type { TextEdit } from 'vscode-languageserver';
 import type { Fix } from './fix-util';
 import { dataOf, quickFix } from './fix-util';

@@ -1,9 +1,9 @@
-// issuer-not-found: create the issuer the way the how-to bootstraps one (scenarios.md A.4): a self-signed Issuer
+// issuer-not-found: create the issuer the way the how-to bootstraps one: a self-signed Issuer
 // `selfsigned-ca-issuer`, a CA Certificate `selfsigned-ca-cert` (isCA, commonName/secretName `test-ca`, ECDSA 256,
 // rotationPolicy Always) and the CA issuer itself with `ca.secretName: test-ca` — in a new file beside this one
 // (when the client can create files) or appended to this file. A close existing name is offered too.
 // For a ClusterIssuer the CA secret must be in cert-manager's cluster resource namespace (`cert-manager`, where
-// AIO's cert-manager runs, scenarios.md A.4). data (issuer-not-found.ts): { kind, name, namespace?, group, didYouMean? }.
+// AIO's cert-manager runs). data (issuer-not-found.ts): { kind, name, namespace?, group, didYouMean? }.
 import type { CodeAction } from 'vscode-languageserver';
 import { CERT_MANAGER_GROUP, rangeOf } from '../engine';
 import type { Fix, FixContext } from './fix-util';

@@ -1,8 +1,8 @@
-// service-type-conflict: a broker has one listener per service type (domain.md B1, G46), so the second listener's
+// service-type-conflict: a broker has one listener per service type, so the second listener's
 // ports move into the existing listener of that type — a workspace edit across files: the ports are appended to the
 // target's `spec.ports` and this listener's document is removed. When the target is AIO's built-in `default`
 // listener (not in the workspace), this document becomes a `default` listener with AIO's settings plus the moved
-// ports (scenarios.md A.1: "add ports to default without touching its settings").
+// ports.
 // data (service-type-conflict.ts): { serviceType, targetName, targetNamespace, targetOrigin, targetUri?, ports }.
 import type { TextEdit } from 'vscode-languageserver';
 import type { Resource } from '../engine';

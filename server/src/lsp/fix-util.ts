@@ -1,7 +1,7 @@
 // What every quick fix (fix-*.ts) gets and returns.
 import { CodeAction, CodeActionKind, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { ChunkRef, FileState, Finding, Index, Resource } from '../engine';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 export interface FixContext {
   readonly ctx: ServerContext;

@@ -1,4 +1,4 @@
-// workload-identity-label: put `azure.workload.identity/use: "true"` on the pod template (domain.md E.4), moving it
+// workload-identity-label: put `azure.workload.identity/use: "true"` on the pod template, moving it
 // from the workload's own metadata when it sits there (data: { labelsPath, moveFrom? }, workload-identity-label.ts).
 import type { TextEdit } from 'vscode-languageserver';
 import type { Fix } from './fix-util';

@@ -1,12 +1,14 @@
 // Hover: what a field means and which values it takes (from the schema), what a reference points at and where it is
-// defined, and for a listener port which listener and service type expose it (and who else uses the number).
+// defined, and for a listener port which listener and service type expose it (and who else uses the number); on a code
+// in a `# brokerkit-ignore` comment, that rule (rule-hover.ts).
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
 import type { Index, Resource } from '../engine';
 import { AIO_GROUP, describe, identity } from '../engine';
 import { definitionLocation } from './navigation';
 import { RefSite, describeTarget, refsOf, resolve, secretProducers } from './refs';
+import { ruleHover } from './rule-hover';
 import { schemaAt, SchemaInfo } from './schema-info';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { chunkAt, nodeAt, nodeRange, offsetIn, resourceOf, samePath } from './yaml-nav';
 
 export function register(ctx: ServerContext): void {
@@ -26,6 +28,8 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   ctx.store.sync();
   const file = ctx.workspace.getFile(uri);
   if (!file) return null;
+  const rule = ruleHover(file.text, pos);
+  if (rule) return rule;
   const chunk = chunkAt(file, pos.line);
   if (!chunk) return null;
   const resource = resourceOf(file, chunk);

@@ -10,7 +10,7 @@ import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, Workspace
 import { Methods, IndexStatusParams } from '../protocol';
 import { isIndexedUri } from './store';
 import { canonicalUri, pathToUri } from './uri';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 const READ_BATCH = 32;
@@ -19,27 +19,15 @@ export function register(ctx: ServerContext): void {
   const caps = ctx.initParams?.capabilities;
   const canProgress = !!caps?.window?.workDoneProgress;
   const canWatch = !!caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-  let folders: WorkspaceFolder[] = [...(ctx.initParams?.workspaceFolders ?? [])];
-  if (folders.length === 0 && ctx.initParams?.rootUri) folders = [{ uri: ctx.initParams.rootUri, name: 'root' }];
-  if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
   // From now until the first index is read, documents the editor opens wait for it (up to the scheduler's limit)
   // rather than being reported "not found" against an empty workspace for a moment.
-  if (folders.some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
+  if (ctx.folders.list().some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
   let walking: Promise<void> = Promise.resolve();
 
   ctx.capabilities.workspace = {
     ...ctx.capabilities.workspace,
     workspaceFolders: { supported: true, changeNotifications: true },
   };
-
-  function folderOf(uri: string): WorkspaceFolder | undefined {
-    let best: WorkspaceFolder | undefined;
-    for (const f of folders) {
-      const base = f.uri.endsWith('/') ? f.uri : f.uri + '/';
-      if (uri.startsWith(base) && (!best || f.uri.length > best.uri.length)) best = f;
-    }
-    return best;
-  }
 
   function excluded(folder: WorkspaceFolder, path: string, isDir: boolean): boolean {
     let root: string;
@@ -119,7 +107,7 @@ export function register(ctx: ServerContext): void {
     status({ state: 'indexing', files: 0, documents: 0 });
     try {
       const found: { uri: string; path: string; folder: WorkspaceFolder }[] = [];
-      for (const folder of folders) {
+      for (const folder of ctx.folders.list()) {
         if (!folder.uri.startsWith('file:')) continue;
         const list: { path: string; size: number }[] = [];
         try {
@@ -203,7 +191,7 @@ export function register(ctx: ServerContext): void {
           continue;
         }
         if (!isIndexedUri(uri) || !uri.startsWith('file:')) continue;
-        const folder = folderOf(uri);
+        const folder = ctx.folders.folderOf(uri);
         if (!folder) continue;
         const path = fileURLToPath(uri);
         if (excluded(folder, path, false)) continue;
@@ -218,9 +206,7 @@ export function register(ctx: ServerContext): void {
   ctx.onReady.push(() => {
     if (!caps?.workspace?.workspaceFolders) return;
     ctx.connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      const removed = new Set(e.removed.map((f) => f.uri));
-      folders = [...folders.filter((f) => !removed.has(f.uri)), ...e.added];
-      if (ctx.initParams) ctx.initParams.workspaceFolders = folders;
+      ctx.folders.change(e.added, e.removed);
       void reindex();
     });
   });

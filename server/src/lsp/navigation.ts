@@ -5,7 +5,7 @@ import type { Location, Position } from 'vscode-languageserver';
 import type { Resource } from '../engine';
 import { identity } from '../engine';
 import { RefSite, RefTarget, refsOf, resolve, secretProducers } from './refs';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { chunkAt, nodeAt, offsetIn, resourceOf, samePath } from './yaml-nav';
 import { locate, rangeOf } from '../engine';
 

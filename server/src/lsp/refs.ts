@@ -1,6 +1,6 @@
 // References between objects, as the editor navigates them: where in a document a name points at another object
 // (authenticationRef, authorizationRef, issuerRef, secretRef, ...) and which object that is.
-// domain.md A.2-A.5 (listener refs), C (authentication), D (cert-manager issuerRef), E.3-E.4 (workload refs).
+
 import type { Index, Path, Resource } from '../engine';
 import { AIO_GROUP, CERT_MANAGER_GROUP, WORKLOAD_KINDS, describe, identity } from '../engine';
 

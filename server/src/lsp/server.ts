@@ -1,19 +1,15 @@
-// The language server: one context object owns the connection, the documents and the engine workspace.
-// Each LSP feature is its own file exporting `register(ctx)`; this file only wires them.
-import {
-  Connection,
-  InitializeParams,
-  InitializeResult,
-  TextDocuments,
-  TextDocumentSyncKind,
-} from 'vscode-languageserver';
+// The language server: the services (documents, the engine workspace, the store, the validation scheduler, the
+// settings) are constructed first and the context made of them is handed to each LSP feature. Each feature is its
+// own file exporting `register(ctx)`; this file only wires them.
+import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Finding, Workspace } from '../engine';
-import { BrokerKitSettings } from '../protocol';
-import { settingsDefaults } from '../settings';
+import type { Feature, Log, ServerContext } from './context';
 import { Store } from './store';
-import * as config from './config';
+import { SettingsService } from './config';
+import { WorkspaceFolders } from './folders';
 import * as diagnostics from './diagnostics';
+import { ValidationScheduler } from './diagnostics';
 import * as indexing from './indexing';
 import * as codeActions from './code-actions';
 import * as completion from './completion';
@@ -23,37 +19,10 @@ import * as symbols from './symbols';
 import * as cluster from './cluster';
 import * as devBrokerLens from './devbroker-lens';
 
-export interface ServerContext {
-  readonly connection: Connection;
-  readonly documents: TextDocuments<TextDocument>;
-  readonly workspace: Workspace;
-  settings: BrokerKitSettings;
-  initParams?: InitializeParams;
-  /** Capabilities features add during initialize (merged into the result). */
-  readonly capabilities: InitializeResult['capabilities'];
-  /** Hooks run after `initialized`. */
-  readonly onReady: (() => void | Promise<void>)[];
-  log(level: 'info' | 'warn' | 'error' | 'debug', message: string): void;
-  /** Which files the engine sees: open documents (they win) and files on disk. Call `store.sync()` before reading
-   *  `workspace` so that pending editor changes are applied. */
-  readonly store: Store;
-  /** Findings of the last validation per URI: what the published diagnostics say (quick fixes read them). */
-  readonly findings: Map<string, Finding[]>;
-  /** Asks for a debounced validation and publish (after an edit, a file event, new cluster facts...). */
-  requestValidation(reason?: string): void;
-  /** Settings per workspace folder URI (the `settings` above are the window's / first folder's). */
-  settingsFor(uri: string): BrokerKitSettings;
-  /** Hooks run when settings change (after `settings` is updated). */
-  readonly onSettings: ((previous: BrokerKitSettings) => void | Promise<void>)[];
-}
-
-export interface Feature {
-  register(ctx: ServerContext): void;
-}
+export type { ServerContext, Feature };
 
 /** Features, in registration order. Add a feature: one import and one entry. */
 export const features: Feature[] = [
-  config,
   diagnostics,
   indexing,
   codeActions,
@@ -65,61 +34,86 @@ export const features: Feature[] = [
   devBrokerLens,
 ];
 
-export function startServer(connection: Connection): ServerContext {
-  const documents = new TextDocuments(TextDocument);
-  const ctx: ServerContext = {
-    connection,
-    documents,
-    workspace: new Workspace(),
-    settings: settingsDefaults,
-    capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
-    onReady: [],
-    log(level, message) {
-      const c = connection.console;
-      try {
-        (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message);
-      } catch {
-        /* connection gone */
-      }
-    },
-    store: undefined as unknown as Store,
-    findings: new Map(),
-    requestValidation: () => undefined,
-    settingsFor: () => ctx.settings,
-    onSettings: [],
+export function startServer(connection: Connection): void {
+  // Services first (they need nothing of the client), then, at initialize, those that read its parameters; the
+  // context is made of them and handed to every feature.
+  const log: Log = (level, message) => {
+    const c = connection.console;
+    try {
+      (level === 'error' ? c.error : level === 'warn' ? c.warn : level === 'debug' ? c.log : c.info).call(c, message);
+    } catch {
+      /* connection gone */
+    }
   };
-  (ctx as { store: Store }).store = new Store(ctx);
-  guardProcess(ctx);
-  connection.onInitialize((params) => {
-    ctx.initParams = params;
+  guardProcess(log);
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace();
+  const store = new Store({ workspace, documents, log });
+  const findings = new Map<string, Finding[]>();
+  const validation = new ValidationScheduler({ connection, documents, workspace, store, findings, log });
+  const onReady: (() => void | Promise<void>)[] = [];
+  let settings: SettingsService | undefined;
+
+  connection.onInitialize((initParams) => {
+    const folders = new WorkspaceFolders(initParams);
+    const config = new SettingsService({
+      connection,
+      params: initParams,
+      workspace,
+      store,
+      folders,
+      log,
+      changed: () => validation.request(),
+    });
+    settings = config;
+    const ctx: ServerContext = {
+      connection,
+      documents,
+      workspace,
+      initParams,
+      get settings() {
+        return config.current;
+      },
+      settingsFor: (uri) => config.for(uri),
+      onSettings: config.hooks,
+      folders,
+      capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
+      onReady,
+      log,
+      store,
+      findings,
+      validation,
+      requestValidation: () => validation.request(),
+    };
     for (const f of features) {
       try {
         f.register(ctx);
       } catch (e) {
-        ctx.log('error', `feature failed to register: ${(e as Error).stack ?? e}`);
+        log('error', `feature failed to register: ${(e as Error).stack ?? e}`);
       }
     }
     return { capabilities: ctx.capabilities, serverInfo: { name: 'brokerkit', version: '0.1.0' } };
   });
   connection.onInitialized(async () => {
-    for (const hook of ctx.onReady) {
+    // Settings first: the index and the cluster read them.
+    const steps = [() => settings?.load(), ...onReady];
+    for (const step of steps) {
       try {
-        await hook();
+        await step();
       } catch (e) {
-        ctx.log('error', `startup step failed: ${(e as Error).stack ?? e}`);
+        log('error', `startup step failed: ${(e as Error).stack ?? e}`);
       }
     }
   });
   documents.listen(connection);
   connection.listen();
-  return ctx;
 }
 
 let guarded = false;
 /** Input never kills the server: an escaped exception becomes a log line (the client shows no popup for it). */
-function guardProcess(ctx: ServerContext): void {
+function guardProcess(log: Log): void {
   if (guarded) return;
   guarded = true;
-  process.on('uncaughtException', (e) => ctx.log('error', `unexpected error: ${e?.stack ?? e}`));
-  process.on('unhandledRejection', (e) => ctx.log('error', `unexpected rejection: ${(e as Error)?.stack ?? e}`));
+  process.on('uncaughtException', (e) => log('error', `unexpected error: ${e?.stack ?? e}`));
+  process.on('unhandledRejection', (e) => log('error', `unexpected rejection: ${(e as Error)?.stack ?? e}`));
 }

@@ -2,7 +2,10 @@
 // on disk found by the workspace index or the file watcher. Editor changes are applied lazily: a change only marks
 // the document pending, and `sync()` (called by the validation scheduler and by every request handler) feeds the
 // engine, so a burst of keystrokes is parsed once.
-import type { ServerContext } from './server';
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Workspace } from '../engine';
+import type { Log } from './context';
 import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
 
@@ -44,7 +47,13 @@ export class Store {
    *  waits for it (up to a limit) instead of publishing "not found" for objects of files not read yet. */
   indexing = false;
 
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(
+    private readonly deps: {
+      readonly workspace: Workspace;
+      readonly documents: TextDocuments<TextDocument>;
+      readonly log: Log;
+    },
+  ) {}
 
   /** The server serves an open document when the client says it is YAML or its name ends in .yaml/.yml. */
   serves(uri: string, languageId?: string): boolean {
@@ -73,7 +82,7 @@ export class Store {
     const c = canonicalUri(uri);
     if (c !== uri) {
       this.shadowed.set(c, uri);
-      if (this.disk.has(c)) this.ctx.workspace.deleteFile(c);
+      if (this.disk.has(c)) this.deps.workspace.deleteFile(c);
     } else if (this.isCurrent(uri)) {
       return false;
     }
@@ -84,10 +93,10 @@ export class Store {
   /** True when what the engine holds for an open document is its current text (nothing to sync). */
   isCurrent(uri: string): boolean {
     if (this.pending.has(uri)) return false;
-    const doc = this.ctx.documents.get(uri);
+    const doc = this.deps.documents.get(uri);
     if (!doc) return false;
     const text = doc.getText();
-    const f = this.ctx.workspace.getFile(uri);
+    const f = this.deps.workspace.getFile(uri);
     return f ? f.text === text : this.disk.get(uri) === text && !engineWants(uri, text);
   }
 
@@ -104,12 +113,12 @@ export class Store {
     const c = canonicalUri(uri);
     if (c !== uri && this.shadowed.get(c) === uri) {
       this.shadowed.delete(c);
-      this.ctx.workspace.deleteFile(uri);
+      this.deps.workspace.deleteFile(uri);
       const t = this.disk.get(c);
       if (t !== undefined) this.put(c, t);
     } else {
       const text = this.disk.get(uri);
-      if (text === undefined) this.ctx.workspace.deleteFile(uri);
+      if (text === undefined) this.deps.workspace.deleteFile(uri);
       else this.put(uri, text);
     }
     this.generation++;
@@ -127,7 +136,7 @@ export class Store {
   deleteDisk(uri: string): void {
     if (!this.disk.delete(uri)) return;
     if (this.open.has(uri) || this.shadowed.has(uri)) return;
-    this.ctx.workspace.deleteFile(uri);
+    this.deps.workspace.deleteFile(uri);
     this.generation++;
   }
 
@@ -135,7 +144,7 @@ export class Store {
   sync(): void {
     if (this.pending.size === 0) return;
     for (const uri of this.pending) {
-      const doc = this.ctx.documents.get(uri);
+      const doc = this.deps.documents.get(uri);
       if (doc) this.put(uri, doc.getText());
     }
     this.pending.clear();
@@ -148,13 +157,13 @@ export class Store {
 
   /** Files that do not look like ours are kept out of the engine (nothing to parse, nothing to report). */
   private put(uri: string, text: string): void {
-    const ws = this.ctx.workspace;
+    const ws = this.deps.workspace;
     if (ws.hasFile(uri) || engineWants(uri, text)) {
       try {
         ws.setFile(uri, text);
       } catch (e) {
         // The engine never throws on input by design; if it ever does, the file is left out and the server lives on.
-        this.ctx.log('error', `could not read ${uri}: ${(e as Error).stack ?? e}`);
+        this.deps.log('error', `could not read ${uri}: ${(e as Error).stack ?? e}`);
         ws.deleteFile(uri);
       }
     }

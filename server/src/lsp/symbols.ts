@@ -2,7 +2,7 @@
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import type { ChunkRef, Resource } from '../engine';
 import { AIO_GROUP, locate, rangeOf } from '../engine';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
   ctx.capabilities.documentSymbolProvider = true;

@@ -1,4 +1,4 @@
-// domain.md A.1, G1-G3; crd-facts.md 0: which apiVersion an AIO broker object may carry.
+// Which apiVersion an AIO broker object may carry.
 // - `mq.iotoperations.azure.com/*` (pre-GA "IoT MQ", 2023-24): warning. AIO GA does not serve that group, so
 //   `kubectl apply` fails with "no matches for kind"; the objects must be rewritten in the v1 shape.
 // - `mqttbroker.iotoperations.azure.com/v1beta1`: info. A preview version; v1 is GA and the AIO 1.0 CRDs serve only
@@ -30,7 +30,11 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     'An AIO broker object with an apiVersion AIO does not serve: the pre-GA `mq.iotoperations.azure.com` group (warning), the preview `v1beta1` (info), or an unknown version or kind (error).',
-  source: 'domain.md A.1, G1-G3; crd-facts.md 0',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication',
+    'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/',
+  ],
   applies: (r) => r.group === AIO_GROUP || (r.group === LEGACY_AIO_GROUP && AIO_KINDS.has(r.kind)),
   check(r, ctx) {
     const written = String(r.value.apiVersion).trim();
@@ -74,7 +78,7 @@ const rule: DocumentRule = {
 };
 export default rule;
 
-/** domain.md C.1, G51: `x509Settings.additionalValidation` exists only in v1beta1. */
+/** `x509Settings.additionalValidation` exists only in v1beta1. */
 function usesPreviewOnlyField(value: Record<string, any>): boolean {
   const methods = value.spec?.authenticationMethods;
   return (

@@ -1,4 +1,4 @@
-// domain.md C.1, G49 (S1, S10); crd-facts.md 2.1: what the CRD lets through but AIO cannot use in a
+// What the CRD lets through but AIO cannot use in a
 // BrokerAuthentication — `method` is a free string in the CRD (AIO knows Custom, ServiceAccountToken and X509, the
 // CRD's lowerCamel spellings included), `authenticationMethods: []` and `audiences: []` pass the CRD, and the Custom
 // endpoint's "must be HTTPS" is only in the description. A settings block that does not match the method is a
@@ -10,7 +10,7 @@ import type { DocumentRule } from '../rule';
 import { isAio } from '../resources';
 
 const METHODS: Record<string, string> = { custom: 'Custom', serviceaccounttoken: 'ServiceAccountToken', x509: 'X509' };
-/** Older preview spellings that clearly mean one of the three (domain.md A.1, C.1; old MQ docs). */
+/** Older preview spellings that clearly mean one of the three. */
 const ALIASES: Record<string, string> = { sat: 'ServiceAccountToken', x509credentials: 'X509', x509credential: 'X509' };
 const SETTINGS: Record<string, string> = {
   Custom: 'customSettings',
@@ -24,7 +24,7 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     'A BrokerAuthentication method AIO cannot use: no methods, an unknown method, no SAT audience, a non-HTTPS custom endpoint, or settings for another method.',
-  source: 'domain.md C.1, G49; crd-facts.md 2.1',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication'],
   applies: (r) => isAio(r, 'BrokerAuthentication'),
   check(r, ctx) {
     const methods = r.value.spec?.authenticationMethods;

@@ -1,4 +1,4 @@
-// domain.md A.3, B19, G25 (S10, S14): ports[].authenticationRef must name a BrokerAuthentication in the listener's
+// `ports[].authenticationRef` must name a BrokerAuthentication in the listener's
 // namespace. Looked up among workspace objects, cluster facts and AIO's built-in `default`. A warning while only the
 // workspace is known (the object may exist in the cluster); an error when the facts describe the whole cluster,
 // as `az iot ops check` reports it.
@@ -15,7 +15,11 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     'A port’s authenticationRef names no BrokerAuthentication in the listener’s namespace (an error when a cluster is connected).',
-  source: 'domain.md A.3, B19, G25',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/cli/azure/iot/ops#az-iot-ops-check',
+  ],
   check(ctx) {
     checkReferences(ctx, 'authenticationRef', 'BrokerAuthentication');
   },

@@ -1,4 +1,4 @@
-// domain.md C.2, G52 (S1): a BrokerAuthorization whose policy has no rules denies every client on every port that
+// A BrokerAuthorization whose policy has no rules denies every client on every port that
 // uses it. Information, because it may be meant as a lock-down.
 //
 // data: {}
@@ -10,7 +10,7 @@ const rule: DocumentRule = {
   code: 'authorization-deny-all',
   severity: 'info',
   title: 'A BrokerAuthorization has no rules, so it denies every client.',
-  source: 'domain.md C.2, G52',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authorization'],
   applies: (r) => isAio(r, 'BrokerAuthorization'),
   check(r, ctx) {
     const pol = r.value.spec?.authorizationPolicies;

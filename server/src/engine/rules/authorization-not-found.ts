@@ -1,5 +1,5 @@
-// domain.md A.3, B19, G25 (S11, S14): ports[].authorizationRef must name a BrokerAuthorization in the listener's
-// namespace (AIO creates none by default, A.8). A warning while only the workspace is known; an error when the
+// `ports[].authorizationRef` must name a BrokerAuthorization in the listener's
+// namespace (AIO creates none by default). A warning while only the workspace is known; an error when the
 // facts describe the whole cluster.
 //
 // data: { ref: string, namespace: string, candidates: string[], replace?: string (a close candidate) }
@@ -13,7 +13,10 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     'A port’s authorizationRef names no BrokerAuthorization in the listener’s namespace (an error when a cluster is connected).',
-  source: 'domain.md A.3, B19, G25',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authorization',
+    'https://learn.microsoft.com/cli/azure/iot/ops#az-iot-ops-check',
+  ],
   check(ctx) {
     checkReferences(ctx, 'authorizationRef', 'BrokerAuthorization');
   },

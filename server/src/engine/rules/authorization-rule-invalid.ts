@@ -1,4 +1,4 @@
-// domain.md C.2, G52 (S1, S11); crd-facts.md 2.2: BrokerAuthorization rules the CRD lets through but that do not
+// BrokerAuthorization rules the CRD lets through but that do not
 // work — a Publish or Subscribe resource without topics grants nothing ("required if the method is Publish or
 // Subscribe" is only in the CRD description), and clientIds only mean something on a Connect resource (warning).
 //
@@ -11,7 +11,7 @@ const rule: DocumentRule = {
   code: 'authorization-rule-invalid',
   severity: 'error',
   title: 'A BrokerAuthorization Publish/Subscribe resource has no topics, or a non-Connect resource lists clientIds.',
-  source: 'domain.md C.2, G52; crd-facts.md 2.2',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authorization'],
   applies: (r) => isAio(r, 'BrokerAuthorization'),
   check(r, ctx) {
     const rules = r.value.spec?.authorizationPolicies?.rules;

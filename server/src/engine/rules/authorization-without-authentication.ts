@@ -1,4 +1,4 @@
-// domain.md B16, G24 (S11): authorization on a port only takes effect when a BrokerAuthentication is linked to that
+// Authorization on a port only takes effect when a BrokerAuthentication is linked to that
 // port too; authorizationRef without authenticationRef is silently not enforced.
 //
 // data: { authorizationRef: string }
@@ -11,7 +11,7 @@ const rule: DocumentRule = {
   code: 'authorization-without-authentication',
   severity: 'warning',
   title: 'A port has authorizationRef but no authenticationRef, so authorization does not apply.',
-  source: 'domain.md B16, G24',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authorization'],
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
     const ports = r.value.spec?.ports;

@@ -1,4 +1,5 @@
-// domain.md B5, G rule 8: only one Broker may exist and it is named `default`; crd-facts.md 1.1: brokerRef is optional.
+// Only one Broker may exist and it is named `default`. brokerRef itself is optional in the CRD (AIO's own `default`
+// listener is tied to the Broker through an ownerReference).
 import type { DocumentRule } from '../rule';
 import { isAio } from '../resources';
 
@@ -7,7 +8,10 @@ const rule: DocumentRule = {
   code: 'broker-ref',
   severity: 'error',
   title: '`spec.brokerRef` names a Broker other than `default`, the only Broker AIO allows.',
-  source: 'domain.md B5, G8; crd-facts.md 1.1',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/overview-broker',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+  ],
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
     const ref = r.value.spec?.brokerRef;

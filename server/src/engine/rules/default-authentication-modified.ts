@@ -1,4 +1,4 @@
-// domain.md B7, A.8, C.1, G50 (S10): AIO's `default` BrokerAuthentication must keep a ServiceAccountToken method
+// AIO's `default` BrokerAuthentication must keep a ServiceAccountToken method
 // with audience `aio-internal`; AIO's own components connect to the default listener with such tokens. Adding methods
 // is fine.
 //
@@ -11,7 +11,7 @@ const rule: DocumentRule = {
   code: 'default-authentication-modified',
   severity: 'warning',
   title: 'AIO’s `default` BrokerAuthentication has no ServiceAccountToken method with audience aio-internal.',
-  source: 'domain.md B7, A.8, G50',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication'],
   applies: (r) => isAio(r, 'BrokerAuthentication') && r.name === 'default',
   check(r, ctx) {
     const methods = r.value.spec?.authenticationMethods;

@@ -1,4 +1,4 @@
-// domain.md A.8, B2, B7, G48; scenarios.md A.1: AIO's `default` listener carries AIO's own in-cluster traffic
+// AIO's `default` listener carries AIO's own in-cluster traffic
 // (aio-broker:18883, SAT authentication `default`, automatic TLS from the AIO issuer). Only adding ports is supported;
 // changing its service type, service name or the 18883 port's authentication, protocol or TLS is not. Values the
 // document leaves out are not changes (an apply keeps them); values it states differently are. Because an apply
@@ -17,7 +17,7 @@ const rule: DocumentRule = {
   severity: 'warning',
   title:
     'AIO’s `default` listener is changed (service type, service name, or the 18883 port’s authentication, protocol or TLS); only adding ports is supported.',
-  source: 'domain.md A.8, B2, B7, G48',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener'],
   applies: (r) => isAio(r, 'BrokerListener') && r.name === DEFAULT_LISTENER_NAME,
   check(r, ctx) {
     const spec = r.value.spec;
@@ -92,7 +92,7 @@ const rule: DocumentRule = {
     }
     const ref = tls.certManagerCertificateSpec?.issuerRef;
     if (ref && typeof ref === 'object') {
-      // S13: the issuer is `<namespace>-aio-certificate-issuer` (azure-iot-operations-aio-certificate-issuer by default).
+      // AIO names the issuer `<namespace>-aio-certificate-issuer` (azure-iot-operations-aio-certificate-issuer by default).
       const okNames = new Set([DEFAULT_ISSUER, `${r.namespace}-aio-certificate-issuer`]);
       if (typeof ref.name === 'string' && !okNames.has(ref.name)) {
         report({

@@ -1,6 +1,6 @@
-// domain.md A.5, D.3, G41-G42: `duration` and `renewBefore` are Go durations (units ns, us, ms, s, m, h; no days).
+// `duration` and `renewBefore` are Go durations (units ns, us, ms, s, m, h; no days).
 // cert-manager's webhook then rejects a duration under 1h, a renewBefore under 5m and a renewBefore that is not
-// shorter than the duration (default duration: 2160h). The CRDs check none of it (crd-facts.md 1.1, 5).
+// shorter than the duration (default duration: 2160h). The CRDs check none of it.
 // Applies to a listener's certManagerCertificateSpec (AIO turns it into a cert-manager Certificate), to cert-manager
 // Certificates, and (syntax only) to the Broker's internal certificates.
 import type { DocumentContext, DocumentRule } from '../rule';
@@ -25,7 +25,11 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     "`duration` / `renewBefore` is not a Go duration (use hours: `2160h`), is under cert-manager's minimum (1h, 5m), or renewBefore is not shorter than duration.",
-  source: 'domain.md A.5, D.3, G41, G42',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+    'https://cert-manager.io/docs/usage/certificate/',
+    'https://pkg.go.dev/time#ParseDuration',
+  ],
   applies: (r) =>
     isAio(r, 'BrokerListener') || isAio(r, 'Broker') || (r.kind === 'Certificate' && r.group === CERT_MANAGER_GROUP),
   check(r, ctx) {

@@ -1,4 +1,4 @@
-// crd-facts.md 0, 3, 6: the AIO CRDs list a lowerCamel twin beside most documented enum values (`clusterIp` beside
+// The AIO CRDs list a lowerCamel twin beside most documented enum values (`clusterIp` beside
 // `ClusterIp`, `mqtt`, `webSockets`, `ec256`, `always`, `enabled`, ...) and the API server accepts both; AIO's own
 // manifests use them. So they are never errors or warnings: at most a hint, with a quick fix to the spelling the
 // docs and `az iot ops` use. (Spellings the CRD rejects, such as `ClusterIP`, are `schema` errors.)
@@ -15,7 +15,10 @@ const rule: DocumentRule = {
   severity: 'hint',
   title:
     'An accepted lowerCamel enum spelling (`clusterIp`, `mqtt`, `ec256`, ...) instead of the documented one (`ClusterIp`, `Mqtt`, `Ec256`).',
-  source: 'crd-facts.md 0, 3, 6',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/',
+  ],
   applies: (r) => AIO_KINDS.has(r.kind) && judgingSchema(r.apiVersion, r.kind, r.value) !== undefined,
   check(r, ctx) {
     const key = judgingSchema(r.apiVersion, r.kind, r.value);

@@ -49,14 +49,14 @@ export const engineCodes: PseudoRule[] = [
     severity: 'error',
     title:
       'The YAML cannot be parsed; the document is reported at the error and the other documents are still checked.',
-    source: 'YAML 1.2',
+    sources: ['https://yaml.org/spec/1.2.2/'],
   },
   {
     scope: 'engine',
     code: 'file-too-large',
     severity: 'info',
     title: 'The file is larger than brokerkit.maxFileSize and is not checked.',
-    source: 'BrokerKit setting',
+    sources: ['https://code.visualstudio.com/docs/getstarted/settings'],
   },
 ];
 

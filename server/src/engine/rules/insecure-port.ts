@@ -1,10 +1,10 @@
-// domain.md B18, G23 (S5, S9): a port without authenticationRef AND without tls accepts anyone in clear text —
+// A port without authenticationRef AND without tls accepts anyone in clear text —
 // "testing only" (warning). A port with authentication but no TLS sends credentials (tokens, passwords) and messages
-// unencrypted (information). `tls:` written with no value means no TLS (crd-facts.md 1.3).
+// unencrypted (information). `tls:` written with no value means no TLS.
 //
 // data: { portIndex: number, tlsIsNull: boolean (a `tls:` key with no value is present and must be replaced),
 //   tls: { mode: 'Automatic', certManagerCertificateSpec: { issuerRef: { name, kind: 'ClusterIssuer', group } } } }
-// — the quick fix adds that `tls` block (automatic TLS from AIO's default ClusterIssuer, domain.md A.8, D.4).
+// — the quick fix adds that `tls` block (automatic TLS from AIO's default ClusterIssuer).
 import type { DocumentRule } from '../rule';
 import { isAio } from '../resources';
 import { isTlsOff, refName } from '../listener-model';
@@ -21,7 +21,10 @@ const rule: DocumentRule = {
   severity: 'warning',
   title:
     'A port has neither TLS nor authentication (testing only); a port with authentication but no TLS is reported as information.',
-  source: 'domain.md B18, G23',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-test-connection',
+  ],
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
     const ports = r.value.spec?.ports;

@@ -1,4 +1,4 @@
-// domain.md A.5, B15, D.1: `issuerRef.kind` says where cert-manager looks: `Issuer` in the referrer's namespace,
+// `issuerRef.kind` says where cert-manager looks: `Issuer` in the referrer's namespace,
 // `ClusterIssuer` cluster-wide. When the name exists only with the other kind, cert-manager finds nothing.
 // data: { replace: the right kind } when `kind` is written; { kind: the right kind } when it is missing
 // (a Certificate's kind defaults to Issuer).
@@ -11,7 +11,10 @@ const rule: WorkspaceRule = {
   code: 'issuer-kind-mismatch',
   severity: 'error',
   title: 'The issuerRef names an issuer that exists only with the other kind (Issuer vs ClusterIssuer).',
-  source: 'domain.md A.5, B15, D.1',
+  sources: [
+    'https://cert-manager.io/docs/concepts/issuer/',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+  ],
   check(ctx) {
     const { index } = ctx;
     for (const u of issuerUses(index)) {

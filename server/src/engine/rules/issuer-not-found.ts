@@ -1,6 +1,6 @@
-// domain.md A.5, B15, D.1, G36: an issuerRef must name an existing cert-manager issuer: an `Issuer` in the same
+// An issuerRef must name an existing cert-manager issuer: an `Issuer` in the same
 // namespace as the listener (or Certificate), or a cluster-wide `ClusterIssuer` (AIO's default ClusterIssuer is a
-// built-in, scenarios.md A.1). Only cert-manager's own group is judged: external issuers live in other groups.
+// built-in). Only cert-manager's own group is judged: external issuers live in other groups.
 // Warning while the workspace may be incomplete; error when cluster facts are complete (what `az iot ops check` says).
 // data (for a "create the issuer" quick fix): { kind, name, namespace (Issuer only), group, didYouMean? }.
 import type { WorkspaceRule } from '../rule';
@@ -15,7 +15,11 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     "The issuerRef names no cert-manager Issuer in the listener's namespace / no ClusterIssuer (error when a connected cluster confirms it).",
-  source: 'domain.md A.5, B15, D.1, G36',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+    'https://cert-manager.io/docs/concepts/issuer/',
+    'https://learn.microsoft.com/azure/iot-operations/secure-iot-ops/howto-manage-certificates',
+  ],
   check(ctx) {
     const { index } = ctx;
     for (const u of issuerUses(index)) {

@@ -1,4 +1,4 @@
-// domain.md G36, D.2: cert-manager only issues from an issuer whose `Ready` condition is True. Only cluster facts
+// cert-manager only issues from an issuer whose `Ready` condition is True. Only cluster facts
 // carry a live status, so only issuers known from the cluster are judged (a status written in a file is stale).
 // data: { kind, name, reason? }.
 import type { WorkspaceRule } from '../rule';
@@ -10,7 +10,7 @@ const rule: WorkspaceRule = {
   code: 'issuer-not-ready',
   severity: 'warning',
   title: 'The issuer is in the cluster but its Ready condition is not True, so no certificate is issued.',
-  source: 'domain.md G36, D.2',
+  sources: ['https://cert-manager.io/docs/concepts/issuer/', 'https://cert-manager.io/docs/configuration/ca/'],
   check(ctx) {
     const { index } = ctx;
     for (const u of issuerUses(index)) {

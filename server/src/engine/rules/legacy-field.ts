@@ -1,4 +1,4 @@
-// domain.md A.1 (shape history), A.6, C.1, C.2, G13; crd-facts.md 1.1 "Fields that do not exist in v1": fields of
+// Fields of
 // the pre-GA IoT MQ API and the 0.7 preview (`spec.port`, `authenticationEnabled`, `tls.automatic`,
 // `manual.secretName`, `secretNamespace`, `privateKey.size`, `listenerRef`, `enableCache`, ...) with what v1 uses.
 // The table is in ../legacy.ts.
@@ -29,7 +29,11 @@ const rule: DocumentRule = {
   severity: 'warning',
   title:
     'A field from a pre-GA AIO shape (`spec.port`, `authenticationEnabled`, `tls.automatic`, `manual.secretName`, `privateKey.size`, `listenerRef`, ...) that v1 replaced.',
-  source: 'domain.md A.1, A.6, C.1, C.2, G13; crd-facts.md 1.1',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authorization',
+  ],
   applies: (r) =>
     AIO_KINDS.has(r.kind) &&
     (r.group === LEGACY_AIO_GROUP || (r.group === AIO_GROUP && AIO_SCHEMA_VERSIONS.has(r.version))),

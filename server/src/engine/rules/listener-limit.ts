@@ -1,4 +1,4 @@
-// domain.md B1, G47 (S8): a broker has at most three listeners, one per service type. AIO's built-in `default`
+// A broker has at most three listeners, one per service type. AIO's built-in `default`
 // listener counts. Reported at the name of every listener of the broker that is in the workspace.
 //
 // data: { broker: string ('namespace/name'), count: number, listeners: string[] (the first 20 names) }
@@ -13,7 +13,10 @@ const rule: WorkspaceRule = {
   code: 'listener-limit',
   severity: 'error',
   title: 'A broker has more than three listeners; AIO allows three, one per service type.',
-  source: 'domain.md B1, G47',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/overview-broker',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+  ],
   check(ctx) {
     for (const [broker, groups] of listenerModel(ctx.index).byBroker) {
       if (groups.length <= MAX_LISTENERS) continue;

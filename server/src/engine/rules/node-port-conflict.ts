@@ -1,4 +1,4 @@
-// domain.md B12, G22 (S22): a node port can be allocated once in the whole cluster ("provided port is already
+// A node port can be allocated once in the whole cluster ("provided port is already
 // allocated"), so the same nodePort twice in one listener, in two NodePort listeners, or in a listener and a Service
 // (NodePort/LoadBalancer) of the workspace or the cluster cannot all be created. Node ports are cluster-wide, not
 // per namespace, so the rule compares across namespaces. A listener's own Service (owned by the BrokerListener, or
@@ -29,7 +29,7 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'The same nodePort is used twice (in one listener, two listeners, or a listener and a Service); node ports are unique in the cluster.',
-  source: 'domain.md B12, G22',
+  sources: ['https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport'],
   check(ctx) {
     const model = listenerModel(ctx.index);
     const claims = new Map<number, Claim[]>();

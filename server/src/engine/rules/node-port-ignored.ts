@@ -1,4 +1,3 @@
-// domain.md B12, G20 (S1; crd-facts.md 1.1 "Only relevant when this port is associated with a NodePort listener"):
 // nodePort on a ClusterIp or LoadBalancer listener is ignored, which usually means the service type is not what the
 // author meant. A listener whose documents state no type is ClusterIp.
 //
@@ -12,7 +11,10 @@ const rule: WorkspaceRule = {
   code: 'node-port-ignored',
   severity: 'warning',
   title: 'nodePort is set on a listener whose service type is not NodePort, so it is ignored.',
-  source: 'domain.md B12, G20',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
+  ],
   check(ctx) {
     for (const g of listenerModel(ctx.index).groups) {
       if (g.origin !== 'workspace' || g.effectiveTypes.has('NodePort')) continue;

@@ -1,4 +1,4 @@
-// domain.md G21 (S9, S22): a port of a NodePort listener without nodePort (or with 0) gets a node port that
+// A port of a NodePort listener without nodePort (or with 0) gets a node port that
 // Kubernetes picks at random, so clients outside the cluster cannot know it in advance. Information only.
 //
 // data: { port: number | undefined }
@@ -12,7 +12,10 @@ const rule: WorkspaceRule = {
   code: 'node-port-random',
   severity: 'info',
   title: 'A port of a NodePort listener has no nodePort, so Kubernetes picks a random one.',
-  source: 'domain.md G21',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-test-connection',
+    'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
+  ],
   check(ctx) {
     for (const g of listenerModel(ctx.index).groups) {
       if (g.origin !== 'workspace' || !g.effectiveTypes.has('NodePort')) continue;

@@ -1,5 +1,5 @@
-// domain.md B12, G19 (S9, S22): Kubernetes only accepts node ports in 30000-32767 (the API server's default range:
-// "provided port is not in the valid range"); the CRD allows 0-65535 (crd-facts.md 1.1), so the operator's Service
+// Kubernetes only accepts node ports in 30000-32767 (the API server's default range:
+// "provided port is not in the valid range"); the CRD allows 0-65535, so the operator's Service
 // fails later. 0 means "let Kubernetes pick" and is fine. Only NodePort listeners use nodePort (node-port-ignored
 // covers the others).
 //
@@ -16,7 +16,10 @@ const rule: WorkspaceRule = {
   code: 'node-port-range',
   severity: 'error',
   title: 'A nodePort is outside 30000-32767, the range Kubernetes accepts.',
-  source: 'domain.md B12, G19',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-test-connection',
+    'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
+  ],
   check(ctx) {
     for (const g of listenerModel(ctx.index).groups) {
       if (g.origin !== 'workspace' || !g.effectiveTypes.has('NodePort')) continue;

@@ -1,5 +1,5 @@
-// domain.md B3, G16-17; scenarios.md A.3: port numbers are unique across every listener of a broker, and AIO's
-// default listener owns 18883 even when it is not in the workspace (A.8).
+// Port numbers are unique across every listener of a broker, and AIO's
+// default listener owns 18883 even when it is not in the workspace.
 //
 // Reported at every clashing port entry in the workspace, with related locations at all the other ends. Several
 // documents of one listener (a kustomize base and its overlay) are one listener: the same port in both is no clash.
@@ -20,7 +20,7 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'A port number is used twice in one listener or by two listeners of the same broker (AIO’s default listener owns 18883).',
-  source: 'domain.md B3, G16, G17; scenarios.md A.3',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener'],
   check(ctx) {
     for (const groups of listenerModel(ctx.index).byBroker.values()) {
       const byPort = new Map<number, PortUse[]>();

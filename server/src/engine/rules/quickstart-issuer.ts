@@ -1,9 +1,9 @@
-// domain.md A.8, D.4, G37; scenarios.md A.9: ClusterIssuer `azure-iot-operations-aio-certificate-issuer` signs with
+// ClusterIssuer `azure-iot-operations-aio-certificate-issuer` signs with
 // AIO's quickstart root CA ("Not for Production"): right for development and tests, not for production.
 // Reported on listener ports written in the workspace, except the `default` listener's own port 18883 (AIO's
-// internal port, which the user is told to leave as it is, domain.md B7); a port of a listener that is only assumed
+// internal port, which the user is told to leave as it is); a port of a listener that is only assumed
 // (a built-in) or only in the cluster has no file and is never reported. Not reported when the ClusterIssuer of
-// that name is shown (workspace or cluster) to sign with another CA (customer-managed trust, domain.md D.4).
+// that name is shown (workspace or cluster) to sign with another CA (customer-managed trust).
 // data: { issuer }.
 import type { RelatedReport, WorkspaceRule } from '../rule';
 import type { Path } from '../parse';
@@ -20,7 +20,10 @@ const rule: WorkspaceRule = {
   severity: 'info',
   title:
     "The port's certificate comes from AIO's quickstart CA (ClusterIssuer azure-iot-operations-aio-certificate-issuer), which is not for production.",
-  source: 'domain.md A.8, D.4, G37; scenarios.md A.9',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/secure-iot-ops/howto-manage-certificates',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+  ],
   check(ctx) {
     let shared: { message: string; related: RelatedReport[]; data: Record<string, unknown> } | undefined;
     for (const u of issuerUses(ctx.index)) {

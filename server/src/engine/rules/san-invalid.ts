@@ -1,7 +1,7 @@
-// domain.md A.5, G43: the extra SANs of an automatic certificate. `san.ip` entries must be IPv4/IPv6 addresses
+// The extra SANs of an automatic certificate. `san.ip` entries must be IPv4/IPv6 addresses
 // (cert-manager cannot issue the certificate otherwise: error); `san.dns` entries should be DNS names, `*.` allowed
-// as the first label (warning). The CRD checks neither (crd-facts.md 1.1). The same holds for a cert-manager
-// Certificate's `ipAddresses` / `dnsNames` (domain.md D.3).
+// as the first label (warning). The CRD checks neither. The same holds for a cert-manager
+// Certificate's `ipAddresses` / `dnsNames`.
 import type { DocumentContext, DocumentRule } from '../rule';
 import type { Path } from '../parse';
 import { CERT_MANAGER_GROUP, isAio } from '../resources';
@@ -13,7 +13,10 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     'A SAN entry is malformed: an `ip` entry that is not an IPv4/IPv6 address (error), a `dns` entry that is not a DNS name (warning).',
-  source: 'domain.md A.5, D.3, G43',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+    'https://cert-manager.io/docs/usage/certificate/',
+  ],
   applies: (r) => isAio(r, 'BrokerListener') || (r.kind === 'Certificate' && r.group === CERT_MANAGER_GROUP),
   check(r, ctx) {
     if (r.kind === 'BrokerListener') {

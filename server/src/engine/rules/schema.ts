@@ -1,4 +1,4 @@
-// crd-facts.md 1.2, 1.3, 3, 4, 5: what the API server rejects when the object is applied, judged with the schemas
+// What the API server rejects when the object is applied, judged with the schemas
 // derived from the real CRDs (schemas/*.json): wrong type, missing required field, a value outside the CRD enum
 // (case-sensitive: `ClusterIP`, `Websockets`, `MQTT`, `ECDSA` in a BrokerListener), a number outside its range
 // (port above 65535), `tls` with both or neither option, and unknown fields (kubectl's default strict field
@@ -40,7 +40,11 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     'The API server would reject the object: wrong type, missing required field, value outside the CRD enum or range, `tls` without exactly one of its two options, or a field the CRD does not have.',
-  source: 'crd-facts.md 1.2, 1.3, 3, 4, 5',
+  sources: [
+    'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/',
+    'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+  ],
   applies: (r) => judgingSchema(r.apiVersion, r.kind, r.value) !== undefined,
   check(r, ctx) {
     const key = judgingSchema(r.apiVersion, r.kind, r.value);
@@ -164,7 +168,7 @@ function enumReport(r: Resource, key: SchemaKey, issue: Extract<SchemaIssue, { k
       : '');
   const data: Record<string, unknown> = {};
   let advice = '';
-  // cert-manager style key algorithm in an AIO object: ECDSA + size 384 → Ec384 (domain.md G39, crd-facts.md 3).
+  // cert-manager style key algorithm in an AIO object: ECDSA + size 384 → Ec384.
   const parent = path.slice(0, -1);
   const isAioAlgorithm =
     field === 'algorithm' && parent[parent.length - 1] === 'privateKey' && strings.includes('Ec256');
@@ -229,7 +233,7 @@ function rangeReport(issue: Extract<SchemaIssue, { kind: 'range' }>): Report {
   };
 }
 
-/** domain.md C.1, G51: `x509Settings.additionalValidation` exists in v1beta1 (later AIO releases) but not in v1. */
+/** `x509Settings.additionalValidation` exists in v1beta1 (later AIO releases) but not in v1. */
 function isPreviewOnly(kind: string, path: IssuePath): boolean {
   return (
     kind === 'BrokerAuthentication' &&

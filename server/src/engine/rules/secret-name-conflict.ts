@@ -1,4 +1,4 @@
-// domain.md A.5, G44: `certManagerCertificateSpec.secretName` is where AIO writes the port's server certificate, and
+// `certManagerCertificateSpec.secretName` is where AIO writes the port's server certificate, and
 // "any existing data will be overwritten". Two ports (of any listeners, in any files) with one secretName overwrite
 // each other's certificate; a secretName that is another port's `manual.secretRef`, or a cert-manager Certificate's
 // secretName in the same namespace, destroys that certificate. Reported at every automatic port involved.
@@ -24,7 +24,7 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     "Two ports write their automatic certificate to one Secret, or one overwrites a manual-TLS Secret or a cert-manager Certificate's Secret.",
-  source: 'domain.md A.5, G44',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto'],
   check(ctx) {
     // Only automatic ports with a secretName can conflict: collect them first (usually none, so this is cheap).
     const autos = new Map<string, Writer[]>();

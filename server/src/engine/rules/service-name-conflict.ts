@@ -1,7 +1,7 @@
-// domain.md B4, A.8, G11 (S5): each listener gets a Kubernetes Service named `spec.serviceName`, or the listener's own
+// Each listener gets a Kubernetes Service named `spec.serviceName`, or the listener's own
 // name when that is not set; the name must be unique in the namespace, and `aio-broker` belongs to AIO's `default`
 // listener. A hand-written Service of the same name in the workspace clashes too (the operator creates that Service
-// itself, B20); Services owned by a BrokerListener (ownerReferences) are the listener's own and are skipped.
+// itself); Services owned by a BrokerListener (ownerReferences) are the listener's own and are skipped.
 //
 // data: { serviceName: string, reserved: boolean (true when the clash is with AIO's reserved `aio-broker`) }
 import type { WorkspaceRule, RelatedReport } from '../rule';
@@ -25,7 +25,7 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'Two listeners (or a listener and a Service) use one Service name in a namespace, or a listener other than `default` uses `aio-broker`.',
-  source: 'domain.md B4, A.8, G11',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener'],
   check(ctx) {
     const model = listenerModel(ctx.index);
     const services = ctx.index

@@ -1,6 +1,6 @@
-// domain.md G5, G10, A.2 (S5, S22): the listener's Service is named `spec.serviceName`, or the listener name when that is
+// The listener's Service is named `spec.serviceName`, or the listener name when that is
 // not set, and Kubernetes only accepts a DNS-1035 label there (lower-case letters, digits and '-', starting with a
-// letter, ending with a letter or digit, at most 63 characters). The CRD does not check it (crd-facts.md 1.3), so the
+// letter, ending with a letter or digit, at most 63 characters). The CRD does not check it, so the
 // operator fails later when it creates the Service.
 //
 // Why a code of its own rather than part of service-name-conflict: it is about one name, not a clash between objects,
@@ -36,7 +36,10 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'The listener’s Service name (spec.serviceName, or the listener name) is not a valid Kubernetes Service name (DNS-1035 label).',
-  source: 'domain.md G5, G10, A.2',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names',
+  ],
   check(ctx) {
     for (const g of listenerModel(ctx.index).groups) {
       if (g.origin !== 'workspace') continue;

@@ -1,5 +1,5 @@
-// domain.md B1, B2, G46; scenarios.md A.1, A.3: a broker has at most one listener per service type. The default
-// `serviceType` is ClusterIp (crd-facts.md 1.1) and AIO's built-in `default` listener is ClusterIp (A.8), so a new
+// A broker has at most one listener per service type. The default
+// `serviceType` is ClusterIp and AIO's built-in `default` listener is ClusterIp, so a new
 // ClusterIp listener clashes with it even when it is not in the workspace: add ports to `default` instead.
 // lowerCamel spellings (`loadBalancer`) are the same type.
 //
@@ -18,7 +18,10 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'Two listeners of one broker have the same service type (the built-in `default` listener is ClusterIp); a broker has one listener per type.',
-  source: 'domain.md B1, B2, G46; scenarios.md A.1, A.3',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/overview-broker',
+  ],
   check(ctx) {
     for (const groups of listenerModel(ctx.index).byBroker.values()) {
       if (groups.length < 2) continue;

@@ -1,4 +1,4 @@
-// domain.md A.6, B10: clients refuse a server chain with an expired or not-yet-valid certificate, and nobody renews
+// Clients refuse a server chain with an expired or not-yet-valid certificate, and nobody renews
 // a manual certificate. Error when a certificate in tls.crt has expired; warning when one is not valid yet or
 // expires within 30 days. The time comes from the engine's `now` option (tests inject it), else the clock.
 // data: { state: 'expired' | 'not-yet-valid' | 'expiring', subject, notBefore, notAfter (ISO 8601) }.
@@ -20,7 +20,7 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'A certificate in the manual TLS Secret has expired (error), is not valid yet, or expires within 30 days (warning).',
-  source: 'domain.md A.6, B10',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual'],
   check(ctx) {
     const now = (ctx.options.now?.() ?? new Date()).getTime();
     for (const use of manualSecretUses(ctx.index)) {

@@ -1,4 +1,4 @@
-// domain.md A.6, B10, G33; scenarios.md A.7: tls.crt holds the server certificate first, then the certificate that
+// `tls.crt` holds the server certificate first, then the certificate that
 // issued it, and so on (`cat server.crt intermediate.crt > server_chain.crt`). Otherwise the broker presents an
 // intermediate as its own certificate, or clients cannot build the chain.
 // data: { serverIndex } (0-based position of the server certificate in tls.crt) or { position } (the first
@@ -14,7 +14,7 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'The certificates in tls.crt are out of order: the server certificate must come first, each followed by its issuer.',
-  source: 'domain.md A.6, B10, G33; scenarios.md A.7',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual'],
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {
       const chain = secretTls(use.secret.value).crt?.chain;

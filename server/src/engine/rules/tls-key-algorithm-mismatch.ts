@@ -1,4 +1,4 @@
-// domain.md B9, G33; scenarios.md A.7: EC and RSA are both supported, but every certificate in the server chain must
+// EC and RSA are both supported, but every certificate in the server chain must
 // use the same key algorithm.
 // data: { algorithms: { [certificate label]: 'EC' | 'RSA' | 'EdDSA' | 'DSA' } }.
 import type { WorkspaceRule } from '../rule';
@@ -11,7 +11,10 @@ const rule: WorkspaceRule = {
   code: 'tls-key-algorithm-mismatch',
   severity: 'error',
   title: 'The certificates in tls.crt mix key algorithms (EC and RSA); AIO requires one algorithm for the whole chain.',
-  source: 'domain.md B9, G33; scenarios.md A.7',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+  ],
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {
       const chain = secretTls(use.secret.value).crt?.chain;

@@ -1,4 +1,4 @@
-// domain.md A.4, G27-G30; crd-facts.md 1.2-1.3. The CRD only requires `tls.mode` to be present and exactly one of
+// The CRD only requires `tls.mode` to be present and exactly one of
 // `certManagerCertificateSpec` / `manual`; it does not look at the mode's value or whether it fits the option.
 // Those are operator-level mistakes, reported here. What the CRD itself rejects (`tls: {}`, no mode, both options,
 // neither option) is the `schema` rule's, so it is not reported twice; `tls:` left empty (null) means no TLS.
@@ -7,7 +7,7 @@ import { isAio } from '../resources';
 import { isPlaceholder } from '../tls';
 
 const MODES = ['Automatic', 'Manual'] as const;
-/** The lowerCamel spellings, accepted like every other AIO enum value's (crd-facts.md 0). */
+/** The lowerCamel spellings, accepted like every other AIO enum value's. */
 const LOWER = new Set(['automatic', 'manual']);
 
 const rule: DocumentRule = {
@@ -16,7 +16,11 @@ const rule: DocumentRule = {
   severity: 'error',
   title:
     '`tls.mode` is not `Automatic` or `Manual`, or does not fit the option given (`certManagerCertificateSpec` needs `Automatic`, `manual` needs `Manual`).',
-  source: 'domain.md A.4, G28-G30; crd-facts.md 1.2',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-brokerlistener',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto',
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual',
+  ],
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
     const ports = r.value.spec?.ports;

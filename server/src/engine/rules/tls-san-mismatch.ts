@@ -1,4 +1,4 @@
-// domain.md A.2, A.6, B10; scenarios.md A.7: the server certificate's SANs should cover the listener's service name
+// The server certificate's SANs should cover the listener's service name
 // (`serviceName`, else `metadata.name`), which in-cluster clients connect to, in any of its DNS forms
 // (<name>, <name>.<namespace>, <name>.<namespace>.svc, <name>.<namespace>.svc.cluster.local); a `*.` wildcard covers
 // one label. Clients that check the host name refuse a certificate that does not name the host they dialled.
@@ -14,7 +14,7 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     "The manual server certificate's SANs do not cover the listener's service name, so clients fail the host-name check.",
-  source: 'domain.md A.2, A.6, B10; scenarios.md A.7',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual'],
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {
       const chain = secretTls(use.secret.value).crt?.chain;

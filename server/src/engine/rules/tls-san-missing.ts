@@ -1,4 +1,4 @@
-// domain.md A.5, G45; scenarios.md A.8: the automatic server certificate covers the listener's service names; a
+// The automatic server certificate covers the listener's service names; a
 // LoadBalancer or NodePort listener is reached from outside by an external IP or host name, which must be added
 // under `san` or clients that check the host name (mosquitto, MQTT.js, ...) refuse the connection.
 import type { DocumentRule } from '../rule';
@@ -12,7 +12,7 @@ const rule: DocumentRule = {
   severity: 'info',
   title:
     'A LoadBalancer/NodePort listener port has automatic TLS but no extra SANs, so clients connecting by external IP or host name fail the host-name check.',
-  source: 'domain.md A.5, G45; scenarios.md A.8',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-auto'],
   applies: (r) => isAio(r, 'BrokerListener'),
   check(r, ctx) {
     const type = r.value.spec?.serviceType;

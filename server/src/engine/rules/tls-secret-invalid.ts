@@ -1,4 +1,4 @@
-// domain.md A.6, G32: the Secret behind `manual.secretRef` must be a `kubernetes.io/tls` Secret with `tls.crt`
+// The Secret behind `manual.secretRef` must be a `kubernetes.io/tls` Secret with `tls.crt`
 // (the chain, PEM) and `tls.key` (the key, unencrypted PEM) that belong together. Values under `data` are base64,
 // under `stringData` plain text. Cluster facts carry only `type` and `data['tls.crt']` (never keys), so a missing
 // tls.key is only judged for Secrets in the workspace. Messages never include secret values.
@@ -17,7 +17,10 @@ const rule: WorkspaceRule = {
   severity: 'error',
   title:
     'The manual TLS Secret is not `kubernetes.io/tls`, lacks `tls.crt`/`tls.key`, holds unreadable PEM, or its key does not belong to the certificate.',
-  source: 'domain.md A.6, G32',
+  sources: [
+    'https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual',
+    'https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets',
+  ],
   check(ctx) {
     for (const use of manualSecretUses(ctx.index)) {
       const { secret } = use;

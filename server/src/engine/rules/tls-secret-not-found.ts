@@ -1,4 +1,4 @@
-// domain.md A.6, B8, G32; scenarios.md A.8: `manual.secretRef` names a Secret in the listener's namespace. When it
+// `manual.secretRef` names a Secret in the listener's namespace. When it
 // is missing, the Service is still created but the broker pods wait ("Server certificate ... not found. Awaiting
 // creation of secret.") until it appears. A Secret counts as present when it is in the workspace or the cluster
 // facts, or when something in the workspace writes it (a cert-manager Certificate, an automatic-TLS port's
@@ -16,7 +16,7 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     "The manual TLS Secret is not in the listener's namespace: the Service is created but the broker pods wait for it.",
-  source: 'domain.md A.6, B8, G32; scenarios.md A.8',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-tls-manual'],
   check(ctx) {
     const { index } = ctx;
     let sources: ReturnType<typeof secretSources> | undefined;

@@ -1,8 +1,8 @@
-// domain.md E.4, G53 (S20, S16, S18); scenarios.md B.3: the azure-workload-identity webhook only mutates pods that
+// The azure-workload-identity webhook only mutates pods that
 // carry the label `azure.workload.identity/use: "true"` themselves, so it must be in the POD TEMPLATE's labels
 // (spec.template.metadata.labels; a CronJob's spec.jobTemplate.spec.template.metadata.labels; a bare Pod's
-// metadata.labels). A workload needs it when its pods run as a Service Connector ServiceAccount (`sc-account-…`,
-// E.2) or as a ServiceAccount annotated `azure.workload.identity/client-id` (workspace or cluster). The label on the
+// metadata.labels). A workload needs it when its pods run as a Service Connector ServiceAccount (`sc-account-…`)
+// or as a ServiceAccount annotated `azure.workload.identity/client-id` (workspace or cluster). The label on the
 // workload's own metadata — the pitfall of the Service Connector how-to's Job example — does not reach the pods;
 // it also shows the author meant to use workload identity, so it is reported whatever the ServiceAccount.
 // An explicit other string value (e.g. "false") is a deliberate opt-out and is left alone; a YAML boolean `true` is
@@ -46,7 +46,11 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     'A workload using a workload-identity (or Service Connector) ServiceAccount lacks `azure.workload.identity/use: "true"` on its pod template.',
-  source: 'domain.md E.4, G53',
+  sources: [
+    'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
+    'https://learn.microsoft.com/azure/aks/workload-identity-overview',
+    'https://learn.microsoft.com/azure/service-connector/how-to-use-service-connector-in-aks',
+  ],
   check(ctx) {
     for (const kind of WORKLOAD_KINDS) {
       for (const w of ctx.index.ofKind(kind)) {

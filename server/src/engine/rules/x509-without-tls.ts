@@ -1,4 +1,4 @@
-// domain.md B17, G26 (S10): X.509 client authentication needs TLS on the port — a client certificate is only
+// X.509 client authentication needs TLS on the port — a client certificate is only
 // presented in a TLS handshake. The port's authenticationRef resolves (same namespace: workspace, cluster facts or
 // AIO built-in) to a BrokerAuthentication with an X509 method, but the port has no TLS (`tls:` null is no TLS).
 //
@@ -16,7 +16,7 @@ const rule: WorkspaceRule = {
   severity: 'warning',
   title:
     'A port uses a BrokerAuthentication with an X509 method but has no TLS, so clients cannot present certificates.',
-  source: 'domain.md B17, G26',
+  sources: ['https://learn.microsoft.com/azure/iot-operations/manage-mqtt-broker/howto-configure-authentication'],
   check(ctx) {
     // Once per validation: the BrokerAuthentications with an X509 method, by namespace/name.
     const x509 = new Map<string, { authn: Resource; index: number }>();

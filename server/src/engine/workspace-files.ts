@@ -1,0 +1,199 @@
+// Step 1 of the workspace: texts into documents. The file store holds every file's text and splits it into
+// documents (chunks), each parsed once and kept for as long as its text is unchanged: an edit re-parses the edited
+// document only, and the documents around it keep their chunk objects (moved to their new line when text above them
+// changed), so everything cached against a chunk or its parse stays valid.
+//
+// Owns: the files, their chunks and each chunk's resource; the counters that say when the set of files or a
+// kustomization changed. It is the only code that creates or moves a chunk.
+// May not: run rules, know about deployments or findings (later steps read the files; they never change them).
+import { ChunkRef, Split, parseChunk, resplit, splitDocuments } from './parse';
+import { Resource, toResource } from './resources';
+import { isKustomizationUri } from './deployments';
+
+/** Why a file is not parsed. */
+export type SkipReason = 'too-large' | 'binary' | 'helm-template';
+
+export interface FileState {
+  readonly uri: string;
+  readonly text: string;
+  readonly chunks: readonly ChunkRef[];
+  /** Why the file is not parsed, if it is not. */
+  readonly skipped?: SkipReason;
+  /** The Kubernetes objects of the file's documents, in order. */
+  readonly resources: readonly Resource[];
+}
+
+/** A chunk as the store holds it: moved (index and start) when text above it changes; readonly to everyone else. */
+interface Chunk {
+  readonly uri: string;
+  index: number;
+  startLine: number;
+  startOffset: number;
+  readonly parse: ChunkRef['parse'];
+  /** The object the document describes (undefined: not a Kubernetes object); set once, right after the chunk is made. */
+  resource: Resource | undefined;
+}
+
+interface StoredFile extends FileState {
+  readonly chunks: Chunk[];
+  readonly resources: Resource[];
+}
+
+const HELM_TEMPLATE =
+  /\{\{-?\s*(?:\.|\$|include\b|if\b|else\b|end\b|range\b|with\b|template\b|define\b|toYaml\b|tpl\b|printf\b|default\b|quote\b|-)/;
+
+/** What the store needs from the engine's options. */
+export interface FileOptions {
+  readonly maxFileSize: number;
+  readonly defaultNamespace: string;
+}
+
+export class FileStore {
+  private readonly files = new Map<string, StoredFile>();
+  /** Bumped when a file is added or removed (what the deployments' list of files depends on). */
+  fileSetVersion = 0;
+  /** Bumped when a kustomization is added, changed or removed (what deployment membership depends on). */
+  kustomizationVersion = 0;
+
+  constructor(private readonly options: () => FileOptions) {}
+
+  /** Adds or replaces a file. Documents whose text did not change keep their chunk (and parse). */
+  set(uri: string, text: string): FileState {
+    const old = this.files.get(uri);
+    if (old && old.text === text) return old;
+    return this.store(uri, this.build(uri, text, old, true), !old);
+  }
+
+  /**
+   * Makes every file's chunks and resources again under new options (the namespace assumed, the size limit):
+   * new chunk objects, so no result cached against the old ones is reused; parses of unchanged text are kept.
+   */
+  rebuildAll(): void {
+    for (const f of [...this.files.values()]) this.store(f.uri, this.build(f.uri, f.text, f, false), false);
+  }
+
+  delete(uri: string): boolean {
+    if (!this.files.delete(uri)) return false;
+    this.fileSetVersion++;
+    if (isKustomizationUri(uri)) this.kustomizationVersion++;
+    return true;
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+  get(uri: string): FileState | undefined {
+    return this.files.get(uri);
+  }
+  uris(): IterableIterator<string> {
+    return this.files.keys();
+  }
+  all(): IterableIterator<FileState> {
+    return this.files.values();
+  }
+
+  /** All workspace resources (every document of every file), in file order. */
+  resources(): Resource[] {
+    const out: Resource[] = [];
+    for (const f of this.files.values()) for (const r of f.resources) out.push(r);
+    return out;
+  }
+
+  private store(uri: string, state: StoredFile, added: boolean): StoredFile {
+    if (added) this.fileSetVersion++;
+    if (isKustomizationUri(uri)) this.kustomizationVersion++;
+    this.files.set(uri, state);
+    return state;
+  }
+
+  /** `keepObjects`: unchanged documents keep their chunk objects (false after an options change). */
+  private build(uri: string, text: string, old: StoredFile | undefined, keepObjects: boolean): StoredFile {
+    const skipped = skipReason(text, this.options().maxFileSize);
+    if (skipped) return { uri, text, chunks: [], skipped, resources: [] };
+    const chunks: Chunk[] = [];
+    // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
+    // the edited region is split and matched again.
+    const inc = keepObjects && old && !old.skipped ? resplit(old.text, old.chunks, text) : undefined;
+    if (inc && old) {
+      for (let k = 0; k < inc.from; k++) chunks.push(old.chunks[k]);
+      this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
+      for (let k = inc.to; k < old.chunks.length; k++) {
+        const m = old.chunks[k];
+        m.index = chunks.length;
+        m.startLine += inc.lineDelta;
+        m.startOffset += inc.offsetDelta;
+        chunks.push(m);
+      }
+    } else {
+      this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
+    }
+    const resources: Resource[] = [];
+    for (const c of chunks) if (c.resource) resources.push(c.resource);
+    return { uri, text, chunks, resources };
+  }
+
+  /**
+   * Appends chunks for `splits` to `out`, taking over an old chunk (same text, at the same place or shifted by the
+   * documents inserted or deleted) where there is one; other documents are parsed.
+   */
+  private place(
+    uri: string,
+    splits: Split[],
+    oldChunks: readonly Chunk[],
+    out: Chunk[],
+    keepObjects: boolean,
+    old?: StoredFile,
+  ): void {
+    /** Old chunks already given to a new place (by their position in `oldChunks`). */
+    const taken = new Uint8Array(oldChunks.length);
+    // Documents after an inserted or deleted one are `delta` places further on.
+    const delta = splits.length - oldChunks.length;
+    for (let i = 0; i < splits.length; i++) {
+      const s = splits[i];
+      let chunk: Chunk | undefined;
+      // An unchanged document keeps its chunk and resource objects, even when it moved (text typed above it): the
+      // rules' results stay valid, and findings take their lines from the chunk when they leave the engine.
+      // (Documents swapped around are simply parsed again.)
+      const same = oldChunks[i];
+      if (same && !taken[i] && same.parse.text === s.text) {
+        chunk = same;
+        taken[i] = 1;
+      } else if (delta !== 0) {
+        const k = i - delta;
+        const shifted = k >= 0 ? oldChunks[k] : undefined;
+        if (shifted && !taken[k] && shifted.parse.text === s.text) {
+          chunk = shifted;
+          taken[k] = 1;
+        }
+      }
+      if (chunk) {
+        chunk.index = out.length;
+        chunk.startLine = s.startLine;
+        chunk.startOffset = s.startOffset;
+      } else {
+        // Options changed (keepObjects false): new objects, but the parse of the same text is kept.
+        const again = !keepObjects && old?.chunks[i]?.parse.text === s.text ? old.chunks[i].parse : undefined;
+        const parse = again ?? parseChunk(s.text);
+        chunk = {
+          uri,
+          index: out.length,
+          startLine: s.startLine,
+          startOffset: s.startOffset,
+          parse,
+          resource: undefined,
+        };
+        // The resource points at its chunk (findings are placed through it): made once the chunk exists.
+        chunk.resource = toResource(parse.value, 'workspace', this.options().defaultNamespace, chunk);
+      }
+      out.push(chunk);
+    }
+  }
+}
+
+/** Why a text is not parsed at all, or undefined when it is. */
+function skipReason(text: string, maxFileSize: number): SkipReason | undefined {
+  if (text.length > maxFileSize) return 'too-large';
+  if (text.includes('\0')) return 'binary';
+  if (text.includes('{{') && HELM_TEMPLATE.test(text)) return 'helm-template';
+  return undefined;
+}

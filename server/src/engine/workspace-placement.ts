@@ -1,0 +1,215 @@
+// Step 4 of the workspace: findings leave the engine. Rules report at chunk-relative offsets (so that their results
+// stay valid when a document moves inside its file); here those raw findings become Findings at file lines and
+// columns, read from each chunk's current place. Placed findings are memoised per chunk place, so a document that
+// neither changed nor moved hands out the very same Finding objects (the language server's diff relies on it).
+//
+// Owns: the raw finding types, conversion to ranges, `# brokerkit-ignore` suppression, merging the findings of an
+// object shared by several deployments, and the memos of placed findings.
+// May not: run rules, read options, or cache anything that depends on them (a rule result is keyed by its own list).
+import { DataSpan } from './rule';
+import type { ChunkRef } from './parse';
+import type { Deployments } from './deployments';
+import type { Finding, Range, RelatedInfo, Severity } from './types';
+
+export interface RawRelated {
+  chunk?: ChunkRef;
+  start?: number;
+  end?: number;
+  message: string;
+}
+
+/** A finding at a chunk, with chunk-relative offsets. */
+export interface RawFinding {
+  chunk: ChunkRef;
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: RawRelated[];
+  data?: Record<string, unknown>;
+  /** Namespace of the object reported at (workspace rules). */
+  ns?: string;
+}
+
+/** A document-rule finding: chunk-relative and about its own chunk only, so it can be cached with the parse. */
+export interface LocalFinding {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: { start: number; end: number; message: string }[];
+  data?: Record<string, unknown>;
+}
+
+const NO_FINDINGS: Finding[] = [];
+
+/** The placed list of a chunk as last handed out: for which rule results, at which line. */
+const lastPlaced = new WeakMap<ChunkRef, { local: readonly LocalFinding[]; line: number; list: Finding[] }>();
+/**
+ * Placed lists per rule-result list and place (uri and line): a document that moves back and forth (a line typed
+ * above it and removed) finds its earlier list again. A few places per list at most.
+ */
+const placedByPlace = new WeakMap<readonly LocalFinding[], Map<string, Finding[]>>();
+
+/**
+ * The document findings of a chunk at its current place, suppression comments applied. The cached objects are
+ * shared: callers must not mutate them.
+ */
+export function placeDocumentFindings(chunk: ChunkRef, local: readonly LocalFinding[]): Finding[] {
+  if (local.length === 0) return NO_FINDINGS;
+  // The same chunk object (neither changed nor moved) with the same results: its list as last time.
+  const last = lastPlaced.get(chunk);
+  if (last && last.local === local && last.line === chunk.startLine) return last.list;
+  let byPlace = placedByPlace.get(local);
+  if (!byPlace) {
+    byPlace = new Map();
+    placedByPlace.set(local, byPlace);
+  }
+  const place = `${chunk.startLine}\u0000${chunk.uri}`;
+  let list = byPlace.get(place);
+  if (!list) {
+    list = [];
+    for (const l of local) {
+      const finding = toFinding({
+        chunk,
+        start: l.start,
+        end: l.end,
+        severity: l.severity,
+        code: l.code,
+        message: l.message,
+        data: l.data,
+        related: l.related.map((x) => ({ chunk, start: x.start, end: x.end, message: x.message })),
+      });
+      if (!suppressedOn(chunk, finding.range.start.line - chunk.startLine, finding.code)) list.push(finding);
+    }
+    // A document that keeps moving (lines typed above it) must not grow the cache without bound.
+    if (byPlace.size >= 4) byPlace.clear();
+    byPlace.set(place, list);
+  }
+  lastPlaced.set(chunk, { local, line: chunk.startLine, list });
+  return list;
+}
+
+export function rangeOf(chunk: ChunkRef, start: number, end: number): Range {
+  const lc = chunk.parse.lineCounter;
+  const a = lc.linePos(start);
+  const b = lc.linePos(Math.max(start, end));
+  return {
+    start: { line: chunk.startLine + a.line - 1, character: a.col - 1 },
+    end: { line: chunk.startLine + b.line - 1, character: b.col - 1 },
+  };
+}
+
+function toFinding(r: RawFinding): Finding {
+  const related: RelatedInfo[] = r.related.map((x) =>
+    x.chunk
+      ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
+      : { message: x.message },
+  );
+  const f: Finding = {
+    uri: r.chunk.uri,
+    range: rangeOf(r.chunk, r.start, r.end),
+    severity: r.severity,
+    code: r.code,
+    message: r.message,
+    related,
+  };
+  if (r.data) f.data = withRanges(r.chunk, r.data);
+  return f;
+}
+
+/** `data` with its DataSpan values turned into absolute ranges (a copy only when there are any). */
+function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(data)) {
+    if (v instanceof DataSpan) (out ??= { ...data })[k] = rangeOf(chunk, v.start, v.end);
+  }
+  return out ?? data;
+}
+
+/**
+ * A raw finding as a Finding at its chunks' current lines, with an optional message suffix (which deployment): the
+ * same object while none of its chunks moved.
+ */
+const placedMemo = new WeakMap<RawFinding, { at: string | number; suffix: string; finding: Finding }[]>();
+export function placeRaw(r: RawFinding, suffix = ''): Finding {
+  let at: string | number = r.chunk.startLine;
+  for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
+  let memo = placedMemo.get(r);
+  if (!memo) {
+    memo = [];
+    placedMemo.set(r, memo);
+  }
+  // One entry per suffix (one, or one per deployment of a shared base).
+  const i = memo.findIndex((m) => m.suffix === suffix);
+  if (i >= 0 && memo[i].at === at) return memo[i].finding;
+  const finding = toFinding(suffix ? { ...r, message: r.message + suffix } : r);
+  const entry = { at, suffix, finding };
+  if (i >= 0) memo[i] = entry;
+  else memo.push(entry);
+  return finding;
+}
+
+/**
+ * Places the workspace-rule findings of one validation into `out` (per URI). Objects in several deployments (a
+ * kustomize base) get a finding once where every deployment agrees, else one per deployment, saying which.
+ */
+export class WorkspaceFindingSink {
+  private readonly pending = new Map<string, { raw: RawFinding; deps: string[] }>();
+  constructor(
+    private readonly deployments: Deployments,
+    /** False when the workspace is one deployment: nothing to merge. */
+    private readonly several: boolean,
+    private readonly out: Map<string, Finding[]>,
+  ) {}
+
+  add(r: RawFinding, dep: string): void {
+    if (!this.several || this.deployments.of(r.chunk.uri).length < 2) {
+      this.out.get(r.chunk.uri)?.push(placeRaw(r));
+      return;
+    }
+    const key = `${r.code}\u0000${r.chunk.uri}\u0000${r.chunk.startOffset + r.start}\u0000${r.end - r.start}\u0000${r.message}`;
+    const p = this.pending.get(key);
+    if (p) p.deps.push(dep);
+    else this.pending.set(key, { raw: r, deps: [dep] });
+  }
+
+  flush(): void {
+    for (const { raw, deps } of this.pending.values()) {
+      const all = this.deployments.of(raw.chunk.uri);
+      const list = this.out.get(raw.chunk.uri);
+      if (!list) continue;
+      if (deps.length >= all.length) {
+        list.push(placeRaw(raw));
+        continue;
+      }
+      for (const dep of deps) list.push(placeRaw(raw, ` (in ${this.deployments.label(dep)})`));
+    }
+    this.pending.clear();
+  }
+}
+
+/** True when a `# brokerkit-ignore` comment covers `code` on `line` (0-based, counted within the document). */
+function suppressedOn(chunk: ChunkRef, line: number, code: string): boolean {
+  const set = chunk.parse.suppress.get(line);
+  return !!set && (set.has('*') || set.has(code));
+}
+
+/** The same for a finding made from chunk offset `start`. */
+export function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
+  return chunk.parse.suppress.size > 0 && suppressedOn(chunk, chunk.parse.lineCounter.linePos(start).line - 1, code);
+}
+
+export function zeroRange(): Range {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.code.localeCompare(b.code)
+  );
+}

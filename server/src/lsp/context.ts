@@ -1,0 +1,46 @@
+// What every language-server feature is handed: the services, constructed before any feature registers (server.ts).
+// A feature reads and calls these; it never replaces a member, so the order of the feature list carries no meaning
+// beyond the order the features' handlers are added in.
+import type { Connection, InitializeParams, InitializeResult, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Workspace } from '../engine';
+import type { BrokerKitSettings } from '../protocol';
+import type { Store } from './store';
+import type { WorkspaceFolders } from './folders';
+import type { ValidationScheduler } from './diagnostics';
+
+export type LogLevel = 'info' | 'warn' | 'error' | 'debug';
+export type Log = (level: LogLevel, message: string) => void;
+
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly workspace: Workspace;
+  readonly initParams: InitializeParams;
+  /** The window's settings (the first workspace folder's); settingsFor() gives a file's own. */
+  readonly settings: BrokerKitSettings;
+  /** Settings per workspace folder URI. */
+  settingsFor(uri: string): BrokerKitSettings;
+  /** Hooks run when settings change (after `settings` is updated), with the previous settings. */
+  readonly onSettings: ((previous: BrokerKitSettings) => void | Promise<void>)[];
+  /** The workspace folders (the root URI when the client sent none), kept current by the index. */
+  readonly folders: WorkspaceFolders;
+  /** Capabilities features add during initialize (merged into the result). */
+  readonly capabilities: InitializeResult['capabilities'];
+  /** Hooks run after `initialized`, once the settings are read. */
+  readonly onReady: (() => void | Promise<void>)[];
+  log: Log;
+  /** Which files the engine sees: open documents (they win) and files on disk. Call `store.sync()` before reading
+   *  `workspace` so that pending editor changes are applied. */
+  readonly store: Store;
+  /** Findings of the last validation per URI: what the published diagnostics say (quick fixes read them). */
+  readonly findings: Map<string, Finding[]>;
+  /** The validation scheduler (diagnostics.ts). */
+  readonly validation: ValidationScheduler;
+  /** Asks for a debounced validation and publish (after an edit, a file event, new cluster facts...). */
+  requestValidation(reason?: string): void;
+}
+
+export interface Feature {
+  register(ctx: ServerContext): void;
+}
