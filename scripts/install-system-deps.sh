@@ -2,7 +2,8 @@
 # Debian packages the tests use. Idempotent: installs only what is missing. Needs root (CI and dev machines run as root).
 set -euo pipefail
 # build-essential + python3: code-server's native modules (node-pty, kerberos) compile during its install.
-pkgs=(mosquitto mosquitto-clients openssl chromium libkrb5-dev ripgrep build-essential python3)
+# emacs-nox + elpa-eglot + elpa-yaml-mode and neovim: the README's snippets for other editors run in them (test/e2e).
+pkgs=(mosquitto mosquitto-clients openssl chromium libkrb5-dev ripgrep build-essential python3 emacs-nox elpa-eglot elpa-yaml-mode neovim)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -314,6 +314,60 @@ test('completion: enum values and names that exist', async () => {
   assert.deepEqual(mode.sort(), ['Automatic', 'Manual']);
 });
 
+test('completion: nothing inside a comment; values and keys inside flow mappings', async () => {
+  // After `# see docs` the cursor is in a comment: offering Mqtt/WebSockets there would replace the comment's words.
+  assert.deepEqual(await completeAt(`${HEAD}  ports:\n  - port: 1884\n    protocol: Mqtt   # see docs|\n`), []);
+  assert.deepEqual(await completeAt(`${HEAD}  ports:\n  - port: 1884\n    # protocol: |\n`), []);
+  // Before the `#` it is still the value.
+  const before = await completeAt(`${HEAD}  ports:\n  - port: 1884\n    protocol: |  # see docs\n`);
+  assert.deepEqual(before.sort(), ['Mqtt', 'WebSockets']);
+  // A port written as a flow mapping.
+  const flow = await completeAt(`${HEAD}  ports:\n  - {port: 1999, protocol: |\n`);
+  assert.deepEqual(flow.sort(), ['Mqtt', 'WebSockets']);
+  const partial = await completeAt(`${HEAD}  ports:\n  - {port: 1999, protocol: Web|}\n`);
+  assert.ok(partial.includes('WebSockets'), partial.join());
+  const authn = await completeAt(`${HEAD}  ports:\n  - {port: 1999, authenticationRef: |}\n`);
+  assert.ok(authn.includes('my-authn') && authn.includes('default'), authn.join());
+  // Keys of the flow mapping, without those already written; `#` inside quotes is not a comment.
+  const keys = await completeAt(`${HEAD}  ports:\n  - {port: 1999, authenticationRef: "a#b", |}\n`);
+  assert.ok(keys.includes('protocol') && keys.includes('tls') && !keys.includes('port'), keys.join());
+  assert.ok(!keys.includes('authenticationRef'), keys.join());
+  // A nested flow mapping: tls inside a flow port.
+  const mode = await completeAt(`${HEAD}  ports:\n  - {port: 1999, tls: {mode: |}}\n`);
+  assert.deepEqual(mode.sort(), ['Automatic', 'Manual']);
+  // A flow mapping as the value of a key.
+  const issuer = await completeAt(
+    `${HEAD}  ports:\n  - port: 1884\n    tls:\n      mode: Automatic\n      certManagerCertificateSpec:\n        issuerRef: {kind: Issuer, name: |}\n`,
+  );
+  assert.ok(issuer.includes('my-issuer'), issuer.join());
+});
+
+test('hover on a comment line or a blank line shows nothing; a list item is named by its list', async () => {
+  const text = `${HEAD}  serviceType: LoadBalancer\n  ports:\n  # the TLS port\n  - port: 8886\n    # protocol comes next\n\n    protocol: Mqtt  # or WebSockets\n`;
+  const uri = ws.uri('hover-comments.yaml');
+  await client.open(uri, text);
+  try {
+    const hover = (needle: string, offset: number) =>
+      client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: posOf(text, needle, 0, offset),
+      });
+    assert.equal(await hover('# the TLS port', 4), null);
+    assert.equal(await hover('# protocol comes next', 3), null);
+    assert.equal(await hover('# or WebSockets', 5), null);
+    const blank = text.split('\n').findIndex((l) => l === '');
+    assert.equal(
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: blank, character: 0 } }),
+      null,
+    );
+    // The value before the comment still has its hover; the item's own space is named by its list, not `0`.
+    assert.match(md(await hover('protocol: Mqtt', 11)), /\*\*protocol\*\*/);
+    assert.match(md(await hover('    protocol: Mqtt', 2)), /^\*\*ports\[0\]\*\* — object/);
+  } finally {
+    await client.close(uri);
+  }
+});
+
 test('completion: a free port', async () => {
   // 1883 and 8883 are taken by listener lb, 18883 by AIO's default listener.
   const ports = await completeAt(`${HEAD}  ports:\n  - port: |\n`);

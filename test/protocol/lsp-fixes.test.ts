@@ -205,6 +205,89 @@ test("service-type-conflict with AIO's default listener: the ports go to a `defa
   });
 });
 
+test('service-type-conflict: moving ports merges them; a port the target has is not added twice', async () => {
+  const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const second = listener('lb2', { type: 'LoadBalancer', ports: [8883, 9884] });
+  await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
+    const u2 = ws.uri('second.yaml');
+    await e.openDoc(u2, second);
+    await c.currentDiagnostics(u2, has('service-type-conflict'));
+    const actions = (await e.actionsFor(u2, 'service-type-conflict')).filter((x) => !x.title.startsWith('Ignore'));
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [["Move port 9884 into listener 'lb' (first.yaml) and remove 'lb2' (8883 already there)", true]],
+    );
+    const u1 = ws.uri('first.yaml');
+    const done = c.nextDiagnostics(u1, () => true);
+    await e.apply(actions[0].edit!);
+    await c.currentDiagnostics(u2, hasNot('service-type-conflict'));
+    const merged = parseAllDocuments(readFileSync(ws.path('first.yaml'), 'utf8'))[0].toJS();
+    assert.deepEqual(
+      merged.spec.ports.map((p: { port: number }) => p.port),
+      [8883, 9884],
+    );
+    const after = await done;
+    assert.deepEqual(
+      after.diagnostics.filter((d) => d.code === 'port-conflict'),
+      [],
+    );
+  });
+});
+
+test('service-type-conflict: a port both listeners have with other settings is shown, and the user picks whose settings win', async () => {
+  const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const custom = '  - port: 8883\n    protocol: WebSockets\n    authenticationRef: devices\n';
+  const second = listener('lb2', { type: 'LoadBalancer', ports: [custom, 9885] });
+  for (const choice of ['keeping', 'with'] as const) {
+    await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
+      const u1 = ws.uri('first.yaml');
+      const u2 = ws.uri('second.yaml');
+      await e.openDoc(u2, second);
+      await c.currentDiagnostics(u2, has('service-type-conflict'));
+      const actions = (await e.actionsFor(u2, 'service-type-conflict')).filter((x) => !x.title.startsWith('Ignore'));
+      const head = "Move port 9885 into listener 'lb' (first.yaml) and remove 'lb2'";
+      // The differences are named (leaf by leaf: the target's value / this listener's); a choice is never preferred.
+      const diff = 'port 8883 (protocol: Mqtt / WebSockets; authenticationRef: default / devices; tls: (set) / (none))';
+      assert.deepEqual(
+        actions.map((a) => [a.title, !!a.isPreferred]),
+        [
+          [`${head}, keeping the settings of 'lb' for ${diff}`, false],
+          [`${head}, with the settings of 'lb2' for ${diff}`, false],
+        ],
+      );
+      await e.apply(actions.find((a) => a.title.includes(`, ${choice} the settings`))!.edit!);
+      await c.currentDiagnostics(u2, hasNot('service-type-conflict'));
+      await c.diagnosticsFor(u1, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
+      const ports = parseAllDocuments(readFileSync(ws.path('first.yaml'), 'utf8'))[0].toJS().spec.ports;
+      assert.deepEqual(
+        ports.map((p: { port: number }) => p.port),
+        [8883, 9885],
+      );
+      if (choice === 'keeping') assert.equal(ports[0].authenticationRef, 'default');
+      else assert.deepEqual(ports[0], { port: 8883, protocol: 'WebSockets', authenticationRef: 'devices' });
+    });
+  }
+});
+
+test("service-type-conflict with AIO's default listener: a port AIO's listener has already is not added again", async () => {
+  const text = listener('extra', { type: 'ClusterIp', ports: [18884, 18883] });
+  await session({}, async (e, ws, c) => {
+    const u = ws.uri('ci.yaml');
+    await e.openDoc(u, text);
+    await c.currentDiagnostics(u, has('service-type-conflict'));
+    const fix = (await e.actionsFor(u, 'service-type-conflict'))[0];
+    assert.match(fix.title, /^Add port 18884 to AIO's 'default' listener .*; AIO's settings stay for port 18883 \(/);
+    assert.ok(!fix.isPreferred);
+    await e.apply(fix.edit!);
+    await c.currentDiagnostics(u, hasNot('service-type-conflict'));
+    const doc = parseAllDocuments(e.text(u))[0].toJS();
+    assert.deepEqual(
+      doc.spec.ports.map((p: { port: number }) => p.port),
+      [18883, 18884],
+    );
+  });
+});
+
 test('insecure-port: add automatic TLS from the AIO default issuer', async () => {
   const text = HEAD(
     'lb',

@@ -1,6 +1,8 @@
 // Completion: keys from the schema (snippets for a port and for TLS), enum values, names of objects that exist
 // (BrokerAuthentication, BrokerAuthorization, issuers of the right kind for the namespace, TLS secrets) and a free
-// port. Works on text being typed: the key path comes from indentation (yaml-text.ts), not from a parse.
+// port. Works on text being typed: the key path comes from indentation (yaml-text.ts), not from a parse. Inside a
+// flow collection on the line (`- {port: 1883, protocol: `) the path continues through it; in a comment nothing is
+// offered.
 import {
   CompletionItem,
   CompletionItemKind,
@@ -16,7 +18,7 @@ import { AIO_GROUP, CERT_MANAGER_GROUP } from '../engine';
 import { documentedValues } from '../engine/spelling';
 import { schemaAt, SchemaInfo } from './schema-info';
 import type { ServerContext } from './context';
-import { documentBounds, lineInfo, pathOfMap, siblingKeys } from './yaml-text';
+import { commentStart, documentBounds, flowAt, lineInfo, pathOfMap, siblingKeys } from './yaml-text';
 
 export function register(ctx: ServerContext): void {
   ctx.capabilities.completionProvider = { triggerCharacters: [':', ' '], resolveProvider: false };
@@ -52,7 +54,41 @@ export function complete(ctx: ServerContext, uri: string, pos: Position): Comple
   const prefix = lineText.slice(0, pos.character);
   const bounds = documentBounds(lines, pos.line);
   const facts = docFacts(lines, bounds);
+  // Nothing to offer in a comment (`protocol: Mqtt  # see docs|`).
+  const comment = commentStart(lineText);
+  if (comment >= 0 && pos.character > comment) return null;
   const index = ctx.workspace.indexFor(uri);
+
+  // Inside a flow collection: `- {port: 1883, protocol: |` or `labels: {a: b, |`.
+  const flow = flowAt(prefix);
+  if (flow) {
+    const head = lineInfo(prefix.slice(0, flow.open));
+    let base: (string | number)[] = [];
+    if (head?.key !== undefined) base = [...pathOfMap(lines, pos.line, head.contentCol, bounds.start), head.key];
+    else if (head?.dash) base = pathOfMap(lines, pos.line, head.contentCol, bounds.start);
+    const path = [...base, ...flow.path];
+    const range = Range.create(
+      pos.line,
+      flow.partialStart,
+      pos.line,
+      Math.max(pos.character, wordEnd(lineText, pos.character)),
+    );
+    const items =
+      flow.kind === 'key'
+        ? keyItems(facts, path, flow.keys, range, true)
+        : valueItems(
+            ctx,
+            index,
+            facts,
+            lines,
+            pos.line,
+            bounds,
+            flow.kind === 'value' ? [...path, flow.key!] : path,
+            flow.partialStart,
+            range,
+          );
+    return items.length ? { isIncomplete: false, items } : null;
+  }
 
   // `key: partial` -> values for that key
   const info = lineInfo(prefix);
@@ -143,7 +179,14 @@ const SNIPPETS: Record<string, { label: string; detail: string; body: string }[]
   ],
 };
 
-function keyItems(f: DocFacts, mapPath: (string | number)[], existing: Set<string>, range: Range): CompletionItem[] {
+/** Keys of the mapping at `mapPath`. In a flow mapping (`flow`) each is `key: ` on the line, no block snippets. */
+function keyItems(
+  f: DocFacts,
+  mapPath: (string | number)[],
+  existing: Set<string>,
+  range: Range,
+  flow = false,
+): CompletionItem[] {
   if (!f.kind || !f.apiVersion) {
     if (mapPath.length) return [];
     return ['apiVersion', 'kind', 'metadata', 'spec']
@@ -162,7 +205,8 @@ function keyItems(f: DocFacts, mapPath: (string | number)[], existing: Set<strin
     if (existing.has(key)) continue;
     const required = s?.required?.includes(key);
     const doc = docOf(p);
-    const snippets = f.kind === 'BrokerListener' && (key === 'ports' || key === 'tls') ? SNIPPETS[key] : undefined;
+    const snippets =
+      !flow && f.kind === 'BrokerListener' && (key === 'ports' || key === 'tls') ? SNIPPETS[key] : undefined;
     if (snippets) {
       for (const sn of snippets) {
         out.push({
@@ -187,7 +231,7 @@ function keyItems(f: DocFacts, mapPath: (string | number)[], existing: Set<strin
       sortText: `${required ? 0 : 1}${key}`,
       insertTextFormat: InsertTextFormat.Snippet,
       insertTextMode: InsertTextMode.adjustIndentation,
-      textEdit: { range, newText: keySnippet(key, p) },
+      textEdit: { range, newText: flow ? `${key}: ` : keySnippet(key, p) },
     });
   }
   return out;

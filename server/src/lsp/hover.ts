@@ -9,7 +9,9 @@ import { RefSite, describeTarget, refsOf, resolve, secretProducers } from './ref
 import { ruleHover } from './rule-hover';
 import { schemaAt, SchemaInfo } from './schema-info';
 import type { ServerContext } from './context';
-import { chunkAt, nodeAt, nodeRange, offsetIn, resourceOf, samePath } from './yaml-nav';
+import { isScalar, Node } from 'yaml';
+import { chunkAt, chunkLine, nodeAt, nodeRange, offsetIn, resourceOf, samePath } from './yaml-nav';
+import { commentStart } from './yaml-text';
 
 export function register(ctx: ServerContext): void {
   ctx.capabilities.hoverProvider = true;
@@ -34,8 +36,14 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   if (!chunk) return null;
   const resource = resourceOf(file, chunk);
   if (!resource) return null;
-  const at = nodeAt(chunk, offsetIn(chunk, pos));
+  const offset = offsetIn(chunk, pos);
+  const at = nodeAt(chunk, offset);
   if (at.path.length === 0 || !at.node) return null;
+  // On a comment or a blank line there is nothing to explain (the enclosing list item is not what the user points at).
+  const line = chunkLine(chunk, pos.line);
+  const comment = commentStart(line);
+  const inScalar = isScalar(at.node) && !!(at.node as Node).range && offset <= (at.node as Node).range![1];
+  if (!inScalar && (line.trim() === '' || (comment >= 0 && pos.character >= comment))) return null;
   const parts: string[] = [];
   const index = ctx.workspace.indexFor(uri);
   if (!at.onKey) {
@@ -54,7 +62,7 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
     }
   }
   const schema = schemaAt(resource.apiVersion, resource.kind, schemaPath(at.path));
-  if (schema) parts.push(schemaHover(String(at.path[at.path.length - 1]), schema, at.onKey));
+  if (schema) parts.push(schemaHover(fieldName(at.path), schema, at.onKey));
   if (!parts.length) return null;
   return {
     contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
@@ -65,6 +73,17 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
 /** Schema paths use `[]`-free segments: array indexes stay numbers (schemaAt treats any number as "items"). */
 function schemaPath(path: (string | number)[]): (string | number)[] {
   return path;
+}
+
+/** The name a hover shows: the key, or for a list item its list and index (`ports[0]`). */
+function fieldName(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  if (typeof last === 'string') return last;
+  const owner = path
+    .slice(0, -1)
+    .reverse()
+    .find((x) => typeof x === 'string');
+  return `${owner ?? ''}[${last}]`;
 }
 
 function code(s: unknown): string {

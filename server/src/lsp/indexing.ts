@@ -1,7 +1,9 @@
 // The workspace index: on start every workspace folder's YAML is read (skipping node_modules, .git and the
 // `brokerkit.exclude` globs, and files over `brokerkit.maxFileSize`), with work-done progress; afterwards the file
 // watcher keeps it current, so a clash between an open document and a closed file is found and fixing either side
-// updates both. Settings changes and workspace-folder changes re-walk the folders.
+// updates both. The editor's watcher when it has one (VS Code), else the server's own (disk-watcher.ts: Neovim on
+// Linux registers none). A closed document is read again from disk: the editor may have saved it, and a client
+// without a watcher says nothing else. Settings changes and workspace-folder changes re-walk the folders.
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,7 @@ import { Minimatch } from 'minimatch';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, WorkspaceFolder } from 'vscode-languageserver';
 import { Methods, IndexStatusParams } from '../protocol';
 import { isIndexedUri } from './store';
+import { DiskEvent, DiskWatcher, watchDisk } from './disk-watcher';
 import { canonicalUri, pathToUri } from './uri';
 import type { ServerContext } from './context';
 
@@ -23,6 +26,9 @@ export function register(ctx: ServerContext): void {
   // rather than being reported "not found" against an empty workspace for a moment.
   if (ctx.folders.list().some((f) => f.uri.startsWith('file:'))) ctx.store.indexing = true;
   let walking: Promise<void> = Promise.resolve();
+  /** The server's own watcher (only when the client watches nothing). */
+  let watcher: DiskWatcher | undefined;
+  let shutDown = false;
 
   ctx.capabilities.workspace = {
     ...ctx.capabilities.workspace,
@@ -106,6 +112,8 @@ export function register(ctx: ServerContext): void {
     progress?.begin('BrokerKit: indexing YAML', 0, 'looking for files', false);
     status({ state: 'indexing', files: 0, documents: 0 });
     try {
+      // A change made while the folders are read must not be missed: the watcher is in place first.
+      if (!canWatch) await startWatcher();
       const found: { uri: string; path: string; folder: WorkspaceFolder }[] = [];
       for (const folder of ctx.folders.list()) {
         if (!folder.uri.startsWith('file:')) continue;
@@ -178,11 +186,12 @@ export function register(ctx: ServerContext): void {
       return reindex();
   });
 
-  ctx.connection.onDidChangeWatchedFiles(async (params) => {
-    for (const change of params.changes) {
+  /** Applies file events (the client's or our watcher's) to the store, then asks for one validation. */
+  function applyChanges(changes: { uri: string; deleted: boolean }[]): void {
+    for (const change of changes) {
       try {
         const uri = canonicalUri(change.uri);
-        if (change.type === FileChangeType.Deleted) {
+        if (change.deleted) {
           if (isIndexedUri(uri)) ctx.store.deleteDisk(uri);
           else {
             const prefix = uri.endsWith('/') ? uri : uri + '/';
@@ -190,17 +199,77 @@ export function register(ctx: ServerContext): void {
           }
           continue;
         }
-        if (!isIndexedUri(uri) || !uri.startsWith('file:')) continue;
-        const folder = ctx.folders.folderOf(uri);
-        if (!folder) continue;
-        const path = fileURLToPath(uri);
-        if (excluded(folder, path, false)) continue;
-        readInto(uri, path, ctx.settingsFor(folder.uri).maxFileSize);
+        reread(uri);
       } catch (e) {
         ctx.log('warn', `file event for ${change.uri} failed: ${(e as Error).message}`);
       }
     }
     ctx.requestValidation('files');
+  }
+
+  /** Reads a workspace file from disk into the store (when it is one the index reads). */
+  function reread(uri: string): void {
+    if (!isIndexedUri(uri) || !uri.startsWith('file:')) return;
+    const folder = ctx.folders.folderOf(uri);
+    if (!folder) return;
+    const path = fileURLToPath(uri);
+    if (excluded(folder, path, false)) return;
+    readInto(uri, path, ctx.settingsFor(folder.uri).maxFileSize);
+  }
+
+  ctx.connection.onDidChangeWatchedFiles((params) =>
+    applyChanges(params.changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted }))),
+  );
+
+  // A document the editor closes: what is on disk now takes over (it was maybe saved, or reverted, since it opened).
+  ctx.documents.onDidClose((e) => {
+    try {
+      const uri = canonicalUri(e.document.uri);
+      if (isIndexedUri(uri) && uri.startsWith('file:') && ctx.folders.folderOf(uri))
+        applyChanges([{ uri, deleted: false }]);
+    } catch (err) {
+      ctx.log('warn', `could not read ${e.document.uri} again: ${(err as Error).message}`);
+    }
+  });
+
+  /** Starts (or restarts, after folder or exclude changes) the server's own watcher; resolves once it watches. */
+  async function startWatcher(): Promise<void> {
+    const previous = watcher;
+    watcher = undefined;
+    await previous?.close();
+    if (shutDown) return;
+    const roots = ctx.folders.list().filter((f) => f.uri.startsWith('file:'));
+    if (roots.length === 0) return;
+    const w = watchDisk({
+      folders: roots.map((f) => fileURLToPath(f.uri)),
+      ignored(path, isDir) {
+        const uri = pathToUri(path);
+        const folder = ctx.folders.folderOf(uri);
+        if (!folder) return !roots.some((f) => fileURLToPath(f.uri) === path);
+        if (isDir === false && !isIndexedUri(uri)) return true;
+        return excluded(folder, path, isDir ?? false) && (isDir !== undefined || excluded(folder, path, true));
+      },
+      onEvents(events: DiskEvent[]) {
+        if (watcher !== w) return;
+        applyChanges(events.map((ev) => ({ uri: pathToUri(ev.path), deleted: ev.type === 'deleted' })));
+      },
+      onError(message) {
+        ctx.log(
+          'warn',
+          `cannot watch the workspace for changes (${message}); files changed outside the editor are read again when they are opened or closed`,
+        );
+      },
+    });
+    watcher = w;
+    await w.ready;
+    ctx.log('info', `Watching ${roots.length} workspace folder(s) for changes (the client watches no files).`);
+  }
+
+  ctx.connection.onShutdown(async () => {
+    shutDown = true;
+    const w = watcher;
+    watcher = undefined;
+    await w?.close();
   });
 
   ctx.onReady.push(() => {

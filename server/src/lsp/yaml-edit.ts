@@ -196,3 +196,17 @@ export function removeDocument(file: FileState, chunk: ChunkRef): TextEdit {
 export function indentOfOffset(chunk: ChunkRef, offset: number): number {
   return indentAt(chunk.parse.text, offset);
 }
+
+/** Replaces item `index` of the block sequence at `seqPath` with a plain value (block style, at the item's column). */
+export function replaceItem(chunk: ChunkRef, seqPath: Path, index: number, value: unknown): TextEdit | undefined {
+  const text = chunk.parse.text;
+  const seq = nodeAtPath(chunk, seqPath);
+  if (!seq || !isSeq(seq) || (seq as YAMLSeq).flow) return undefined;
+  const item = (seq as YAMLSeq).items[index] as Node | undefined;
+  if (!item?.range) return undefined;
+  const start = item.range[0];
+  const col = columnOf(text, start);
+  // The first line follows the `- ` already there; the others are indented to the item's column.
+  const body = yamlBlock(value, col).slice(col);
+  return { range: rangeOf(chunk, start, endOfNode(text, item)), newText: body };
+}

@@ -126,3 +126,110 @@ export function siblingKeys(
   }
   return keys;
 }
+
+/**
+ * Column where a comment starts on a line (-1 when none): a `#` at the start of the line or after a space or tab,
+ * outside quotes. (Inside a block scalar a `#` is text; callers that know they are in one do not ask.)
+ */
+export function commentStart(line: string): number {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (quote === '"' && ch === '\\') i++;
+      else if (ch === quote) {
+        if (quote === "'" && line[i + 1] === "'") i++;
+        else quote = '';
+      }
+      continue;
+    }
+    if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return i;
+    // A quote opens a quoted scalar only where a scalar can start (not inside a word: `it's` is plain text).
+    if ((ch === '"' || ch === "'") && (i === 0 || /[\s,[{:-]/.test(line[i - 1]))) quote = ch;
+  }
+  return -1;
+}
+
+/** Where the text before the cursor is inside a flow collection (`{port: 1883, protocol: ` or `[a, b`). */
+export interface FlowAt {
+  /** Column of the outermost `{` or `[` that is still open. */
+  open: number;
+  /** Path from the outermost open collection to the innermost one (keys of mappings, indexes of sequences). */
+  path: (string | number)[];
+  /** The innermost collection is a mapping and the cursor is after `key:` (a value), or at a key. */
+  kind: 'value' | 'key' | 'item';
+  /** The key whose value is typed (kind 'value'). */
+  key?: string;
+  /** Keys the innermost mapping already has before the cursor. */
+  keys: Set<string>;
+  /** Column where the word being typed starts. */
+  partialStart: number;
+}
+
+/** The flow context at the end of `prefix` (the line up to the cursor), or undefined outside flow collections. */
+export function flowAt(prefix: string): FlowAt | undefined {
+  interface Frame {
+    open: '{' | '[';
+    col: number;
+    index: number;
+    segStart: number;
+    key?: string;
+    afterColon: boolean;
+    keys: Set<string>;
+  }
+  const stack: Frame[] = [];
+  let quote = '';
+  for (let i = 0; i < prefix.length; i++) {
+    const ch = prefix[i];
+    if (quote) {
+      if (quote === '"' && ch === '\\') i++;
+      else if (ch === quote) {
+        if (quote === "'" && prefix[i + 1] === "'") i++;
+        else quote = '';
+      }
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (ch === '"' || ch === "'") {
+      if (i === 0 || /[\s,[{:]/.test(prefix[i - 1])) quote = ch;
+    } else if (ch === '{' || ch === '[') {
+      // Outside any flow collection, `{` only opens one where a value starts (after `key: `, `- ` or at the start).
+      if (!top && !/^\s*(?:-\s+)*(?:(?:"[^"]*"|'[^']*'|[^\s#'"{[][^#]*?)\s*:\s+)?$/.test(prefix.slice(0, i))) return;
+      stack.push({ open: ch, col: i, index: 0, segStart: i + 1, afterColon: false, keys: new Set() });
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+    } else if (!top) {
+      continue;
+    } else if (ch === ',') {
+      top.index++;
+      top.key = undefined;
+      top.afterColon = false;
+      top.segStart = i + 1;
+    } else if (ch === ':' && top.open === '{' && !top.afterColon && /[\s,{}[\]]/.test(prefix[i + 1] ?? ' ')) {
+      top.key = prefix
+        .slice(top.segStart, i)
+        .trim()
+        .replace(/^(["'])(.*)\1$/, '$2');
+      top.afterColon = true;
+      top.keys.add(top.key);
+      top.segStart = i + 1;
+    } else if (ch === '#' && /\s/.test(prefix[i - 1] ?? '')) {
+      return undefined; // a comment
+    }
+  }
+  if (stack.length === 0 || quote) return undefined;
+  const path: (string | number)[] = [];
+  for (let k = 0; k < stack.length - 1; k++) {
+    const f = stack[k];
+    if (f.open === '[') path.push(f.index);
+    else if (f.key !== undefined) path.push(f.key);
+    else return undefined; // a collection as a key: nothing to offer
+  }
+  const top = stack[stack.length - 1];
+  const partial = /[^\s,{[:]*$/.exec(prefix)![0];
+  const partialStart = prefix.length - partial.length;
+  if (top.open === '[')
+    return { open: stack[0].col, path: [...path, top.index], kind: 'item', keys: top.keys, partialStart };
+  if (top.afterColon) return { open: stack[0].col, path, kind: 'value', key: top.key, keys: top.keys, partialStart };
+  return { open: stack[0].col, path, kind: 'key', keys: top.keys, partialStart };
+}
