@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { covers, matches, parseShare, validFilter, validTopicName } from '../../server/src/devbroker/mqtt/topics';
+import { RetainedStore, SubscriptionIndex } from '../../server/src/devbroker/mqtt/topic-tree';
+import type { Subscription } from '../../server/src/devbroker/mqtt/session';
 import { substitute } from '../../server/src/devbroker/authz';
 import { checkToken, normalizeSubject } from '../../server/src/devbroker/authn';
 import { parseGoDuration, parseKeyAlgorithm } from '../../server/src/devbroker/certs';
@@ -62,4 +64,68 @@ test('key algorithm and duration spellings', () => {
   assert.equal(parseGoDuration('2160h'), 2160 * 3600e3);
   assert.equal(parseGoDuration('1h30m'), 5400e3);
   assert.equal(parseGoDuration('90d'), undefined);
+});
+
+test('the topic tries agree with matches() on every filter/topic pair, $ topics included', () => {
+  const filters = [
+    '#',
+    '+',
+    'a',
+    'a/#',
+    'a/+',
+    'a/+/c',
+    '+/b/#',
+    'a/b/c',
+    '+/+',
+    '$SYS/#',
+    '$SYS/+',
+    '+/#',
+    'a//c',
+    'a/+/+',
+    '',
+  ];
+  const topics = ['a', 'a/b', 'a/b/c', 'a/x/c', 'b/b/d', '$SYS/x', '$SYS', 'a//c', 'x', '/a', 'a/b/c/d'];
+  const index = new SubscriptionIndex();
+  const subs = filters.filter(validFilter).map((f) => {
+    const sub = { filter: f, topicFilter: f, levels: f.split('/') } as unknown as Subscription;
+    index.add(sub);
+    return sub;
+  });
+  const store = new RetainedStore();
+  for (const t of topics) store.set({ topic: t, payload: Buffer.from('x'), qos: 0, retain: true, from: 'x' });
+  for (const t of topics) {
+    const hit: string[] = [];
+    index.match(
+      t,
+      (s) => hit.push(s.filter),
+      () => undefined,
+    );
+    assert.deepEqual(
+      hit.sort(),
+      subs
+        .map((s) => s.filter)
+        .filter((f) => matches(f, t))
+        .sort(),
+      `topic ${t}`,
+    );
+  }
+  for (const s of subs)
+    assert.deepEqual(
+      store.topics(s.levels).sort(),
+      topics.filter((t) => matches(s.filter, t)).sort(),
+      `filter ${s.filter}`,
+    );
+  // Removing prunes: nothing matches afterwards, and the retained store counts what it holds.
+  for (const s of subs) index.remove(s);
+  for (const t of topics)
+    index.match(
+      t,
+      () => assert.fail('removed'),
+      () => assert.fail('removed'),
+    );
+  assert.equal(store.count, topics.length);
+  store.delete('a/b');
+  assert.equal(store.get('a/b'), undefined);
+  assert.ok(store.get('a/b/c'));
+  assert.equal(store.count, topics.length - 1);
 });

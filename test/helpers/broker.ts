@@ -7,7 +7,15 @@ import * as fs from 'node:fs';
 import { spawn, ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { Workspace } from '../../server/src/engine';
-import { planDevBroker, DevBroker, DevBrokerEvent, DevBrokerPlan, PlanOptions } from '../../server/src/devbroker';
+import {
+  planDevBroker,
+  DevBroker,
+  DevBrokerEvent,
+  DevBrokerPlan,
+  PlanOptions,
+  StartOptions,
+} from '../../server/src/devbroker';
+import type { Clock } from '../../server/src/devbroker/mqtt/clock';
 import { distDir } from './engine';
 
 /** Ports that were free a moment ago (the OS hands out each at most once while they are all held). */
@@ -117,7 +125,13 @@ export interface InProcess {
 /** Plans and starts a dev broker in this process from YAML text (several documents allowed). */
 export async function startInProcess(
   yaml: string,
-  opts: Partial<PlanOptions> & { stateDir: string; maxPacketSize?: number; now?: () => number },
+  opts: Partial<PlanOptions> & {
+    stateDir: string;
+    maxPacketSize?: number;
+    now?: () => number;
+    clock?: Clock;
+    limits?: StartOptions['limits'];
+  },
 ): Promise<InProcess> {
   const ws = new Workspace();
   ws.setFile('file:///ws/listener.yaml', yaml);
@@ -128,6 +142,8 @@ export async function startInProcess(
     onEvent: (e: DevBrokerEvent) => events.push(e),
     maxPacketSize: opts.maxPacketSize,
     now: opts.now,
+    clock: opts.clock,
+    limits: opts.limits,
   });
   return { broker, plan, events, stop: () => broker.stop() };
 }

@@ -260,7 +260,7 @@ export class DevBrokerController implements vscode.Disposable {
       case 'decision':
         (e.allowed ? this.log.info : this.log.warn).call(
           this.log,
-          `authorization ${e.allowed ? 'ALLOW' : 'DENY'} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
+          `authorization ${e.allowed ? 'ALLOW' : 'DENY'} ${e.action}${e.will ? ' (will)' : ''}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
         );
         return;
       case 'error':

@@ -134,7 +134,7 @@ const command: Command = {
         case 'decision':
           out(
             e,
-            `authz    ${e.allowed ? 'ALLOW' : 'DENY '} ${e.action}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
+            `authz    ${e.allowed ? 'ALLOW' : 'DENY '} ${e.action}${e.will ? ' (will)' : ''}${e.resource !== undefined ? ` '${e.resource}'` : ''} for ${e.clientId}${e.username ? ` (user ${e.username})` : ''} by '${e.authorization}': ${e.reason}`,
           );
           return;
       }

@@ -12,6 +12,8 @@ export interface Decision {
   clientId: string;
   username?: string;
   resource?: string;
+  /** A will message (authorized when the client connects). */
+  will?: boolean;
   allowed: boolean;
   /** Which rule allowed it (index in authorizationPolicies.rules), or why nothing did. */
   reason: string;
@@ -81,14 +83,14 @@ export class Authorizer {
   connect(p: Principal, port: number): boolean {
     return this.decide('Connect', p, undefined, port);
   }
-  publish(p: Principal, topic: string, port: number): boolean {
-    return this.decide('Publish', p, topic, port);
+  publish(p: Principal, topic: string, port: number, will = false): boolean {
+    return this.decide('Publish', p, topic, port, will);
   }
   subscribe(p: Principal, filter: string, port: number): boolean {
     return this.decide('Subscribe', p, filter, port);
   }
 
-  private decide(action: Action, p: Principal, resource: string | undefined, port: number): boolean {
+  private decide(action: Action, p: Principal, resource: string | undefined, port: number, will = false): boolean {
     let reason = 'no rule allows it';
     let allowed = false;
     let principalMatched = false;
@@ -114,6 +116,7 @@ export class Authorizer {
       clientId: p.clientId,
       username: p.username,
       resource,
+      ...(will ? { will } : {}),
       allowed,
       reason,
       port,

@@ -5,7 +5,7 @@ import * as tls from 'node:tls';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { Broker, BrokerEvent, PortPolicy, TransportInfo } from './mqtt/broker';
+import { Broker, BrokerEvent, BrokerOptions, Clock, PortPolicy, TransportInfo, systemClock } from './mqtt/broker';
 import { authenticator, SAT_METHOD } from './authn';
 import { Authorizer, Decision } from './authz';
 import { describeBusyPort } from './ports';
@@ -33,8 +33,12 @@ export interface StartOptions {
   host: string;
   maxPacketSize?: number;
   onEvent: (e: DevBrokerEvent) => void;
-  /** Clock for message expiry (tests). */
+  /** Time for keep-alive, expiry and stall deadlines (tests pass their own). */
+  clock?: Clock;
+  /** Only the clock's `now` (message expiry tests). */
   now?: () => number;
+  /** The broker's bounds (queues, retained messages, subscriptions, output), where the defaults do not suit. */
+  limits?: Partial<Omit<BrokerOptions, 'onEvent' | 'clock'>>;
 }
 
 export class PortBusyError extends Error {
@@ -60,9 +64,10 @@ export class DevBroker {
 
   private constructor(private opts: StartOptions) {
     this.broker = new Broker({
+      ...opts.limits,
       maxPacketSize: opts.maxPacketSize ?? 1024 * 1024,
       onEvent: opts.onEvent,
-      ...(opts.now ? { now: opts.now } : {}),
+      clock: opts.clock ?? (opts.now ? { ...systemClock, now: opts.now } : systemClock),
     });
   }
 
@@ -85,7 +90,7 @@ export class DevBroker {
       const az = new Authorizer(p.authz.name, p.authz.spec, (d) => this.opts.onEvent(d));
       for (const n of az.notes) this.opts.onEvent({ event: 'log', level: 'warning', message: `port ${p.port}: ${n}` });
       policy.authorizeConnect = (pr, t) => az.connect(pr, t.port);
-      policy.authorizePublish = (pr, topic, t) => az.publish(pr, topic, t.port);
+      policy.authorizePublish = (pr, topic, t, ctx) => az.publish(pr, topic, t.port, ctx?.will);
       policy.authorizeSubscribe = (pr, f, t) => az.subscribe(pr, f, t.port);
     }
     return policy;
