@@ -110,6 +110,8 @@ export interface BrokerKitSettings {
   clusterValidation: boolean;
   exclude: string[];
   maxFileSize: number;
+  /** Which files are applied together: 'folder' (each folder, kustomization, Flux or Argo CD path) or 'workspace'. */
+  deployments: 'folder' | 'workspace';
   /** Read by the client's LanguageClient (`brokerkit.trace.server`); listed here so the drift test covers it. */
   trace: { server: 'off' | 'messages' | 'verbose' };
 }

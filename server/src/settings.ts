@@ -10,6 +10,7 @@ export const settingsDefaults: BrokerKitSettings = {
   clusterValidation: true,
   exclude: ['**/node_modules/**', '**/.git/**'],
   maxFileSize: 16 * 1024 * 1024,
+  deployments: 'folder',
   trace: { server: 'off' },
 };
 
@@ -28,6 +29,7 @@ export function normalizeSettings(raw: unknown): BrokerKitSettings {
     exclude:
       Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
+    deployments: r.deployments === 'workspace' || r.deployments === 'folder' ? r.deployments : d.deployments,
     trace: { server: TRACE.find((t) => t === (r.trace as { server?: unknown } | undefined)?.server) ?? d.trace.server },
   };
 }

@@ -44,6 +44,8 @@ export interface StartOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   rootPath?: string;
+  /** Several workspace folders (paths); the first is also the root. */
+  folderPaths?: string[];
   /** Settings by section (e.g. { brokerkit: {...}, yaml: {...} }); answered to workspace/configuration. */
   settings?: Record<string, unknown>;
   capabilities?: ClientCapabilities;
@@ -175,13 +177,19 @@ export class LspClient {
     const conn = createProtocolConnection(reader, new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, o.settings ?? {}, o.timeoutMs ?? 30000);
     conn.listen();
-    const rootUri = o.rootPath ? pathToFileUri(o.rootPath) : null;
+    const rootPath = o.rootPath ?? o.folderPaths?.[0];
+    const rootUri = rootPath ? pathToFileUri(rootPath) : null;
+    const folders = o.folderPaths
+      ? o.folderPaths.map((p, i) => ({ uri: pathToFileUri(p), name: `ws${i}` }))
+      : rootUri
+        ? [{ uri: rootUri, name: 'ws' }]
+        : null;
     const t0 = performance.now();
     client.initializeResult = await client.guard(
       conn.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri,
-        workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
+        workspaceFolders: folders,
         capabilities: o.capabilities ?? FULL_CAPABILITIES,
         initializationOptions: o.initializationOptions,
       }),

@@ -34,7 +34,8 @@ test('a clash between an open and a closed file is found; fixing either side cle
     'sub/b.yaml': b,
     'node_modules/x/c.yaml': listener('hidden', { type: 'NodePort', ports: [8883] }),
   });
-  const client = await startServer({ rootPath: ws.root });
+  // The two files are in two folders: the setting says the whole workspace is applied as one.
+  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: { deployments: 'workspace' } } });
   try {
     const ua = ws.uri('a.yaml');
     const ub = ws.uri('sub/b.yaml');
@@ -49,8 +50,10 @@ test('a clash between an open and a closed file is found; fixing either side cle
     // node_modules is never indexed: the clash names only a.yaml
     assert.deepEqual(
       dB.relatedInformation!.map((r) => r.location.uri),
-      [ua],
+      [ua, ub],
     );
+    // The last related entry names the deployment the clash was judged in (here: the whole workspace).
+    assert.match(dB.relatedInformation![1].message, /^judged in deployment /);
     assert.ok(!client.diagnostics.has(ws.uri('node_modules/x/c.yaml')));
     // Progress was shown while indexing.
     const kinds = client.progress.map((p) => p.value.kind);
@@ -98,7 +101,7 @@ test('a clash between an open and a closed file is found; fixing either side cle
 test('files created and deleted on disk, deleted folders, and the exclude setting', async () => {
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const ws = new TempWorkspace({ 'a.yaml': a });
-  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: {} } });
+  const client = await startServer({ rootPath: ws.root, settings: { brokerkit: { deployments: 'workspace' } } });
   try {
     const ua = ws.uri('a.yaml');
     await client.open(ua, a);
@@ -126,7 +129,7 @@ test('files created and deleted on disk, deleted folders, and the exclude settin
     await client.filesChanged([{ uri: ud, type: FileChangeType.Created }]);
     await again;
     const excluded = client.nextDiagnostics(ua, (p) => !codes(p.diagnostics).includes('port-conflict'));
-    await client.settingsChanged({ brokerkit: { exclude: ['gen/**'] } });
+    await client.settingsChanged({ brokerkit: { exclude: ['gen/**'], deployments: 'workspace' } });
     await excluded;
     await client.diagnosticsFor(ud, (p) => p.diagnostics.length === 0);
 
@@ -219,5 +222,29 @@ test('kustomizations (kustomization.yaml and Kustomization) split the workspace 
   } finally {
     await client.shutdown();
     ws.dispose();
+  }
+});
+
+test('two workspace folders are never one deployment; a kustomization tying them makes one, named in related information', async () => {
+  const one = new TempWorkspace({ 'listener.yaml': listener('one', { type: 'LoadBalancer', ports: [8883] }) });
+  const two = new TempWorkspace({ 'listener.yaml': listener('two', { type: 'LoadBalancer', ports: [9883] }) });
+  const client = await startServer({ folderPaths: [one.root, two.root] });
+  try {
+    await client.notification<{ state: string }>('brokerkit/indexStatus', (p) => p.state === 'ready');
+    const u1 = one.uri('listener.yaml');
+    assert.ok(!codes((await client.diagnosticsFor(u1)).diagnostics).includes('service-type-conflict'));
+    // A kustomization in the first folder lists the second folder's file: now they clash.
+    const clash = client.nextDiagnostics(u1, (p) => codes(p.diagnostics).includes('service-type-conflict'));
+    const rel = `../${two.root.split('/').pop()}/listener.yaml`;
+    const uk = one.write('kustomization.yaml', `resources: [listener.yaml, ${rel}]\n`);
+    await client.filesChanged([{ uri: uk, type: FileChangeType.Created }]);
+    const d = (await clash).diagnostics.find((x) => x.code === 'service-type-conflict')!;
+    const judged = d.relatedInformation!.find((r) => r.message.startsWith('judged in deployment'))!;
+    assert.equal(judged.location.uri, uk);
+    assert.match(judged.message, /^judged in deployment \S+$/);
+  } finally {
+    await client.shutdown();
+    one.dispose();
+    two.dispose();
   }
 });

@@ -98,10 +98,11 @@ let uA: string;
 let uI: string;
 
 before(async () => {
-  ws = new TempWorkspace({ 'listeners.yaml': LISTENERS, 'auth/auth.yaml': AUTH, 'cert/issuer.yaml': ISSUER });
+  // One folder, one deployment (the scratch files of the completion tests join it).
+  ws = new TempWorkspace({ 'listeners.yaml': LISTENERS, 'auth.yaml': AUTH, 'issuer.yaml': ISSUER });
   uL = ws.uri('listeners.yaml');
-  uA = ws.uri('auth/auth.yaml');
-  uI = ws.uri('cert/issuer.yaml');
+  uA = ws.uri('auth.yaml');
+  uI = ws.uri('issuer.yaml');
   client = await startServer({ rootPath: ws.root });
   await client.open(uL, LISTENERS);
   await client.currentDiagnostics(uL);

@@ -25,7 +25,13 @@ test('without a client watcher the server watches the workspace: changes, new fi
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const b = listener('np', { type: 'NodePort', ports: [8884] });
   const ws = new TempWorkspace({ 'a.yaml': a, 'sub/b.yaml': b, 'node_modules/x.yaml': '' });
-  const c = await startServer({ rootPath: ws.root, capabilities: NO_WATCH, viaCli: true });
+  // Files in several folders, applied as one (the setting).
+  const c = await startServer({
+    rootPath: ws.root,
+    capabilities: NO_WATCH,
+    viaCli: true,
+    settings: { brokerkit: { deployments: 'workspace' } },
+  });
   try {
     await indexed(c);
     const ua = ws.uri('a.yaml');

@@ -220,3 +220,35 @@ test('check - reads standard input (e.g. `helm template ... | brokerkit check -`
   assert.match(bin.stdout, /^<stdin>:1:1: info binary-file: /m);
   assert.match(bin.stderr, /1 not checked \(1 binary\)/);
 });
+
+test('deployments: two arguments never pair, one folder does, --one-deployment pairs everything; findings name it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-deploy-'));
+  const lb = (name: string, port: number) =>
+    LISTENER_HEAD(name, `  serviceType: LoadBalancer\n  ports:\n  - port: ${port}\n    authenticationRef: default\n`);
+  mkdirSync(join(dir, 'samples'));
+  mkdirSync(join(dir, 'other'));
+  writeFileSync(join(dir, 'samples', 'a.yaml'), lb('a', 1883));
+  writeFileSync(join(dir, 'samples', 'b.yaml'), lb('b', 1884));
+  writeFileSync(join(dir, 'other', 'c.yaml'), lb('c', 1885));
+  const clashes = (args: string[]) =>
+    (JSON.parse(run(['check', ...args, '--format', 'json'], dir).stdout) as any[])
+      .filter((f) => f.code === 'service-type-conflict')
+      .map((f) => `${f.file} (${f.deployment})`)
+      .sort();
+  // One folder: one deployment, named in every finding.
+  assert.deepEqual(
+    clashes(['samples']),
+    ['samples/a.yaml (samples)', 'samples/b.yaml (samples)'].map((s) =>
+      s.replace('(samples)', `(${dir.split('/').pop()}/samples)`),
+    ),
+  );
+  // Its two files named as two arguments, or two folders as two arguments: nothing pairs.
+  assert.deepEqual(clashes(['samples/a.yaml', 'samples/b.yaml']), []);
+  assert.deepEqual(clashes(['samples/a.yaml', 'other']), []);
+  // The whole tree applied as one.
+  assert.equal(clashes(['samples/a.yaml', 'other', '--one-deployment']).length, 2);
+  assert.equal(clashes(['.', '--one-deployment']).length, 3);
+  // Text output names the deployment under the finding.
+  const text = run(['check', 'samples'], dir).stdout;
+  assert.match(text, /service-type-conflict: .*\n(?: {4}.*related.*\n)* {4}deployment: \S+\/samples\n/);
+});

@@ -1,5 +1,5 @@
 // Deployments (engine/deployments.ts): relations between objects are checked within the files applied together —
-// a top-level kustomization with everything it pulls in, or the files outside any kustomization.
+// a top-level kustomization with everything it pulls in, or a folder's files outside any kustomization.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../server/src/engine/workspace';
@@ -73,13 +73,21 @@ test('the same finding in every deployment of a base is reported once, without n
   assert.doesNotMatch(missing[0].message, /\(in /);
 });
 
-test('alternatives side by side: no clash between overlays; the same files without kustomizations do clash', () => {
+test('alternatives side by side: no clash between overlays; the same files in one folder do clash', () => {
   const files = {
     'overlays/dev/extra.yaml': listener('np', 'NodePort', 8883),
     'overlays/prod/extra.yaml': listener('np2', 'NodePort', 8883),
   };
-  const without = run(files);
-  assert.ok(at(without, 'overlays/dev/extra.yaml', 'service-type-conflict').length > 0);
+  const oneFolder = run({
+    'x/dev.yaml': files['overlays/dev/extra.yaml'],
+    'x/prod.yaml': files['overlays/prod/extra.yaml'],
+  });
+  assert.ok(at(oneFolder, 'x/dev.yaml', 'service-type-conflict').length > 0);
+  assert.deepEqual(
+    [...run(files).values()].flat().filter((f) => f.code === 'service-type-conflict'),
+    [],
+    'two folders are two deployments',
+  );
   const withK = run({
     ...files,
     'overlays/dev/kustomization.yaml': 'resources: [extra.yaml]\n',
@@ -122,13 +130,13 @@ test('editing a kustomization moves files between deployments at once', () => {
   assert.ok(clashes() > 0, 'a/l.yaml now also deployed with b');
   ws.deleteFile('file:///repo/b/kustomization.yaml');
   ws.deleteFile('file:///repo/a/kustomization.yaml');
-  assert.ok(clashes() > 0, 'no kustomization: one deployment');
+  assert.equal(clashes(), 0, 'no kustomization: each folder is a deployment');
 });
 
 test('membership: nested bases, components, patches, remote bases ignored, cycles, encoded names', () => {
   const k = (uri: string, value: unknown) => ({ uri, value });
-  const d = computeDeployments(
-    [
+  const d = computeDeployments({
+    kustomizations: [
       k('file:///r/base/kustomization.yaml', { resources: ['svc.yaml', 'https://github.com/x/y', 'github.com/x/z'] }),
       k('file:///r/comp/kustomization.yaml', { kind: 'Component', resources: ['c.yaml'] }),
       k('file:///r/ov/kustomization.yaml', {
@@ -140,7 +148,7 @@ test('membership: nested bases, components, patches, remote bases ignored, cycle
       k('file:///r/x/kustomization.yaml', { resources: ['../y'] }),
       k('file:///r/y/kustomization.yaml', { resources: ['../x', 'y.yaml'] }),
     ],
-    [
+    files: [
       'file:///r/base/svc.yaml',
       'file:///r/comp/c.yaml',
       'file:///r/ov/my%20file.yaml',
@@ -148,13 +156,13 @@ test('membership: nested bases, components, patches, remote bases ignored, cycle
       'file:///r/ov/psm.yaml',
       'file:///r/y/y.yaml',
       'file:///r/loose.yaml',
-    ],
-  );
+    ].map((uri) => ({ uri, objects: [] })),
+  });
   for (const f of ['base/svc.yaml', 'comp/c.yaml', 'ov/my%20file.yaml', 'ov/p.yaml', 'ov/psm.yaml'])
     assert.deepEqual(d.of(`file:///r/${f}`), ['file:///r/ov/'], f);
   // x and y only refer to each other (kustomize rejects the cycle): the first one stands for both.
   assert.deepEqual(d.of('file:///r/y/y.yaml'), ['file:///r/x/']);
-  assert.deepEqual(d.of('file:///r/loose.yaml'), ['']);
+  assert.deepEqual(d.of('file:///r/loose.yaml'), ['folder:file:///r/']);
   assert.equal(d.label('file:///r/ov/'), 'r/ov');
   assert.ok(
     isKustomizationUri('file:///r/ov/kustomization.yml') &&

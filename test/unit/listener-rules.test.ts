@@ -119,25 +119,37 @@ test('a kustomize base and its overlay patch are one listener: no clash with its
   );
   // The patch omits namespace (the default namespace applies), serviceType and serviceName.
   const overlay = `apiVersion: ${AIO}\nkind: BrokerListener\nmetadata:\n  name: external\nspec:\n  ports:\n  - port: 8883\n    authenticationRef: default\n${TLS}  - port: 9883\n    authenticationRef: default\n${TLS}`;
-  const f = check({ 'base/listener.yaml': base, 'overlays/prod/listener-patch.yaml': overlay });
+  const kustomization = (extra: string) => `resources: [../../base${extra}]\npatches:\n- path: listener-patch.yaml\n`;
+  const f = check({
+    'base/kustomization.yaml': 'resources: [listener.yaml]\n',
+    'base/listener.yaml': base,
+    'overlays/prod/kustomization.yaml': kustomization(''),
+    'overlays/prod/listener-patch.yaml': overlay,
+  });
   assert.deepEqual(codes(mine(f)), []);
   // A third, different LoadBalancer listener clashes with the one listener, reported in both of its documents.
   const other = listener(
     'second',
     `  serviceType: LoadBalancer\n  ports:\n  - port: 9883\n    authenticationRef: default\n${TLS}`,
   );
-  const g = check({ 'base/listener.yaml': base, 'overlays/prod/listener-patch.yaml': overlay, 'second.yaml': other });
+  const g = check({
+    'base/kustomization.yaml': 'resources: [listener.yaml]\n',
+    'base/listener.yaml': base,
+    'overlays/prod/kustomization.yaml': kustomization(', second.yaml'),
+    'overlays/prod/listener-patch.yaml': overlay,
+    'overlays/prod/second.yaml': other,
+  });
   assert.deepEqual(
     only(g, 'service-type-conflict')
       .map((x) => x.uri)
       .sort(),
-    [U('base/listener.yaml'), U('second.yaml')],
+    [U('base/listener.yaml'), U('overlays/prod/second.yaml')],
   );
   assert.deepEqual(
     only(g, 'port-conflict')
       .map((x) => x.uri)
       .sort(),
-    [U('overlays/prod/listener-patch.yaml'), U('second.yaml')],
+    [U('overlays/prod/listener-patch.yaml'), U('overlays/prod/second.yaml')],
   );
   assert.deepEqual(only(g, 'listener-limit'), []);
 });
@@ -346,7 +358,11 @@ test('service-name-invalid: explicit and defaulted names; a patch without servic
     `  serviceType: LoadBalancer\n  serviceName: plant\n  ports:\n  - port: 8883\n    authenticationRef: default\n${TLS}`,
   );
   const patch = `apiVersion: ${AIO}\nkind: BrokerListener\nmetadata:\n  name: Plant_Listener\nspec:\n  ports:\n  - port: 8884\n    authenticationRef: default\n${TLS}`;
-  assert.deepEqual(only(check({ 'base.yaml': base, 'patch.yaml': patch }), 'service-name-invalid'), []);
+  const k = 'resources: [base.yaml]\npatches:\n- path: patch.yaml\n';
+  assert.deepEqual(
+    only(check({ 'kustomization.yaml': k, 'base.yaml': base, 'patch.yaml': patch }), 'service-name-invalid'),
+    [],
+  );
   assert.equal(only(check({ 'patch.yaml': patch }), 'service-name-invalid').length, 1);
   const long = listener(
     'x',

@@ -2,7 +2,7 @@
 // Every file named or found is either checked or reported as not checked (not-checked.ts): a binary, a Helm template,
 // a file over the size limit (never read) each get a note, and the summary counts them.
 import { Workspace, Finding, compareFindings, notCheckedReason, NOT_CHECKED } from '../engine';
-import { STDIN_URI, collectYamlFiles, readStdin, readText, sizeOf, toUri } from './files';
+import { STDIN_URI, collectYamlFiles, readStdin, readText, rootUri, sizeOf, toUri } from './files';
 import { chartTemplate } from '../charts';
 import { parseArgs, flag, UsageError } from './usage';
 import { summary, toJson, toSarif, toText } from './format';
@@ -14,11 +14,11 @@ const command: Command = {
   summary:
     'Validate YAML files (folders are searched for *.yaml/*.yml; - reads standard input). --kubeconfig adds what runs in the cluster.',
   usage:
-    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME]',
+    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--one-deployment] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME]',
   async run(args) {
     const p = parseArgs(args, {
       values: ['format', 'ignore', 'namespace', 'max-file-size', 'kubeconfig', 'context', 'exclude'],
-      booleans: ['no-builtins', 'quiet'],
+      booleans: ['no-builtins', 'quiet', 'one-deployment'],
     });
     const format = flag(p, 'format') ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format))
@@ -37,6 +37,8 @@ const command: Command = {
       assumeBuiltins: !p.flags.has('no-builtins'),
       ...(maxFileSize ? { maxFileSize: Number(maxFileSize) } : {}),
       chartTemplate,
+      // Every file outside a kustomization applied at once, whatever its folder or argument.
+      deployments: p.flags.has('one-deployment') ? 'workspace' : 'folder',
     });
     const limit = ws.getOptions().maxFileSize;
     const stdin = p.positional.includes('-');
@@ -46,6 +48,9 @@ const command: Command = {
       p.positional.filter((x) => x !== '-'),
       (p.flags.get('exclude') ?? []).flatMap((s) => s.split(',')),
     );
+    // Each argument is a root of its own: files of two arguments are one deployment only where a file ties them.
+    ws.setRoots(p.positional.filter((x) => x !== '-').map((x) => rootUri(x)));
+    if (stdin) ws.setRoots([...ws.getRoots(), STDIN_URI]);
     for (const f of files) {
       try {
         // A file over the limit is not read at all (it may be far larger than memory): it is noted as not checked.

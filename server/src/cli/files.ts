@@ -1,5 +1,5 @@
 // Reading the user's files for the CLI: folders are searched for *.yaml / *.yml, skipping node_modules and .git.
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import { decodeText } from '../engine/not-checked';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -39,6 +39,19 @@ async function walk(dir: string, out: string[], exclude: string[]): Promise<void
 }
 
 export const toUri = (file: string): string => pathToFileURL(file).href;
+
+/** A command-line argument as a root URI: a folder ends in '/', a file is itself. */
+export function rootUri(arg: string): string {
+  const abs = path.resolve(arg);
+  let dir = false;
+  try {
+    dir = statSync(abs).isDirectory();
+  } catch {
+    // unreadable: reported when the files are collected
+  }
+  const uri = toUri(abs);
+  return dir && !uri.endsWith('/') ? `${uri}/` : uri;
+}
 export const fromUri = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
 /** Reads a file as text (UTF-8, or UTF-16 with its byte order mark); binary files come back with NUL characters,

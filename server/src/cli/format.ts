@@ -15,6 +15,8 @@ export interface JsonFinding {
   code: string;
   message: string;
   related: { file: string; line: number; column: number; message: string }[];
+  /** For a finding about relations between objects: the deployment (files applied together) it was judged in. */
+  deployment?: string;
 }
 
 function rel(uri: string, cwd: string): string {
@@ -42,13 +44,16 @@ export function toJson(findings: Finding[], cwd: string): JsonFinding[] {
         column: r.range!.start.character + 1,
         message: r.message,
       })),
+    ...(f.deployment !== undefined ? { deployment: f.deployment } : {}),
   }));
 }
 
 export function toText(findings: Finding[], cwd: string): string {
   const lines = toJson(findings, cwd).map((f) => {
     const head = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`;
-    return [head, ...f.related.map((r) => `    ${r.file}:${r.line}:${r.column}: related: ${r.message}`)].join('\n');
+    const related = f.related.map((r) => `    ${r.file}:${r.line}:${r.column}: related: ${r.message}`);
+    if (f.deployment !== undefined) related.push(`    deployment: ${f.deployment}`);
+    return [head, ...related].join('\n');
   });
   return lines.join('\n');
 }
@@ -131,6 +136,7 @@ export function toSarif(findings: Finding[], cwd: string, version: string): unkn
           relatedLocations: f.related
             .filter((r) => r.uri && r.range)
             .map((r, i) => ({ id: i, ...loc(r.uri!, r.range!), message: { text: r.message } })),
+          ...(f.deployment !== undefined ? { properties: { deployment: f.deployment } } : {}),
         })),
       },
     ],

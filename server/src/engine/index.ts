@@ -12,6 +12,7 @@ export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';
 export { Index } from './workspace-index';
+export type { DeploymentInfo, DeploymentKind, DeploymentMode } from './deployments';
 export { schemaFor, schemaAt } from './schema';
 export type { SchemaInfo } from './schema';
 

@@ -25,6 +25,10 @@ export interface Finding {
   code: string;
   message: string;
   related: RelatedInfo[];
+  /** For a finding about relations between objects: the deployment it was judged in (its label). */
+  deployment?: string;
+  /** The file that makes that deployment one (its kustomization, Flux Kustomization or Argo CD Application). */
+  deploymentSource?: string;
   /** Machine-readable hints for quick fixes (kept small and JSON-serialisable). */
   data?: Record<string, unknown>;
 }
@@ -65,6 +69,11 @@ export interface EngineOptions {
    * syntax. The host answers from the file system; without it only `{{` where YAML has no scalar marks a template.
    */
   chartTemplate?: (uri: string) => boolean;
+  /**
+   * Which files are applied together (deployments.ts): 'folder' (a folder, a kustomization, or what a Flux / Argo CD
+   * object applies) or 'workspace' (every file outside a kustomization is one deployment).
+   */
+  deployments?: 'folder' | 'workspace';
 }
 
 export const defaultEngineOptions: EngineOptions = {

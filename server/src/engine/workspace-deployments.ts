@@ -5,7 +5,15 @@
 //
 // Owns: the current Deployments and when it was computed; partition keys.
 // May not: change files (it reads the file store), run rules or place findings.
-import { Deployments, LOOSE, SINGLE, computeDeployments, isKustomizationUri } from './deployments';
+import {
+  DeploymentInfo,
+  DeploymentMode,
+  Deployments,
+  LOOSE,
+  SINGLE,
+  computeDeployments,
+  isKustomizationUri,
+} from './deployments';
 import type { Resource } from './resources';
 import type { FileState, FileStore } from './workspace-files';
 
@@ -30,25 +38,49 @@ export class DeploymentState {
   current: Deployments = SINGLE;
   private kustomizationsSeen = -1; // the kustomizationVersion `current` was computed for
   private filesSeen = -1; // the fileSetVersion `current` was computed for
-  /** Kustomizations changed since the rule caches were made: every rule runs again (cleared by settled()). */
+  private objectsSeen = -1; // the objectsVersion `current` was computed for
+  private scopeSeen = '';
+  /** Membership changed since the rule caches were made: every rule runs again (cleared by settled()). */
   moved = false;
 
-  constructor(private readonly files: FileStore) {}
+  constructor(
+    private readonly files: FileStore,
+    /** The roots (workspace folders, command-line arguments) and the mode the host asks for. */
+    private readonly scope: () => { roots: readonly string[]; mode: DeploymentMode },
+  ) {}
 
-  /** Recomputes the deployments when a kustomization or the set of files changed. */
+  /** Recomputes the deployments when a kustomization, the set of files, an object or the roots changed. */
   refresh(): void {
     const f = this.files;
-    const changed = f.kustomizationVersion !== this.kustomizationsSeen;
-    if (!changed && f.fileSetVersion === this.filesSeen) return;
-    if (changed) this.moved = true;
+    const scope = this.scope();
+    const scopeKey = `${scope.mode}\u0000${scope.roots.join('\u0000')}`;
+    if (
+      f.kustomizationVersion === this.kustomizationsSeen &&
+      f.fileSetVersion === this.filesSeen &&
+      f.objectsVersion === this.objectsSeen &&
+      scopeKey === this.scopeSeen
+    )
+      return;
     this.kustomizationsSeen = f.kustomizationVersion;
     this.filesSeen = f.fileSetVersion;
+    this.objectsSeen = f.objectsVersion;
+    this.scopeSeen = scopeKey;
     const ks: FileState[] = [];
     for (const file of f.all()) if (isKustomizationUri(file.uri)) ks.push(file);
-    this.current = computeDeployments(
-      ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })),
-      f.uris(),
-    );
+    const next = computeDeployments({
+      kustomizations: ks.map((k) => ({ uri: k.uri, value: k.chunks[0]?.parse.value })),
+      files: [...f.all()].map((file) => ({ uri: file.uri, objects: file.resources })),
+      roots: scope.roots,
+      mode: scope.mode,
+    });
+    if (next.signature !== this.current.signature || next.single !== this.current.single) this.moved = true;
+    this.current = next;
+  }
+
+  /** Every deployment with its files. */
+  list(): DeploymentInfo[] {
+    this.refresh();
+    return this.current.ids.map((id) => this.current.info(id)).filter((d): d is DeploymentInfo => !!d);
   }
 
   /** The rule caches now describe the current deployments. */
@@ -59,7 +91,7 @@ export class DeploymentState {
   /** The deployments of a file; undefined when the workspace is one deployment (no kustomizations). */
   deploymentsOf(uri: string): readonly string[] | undefined {
     this.refresh();
-    return this.current === SINGLE ? undefined : this.current.of(uri);
+    return this.current.single ? undefined : this.current.of(uri);
   }
 
   /** True when the file `uri` is in one of `deps` (from deploymentsOf; undefined: everything is deployed together). */
@@ -70,7 +102,7 @@ export class DeploymentState {
   /** Workspace objects grouped by partition (deployment and namespace; '' = cluster-scoped), in file order. */
   byPartition(only?: ReadonlySet<PartitionKey>): Map<PartitionKey, Resource[]> {
     const out = new Map<PartitionKey, Resource[]>();
-    const single = this.current === SINGLE;
+    const single = this.current.single;
     for (const f of this.files.all()) {
       const deps = single ? undefined : this.current.of(f.uri);
       for (const r of f.resources) {
@@ -87,11 +119,11 @@ export class DeploymentState {
   /** Workspace resources of the given kinds (all, when absent) in the files of one deployment, in file order. */
   resourcesIn(dep: string, kinds: ReadonlySet<string> | undefined): Resource[] {
     const out: Resource[] = [];
-    const single = this.current === SINGLE;
-    for (const f of this.files.all()) {
-      if (!single && !this.current.of(f.uri).includes(dep)) continue;
-      for (const r of f.resources) if (!kinds || kinds.has(r.kind)) out.push(r);
-    }
+    const pick = (f: FileState | undefined) => {
+      if (f) for (const r of f.resources) if (!kinds || kinds.has(r.kind)) out.push(r);
+    };
+    if (this.current.single) for (const f of this.files.all()) pick(f);
+    else for (const uri of this.current.files(dep)) pick(this.files.get(uri));
     return out;
   }
 }

@@ -52,6 +52,8 @@ export class FileStore {
   fileSetVersion = 0;
   /** Bumped when a kustomization is added, changed or removed (what deployment membership depends on). */
   kustomizationVersion = 0;
+  /** Bumped whenever a file's objects may have changed (which files are alternatives depends on them). */
+  objectsVersion = 0;
 
   constructor(private readonly options: () => FileOptions) {}
 
@@ -107,6 +109,7 @@ export class FileStore {
 
   private store(uri: string, state: StoredFile, added: boolean): StoredFile {
     if (added) this.fileSetVersion++;
+    if (!sameObjects(this.files.get(uri)?.resources, state.resources)) this.objectsVersion++;
     if (isKustomizationUri(uri)) this.kustomizationVersion++;
     this.files.set(uri, state);
     return state;
@@ -194,4 +197,11 @@ export class FileStore {
       out.push(chunk);
     }
   }
+}
+
+/** True when two object lists are the very same objects (an edit that left every document's parse alone). */
+function sameObjects(a: readonly Resource[] | undefined, b: readonly Resource[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -129,12 +129,18 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
   return out ?? data;
 }
 
+/** The deployment a workspace finding was judged in, as findings name it. */
+export interface JudgedIn {
+  label: string;
+  source?: string;
+}
+
 /**
- * A raw finding as a Finding at its chunks' current lines, with an optional message suffix (which deployment): the
- * same object while none of its chunks moved.
+ * A raw finding as a Finding at its chunks' current lines, with an optional message suffix (which deployment of a
+ * shared base) and the deployment it was judged in: the same object while none of its chunks moved.
  */
 const placedMemo = new WeakMap<RawFinding, { at: string | number; suffix: string; finding: Finding }[]>();
-export function placeRaw(r: RawFinding, suffix = ''): Finding {
+export function placeRaw(r: RawFinding, suffix = '', judged?: JudgedIn): Finding {
   let at: string | number = r.chunk.startLine;
   for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
   let memo = placedMemo.get(r);
@@ -142,32 +148,50 @@ export function placeRaw(r: RawFinding, suffix = ''): Finding {
     memo = [];
     placedMemo.set(r, memo);
   }
-  // One entry per suffix (one, or one per deployment of a shared base).
-  const i = memo.findIndex((m) => m.suffix === suffix);
+  // One entry per suffix (one, or one per deployment of a shared base) and deployment.
+  const key = judged ? `${suffix}\u0000${judged.label}\u0000${judged.source ?? ''}` : suffix;
+  const i = memo.findIndex((m) => m.suffix === key);
   if (i >= 0 && memo[i].at === at) return memo[i].finding;
   const finding = toFinding(suffix ? { ...r, message: r.message + suffix } : r);
-  const entry = { at, suffix, finding };
+  if (judged) {
+    finding.deployment = judged.label;
+    if (judged.source) finding.deploymentSource = judged.source;
+  }
+  const entry = { at, suffix: key, finding };
   if (i >= 0) memo[i] = entry;
   else memo.push(entry);
   return finding;
 }
 
 /**
- * Places the workspace-rule findings of one validation into `out` (per URI). Objects in several deployments (a
- * kustomize base) get a finding once where every deployment agrees, else one per deployment, saying which.
+ * Places the workspace-rule findings of one validation into `out` (per URI), each naming the deployment it was
+ * judged in. Objects in several deployments (a kustomize base, a file shared by alternatives) get a finding once
+ * where every deployment agrees, else one per deployment, saying which.
  */
 export class WorkspaceFindingSink {
   private readonly pending = new Map<string, { raw: RawFinding; deps: string[] }>();
+  private readonly judged = new Map<string, JudgedIn>();
   constructor(
     private readonly deployments: Deployments,
-    /** False when the workspace is one deployment: nothing to merge. */
-    private readonly several: boolean,
     private readonly out: Map<string, Finding[]>,
   ) {}
 
+  private judgedIn(deps: readonly string[]): JudgedIn {
+    const key = deps.join('\u0000');
+    let j = this.judged.get(key);
+    if (!j) {
+      const infos = deps.map((d) => this.deployments.info(d));
+      const labels = deps.map((d) => this.deployments.label(d)).sort();
+      j = { label: labels.join(', ') };
+      if (deps.length === 1 && infos[0]?.source) j.source = infos[0].source;
+      this.judged.set(key, j);
+    }
+    return j;
+  }
+
   add(r: RawFinding, dep: string): void {
-    if (!this.several || this.deployments.of(r.chunk.uri).length < 2) {
-      this.out.get(r.chunk.uri)?.push(placeRaw(r));
+    if (this.deployments.single || this.deployments.of(r.chunk.uri).length < 2) {
+      this.out.get(r.chunk.uri)?.push(placeRaw(r, '', this.judgedIn([dep])));
       return;
     }
     const key = `${r.code}\u0000${r.chunk.uri}\u0000${r.chunk.startOffset + r.start}\u0000${r.end - r.start}\u0000${r.message}`;
@@ -182,10 +206,10 @@ export class WorkspaceFindingSink {
       const list = this.out.get(raw.chunk.uri);
       if (!list) continue;
       if (deps.length >= all.length) {
-        list.push(placeRaw(raw));
+        list.push(placeRaw(raw, '', this.judgedIn(all)));
         continue;
       }
-      for (const dep of deps) list.push(placeRaw(raw, ` (in ${this.deployments.label(dep)})`));
+      for (const dep of deps) list.push(placeRaw(raw, ` (in ${this.deployments.label(dep)})`, this.judgedIn([dep])));
     }
     this.pending.clear();
   }

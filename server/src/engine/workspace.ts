@@ -8,7 +8,7 @@
 import type { Path } from './parse';
 import { Resource, toResource } from './resources';
 import { Index } from './workspace-index';
-import { SINGLE } from './deployments';
+import type { DeploymentInfo } from './deployments';
 import { builtinObjects } from './builtins';
 import { allRules, engineCodes } from './rules';
 import { CancellationLike, CancelledError, EngineOptions, Facts, Finding, defaultEngineOptions } from './types';
@@ -29,7 +29,11 @@ export class Workspace {
   private envCache?: EnvObjects;
 
   private readonly files = new FileStore(() => this.options);
-  private readonly deploymentState = new DeploymentState(this.files);
+  private roots: readonly string[] = [];
+  private readonly deploymentState = new DeploymentState(this.files, () => ({
+    roots: this.roots,
+    mode: this.options.deployments ?? 'folder',
+  }));
   private readonly rules = new RuleScheduler({
     options: () => this.options,
     optionsKey: () => this.optionsKey,
@@ -58,6 +62,30 @@ export class Workspace {
       // Namespaces and document-rule results depend on options: re-derive everything (parses are kept).
       this.files.rebuildAll();
     }
+  }
+
+  /**
+   * The roots of the workspace: workspace folders, or the files and folders named on the command line. Files under
+   * different roots are never one deployment unless a kustomization, Flux Kustomization or Argo CD Application ties
+   * them.
+   */
+  setRoots(uris: readonly string[]): void {
+    this.roots = [...uris];
+  }
+  getRoots(): readonly string[] {
+    return this.roots;
+  }
+
+  /**
+   * Every deployment (which files are applied together) with its files and the objects they define: one entry per
+   * kustomization, folder, Flux Kustomization or Argo CD Application applied on its own, and per alternative.
+   */
+  deployments(): (DeploymentInfo & { objects: Resource[] })[] {
+    return this.deploymentState.list().map((d) => ({
+      ...d,
+      files: [...d.files],
+      objects: d.files.flatMap((uri) => this.files.get(uri)?.resources ?? []),
+    }));
   }
 
   setFacts(facts: Facts | undefined): void {
@@ -139,7 +167,7 @@ export class Workspace {
     if (token?.isCancellationRequested) throw new CancelledError();
     const results = this.rules.run(token);
     const deployments = this.deploymentState.current;
-    const sink = new WorkspaceFindingSink(deployments, deployments !== SINGLE, out);
+    const sink = new WorkspaceFindingSink(deployments, out);
     for (const byPartition of results)
       for (const [key, list] of byPartition) {
         const dep = depOf(key);

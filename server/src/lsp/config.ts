@@ -95,6 +95,7 @@ export class SettingsService {
       defaultNamespace: next.defaultNamespace,
       assumeBuiltins: next.assumeBuiltins,
       maxFileSize: next.maxFileSize,
+      deployments: next.deployments,
     });
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     this.deps.store.generation++;

@@ -32,6 +32,8 @@ const CHEAP_RUN_MS = 30;
 /** BROKERKIT_LSP_TRACE=1 writes one line per validation to stderr (for profiling; off by default). */
 const TRACE = process.env.BROKERKIT_LSP_TRACE === '1';
 
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 /** Findings the engine reuses (unchanged documents keep their finished findings) map to the same Diagnostic. */
 const converted = new WeakMap<Finding, Diagnostic>();
 
@@ -49,6 +51,12 @@ export function toDiagnostic(f: Finding): Diagnostic {
   const related = f.related
     .filter((r) => r.uri && r.range)
     .map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
+  // The deployment a relation was judged in: at the file that makes it one, else at the finding itself.
+  if (f.deployment !== undefined)
+    related.push({
+      location: { uri: f.deploymentSource ?? f.uri, range: f.deploymentSource ? ZERO : f.range },
+      message: `judged in deployment ${f.deployment}`,
+    });
   if (related.length) d.relatedInformation = related;
   // The finding's quick-fix `data` stays on the server (code actions read the findings, not the client's copy).
   converted.set(f, d);

@@ -5,9 +5,19 @@ import type { InitializeParams, WorkspaceFolder } from 'vscode-languageserver';
 export class WorkspaceFolders {
   private folders: WorkspaceFolder[];
 
-  constructor(params: InitializeParams) {
+  constructor(
+    params: InitializeParams,
+    /** Told the folders (as root URIs ending in '/') whenever they change, and once at the start. */
+    private readonly onChange: (roots: string[]) => void = () => {},
+  ) {
     this.folders = [...(params.workspaceFolders ?? [])];
     if (this.folders.length === 0 && params.rootUri) this.folders = [{ uri: params.rootUri, name: 'root' }];
+    this.onChange(this.roots());
+  }
+
+  /** The folders' URIs, each ending in '/'. */
+  roots(): string[] {
+    return this.folders.map((f) => (f.uri.endsWith('/') ? f.uri : `${f.uri}/`));
   }
 
   list(): readonly WorkspaceFolder[] {
@@ -18,6 +28,7 @@ export class WorkspaceFolders {
   change(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): void {
     const gone = new Set(removed.map((f) => f.uri));
     this.folders = [...this.folders.filter((f) => !gone.has(f.uri)), ...added];
+    this.onChange(this.roots());
   }
 
   /** The innermost folder holding `uri`. */

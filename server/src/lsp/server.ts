@@ -56,7 +56,8 @@ export function startServer(connection: Connection): void {
   let settings: SettingsService | undefined;
 
   connection.onInitialize((initParams) => {
-    const folders = new WorkspaceFolders(initParams);
+    // Files of two workspace folders are never one deployment unless a file ties them.
+    const folders = new WorkspaceFolders(initParams, (roots) => workspace.setRoots(roots));
     const config = new SettingsService({
       connection,
       params: initParams,
