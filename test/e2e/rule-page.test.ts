@@ -1,6 +1,7 @@
 // The rule pages ship with the PACKAGED extension and open offline: in a real VS Code (code-server) with the .vsix
 // installed, clicking the rule code of a problem in the Problems panel opens docs/rules/<code>.md from inside the
-// installed extension in the Markdown preview, and the page's own text is shown.
+// installed extension in the Markdown preview, and the page's own text is shown; the 'Rule page' link in the hover of
+// a `# brokerkit-ignore <code>` comment does the same.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { editorTest } from './harness';
@@ -20,6 +21,12 @@ spec:
     protocol: Mqtt
 `;
 
+// The same listener with the insecure-port finding silenced by a comment that names the rule.
+const IGNORED = CLASH.replace('name: clash', 'name: ignored').replace(
+  '  - port: 18883',
+  '  # brokerkit-ignore insecure-port\n  - port: 18883',
+);
+
 /** The first sentence under a heading of the page in the repository: the preview must show the same words. */
 function pageLine(code: string, heading: string): string {
   const md = readFileSync(`docs/rules/${code}.md`, 'utf8');
@@ -31,7 +38,7 @@ editorTest(
   'a rule code in the Problems panel opens its page from the installed extension',
   () => ({
     vsix: packagedVsix(),
-    workspace: { files: { 'clash.yaml': CLASH } },
+    workspace: { files: { 'clash.yaml': CLASH, 'ignored.yaml': IGNORED } },
   }),
   async (ed) => {
     await ed.openFile('clash.yaml');
@@ -53,5 +60,18 @@ editorTest(
     // Rendered, not raw Markdown.
     assert.ok(!/^## /m.test(text), 'headings are rendered');
     await ed.screenshot('rule-page');
+
+    // The rule named in a brokerkit-ignore comment: its hover links the page, which opens the same way.
+    await ed.openFile('ignored.yaml');
+    const hover = await ed.hover('insecure-port');
+    assert.match(hover, /insecure-port/);
+    await ed.page
+      .locator('.monaco-hover:not(.hidden) a')
+      .filter({ hasText: /^Rule page$/ })
+      .first()
+      .click();
+    await ed.waitForText('.part.editor .tabs-container .tab.active', /Preview insecure-port\.md/);
+    assert.match(await ed.webviewText('h1'), /^insecure-port\b/);
+    await ed.screenshot('rule-page-from-hover');
   },
 );
