@@ -8,3 +8,5 @@ export { devCa, clientCert, exportCa, serverCert, parseKeyAlgorithm, familyOf, K
 export type { KeyAlgorithm, KeyFamily } from './certs';
 export { Broker } from './mqtt/broker';
 export { defaultStateDir, clientsDir } from './state-dir';
+export { isLoopback, openToAnyone } from './remote';
+export { parseOrigin } from './origins';
