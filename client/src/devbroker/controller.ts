@@ -9,10 +9,9 @@ import type { Ctx } from '../ctx';
 import { offerTrust } from '../trust';
 import { defaultStateDir } from '../../../server/src/devbroker/state-dir';
 
-/** The dev CA and certificates: the setting, else the folder the CLI uses too. */
+/** The dev CA and certificates: the folder the CLI uses too (BROKERKIT_STATE_DIR moves both). */
 export function stateDir(): string {
-  const configured = vscode.workspace.getConfiguration('brokerkit').get<string>('devBroker.stateDir')?.trim();
-  return configured || defaultStateDir();
+  return defaultStateDir();
 }
 
 interface Listening {
