@@ -292,6 +292,7 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
     XDG_DATA_HOME: join(dirs.xdg, 'data'),
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    XDG_STATE_HOME: join(dirs.xdg, 'state'),
   };
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to an editor this process may run inside
   const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];
@@ -674,6 +675,34 @@ export class Editor {
         { cause: e },
       );
     }
+  }
+
+  /**
+   * Clicks the rule-code link of the first Problems row with that code (in `file`, when given): VS Code opens the
+   * link's target, as a user's click would. Returns the link's target.
+   */
+  async clickProblemCode(code: string, file?: string): Promise<string> {
+    await this.waitForProblem({ code, file });
+    const link = this.page
+      .locator('.markers-panel .monaco-list-row a.monaco-link:has(.marker-code)')
+      .filter({ hasText: new RegExp(`^${code}$`) })
+      .first();
+    const href = (await link.getAttribute('href')) ?? '';
+    await link.click();
+    return href;
+  }
+
+  /** The text of the active webview (a Markdown preview, for one), once an element matching `selector` is in it. */
+  async webviewText(selector = 'body', timeout = 30_000): Promise<string> {
+    const frame = this.page
+      .locator('iframe.webview.ready')
+      .last()
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame();
+    const el = frame.locator(selector).first();
+    await el.waitFor({ state: 'attached', timeout });
+    return (await frame.locator('body').innerText({ timeout })).trim();
   }
 
   /** Waits until no Problems row matches (code and file only): e.g. after a quick fix, the error leaves the file. */

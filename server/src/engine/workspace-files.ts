@@ -10,6 +10,7 @@ import { ChunkRef, Split, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
 import { SkipOptions, SkipReason, skipReason } from './not-checked';
+import { ItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
 
@@ -34,6 +35,8 @@ interface Chunk {
   readonly parse: ChunkRef['parse'];
   /** The object the document describes (undefined: not a Kubernetes object); set once, right after the chunk is made. */
   resource: Resource | undefined;
+  /** A list document's items, each the object it is (list-items.ts); set with `resource`. */
+  items?: { chunk: ItemChunk; resource: Resource | undefined }[];
 }
 
 interface StoredFile extends FileState {
@@ -45,6 +48,12 @@ interface StoredFile extends FileState {
 export interface FileOptions extends SkipOptions {
   readonly defaultNamespace: string;
 }
+
+/**
+ * Bumped whenever a kept chunk changes its line (text typed above it): placed findings that were made before are
+ * then checked against their chunks' lines; while it stays the same, every placed finding is still where it was.
+ */
+export const layout = { moves: 0 };
 
 export class FileStore {
   private readonly files = new Map<string, StoredFile>();
@@ -129,6 +138,7 @@ export class FileStore {
       for (let k = inc.to; k < old.chunks.length; k++) {
         const m = old.chunks[k];
         m.index = chunks.length;
+        if (inc.lineDelta !== 0) layout.moves++;
         m.startLine += inc.lineDelta;
         m.startOffset += inc.offsetDelta;
         chunks.push(m);
@@ -137,7 +147,10 @@ export class FileStore {
       this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
     }
     const resources: Resource[] = [];
-    for (const c of chunks) if (c.resource) resources.push(c.resource);
+    for (const c of chunks) {
+      if (c.resource) resources.push(c.resource);
+      if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
+    }
     return { uri, text, chunks, resources };
   }
 
@@ -177,6 +190,7 @@ export class FileStore {
       }
       if (chunk) {
         chunk.index = out.length;
+        if (chunk.startLine !== s.startLine) layout.moves++;
         chunk.startLine = s.startLine;
         chunk.startOffset = s.startOffset;
       } else {
@@ -191,8 +205,13 @@ export class FileStore {
           parse,
           resource: undefined,
         };
-        // The resource points at its chunk (findings are placed through it): made once the chunk exists.
-        chunk.resource = toResource(parse.value, 'workspace', this.options().defaultNamespace, chunk);
+        // The resource points at its chunk (findings are placed through it): made once the chunk exists. A list
+        // stands for its items, each a resource at its own item chunk.
+        const ns = this.options().defaultNamespace;
+        const items = itemChunks(chunk);
+        if (items.length > 0) {
+          chunk.items = items.map((it) => ({ chunk: it, resource: toResource(it.parse.value, 'workspace', ns, it) }));
+        } else chunk.resource = toResource(parse.value, 'workspace', ns, chunk);
       }
       out.push(chunk);
     }
