@@ -17,6 +17,8 @@ export interface FastNode {
   readonly keyEnd?: number[];
   readonly values?: FastNode[];
   readonly items?: FastNode[];
+  /** A flow collection (`[...]`, `{...}`). */
+  readonly flow?: boolean;
 }
 
 export interface FastParse {
@@ -38,16 +40,66 @@ interface Line {
   content: number;
 }
 
-/** Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. */
+/**
+ * Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. Windows line endings
+ * and a byte order mark are read as the library reads them: the text is parsed with LF endings and every range is
+ * moved back onto the original text (one more character per CRLF above it, one for the mark).
+ */
 export function fastParse(text: string): FastParse | undefined {
-  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.includes('\r') || text.includes('\t'))
-    return undefined;
+  if (text.length === 0 || text.includes('\t')) return undefined;
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let src = bom ? text.slice(1) : text;
+  const crlf = src.includes('\r');
+  if (crlf) {
+    // A lone CR (an old Mac line end) is the library's business.
+    if (/\r(?!\n)/.test(src)) return undefined;
+    src = src.replace(/\r\n/g, '\n');
+  }
+  if (src.length === 0) return undefined;
+  let parsed: FastParse;
   try {
-    return new Parser(text).parse();
+    parsed = new Parser(src).parse();
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
+  if (!bom && !crlf) return parsed;
+  return { value: parsed.value, root: parsed.root && moved(parsed.root, offsetMap(src, bom, crlf)) };
+}
+
+/** Offset in the LF text -> offset in the original (BOM and CRLF) text. */
+function offsetMap(src: string, bom: number, crlf: boolean): (o: number) => number {
+  if (!crlf) return (o) => o + bom;
+  const nl: number[] = [];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) nl.push(i);
+  return (o) => {
+    // The number of newlines before `o` (each was a CRLF).
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid] < o) lo = mid + 1;
+      else hi = mid;
+    }
+    return o + bom + lo;
+  };
+}
+
+function moved(n: FastNode, at: (o: number) => number): FastNode {
+  return {
+    start: at(n.start),
+    end: at(n.end),
+    ...(n.flow ? { flow: true } : {}),
+    ...(n.keys
+      ? {
+          keys: n.keys,
+          keyStart: n.keyStart!.map(at),
+          keyEnd: n.keyEnd!.map(at),
+          values: n.values!.map((v) => moved(v, at)),
+        }
+      : {}),
+    ...(n.items ? { items: n.items.map((v) => moved(v, at)) } : {}),
+  };
 }
 
 const SPACE = 32;
@@ -574,7 +626,7 @@ class Parser {
         }
         bail();
       }
-      return { node: { start: at, end: i, items }, value: arr };
+      return { node: { start: at, end: i, items, flow: true }, value: arr };
     }
     const keys: string[] = [];
     const keyStart: number[] = [];
@@ -627,7 +679,7 @@ class Parser {
       }
       bail();
     }
-    return { node: { start: at, end: i, keys, keyStart, keyEnd, values }, value: obj };
+    return { node: { start: at, end: i, keys, keyStart, keyEnd, values, flow: true }, value: obj };
   }
 
   private flowValue(i: number, end: number): { node: FastNode; value: unknown } {

@@ -59,8 +59,9 @@ const MAYBE_DEEP = /[[{]|[-?][ \t]+[-?][ \t]/;
 export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  // (A UTF-8 byte order mark is kept, as editors give it: the parser reads past it.)
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  // A UTF-8 byte order mark is dropped, as editors drop it from the text they show (and send to the server): the
+  // columns of the first line are the editor's.
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** Bytes of a text in UTF-8 (what the size limit counts, as on disk). */
