@@ -17,6 +17,7 @@ import {
 } from '../../../server/src/protocol';
 import { State } from 'vscode-languageclient/node';
 import type { Ctx } from '../ctx';
+import { offerTrust } from '../trust';
 
 type Node = ClusterTreeResult['nodes'][number];
 const LIVE_SCHEME = 'brokerkit-live';
@@ -71,6 +72,7 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
       const color = n.level ? LEVEL_COLOR[n.level] : undefined;
       item.iconPath = new vscode.ThemeIcon(n.icon, color ? new vscode.ThemeColor(color) : undefined);
     }
+    if (n.command) item.command = { ...n.command, arguments: n.command.arguments ?? [] };
     if (n.contextValue === 'log')
       item.command = { command: 'brokerkit.cluster.openLog', title: 'Open Log', arguments: [n] };
     return item;
@@ -174,7 +176,8 @@ export function registerClusterViews(ctx: Ctx): void {
         try {
           await fn(...a);
         } catch (e) {
-          void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`);
+          if (vscode.workspace.isTrusted) void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`);
+          else void offerTrust(`BrokerKit: ${(e as Error).message}`);
         }
       }),
     );
