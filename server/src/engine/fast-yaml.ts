@@ -42,13 +42,14 @@ interface Line {
 
 /**
  * Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. Windows line endings
- * and a byte order mark are read as the library reads them: the text is parsed with LF endings and every range is
- * moved back onto the original text (one more character per CRLF above it, one for the mark).
+ * are read as the library reads them: the text is parsed with LF endings and every range is moved back onto the
+ * original text (one more character per CRLF above it).
  */
 export function fastParse(text: string): FastParse | undefined {
   if (text.length === 0 || text.includes('\t')) return undefined;
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let src = bom ? text.slice(1) : text;
+  // A byte order mark changes what the library accepts after it (`\ufeff- x` is an error): the library's business.
+  if (text.charCodeAt(0) === 0xfeff) return undefined;
+  let src = text;
   const crlf = src.includes('\r');
   if (crlf) {
     // A lone CR (an old Mac line end) is the library's business.
@@ -63,13 +64,12 @@ export function fastParse(text: string): FastParse | undefined {
     if (e === BAIL) return undefined;
     throw e;
   }
-  if (!bom && !crlf) return parsed;
-  return { value: parsed.value, root: parsed.root && moved(parsed.root, offsetMap(src, bom, crlf)) };
+  if (!crlf) return parsed;
+  return { value: parsed.value, root: parsed.root && moved(parsed.root, offsetMap(src)) };
 }
 
-/** Offset in the LF text -> offset in the original (BOM and CRLF) text. */
-function offsetMap(src: string, bom: number, crlf: boolean): (o: number) => number {
-  if (!crlf) return (o) => o + bom;
+/** Offset in the LF text -> offset in the original CRLF text. */
+function offsetMap(src: string): (o: number) => number {
   const nl: number[] = [];
   for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) nl.push(i);
   return (o) => {
@@ -81,7 +81,7 @@ function offsetMap(src: string, bom: number, crlf: boolean): (o: number) => numb
       if (nl[mid] < o) lo = mid + 1;
       else hi = mid;
     }
-    return o + bom + lo;
+    return o + lo;
   };
 }
 
@@ -129,8 +129,12 @@ class Parser {
   /** The next collection started is the document's root (whose trailing comments belong to the document). */
   private root = false;
 
+  /** Some line holds a `#` (a comment, or a `#` inside a value: either way, comment layouts need care). */
+  private readonly hasComments: boolean;
+
   constructor(private readonly text: string) {
     const t = text;
+    this.hasComments = t.includes('#');
     let pos = 0;
     const n = t.length;
     while (pos <= n) {
@@ -403,7 +407,10 @@ class Parser {
         return this.block(n.indent);
       }
     }
-    // A null value: the library places it after the colon and its spaces; with a comment, it ends after that line.
+    // An empty value near comments: how far the library stretches it depends on comments anywhere in its
+    // collection (found by the property test), so such documents are left to the library.
+    if (this.hasComments) bail();
+    // A null value: the library places it after the colon and its spaces.
     const node: FastNode = { start: at, end: at };
     return { node, value: null, nodeEnd: this.claimEmpty(at, col, commented, this.lineAfter(l)) };
   }

@@ -369,7 +369,7 @@ function tooDeep(text: string): ChunkParse {
     value: undefined,
     problems: [problem],
     suppress: suppressions(text),
-    doc: parseDocument('') as Document.Parsed,
+    doc: new Document() as Document.Parsed,
   };
 }
 
