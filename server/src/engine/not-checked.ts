@@ -8,7 +8,6 @@
 //   - a document nested too deep to check safely (checked per document: the other documents of the file are checked).
 import { Lexer } from 'yaml';
 import type { Finding } from './types';
-import type { FileState } from './workspace-files';
 
 export type SkipReason = 'too-large' | 'binary' | 'helm-template';
 
@@ -203,9 +202,12 @@ function size(bytes: number): string {
  * Why a file was not checked at all: its skip reason, or 'too-deep' when every one of its documents was too deeply
  * nested to check (a file with some such documents is checked, with a note at each).
  */
-export function notCheckedReason(file: FileState): SkipReason | 'too-deep' | undefined {
+export function notCheckedReason(file: {
+  readonly skipped?: SkipReason;
+  readonly chunks: readonly { readonly parse: { readonly problems: readonly { code?: string }[] } }[];
+}): SkipReason | 'too-deep' | undefined {
   if (file.skipped) return file.skipped;
-  const deep = (c: FileState['chunks'][number]) =>
+  const deep = (c: (typeof file.chunks)[number]) =>
     c.parse.problems.some((p) => p.code === NOT_CHECKED['too-deep'].code);
   return file.chunks.length > 0 && file.chunks.every(deep) ? 'too-deep' : undefined;
 }
