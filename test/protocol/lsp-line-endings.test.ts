@@ -88,7 +88,9 @@ test('a CRLF document: the same diagnostics, hover, symbols and definition as LF
     await c.currentDiagnostics(uri, (ds) => ds.filter((d) => d.code === 'insecure-port').length === 1);
   });
   assert.ok(lf.diagnostics.length >= 2, `${lf.diagnostics.map((d) => d.code)}`);
-  assert.deepEqual(crlf.diagnostics, lf.diagnostics);
+  // The two workspaces are two temporary folders: the deployment named in related information is each one's folder.
+  const norm = (x: unknown) => JSON.parse(JSON.stringify(x).replace(/brokerkit-lsp-\w+/g, 'ws'));
+  assert.deepEqual(norm(crlf.diagnostics), norm(lf.diagnostics));
   assert.ok(lf.hover, 'hover on the reference');
   assert.deepEqual(crlf.hover, lf.hover);
   assert.ok(lf.symbols.length >= 2);
