@@ -1,8 +1,8 @@
 // Command registry: every command id is `brokerkit.*` and is declared in package.json contributes.commands.
 import * as vscode from 'vscode';
-import type { Ctx } from './ctx';
+import type { Host } from './host';
 
-export function registerCommands(ctx: Ctx): void {
+export function registerCommands(ctx: Host): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, fn));
   reg('brokerkit.showOutput', () => ctx.log.show(true));
   reg('brokerkit.restartServer', async () => {

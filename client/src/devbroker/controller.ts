@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import type { Ctx } from '../ctx';
+import type { Host } from '../host';
 import { offerTrust } from '../trust';
 import { defaultStateDir } from '../../../server/src/devbroker/state-dir';
 
@@ -41,7 +41,7 @@ export class DevBrokerController implements vscode.Disposable {
   private listening: Listening[] = [];
   private exited: Promise<void> | undefined;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: Host) {
     this.log = vscode.window.createOutputChannel('BrokerKit Dev Broker', { log: true });
     this.status = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'BrokerKit Dev Broker';
@@ -317,7 +317,7 @@ export class DevBrokerController implements vscode.Disposable {
   }
 }
 
-export function registerDevBroker(ctx: Ctx): DevBrokerController {
+export function registerDevBroker(ctx: Host): DevBrokerController {
   const c = new DevBrokerController(ctx);
   ctx.push(c);
   const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, fn));
