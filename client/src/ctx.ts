@@ -39,6 +39,8 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'untitled', language: 'yaml' },
       ],
       outputChannel: this.log,
+      // Findings compared with the cluster link to the live object's read-only document (views/cluster.ts).
+      initializationOptions: { liveDocuments: 'brokerkit-live' },
       synchronize: { configurationSection: 'brokerkit' },
     };
     this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);

@@ -488,6 +488,9 @@ export function demoObjectsFor(workspaceObjects: any[]): any[] {
   );
   const listeners = deployed.filter((o) => o.kind === 'BrokerListener');
   const replaced = new Set(listeners.length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
+  // The how-to's issuer (the seed's 'my-issuer') is not deployed: this cluster runs the workspace's deployment, and the
+  // how-to scenarios beside it are alternatives that do not run here.
+  const notDeployed = (o: any) => o.kind === 'Issuer' && o.metadata?.name === 'my-issuer';
   const running = {
     runtimeStatus: { status: 'Running', description: 'All replicas are running.' },
     provisioningStatus: { status: 'Succeeded' },
@@ -505,6 +508,7 @@ export function demoObjectsFor(workspaceObjects: any[]): any[] {
     jobPod(upgrade, 'q4m9d', 'succeeded'),
     ...demoObjects().filter(
       (o) =>
+        !notDeployed(o) &&
         !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service')) &&
         !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r: any) => replaced.has(r.name))),
     ),

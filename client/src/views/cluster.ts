@@ -17,6 +17,7 @@ import {
 } from '../../../server/src/protocol';
 import { State } from 'vscode-languageclient/node';
 import type { Ctx } from '../ctx';
+import { registerClusterTargets } from './cluster-targets';
 
 type Node = ClusterTreeResult['nodes'][number];
 const LIVE_SCHEME = 'brokerkit-live';
@@ -118,6 +119,7 @@ async function findWorkspaceFile(ref: ObjectRef): Promise<vscode.Uri | undefined
 }
 
 export function registerClusterViews(ctx: Ctx): void {
+  registerClusterTargets(ctx);
   const trees = new Map<ClusterView, ClusterTree>();
   const views = new Map<ClusterView, vscode.TreeView<Node>>();
   const ids: Record<ClusterView, string> = {

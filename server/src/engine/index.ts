@@ -12,6 +12,8 @@ export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';
 export { Index } from './workspace-index';
+export { folderTargeting, describeTargets, isAioOwn } from './cluster-targets';
+export type { FolderTarget } from './cluster-targets';
 export { schemaFor, schemaAt } from './schema';
 export type { SchemaInfo } from './schema';
 

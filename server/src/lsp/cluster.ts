@@ -24,6 +24,7 @@ import {
 import type { ServerContext } from './context';
 import type * as Kube from '../kube';
 import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
+import { registerClusterTargets } from './cluster-targets';
 
 export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle';
 const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
@@ -45,6 +46,8 @@ interface State {
 export function register(ctx: ServerContext): void {
   const st: State = { visible: new Set(), releases: new Map(), trees: new Map() };
   const c = ctx.connection;
+  // Which deployments the facts are compared with (the setting, this session's choices, else those that run there).
+  const targets = registerClusterTargets(ctx, () => st.session?.context);
   // The settings (brokerkit.kubeconfig) are pulled after `initialized`; views shown before that wait for them.
   let ready = false;
   ctx.onReady.push(() => {
@@ -149,6 +152,7 @@ export function register(ctx: ServerContext): void {
       }
       return;
     }
+    targets.apply();
     ctx.workspace.setFacts(kube().clusterFacts(snap));
     ctx.requestValidation('cluster');
   }

@@ -2,7 +2,7 @@
 // (one file each, fix-*.ts) what it offers; a fix returns ready WorkspaceEdits.
 import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languageserver';
 import type { Finding } from '../engine';
-import { freshFindings, toDiagnostic } from './diagnostics';
+import { freshFindings, setLiveScheme, toDiagnostic } from './diagnostics';
 import type { Fix, FixContext } from './fix-util';
 import type { ServerContext } from './context';
 import { chunkAt, resourceOf } from './yaml-nav';
@@ -13,11 +13,15 @@ import * as workloadLabel from './fix-workload-label';
 import * as missingIssuer from './fix-missing-issuer';
 import * as insecurePort from './fix-insecure-port';
 import * as ignore from './fix-ignore';
+import * as openLive from './fix-open-live';
 
 /** Fixes, most specific first; the generic replacement and "ignore" come last. */
-const fixes: Fix[] = [portConflict, serviceType, workloadLabel, missingIssuer, insecurePort, replace, ignore];
+const fixes: Fix[] = [portConflict, serviceType, workloadLabel, missingIssuer, insecurePort, replace, openLive, ignore];
 
 export function register(ctx: ServerContext): void {
+  // A client with read-only documents of live objects (the VS Code extension) says so; findings then link to them.
+  const init = ctx.initParams?.initializationOptions as { liveDocuments?: unknown } | undefined;
+  setLiveScheme(typeof init?.liveDocuments === 'string' ? init.liveDocuments : undefined);
   ctx.capabilities.codeActionProvider = { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false };
   const ops = ctx.initParams?.capabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
   const canCreateFiles =
