@@ -217,7 +217,7 @@ process.stdout.write(`
   Workspace: ${folder}
   Cluster:   ${clusterLabel}
   The "Get started with BrokerKit" walkthrough opens with the workspace; to open it again, run
-  "Welcome: Open Walkthrough..." from the Command Palette (F1) and pick it.
+  "Welcome: Open Walkthrough..." from the Command Palette and pick it.
   Press Ctrl-C to stop.
 `);
 cs.on('exit', (code) => {

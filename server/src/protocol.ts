@@ -95,6 +95,8 @@ export interface ClusterTreeChangedParams {
 }
 export interface ClusterObjectParams {
   ref: ObjectRef;
+  /** A workspace file (URI) to compare with: the object is printed in that file's style, in place of its document. */
+  styleOf?: string;
 }
 export interface ClusterObjectResult {
   yaml: string;

@@ -210,7 +210,8 @@ export class Workspace {
       });
       compared = new Set(this.targetList.filter((t) => t.compared).map((t) => t.id));
     } else this.targetList = [];
-    const key = [...compared].join('\u0001');
+    // (The count first: the one deployment of a workspace without kustomizations has the id ''.)
+    const key = `${compared.size}:${[...compared].join('\u0001')}`;
     const c = this.envCache;
     if (c && c.facts === facts && c.builtins === builtins && c.key === key) return c.state;
     const plain: EnvObjects = { facts: [], builtins, complete: false };

@@ -25,6 +25,7 @@ import type { ServerContext } from './context';
 import type * as Kube from '../kube';
 import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
 import { registerClusterTargets } from './cluster-targets';
+import { styleLike } from './live-style';
 
 export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle';
 const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
@@ -288,6 +289,12 @@ export function register(ctx: ServerContext): void {
 
   c.onRequest(Methods.clusterObject, async (p: ClusterObjectParams): Promise<ClusterObjectResult> => {
     const o = await need().getObject(p.ref);
+    if (p.styleOf && o && typeof o === 'object') {
+      // For a diff with the workspace file: the file's text with the live object in its place, in its style.
+      ctx.store.sync();
+      const file = ctx.workspace.getFile(p.styleOf);
+      if (file) return { yaml: styleLike(file.text, o).text };
+    }
     if (o?.metadata) delete o.metadata.managedFields;
     return {
       yaml: `# Live ${p.ref.kind} ${p.ref.namespace ? `${p.ref.namespace}/` : ''}${p.ref.name} from context ${need().context} (read-only)\n${stringify(o, { lineWidth: 0 })}`,
