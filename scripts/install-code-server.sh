@@ -65,7 +65,16 @@ printf '{ "name": "brokerkit-code-server", "private": true }\n' > "$STAGE/packag
   cd "$STAGE"
   npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund --no-save --loglevel=error \
     "code-server@$VERSION" >"$STAGE/npm.log" 2>&1
-) || { echo "npm install code-server@$VERSION failed; the log:" >&2; tail -n 60 "$STAGE/npm.log" >&2; exit 1; }
+) &
+npm_pid=$!
+# Progress while npm works (it prints nothing useful at loglevel=error): elapsed time and what has arrived so far.
+while kill -0 "$npm_pid" 2>/dev/null; do
+  sleep 10
+  if kill -0 "$npm_pid" 2>/dev/null; then
+    echo "  ... $(( $(date +%s) - start )) s, $(du -sm "$STAGE" 2>/dev/null | cut -f1) MB so far"
+  fi
+done
+wait "$npm_pid" || { echo "npm install code-server@$VERSION failed; the log:" >&2; tail -n 60 "$STAGE/npm.log" >&2; exit 1; }
 
 "$STAGE/node_modules/.bin/code-server" --version | grep -q "^$VERSION " \
   || { echo "code-server installed but does not run:" >&2; "$STAGE/node_modules/.bin/code-server" --version >&2 || true; exit 1; }

@@ -5,7 +5,17 @@
 // Usage: node scripts/package.mjs [--out <file.vsix>] [--quiet]
 //   default output: ./brokerkit-<version>.vsix (gitignored)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +56,11 @@ function run(cmd, argv, opts = {}) {
 const stage = mkdtempSync(join(tmpdir(), 'brokerkit-package-'));
 try {
   for (const f of shipped) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f), { recursive: true });
+  // package.json's `files` is the npm package's list (the command line); the .vsix has .vscodeignore, and vsce refuses
+  // both at once.
+  const manifest = { ...pkg };
+  delete manifest.files;
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   // Production bundles straight into the staging folder; the plain transpile (out/) goes to a throw-away folder.
   run(process.execPath, [join(root, 'esbuild.mjs'), '--production'], {
     env: { ...process.env, BROKERKIT_DIST: join(stage, 'dist'), BROKERKIT_OUT: join(stage, '.out') },

@@ -1,12 +1,12 @@
 // Runs the test suites with node's own test runner on the transpiled files in out/.
 // --test-force-exit: a test file whose tests all finished must not hold the run open (a leaked handle is a bug to
 // fix, but it must never turn a green run into a CI time-out).
-// Usage: node test/run.mjs [suite...]   (suites: unit protocol kube broker e2e; default: all)
+// Usage: node test/run.mjs [suite...]   (suites: unit protocol kube broker e2e package; default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const all = ['unit', 'protocol', 'kube', 'broker', 'e2e'];
+const all = ['unit', 'protocol', 'kube', 'broker', 'e2e', 'package'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.BROKERKIT_SUITES?.split(',') ?? all);
 const files = [];
 function walk(dir) {

@@ -5,15 +5,18 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { registerCommands } from './commands';
 import { registerClusterViews } from './views/cluster';
 import { registerDevBroker } from './devbroker/controller';
+import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   client: LanguageClient | undefined;
+  readonly rulePages: RulePages;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('BrokerKit', { log: true });
     this.push(this.log);
+    this.rulePages = new RulePages(this);
   }
 
   push(...d: vscode.Disposable[]): void {
@@ -22,6 +25,8 @@ export class Ctx implements vscode.Disposable {
 
   async start(): Promise<void> {
     registerCommands(this);
+    this.push(vscode.commands.registerCommand(SHOW_RULE_PAGE, (code?: unknown) => this.rulePages.show(code)));
+    await this.rulePages.shipped(); // before the first diagnostics, whose code links point at these pages
     await this.startClient();
     registerClusterViews(this);
     registerDevBroker(this);
@@ -42,6 +47,7 @@ export class Ctx implements vscode.Disposable {
       // Findings compared with the cluster link to the live object's read-only document (views/cluster.ts).
       initializationOptions: { liveDocuments: 'brokerkit-live' },
       synchronize: { configurationSection: 'brokerkit' },
+      middleware: this.rulePages.middleware(),
     };
     this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);
     try {

@@ -676,6 +676,34 @@ export class Editor {
     }
   }
 
+  /**
+   * Clicks the rule-code link of the first Problems row with that code (in `file`, when given): VS Code opens the
+   * link's target, as a user's click would. Returns the link's target.
+   */
+  async clickProblemCode(code: string, file?: string): Promise<string> {
+    await this.waitForProblem({ code, file });
+    const link = this.page
+      .locator('.markers-panel .monaco-list-row a.monaco-link:has(.marker-code)')
+      .filter({ hasText: new RegExp(`^${code}$`) })
+      .first();
+    const href = (await link.getAttribute('href')) ?? '';
+    await link.click();
+    return href;
+  }
+
+  /** The text of the active webview (a Markdown preview, for one), once an element matching `selector` is in it. */
+  async webviewText(selector = 'body', timeout = 30_000): Promise<string> {
+    const frame = this.page
+      .locator('iframe.webview.ready')
+      .last()
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame();
+    const el = frame.locator(selector).first();
+    await el.waitFor({ state: 'attached', timeout });
+    return (await frame.locator('body').innerText({ timeout })).trim();
+  }
+
   /** Waits until no Problems row matches (code and file only): e.g. after a quick fix, the error leaves the file. */
   async waitForNoProblem(match: Pick<ProblemMatch, 'code' | 'file'>, timeout = 30_000): Promise<void> {
     await this.filterProblems(match.file);

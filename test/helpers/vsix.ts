@@ -11,6 +11,7 @@ const INPUTS = [
   'client/src',
   'server/src',
   'schemas',
+  'docs/rules',
   'syntaxes',
   'media',
   'package.json',

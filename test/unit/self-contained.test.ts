@@ -21,6 +21,7 @@ const FORBIDDEN: { what: string; re: RegExp }[] = [
     re: new RegExp(`\\b(${[md('domain'), md('crd-facts'), md('scenarios'), md('infra'), md('style')].join('|')})`),
   },
   { what: 'a work-item number', re: new RegExp('\\b[Ii]ssues? #?[0-9]+\\b') },
+  { what: 'a folder of one machine', re: new RegExp(['(^|[\\s\'"`(=])/(work|root|home/[a-z]', ')/'].join('')) },
   { what: 'a source id of a note', re: new RegExp('\\(S[0-9]{1,2}[,;)]|\\bS[0-9]{1,2}:') },
   { what: 'a scenario id', re: new RegExp('[Ss]cenario [A-Z]\\.[0-9]') },
   { what: 'a section id of a note', re: new RegExp('\\([A-G]\\.?[0-9]{1,2}([,;)]| |-)') },
@@ -73,12 +74,21 @@ test('the patterns catch what they are meant to catch', () => {
     ['// sources (S', '16, S17)'],
     ['// how-to scen', 'ario A.4'],
     ['// the default listener (A', '.8)'],
+    ['const dir = "/wo', 'rk/main/examples"'],
+    ['see /ro', 'ot/.cache/brokerkit'],
   ].map((parts) => parts.join(''));
   for (const s of samples)
     assert.ok(
       FORBIDDEN.some(({ re }) => re.test(s)),
       s,
     );
-  for (const s of ['press F1', "'A1.example.com'", 'port 18883 (TLS)', 'see docs/rules/schema.md'])
+  for (const s of [
+    'press F1',
+    "'A1.example.com'",
+    'port 18883 (TLS)',
+    'see docs/rules/schema.md',
+    '~/.cache/brokerkit',
+    'server/src/work/x',
+  ])
     assert.ok(!FORBIDDEN.some(({ re }) => re.test(s)), s);
 });

@@ -1,4 +1,7 @@
-// brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore codes]
+// brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore codes] [--workspace DIR]
+// --workspace DIR: the named files are checked as part of DIR, as the editor checks a file of its workspace folder:
+// every YAML file of DIR is read too (what the named files refer to, what clashes with them, their kustomizations),
+// and findings are reported for the named files only. The pre-commit hook runs it on the staged files.
 // Every file named or found is either checked or reported as not checked (not-checked.ts): a binary, a Helm template,
 // a file over the size limit (never read) each get a note, and the summary counts them.
 import {
@@ -23,10 +26,20 @@ const command: Command = {
   summary:
     'Validate YAML files (folders are searched for *.yaml/*.yml; - reads standard input). --kubeconfig compares the deployments that run in the cluster (or the --cluster-target folders) with what runs there.',
   usage:
-    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME] [--cluster-target DIR]',
+    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--workspace DIR] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME] [--cluster-target DIR]',
   async run(args) {
     const p = parseArgs(args, {
-      values: ['format', 'ignore', 'namespace', 'max-file-size', 'kubeconfig', 'context', 'exclude', 'cluster-target'],
+      values: [
+        'format',
+        'ignore',
+        'namespace',
+        'max-file-size',
+        'kubeconfig',
+        'context',
+        'exclude',
+        'workspace',
+        'cluster-target',
+      ],
       booleans: ['no-builtins', 'quiet'],
     });
     const format = flag(p, 'format') ?? 'text';
@@ -51,10 +64,16 @@ const command: Command = {
     const stdin = p.positional.includes('-');
     if (stdin && p.positional.filter((x) => x === '-').length > 1)
       throw new UsageError('standard input (-) can be named once');
+    const exclude = (p.flags.get('exclude') ?? []).flatMap((s) => s.split(','));
     const files = await collectYamlFiles(
       p.positional.filter((x) => x !== '-'),
-      (p.flags.get('exclude') ?? []).flatMap((s) => s.split(',')),
+      exclude,
     );
+    const workspace = flag(p, 'workspace');
+    const reported = workspace ? new Set(files.map(toUri)) : undefined;
+    if (reported && stdin) reported.add(STDIN_URI);
+    if (workspace)
+      files.push(...(await collectYamlFiles([workspace], exclude)).filter((f) => !reported!.has(toUri(f))));
     for (const f of files) {
       try {
         // A file over the limit is not read at all (it may be far larger than memory): it is noted as not checked.
@@ -91,7 +110,7 @@ const command: Command = {
         process.stderr.write(describeTargets(ws.clusterTargets(), facts.source ?? 'cluster') + '\n');
     }
     const findings: Finding[] = [];
-    for (const list of ws.validate().values()) findings.push(...list);
+    for (const [uri, list] of ws.validate()) if (!reported || reported.has(uri)) findings.push(...list);
     findings.sort((a, b) => a.uri.localeCompare(b.uri) || compareFindings(a, b));
     const cwd = process.cwd();
     if (format === 'json') process.stdout.write(JSON.stringify(toJson(findings, cwd), null, 2) + '\n');
@@ -102,13 +121,13 @@ const command: Command = {
       if (!p.flags.has('quiet')) {
         // Reasons in one fixed order (size, binary, template, depth), whatever the order of the files.
         const order = Object.keys(NOT_CHECKED) as (keyof typeof NOT_CHECKED)[];
-        const reasons = ws
-          .uris()
+        const uris = ws.uris().filter((u) => !reported || reported.has(u));
+        const reasons = uris
           .map((uri) => notCheckedReason(ws.getFile(uri)!))
           .filter((r) => r !== undefined)
           .sort((a, b) => order.indexOf(a) - order.indexOf(b));
         const notChecked = reasons.map((r) => NOT_CHECKED[r]);
-        process.stderr.write(summary(findings, ws.uris().length, notChecked) + '\n');
+        process.stderr.write(summary(findings, uris.length, notChecked) + '\n');
       }
     }
     return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -1,0 +1,32 @@
+// What npm test installs first (scripts/install-system-deps.sh): with the packages there it does nothing, for any
+// user; a package that is missing, for a user who is not root, stops it with the one command to run. (As root it
+// installs them with apt: what every fresh CI machine does.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/corpus';
+
+const script = join(ROOT, 'scripts', 'install-system-deps.sh');
+/** Runs the script as the unprivileged user nobody (setpriv, from util-linux). */
+const asNobody = (...args: string[]) =>
+  spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+
+test('packages that are installed: nothing to do, exit 0, even without root', () => {
+  const r = asNobody('bash', 'coreutils');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout + r.stderr, '');
+});
+
+test('a missing package without root: exit 1 and the one command to run', () => {
+  const r = asNobody('openssl', 'brokerkit-no-such-package');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not installed: brokerkit-no-such-package\n/);
+  const commands = r.stderr.split('\n').filter((l) => /apt-get/.test(l));
+  assert.deepEqual(commands, [
+    "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y brokerkit-no-such-package'",
+  ]);
+});
