@@ -5,6 +5,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { registerCommands } from './commands';
 import { registerClusterViews } from './views/cluster';
 import { registerDevBroker } from './devbroker/controller';
+import { Methods, BrokerKitInitializationOptions } from '../../server/src/protocol';
 import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
 
 export class Ctx implements vscode.Disposable {
@@ -47,9 +48,16 @@ export class Ctx implements vscode.Disposable {
       // Findings compared with the cluster link to the live object's read-only document (views/cluster.ts).
       initializationOptions: { liveDocuments: 'brokerkit-live' },
       synchronize: { configurationSection: 'brokerkit' },
+      // Read at every (re)start: in an untrusted workspace the server reads no kubeconfig and starts no process.
+      initializationOptions: (): BrokerKitInitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
       middleware: this.rulePages.middleware(),
     };
     this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);
+    this.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.client?.isRunning()) void this.client.sendNotification(Methods.workspaceTrusted);
+      }),
+    );
     try {
       await this.client.start();
     } catch (e) {

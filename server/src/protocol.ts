@@ -5,6 +5,8 @@
 export const Methods = {
   /** server -> client notification: the workspace index finished or changed. */
   indexStatus: 'brokerkit/indexStatus',
+  /** client -> server notification: the user trusted the workspace (initializationOptions.workspaceTrusted was false). */
+  workspaceTrusted: 'brokerkit/workspaceTrusted',
   // Cluster views (server/src/lsp/cluster.ts, client/src/views/). Nothing touches a cluster before a view is shown.
   /** client -> server request: the kubeconfig's contexts and the current selection. */
   clusterContexts: 'brokerkit/cluster/contexts',
@@ -124,6 +126,13 @@ export interface ClusterListenerYamlParams {
 }
 export interface ClusterListenerYamlResult {
   yaml: string;
+}
+
+/** What the client sends in `initializationOptions` (every field optional; other editors send none). */
+export interface BrokerKitInitializationOptions {
+  /** false: Restricted Mode (no kubeconfig read, no process started) until brokerkit/workspaceTrusted. Absent: trusted. */
+  workspaceTrusted?: boolean;
+  settings?: unknown;
 }
 
 export interface IndexStatusParams {

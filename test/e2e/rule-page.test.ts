@@ -63,6 +63,10 @@ editorTest(
 
     // The rule named in a brokerkit-ignore comment: its hover links the page, which opens the same way.
     await ed.openFile('ignored.yaml');
+    // The listener's CodeLens ("Start dev broker") pushes the text down a line when it arrives: wait for it (and for
+    // the file's diagnostics) before pointing at a word, or the mouse ends up on the line above.
+    await ed.waitForProblem({ code: 'port-conflict', file: 'ignored.yaml' });
+    await ed.waitFor('.editor-instance .codelens-decoration');
     const hover = await ed.hover('insecure-port');
     assert.match(hover, /insecure-port/);
     await ed.page

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import type { Ctx } from '../ctx';
+import { offerTrust } from '../trust';
 
 interface Listening {
   port: number;
@@ -48,7 +49,7 @@ export class DevBrokerController implements vscode.Disposable {
   /** Starts the broker for a listener (from the CodeLens, or asks for one from the active editor). */
   async start(args?: { uri?: string; listener?: string }): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
+      void offerTrust(
         'BrokerKit: the dev broker opens network ports and writes keys, so it only starts in a trusted workspace.',
       );
       return false;

@@ -18,6 +18,7 @@ import {
 import { State } from 'vscode-languageclient/node';
 import type { Ctx } from '../ctx';
 import { registerClusterTargets } from './cluster-targets';
+import { offerTrust } from '../trust';
 
 type Node = ClusterTreeResult['nodes'][number];
 const LIVE_SCHEME = 'brokerkit-live';
@@ -72,6 +73,7 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
       const color = n.level ? LEVEL_COLOR[n.level] : undefined;
       item.iconPath = new vscode.ThemeIcon(n.icon, color ? new vscode.ThemeColor(color) : undefined);
     }
+    if (n.command) item.command = { ...n.command, arguments: n.command.arguments ?? [] };
     if (n.contextValue === 'log')
       item.command = { command: 'brokerkit.cluster.openLog', title: 'Open Log', arguments: [n] };
     return item;
@@ -178,7 +180,8 @@ export function registerClusterViews(ctx: Ctx): void {
         try {
           await fn(...a);
         } catch (e) {
-          void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`);
+          if (vscode.workspace.isTrusted) void vscode.window.showWarningMessage(`BrokerKit: ${(e as Error).message}`);
+          else void offerTrust(`BrokerKit: ${(e as Error).message}`);
         }
       }),
     );

@@ -31,6 +31,8 @@ export interface TreeNode {
   lazy?: boolean;
   /** The live object behind the node (open read-only, compare with the workspace). */
   ref?: ObjectRef;
+  /** An editor command run when the node is clicked (e.g. workbench.trust.manage). */
+  command?: { command: string; title: string; arguments?: unknown[] };
   /** Action data: `mosquittoPub` (a command line), `fix` (a command to copy), `log` ({namespace,pod,container}), `trustBundle` ({namespace}). */
   data?: Record<string, unknown>;
 }

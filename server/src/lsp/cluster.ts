@@ -29,6 +29,9 @@ import { styleLike } from './live-style';
 
 export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle';
 const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
+const RESTRICTED_WHY =
+  'Restricted Mode: BrokerKit reads no kubeconfig in an untrusted workspace, because a kubeconfig can run commands ' +
+  '(exec credential plugins). Trust the workspace to see the cluster.';
 
 interface State {
   kube?: typeof Kube;
@@ -62,6 +65,12 @@ export function register(ctx: ServerContext): void {
   const files = (): string | undefined => ctx.settings.kubeconfig || undefined;
 
   function readConfig(): KubeconfigInfo | undefined {
+    // Restricted Mode: a kubeconfig's exec credential plugins are commands, so none is read at all.
+    if (!ctx.trust.trusted) {
+      st.info = undefined;
+      st.configError = undefined;
+      return undefined;
+    }
     try {
       st.info = kube().loadKubeconfig(files());
       st.configError = undefined;
@@ -89,6 +98,7 @@ export function register(ctx: ServerContext): void {
 
   function ensureSession(): ClusterSession | undefined {
     if (st.session) return st.session;
+    if (!ctx.trust.trusted) return undefined;
     const info = st.info ?? readConfig();
     if (!info) return undefined;
     try {
@@ -163,7 +173,8 @@ export function register(ctx: ServerContext): void {
     if (cached) return cached;
     let roots: TreeNode[];
     const session = st.session;
-    if (!session) {
+    if (!ctx.trust.trusted) roots = restrictedNodes();
+    else if (!session) {
       const e = st.configError ?? { message: 'not connected' };
       roots = [
         {
@@ -204,6 +215,31 @@ export function register(ctx: ServerContext): void {
     return t;
   }
 
+  /** What the views show in Restricted Mode: why nothing is read, and the way to trust the workspace. */
+  function restrictedNodes(): TreeNode[] {
+    return [
+      {
+        id: 'restricted',
+        label: 'Restricted Mode: no cluster is read in an untrusted workspace',
+        tooltip: RESTRICTED_WHY,
+        icon: 'shield',
+        level: 'info',
+        contextValue: 'restricted',
+        expanded: true,
+        children: [
+          {
+            id: 'restricted/manage',
+            label: 'Manage Workspace Trust',
+            tooltip: 'Trust this workspace to let BrokerKit read your kubeconfig and show the cluster.',
+            icon: 'workspace-trusted',
+            contextValue: 'trust',
+            command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+          },
+        ],
+      },
+    ];
+  }
+
   // One level for the client: the nodes without their children (a lazy node's are not made just to be counted).
   const shallow = (nodes: TreeNode[]): ClusterTreeResult => ({
     nodes: nodes.map((n) => {
@@ -225,7 +261,7 @@ export function register(ctx: ServerContext): void {
       selected: st.session?.context ?? st.context ?? info?.currentContext,
       ...(st.namespace ? { namespace: st.namespace } : {}),
       files: info?.files ?? [],
-      ...(st.configError ? { error: st.configError.message } : {}),
+      ...(!ctx.trust.trusted ? { error: RESTRICTED_WHY } : st.configError ? { error: st.configError.message } : {}),
     };
   });
 
@@ -282,6 +318,7 @@ export function register(ctx: ServerContext): void {
   });
 
   const need = (): ClusterSession => {
+    if (!ctx.trust.trusted) throw new Error(RESTRICTED_WHY);
     const s = st.session ?? ensureSession();
     if (!s) throw new Error(st.configError?.message ?? 'no cluster connection');
     return s;
@@ -345,6 +382,10 @@ export function register(ctx: ServerContext): void {
     }
     const head = `# BrokerListener ${p.namespace}/${p.name} as it runs in context ${s.context}, with what it references.\n`;
     return { yaml: head + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n') };
+  });
+
+  ctx.trust.onGranted.push(() => {
+    if (ready) restart();
   });
 
   ctx.onSettings.push((previous) => {

@@ -8,6 +8,7 @@ import type { BrokerKitSettings } from '../protocol';
 import type { Store } from './store';
 import type { WorkspaceFolders } from './folders';
 import type { ValidationScheduler } from './diagnostics';
+import type { WorkspaceTrust } from './trust';
 
 export type LogLevel = 'info' | 'warn' | 'error' | 'debug';
 export type Log = (level: LogLevel, message: string) => void;
@@ -37,6 +38,8 @@ export interface ServerContext {
   readonly findings: Map<string, Finding[]>;
   /** The validation scheduler (diagnostics.ts). */
   readonly validation: ValidationScheduler;
+  /** Whether the client trusts the workspace (Restricted Mode otherwise); hooks run when trust is granted. */
+  readonly trust: WorkspaceTrust;
   /** Asks for a debounced validation and publish (after an edit, a file event, new cluster facts...). */
   requestValidation(reason?: string): void;
 }

@@ -9,6 +9,7 @@ import type { Feature, Log, ServerContext } from './context';
 import { Store } from './store';
 import { SettingsService } from './config';
 import { WorkspaceFolders } from './folders';
+import { WorkspaceTrust } from './trust';
 import * as diagnostics from './diagnostics';
 import { ValidationScheduler } from './diagnostics';
 import * as indexing from './indexing';
@@ -67,6 +68,7 @@ export function startServer(connection: Connection): void {
       changed: () => validation.request(),
     });
     settings = config;
+    const trust = new WorkspaceTrust(connection, initParams, log);
     const ctx: ServerContext = {
       connection,
       documents,
@@ -84,6 +86,7 @@ export function startServer(connection: Connection): void {
       store,
       findings,
       validation,
+      trust,
       requestValidation: () => validation.request(),
     };
     for (const f of features) {
