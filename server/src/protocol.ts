@@ -133,6 +133,8 @@ export interface BrokerKitInitializationOptions {
   /** false: Restricted Mode (no kubeconfig read, no process started) until brokerkit/workspaceTrusted. Absent: trusted. */
   workspaceTrusted?: boolean;
   settings?: unknown;
+  /** The scheme of the client's read-only documents of live objects: findings from the cluster link to them. */
+  liveDocuments?: string;
 }
 
 export interface IndexStatusParams {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Diagnostic, CodeAction } from 'vscode-languageserver-protocol';
 import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../kube-server';
-import { Methods, ClusterTargetsResult } from '../../server/src/protocol';
+import { Methods, ClusterTargetsResult, ClusterTreeResult } from '../../server/src/protocol';
 import type { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, startServer } from '../helpers/lsp-fixtures';
 import { scratch, writeKubeconfig } from '../helpers/kube';
@@ -160,4 +160,45 @@ test('a mapping to another context takes a deployment off this cluster; the comm
   await c.diagnosticsFor(ws.uri(TWO_PORT), has('service-type-conflict'));
   await c.request(Methods.clusterCompareDeployment, { uri: ws.uri(TWO_PORT), compare: null });
   await c.diagnosticsFor(ws.uri(TWO_PORT), (p) => !has('service-type-conflict')(p));
+});
+
+test('the demo cluster holds what a real one could: the out-of-range nodePort listener failed, certificates from cert-manager', async () => {
+  const children = async (parentId?: string) =>
+    (await c.request<ClusterTreeResult>(Methods.clusterTree, { view: 'listeners', parentId })).nodes;
+  const find = async (...labels: string[]) => {
+    let nodes = await children();
+    let node;
+    for (const l of labels) {
+      node = nodes.find((n) => n.label === l);
+      if (!node) return undefined;
+      nodes = node.hasChildren ? await children(node.id) : [];
+    }
+    return { node: node!, children: nodes };
+  };
+  const path = ['demo-cluster', 'azure-iot-operations', 'default'];
+  // The view is visible since the first test; wait for the tree to hold the certificates.
+  for (;;) {
+    const seen = c.notifications.length;
+    const ext = await find(...path, 'external');
+    if (ext?.children.some((n) => n.label === 'certificate' && n.description === 'TLS certificate ready')) break;
+    await c.notification(Methods.clusterTreeChanged, () => c.notifications.length > seen);
+  }
+  const external = (await find(...path, 'external'))!;
+  assert.match(external.node.description!, /^LoadBalancer · 172\.18\.0\.\d+ · Running$/);
+  const port = external.children.find((n) => n.label === '8883')!;
+  const details = await children(port.id);
+  assert.match(
+    details.find((d) => d.label === 'certificate')!.description!,
+    /^Certificate external-8883: ready, valid until \d{4}-\d{2}-\d{2}$/,
+  );
+  // nodePort 3883 is outside 30000-32767: the API server refuses the Service, and the listener says so.
+  const nodeport = (await find(...path, 'nodeport'))!;
+  assert.doesNotMatch(nodeport.node.description!, /Running/);
+  const status = nodeport.children.find((n) => n.label === 'status')!;
+  assert.match(
+    status.description!,
+    /^Failed: .*nodePort: Invalid value: 3883: provided port is not in the valid range/,
+  );
+  assert.equal(status.level, 'error');
+  assert.match(nodeport.children.find((n) => n.label === 'service')!.description!, /no Service 'nodeport' yet/);
 });
