@@ -14,9 +14,9 @@ export function registerCommands(ctx: Ctx): void {
   // files.refactoring.autoSave does not write them to disk; they are opened, unsaved, for the user to review and save.
   reg('brokerkit.applyEditUnsaved', async (edit: unknown) => {
     if (!ctx.client || !edit) return;
-    const we = await ctx.client.protocol2CodeConverter.asWorkspaceEdit(edit as Parameters<
-      typeof ctx.client.protocol2CodeConverter.asWorkspaceEdit
-    >[0] & object);
+    const we = await ctx.client.protocol2CodeConverter.asWorkspaceEdit(
+      edit as Parameters<typeof ctx.client.protocol2CodeConverter.asWorkspaceEdit>[0] & object,
+    );
     if (!we) return;
     const active = vscode.window.activeTextEditor;
     if (!(await vscode.workspace.applyEdit(we, { isRefactoring: false }))) {
@@ -30,7 +30,8 @@ export function registerCommands(ctx: Ctx): void {
       await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
     }
     // Back to where the fix was asked for.
-    if (active) await vscode.window.showTextDocument(active.document, { viewColumn: active.viewColumn, preview: false });
+    if (active)
+      await vscode.window.showTextDocument(active.document, { viewColumn: active.viewColumn, preview: false });
   });
 }
 
