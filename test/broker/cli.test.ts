@@ -113,11 +113,11 @@ describe('brokerkit dev-broker', () => {
     }
   });
 
-  test('--bind other than loopback is allowed with a warning; an unknown listener name is an error listing the names', async () => {
+  test('--bind other than loopback (with --allow-remote for a port without authentication) warns; an unknown listener name is an error listing the names', async () => {
     const [p] = await freePorts(1);
     const file = path.join(work, 'bind.yaml');
     fs.writeFileSync(file, listenerYaml('bind-listener', [{ port: p }]));
-    const b = await startCli([file, '--state-dir', stateDir, '--bind', '0.0.0.0']);
+    const b = await startCli([file, '--state-dir', stateDir, '--bind', '0.0.0.0', '--allow-remote']);
     running.push(b);
     const w = await b.events.wait((e) => e.event === 'log' && e.level === 'warning', 'warning');
     assert.match(w.message, /binding to 0\.0\.0\.0/);

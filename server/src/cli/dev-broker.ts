@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Workspace } from '../engine';
 import { collectYamlFiles, readText, toUri } from './files';
 import { parseArgs, flag, bool, UsageError } from './usage';
+import { parseOrigin } from '../devbroker/origins';
 import type { Command } from './commands';
 
 const PUBLISH_LOG_PER_SECOND = 20;
@@ -14,7 +15,7 @@ const command: Command = {
   summary:
     'Run a local MQTT broker (3.1.1 and 5, TCP/TLS/WebSockets) that mirrors a BrokerListener: its ports, TLS, authentication and authorization.',
   usage:
-    'brokerkit dev-broker <files or folders...> [--listener NAME] [--bind 127.0.0.1] [--port-offset N] [--state-dir DIR] [--json] [--tls-cert FILE --tls-key FILE] [--client-ca FILE] [--namespace NS] [--max-packet-size BYTES] [--exit-with-stdin]',
+    'brokerkit dev-broker <files or folders...> [--listener NAME] [--bind 127.0.0.1] [--port-offset N] [--state-dir DIR] [--json] [--tls-cert FILE --tls-key FILE] [--client-ca FILE] [--namespace NS] [--max-packet-size BYTES] [--exit-with-stdin] [--allow-origin ORIGIN]... [--allow-remote]',
   async run(args) {
     const p = parseArgs(args, {
       values: [
@@ -27,8 +28,9 @@ const command: Command = {
         'client-ca',
         'namespace',
         'max-packet-size',
+        'allow-origin',
       ],
-      booleans: ['json', 'exit-with-stdin'],
+      booleans: ['json', 'exit-with-stdin', 'allow-remote'],
     });
     if (p.positional.length === 0) throw new UsageError('name the file (or folder) that holds the BrokerListener');
     const offsetText = flag(p, 'port-offset') ?? '0';
@@ -39,6 +41,14 @@ const command: Command = {
     if (!!flag(p, 'tls-cert') !== !!flag(p, 'tls-key')) throw new UsageError('--tls-cert and --tls-key go together');
     const json = bool(p, 'json');
     const bind = flag(p, 'bind') ?? '127.0.0.1';
+    const allowOrigins = p.flags.get('allow-origin') ?? [];
+    for (const o of allowOrigins) {
+      try {
+        parseOrigin(o);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
 
     const out = (obj: object, text: string) => {
       if (!process.stdout.writable) return;
@@ -60,7 +70,8 @@ const command: Command = {
       }
     }
     const stateDir = flag(p, 'state-dir') ?? db.defaultStateDir();
-    if (bind !== '127.0.0.1' && bind !== '::1' && bind !== 'localhost') {
+    const remote = !db.isLoopback(bind);
+    if (remote) {
       log(
         'warning',
         `binding to ${bind}: other machines on your network may reach this dev broker (its CA and certificates are for development only)`,
@@ -87,6 +98,13 @@ const command: Command = {
       throw e;
     }
     for (const w of plan.warnings) log('warning', w);
+    const open = remote ? db.openToAnyone(plan) : [];
+    if (open.length && !bool(p, 'allow-remote')) {
+      const message = `refusing to serve these ports on ${bind}, where other machines can reach them:\n  ${open.join('\n  ')}\nBind to 127.0.0.1 (the default), or add --allow-remote to serve them anyway.`;
+      out({ event: 'error', message }, `error: ${message}`);
+      return 1;
+    }
+    for (const o of open) log('warning', `reachable from other machines: ${o}`);
 
     // Publishes are logged, but at most PUBLISH_LOG_PER_SECOND lines a second (a burst would drown everything else).
     let shown = 0,
@@ -145,6 +163,7 @@ const command: Command = {
       broker = await db.DevBroker.start(plan, {
         host: bind,
         onEvent,
+        allowOrigins,
         maxPacketSize: maxPacketText ? Number(maxPacketText) : undefined,
       });
     } catch (e) {

@@ -10,6 +10,8 @@ export type { DevBrokerEvent, ListeningEvent, StartOptions } from './server';
 export { devCa, clientCert, exportCa, serverCert, parseKeyAlgorithm, familyOf, KEY_ALGORITHMS } from './certs';
 export type { KeyAlgorithm, KeyFamily } from './certs';
 export { Broker } from './mqtt/broker';
+export { isLoopback, openToAnyone } from './remote';
+export { parseOrigin } from './origins';
 
 /** The default state folder (dev CA, server certificates): per user, outside any workspace. */
 export function defaultStateDir(): string {

@@ -9,6 +9,7 @@ import { Broker, BrokerEvent, BrokerOptions, Clock, PortPolicy, TransportInfo, s
 import { authenticator, SAT_METHOD } from './authn';
 import { Authorizer, Decision } from './authz';
 import { describeBusyPort } from './ports';
+import { OriginPolicy } from './origins';
 import type { DevBrokerPlan, PortPlan } from './plan';
 
 export interface ListeningEvent {
@@ -37,9 +38,26 @@ export interface StartOptions {
   clock?: Clock;
   /** Only the clock's `now` (message expiry tests). */
   now?: () => number;
+  /** Origins of web pages allowed on WebSockets ports (`*`: any); clients without an Origin are always allowed. */
+  allowOrigins?: readonly string[];
   /** The broker's bounds (queues, retained messages, subscriptions, output), where the defaults do not suit. */
   limits?: Partial<Omit<BrokerOptions, 'onEvent' | 'clock'>>;
 }
+
+/** TLS 1.2 cipher suites: forward secrecy and AEAD only (no CBC, no SHA-1 MACs, no static RSA key exchange), as in
+ *  the modern profiles mosquitto's documentation points to; the TLS 1.3 suites are all AEAD and stay as they are.
+ *  ECDSA suites also serve Ed25519 certificates. */
+export const TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 export class PortBusyError extends Error {
   constructor(
@@ -61,8 +79,10 @@ export class DevBroker {
   readonly listening: ListeningEvent[] = [];
   private running: Running[] = [];
   private stopped = false;
+  private readonly origins: OriginPolicy;
 
   private constructor(private opts: StartOptions) {
+    this.origins = new OriginPolicy(opts.allowOrigins);
     this.broker = new Broker({
       ...opts.limits,
       maxPacketSize: opts.maxPacketSize ?? 1024 * 1024,
@@ -74,6 +94,8 @@ export class DevBroker {
   /** Starts every port of the plan; if one cannot listen, the others are closed again and the error says why. */
   static async start(plan: DevBrokerPlan, opts: StartOptions): Promise<DevBroker> {
     const b = new DevBroker(opts);
+    if (plan.ports.some((p) => p.protocol === 'websockets'))
+      opts.onEvent({ event: 'log', level: 'info', message: b.origins.describe() });
     try {
       for (const p of plan.ports) await b.startPort(p);
     } catch (e) {
@@ -111,6 +133,8 @@ export class DevBroker {
           key: p.tls.keyPem,
           cert: p.tls.certPem,
           minVersion: 'TLSv1.2',
+          ciphers: TLS_CIPHERS,
+          honorCipherOrder: true,
           ...(p.clientCas?.length
             ? { requestCert: true, rejectUnauthorized: false, ca: p.clientCas.map((c) => c.toString()) }
             : {}),
@@ -131,6 +155,17 @@ export class DevBroker {
       wss = new WebSocketServer({
         server: server as http.Server,
         perMessageDeflate: false,
+        // A browser page from an origin not allowed gets 403 before any MQTT byte (see origins.ts).
+        verifyClient: ({ req }: { req: http.IncomingMessage }) => {
+          const o = req.headers.origin;
+          if (this.origins.allows(o)) return true;
+          this.opts.onEvent({
+            event: 'log',
+            level: 'warning',
+            message: `port ${p.port}: refused a WebSocket connection from a web page at ${JSON.stringify(o)}; --allow-origin ${o} allows that origin`,
+          });
+          return false;
+        },
         maxPayload: (this.opts.maxPacketSize ?? 1024 * 1024) + 16,
         // Any path; the MQTT subprotocol when offered (MQTT 5 §6), else the first one the client names.
         handleProtocols: (protocols) =>

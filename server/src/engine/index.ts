@@ -11,6 +11,8 @@ export { NOT_CHECKED, MAX_NESTING, notCheckedReason } from './not-checked';
 export * from './resources';
 export { locate, splitDocuments } from './parse';
 export type { Path, ChunkRef } from './parse';
+export { itemAt, itemChunks, isItemChunk, itemSpan } from './list-items';
+export type { ItemChunk } from './list-items';
 export { Index } from './workspace-index';
 export { folderTargeting, describeTargets, isAioOwn } from './cluster-targets';
 export type { FolderTarget } from './cluster-targets';

@@ -10,6 +10,7 @@ import { ChunkRef, Split, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
 import { SkipOptions, SkipReason, skipReason } from './not-checked';
+import { ItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
 
@@ -34,6 +35,8 @@ interface Chunk {
   readonly parse: ChunkRef['parse'];
   /** The object the document describes (undefined: not a Kubernetes object); set once, right after the chunk is made. */
   resource: Resource | undefined;
+  /** A list document's items, each the object it is (list-items.ts); set with `resource`. */
+  items?: { chunk: ItemChunk; resource: Resource | undefined }[];
 }
 
 interface StoredFile extends FileState {
@@ -134,7 +137,10 @@ export class FileStore {
       this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
     }
     const resources: Resource[] = [];
-    for (const c of chunks) if (c.resource) resources.push(c.resource);
+    for (const c of chunks) {
+      if (c.resource) resources.push(c.resource);
+      if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
+    }
     return { uri, text, chunks, resources };
   }
 
@@ -188,8 +194,13 @@ export class FileStore {
           parse,
           resource: undefined,
         };
-        // The resource points at its chunk (findings are placed through it): made once the chunk exists.
-        chunk.resource = toResource(parse.value, 'workspace', this.options().defaultNamespace, chunk);
+        // The resource points at its chunk (findings are placed through it): made once the chunk exists. A list
+        // stands for its items, each a resource at its own item chunk.
+        const ns = this.options().defaultNamespace;
+        const items = itemChunks(chunk);
+        if (items.length > 0) {
+          chunk.items = items.map((it) => ({ chunk: it, resource: toResource(it.parse.value, 'workspace', ns, it) }));
+        } else chunk.resource = toResource(parse.value, 'workspace', ns, chunk);
       }
       out.push(chunk);
     }

@@ -5,7 +5,8 @@
 //   4. workspace-placement.ts    chunk-relative findings to file lines, suppression comments, shared bases.
 // This class owns the options and the objects outside the files (cluster facts, AIO built-ins) and wires the steps;
 // it keeps no cache of its own beyond the environment objects.
-import type { Path } from './parse';
+import type { ChunkRef, Path } from './parse';
+import { itemChunks } from './list-items';
 import { Resource, toResource } from './resources';
 import { Index } from './workspace-index';
 import { SINGLE } from './deployments';
@@ -167,9 +168,9 @@ export class Workspace {
         if (!ignore.includes(note.code)) list.push(note);
       }
       for (const c of f.chunks) {
-        const found = placeDocumentFindings(c, this.rules.documentFindings(c));
-        for (let i = 0; i < found.length; i++)
-          if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
+        this.documentFindingsInto(c, list);
+        // A list's items are checked as the objects they are.
+        for (const it of itemChunks(c)) this.documentFindingsInto(it, list);
       }
     }
     if (token?.isCancellationRequested) throw new CancelledError();
@@ -184,6 +185,13 @@ export class Workspace {
     sink.flush();
     for (const list of out.values()) list.sort(compareFindings);
     return out;
+  }
+
+  private documentFindingsInto(c: ChunkRef, list: Finding[]): void {
+    const ignore = this.options.ignore;
+    const found = placeDocumentFindings(c, this.rules.documentFindings(c));
+    for (let i = 0; i < found.length; i++)
+      if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
   }
 
   /**

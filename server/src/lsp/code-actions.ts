@@ -49,7 +49,7 @@ export function register(ctx: ServerContext): void {
       const index = ctx.workspace.indexFor(uri);
       const out: CodeAction[] = [];
       for (const finding of selected) {
-        const chunk = chunkAt(file, finding.range.start.line);
+        const chunk = chunkAt(file, finding.range.start.line, finding.range.start.character);
         if (!chunk) continue;
         const f: FixContext = {
           ctx,

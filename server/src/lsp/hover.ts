@@ -32,7 +32,7 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
   if (!file) return null;
   const rule = ruleHover(file.text, pos);
   if (rule) return rule;
-  const chunk = chunkAt(file, pos.line);
+  const chunk = chunkAt(file, pos.line, pos.character);
   if (!chunk) return null;
   const resource = resourceOf(file, chunk);
   if (!resource) return null;

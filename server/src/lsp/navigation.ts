@@ -20,7 +20,7 @@ export function refAt(ctx: ServerContext, uri: string, pos: Position): RefAt | u
   ctx.store.sync();
   const file = ctx.workspace.getFile(uri);
   if (!file) return undefined;
-  const chunk = chunkAt(file, pos.line);
+  const chunk = chunkAt(file, pos.line, pos.character);
   if (!chunk) return undefined;
   const resource = resourceOf(file, chunk);
   if (!resource) return undefined;

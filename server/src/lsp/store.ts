@@ -10,9 +10,12 @@ import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
 import { mayNotBeChecked } from '../engine/not-checked';
 
-/** Cheap text test: does this YAML mention anything BrokerKit checks? Files that do not are never parsed. */
+/**
+ * Cheap text test: does this YAML mention anything BrokerKit checks (also as a list item, `- kind: Secret`, or a typed
+ * list, `kind: SecretList`)? Files that do not are never parsed.
+ */
 const RELEVANT =
-  /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^\s*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)\b/m;
+  /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^[ \t-]*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)(?:List)?\b/m;
 
 export function looksRelevant(text: string): boolean {
   return RELEVANT.test(text);

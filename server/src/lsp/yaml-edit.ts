@@ -4,7 +4,7 @@
 import { isMap, isScalar, isSeq, Node, Pair, Scalar, stringify, YAMLMap, YAMLSeq } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver';
 import type { ChunkRef, FileState, Path } from '../engine';
-import { rangeOf } from '../engine';
+import { isItemChunk, itemSpan, rangeOf } from '../engine';
 import { nodeAtPath, pairAtPath } from './yaml-nav';
 
 const INDENT = 2;
@@ -183,8 +183,17 @@ export function replaceValue(chunk: ChunkRef, path: Path, value: unknown): TextE
   return { range: rangeOf(chunk, colon + 1, Math.max(colon + 1, end)), newText: block };
 }
 
-/** Removes a whole document (its lines, including its `---` marker) from a file. */
+/**
+ * Removes a whole document (its lines, including its `---` marker) from a file; for an item of a list document, the
+ * item's lines (its `- ` and everything under it).
+ */
 export function removeDocument(file: FileState, chunk: ChunkRef): TextEdit {
+  const span = isItemChunk(chunk) ? itemSpan(chunk) : undefined;
+  if (span) {
+    const text = chunk.parse.text;
+    const nl = text.indexOf('\n', Math.max(span.start, span.end - 1));
+    return { range: rangeOf(chunk, span.start, nl < 0 ? text.length : nl + 1), newText: '' };
+  }
   const next = file.chunks[chunk.index + 1];
   const end = next
     ? { line: next.startLine, character: 0 }

@@ -2,15 +2,18 @@
 // and LSP ranges for nodes. Every feature (hover, definition, completion, quick fixes) goes through here.
 import { isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ChunkRef, FileState, Path, Range, Resource } from '../engine';
-import { rangeOf } from '../engine';
+import { itemAt, itemChunks, rangeOf } from '../engine';
 
 export interface Position {
   line: number;
   character: number;
 }
 
-/** The document (chunk) of a file that holds a 0-based line. */
-export function chunkAt(file: FileState, line: number): ChunkRef | undefined {
+/**
+ * The document (chunk) of a file that holds a position; inside a list document (`kind: List`, `XList`), the item
+ * under the position, as the object it is (engine/list-items.ts). Between items, the list document itself.
+ */
+export function chunkAt(file: FileState, line: number, character = 0): ChunkRef | undefined {
   const cs = file.chunks;
   let lo = 0;
   let hi = cs.length - 1;
@@ -22,7 +25,9 @@ export function chunkAt(file: FileState, line: number): ChunkRef | undefined {
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  return found;
+  if (!found) return undefined;
+  const items = itemChunks(found);
+  return (items.length && itemAt(items, offsetIn(found, { line, character }))) || found;
 }
 
 /** Chunk-relative offset of a file position (clamped to the chunk). */
