@@ -185,3 +185,31 @@ export function editOne(text: string, docs: string[], index: number, variant: nu
   const at = start + docs[index].indexOf('name: ') + 6;
   return text.slice(0, at) + String.fromCharCode(97 + (variant % 26)) + text.slice(at + 1);
 }
+
+/**
+ * A crowded workspace: nine documents in ten are listeners (LoadBalancer and NodePort by turns) and every `share`
+ * documents share a namespace and so a broker, where their ports, node ports and service types clash and the
+ * listener limit is passed: about five findings per document (5,000-odd for 1,000 documents).
+ */
+export function crowdedDocuments(count: number, share = 100): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const ns = `crowd-${Math.floor(i / share)}`;
+    const authn = `authn-${Math.floor(i / 10) * 10 + 9}`;
+    if (i % 10 === 9)
+      out.push(`apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerAuthentication
+metadata:
+  name: authn-${i}
+  namespace: ${ns}
+spec:
+  authenticationMethods:
+  - method: ServiceAccountToken
+    serviceAccountTokenSettings:
+      audiences: [aio-internal]
+`);
+    else if (i % 2 === 0) out.push(listener(`lb-${i}`, ns, 'LoadBalancer', [1883, 8883], authn));
+    else out.push(listener(`np-${i}`, ns, 'NodePort', [30883], authn, 30000 + (Math.floor(i / 2) % 2768)));
+  }
+  return out;
+}

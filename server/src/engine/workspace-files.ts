@@ -49,6 +49,12 @@ export interface FileOptions extends SkipOptions {
   readonly defaultNamespace: string;
 }
 
+/**
+ * Bumped whenever a kept chunk changes its line (text typed above it): placed findings that were made before are
+ * then checked against their chunks' lines; while it stays the same, every placed finding is still where it was.
+ */
+export const layout = { moves: 0 };
+
 export class FileStore {
   private readonly files = new Map<string, StoredFile>();
   /** Bumped when a file is added or removed (what the deployments' list of files depends on). */
@@ -129,6 +135,7 @@ export class FileStore {
       for (let k = inc.to; k < old.chunks.length; k++) {
         const m = old.chunks[k];
         m.index = chunks.length;
+        if (inc.lineDelta !== 0) layout.moves++;
         m.startLine += inc.lineDelta;
         m.startOffset += inc.offsetDelta;
         chunks.push(m);
@@ -180,6 +187,7 @@ export class FileStore {
       }
       if (chunk) {
         chunk.index = out.length;
+        if (chunk.startLine !== s.startLine) layout.moves++;
         chunk.startLine = s.startLine;
         chunk.startOffset = s.startOffset;
       } else {

@@ -10,6 +10,7 @@ import { DataSpan } from './rule';
 import type { ChunkRef } from './parse';
 import type { Deployments } from './deployments';
 import type { Finding, LiveRef, Range, RelatedInfo, Severity } from './types';
+import { layout } from './workspace-files';
 
 export interface RawRelated {
   chunk?: ChunkRef;
@@ -136,20 +137,28 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
  * A raw finding as a Finding at its chunks' current lines, with an optional message suffix (which deployment): the
  * same object while none of its chunks moved.
  */
-const placedMemo = new WeakMap<RawFinding, { at: string | number; suffix: string; finding: Finding }[]>();
+const placedMemo = new WeakMap<
+  RawFinding,
+  { at: string | number; suffix: string; finding: Finding; moves: number }[]
+>();
 export function placeRaw(r: RawFinding, suffix = ''): Finding {
+  let memo = placedMemo.get(r);
+  // No chunk moved since it was placed: the same object, without looking at its chunks (thousands of findings).
+  if (memo) for (const m of memo) if (m.suffix === suffix && m.moves === layout.moves) return m.finding;
   let at: string | number = r.chunk.startLine;
   for (const x of r.related) if (x.chunk) at = `${at},${x.chunk.startLine}`;
-  let memo = placedMemo.get(r);
   if (!memo) {
     memo = [];
     placedMemo.set(r, memo);
   }
   // One entry per suffix (one, or one per deployment of a shared base).
   const i = memo.findIndex((m) => m.suffix === suffix);
-  if (i >= 0 && memo[i].at === at) return memo[i].finding;
+  if (i >= 0 && memo[i].at === at) {
+    memo[i].moves = layout.moves;
+    return memo[i].finding;
+  }
   const finding = toFinding(suffix ? { ...r, message: r.message + suffix } : r);
-  const entry = { at, suffix, finding };
+  const entry = { at, suffix, finding, moves: layout.moves };
   if (i >= 0) memo[i] = entry;
   else memo.push(entry);
   return finding;
@@ -210,9 +219,10 @@ export function zeroRange(): Range {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
+  // (Codes are kebab-case ASCII: a plain comparison orders them as localeCompare does, at a fraction of the cost.)
   return (
     a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character ||
-    a.code.localeCompare(b.code)
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
   );
 }

@@ -49,6 +49,54 @@ export function liveUri(scheme: string, ref: LiveRef): string {
   return `${scheme}:/object/${seg(ref.kind)}/${seg(ref.namespace ?? '_')}/${seg(ref.name)}.yaml?${json}`;
 }
 
+/**
+ * The most diagnostics of one rule code a file shows in the editor. Past it (a generated file where hundreds of
+ * listeners share a broker), the rest are summed up in one information diagnostic of that code at the first line
+ * not shown, so the Problems panel stays readable and a keystroke does not re-send tens of thousands of entries.
+ * `brokerkit check` lists every finding.
+ */
+export const MAX_SHOWN_PER_CODE = 100;
+
+/**
+ * The findings of a file as the editor shows them: at most MAX_SHOWN_PER_CODE per code (the first ones, in file
+ * order), and for each code cut short one note that says how many are not shown. The same list when nothing is cut.
+ */
+export function shownFindings(findings: Finding[]): Finding[] {
+  if (findings.length <= MAX_SHOWN_PER_CODE) return findings;
+  const count = new Map<string, number>();
+  for (const f of findings) count.set(f.code, (count.get(f.code) ?? 0) + 1);
+  if (![...count.values()].some((n) => n > MAX_SHOWN_PER_CODE)) return findings;
+  const seen = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const k = (seen.get(f.code) ?? 0) + 1;
+    seen.set(f.code, k);
+    if (k <= MAX_SHOWN_PER_CODE) out.push(f);
+    else if (k === MAX_SHOWN_PER_CODE + 1) out.push(notShown(f, count.get(f.code)! - MAX_SHOWN_PER_CODE));
+  }
+  return out;
+}
+
+/** One note per (code, count, line): the same object while nothing about it changes. */
+const notes = new Map<string, Finding>();
+function notShown(first: Finding, hidden: number): Finding {
+  const key = `${first.uri}\u0000${first.code}\u0000${hidden}\u0000${first.range.start.line}`;
+  let f = notes.get(key);
+  if (!f) {
+    if (notes.size > 1000) notes.clear();
+    f = {
+      uri: first.uri,
+      range: { start: first.range.start, end: first.range.start },
+      severity: 'info',
+      code: first.code,
+      message: `${hidden} more ${first.code} finding${hidden === 1 ? '' : 's'} in this file, from this line on, not shown: the editor shows the first ${MAX_SHOWN_PER_CODE} of each rule per file. \`brokerkit check\` lists them all.`,
+      related: [],
+    };
+    notes.set(key, f);
+  }
+  return f;
+}
+
 /** Findings the engine reuses (unchanged documents keep their finished findings) map to the same Diagnostic. */
 const converted = new WeakMap<Finding, Diagnostic>();
 
@@ -266,7 +314,8 @@ export class ValidationScheduler {
     }
   }
 
-  private send(uri: string, findings: Finding[], version: number | undefined): void {
+  private send(uri: string, all: Finding[], version: number | undefined): void {
+    const findings = shownFindings(all);
     const diagnostics = findings.map(toDiagnostic);
     // Keep the previous objects for diagnostics that did not change (their serialised form is reused, transport.ts).
     const prev = this.published.get(uri);
