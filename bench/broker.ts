@@ -1,6 +1,8 @@
 // npm run bench:broker: the dev broker's ready time (process start to the `ready` event, server certificate issued on
-// every run, CA made once) and its TLS QoS 1 throughput with an MQTT.js publisher and subscriber (100-byte payloads)
-// against Debian's mosquitto started here in the same run. Medians; written to .bench/broker.md and .bench/broker.json.
+// every run, CA made once), its TLS QoS 1 throughput with an MQTT.js publisher and subscriber (100-byte payloads),
+// 1,000 concurrent MQTT.js clients on TLS each subscribing and publishing QoS 1 (every message counted), and the
+// broker's memory (RSS) while one subscriber stops reading and others publish; each against Debian's mosquitto started
+// here in the same run. Medians; written to .bench/broker.md and .bench/broker.json.
 import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -12,6 +14,9 @@ const DIST = path.resolve(process.env.BROKERKIT_DIST || 'dist');
 const MESSAGES = Number(process.env.BENCH_MESSAGES || 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const READY_RUNS = Number(process.env.BENCH_READY_RUNS || 7);
+const CLIENTS = Number(process.env.BENCH_CLIENTS || 1000);
+const CLIENT_MESSAGES = Number(process.env.BENCH_CLIENT_MESSAGES || 10);
+const STALL_MESSAGES = Number(process.env.BENCH_STALL_MESSAGES || 50000);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerkit-bench-'));
 
 const progress = (m: string) => process.stderr.write(`[bench:broker] ${m}\n`);
@@ -96,14 +101,15 @@ function startMosquitto(
   port: number,
   certFile: string,
   keyFile: string,
+  queueLines = ['max_queued_messages 0'],
 ): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
-  const conf = path.join(work, 'mosquitto.conf');
+  const conf = path.join(work, `mosquitto-${port}.conf`);
   fs.writeFileSync(
     conf,
     [
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       'persistence false',
-      'max_queued_messages 0',
+      ...queueLines,
       'log_dest stderr',
       'log_type information',
       `listener ${port} 127.0.0.1`,
@@ -155,6 +161,102 @@ async function throughput(url: string, ca: Buffer, version: 4 | 5): Promise<numb
   return MESSAGES / (ms / 1000);
 }
 
+/**
+ * 1,000 (CLIENTS) MQTT.js clients on TLS at once: each subscribes to its own topic at QoS 1, then every client publishes
+ * CLIENT_MESSAGES QoS 1 messages to the next client's topic. Returns the time from the first connect to the last
+ * delivery and the messages that never arrived (after every PUBACK and a quiet second).
+ */
+async function manyClients(url: string, ca: Buffer): Promise<{ ms: number; delivered: number; lost: number }> {
+  const t0 = performance.now();
+  const run = Math.random().toString(36).slice(2);
+  const clients: MqttClient[] = [];
+  let delivered = 0;
+  const expected = CLIENTS * CLIENT_MESSAGES;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  // Connect in batches of 50 so the handshakes do not all time out on two cores.
+  for (let i = 0; i < CLIENTS; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, CLIENTS - i) }, (_, k) =>
+        mqtt.connectAsync(url, {
+          ca,
+          protocolVersion: 5,
+          reconnectPeriod: 0,
+          clean: true,
+          connectTimeout: 120000,
+          keepalive: 0,
+          clientId: `many-${run}-${i + k}`,
+        }),
+      ),
+    );
+    clients.push(...batch);
+  }
+  await Promise.all(clients.map((c, i) => c.subscribeAsync(`many/${run}/${i}`, { qos: 1 })));
+  for (const c of clients)
+    c.on('message', () => {
+      if (++delivered === expected) resolveAll();
+    });
+  const payload = Buffer.alloc(100, 0x62);
+  const acks: Promise<unknown>[] = [];
+  clients.forEach((c, i) => {
+    for (let m = 0; m < CLIENT_MESSAGES; m++)
+      acks.push(c.publishAsync(`many/${run}/${(i + 1) % CLIENTS}`, payload, { qos: 1 }));
+  });
+  await Promise.all(acks);
+  const quiet = new Promise<void>((r) => setTimeout(r, 30000).unref());
+  await Promise.race([all, quiet]);
+  const ms = performance.now() - t0;
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  return { ms, delivered, lost: expected - delivered };
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * A subscriber that stops reading (its TLS socket paused) while a publisher sends STALL_MESSAGES QoS 1 messages of 1 KiB
+ * to it and to a healthy subscriber. Returns the broker's RSS before and at its peak, and what the healthy one got.
+ */
+async function stalledMemory(
+  url: string,
+  ca: Buffer,
+  pid: number,
+): Promise<{ baseMiB: number; peakMiB: number; healthyGot: number }> {
+  const opts = { ca, protocolVersion: 5 as const, reconnectPeriod: 0, clean: true, keepalive: 0 };
+  const topic = `stall/${Math.random().toString(36).slice(2)}`;
+  const stalled = await mqtt.connectAsync(url, { ...opts, clientId: 'stalled-' + topic.slice(6) });
+  const healthy = await mqtt.connectAsync(url, { ...opts, clientId: 'healthy-' + topic.slice(6) });
+  const pub = await mqtt.connectAsync(url, { ...opts, clientId: 'pub-' + topic.slice(6) });
+  await stalled.subscribeAsync(topic, { qos: 1 });
+  await healthy.subscribeAsync(topic, { qos: 1 });
+  stalled.stream.pause();
+  (stalled.stream as unknown as { _handle?: { readStop?(): void } })._handle?.readStop?.();
+  const baseMiB = rssMiB(pid);
+  let peakMiB = baseMiB;
+  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssMiB(pid))), 50);
+  let healthyGot = 0;
+  const done = new Promise<void>((r) =>
+    healthy.on('message', () => {
+      if (++healthyGot === STALL_MESSAGES) r();
+    }),
+  );
+  const payload = Buffer.alloc(1024, 0x63);
+  const acks: Promise<unknown>[] = [];
+  for (let i = 0; i < STALL_MESSAGES; i++) {
+    acks.push(pub.publishAsync(topic, payload, { qos: 1 }));
+    if (i % 1000 === 999) await Promise.all(acks.splice(0));
+  }
+  await Promise.all(acks);
+  await Promise.race([done, new Promise<void>((r) => setTimeout(r, 60000).unref())]);
+  clearInterval(sampler);
+  peakMiB = Math.max(peakMiB, rssMiB(pid));
+  stalled.stream.destroy();
+  await Promise.all([healthy.endAsync(true), pub.endAsync(true), stalled.endAsync(true)]);
+  return { baseMiB, peakMiB, healthyGot };
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(DIST, 'cli.js'))) throw new Error(`no ${DIST}/cli.js: run node esbuild.mjs first`);
   const stateDir = path.join(work, 'state');
@@ -190,6 +292,8 @@ async function main(): Promise<void> {
   const mosqPort = await freePort();
   progress('starting mosquitto');
   const mosq = await startMosquitto(mosqPort, path.join(serverDir, 'tls.crt'), path.join(serverDir, 'tls.key'));
+  const many: Record<string, Awaited<ReturnType<typeof manyClients>>> = {};
+  const stall: Record<string, Awaited<ReturnType<typeof stalledMemory>>> = {};
   const results: Record<string, { dev: number[]; mosquitto: number[] }> = {
     'MQTT 5': { dev: [], mosquitto: [] },
     'MQTT 3.1.1': { dev: [], mosquitto: [] },
@@ -206,6 +310,26 @@ async function main(): Promise<void> {
         results[label].dev.push(await throughput(`mqtts://localhost:${tlsPort}`, ca, version));
         results[label].mosquitto.push(await throughput(`mqtts://localhost:${mosqPort}`, ca, version));
       }
+    }
+    progress(`${CLIENTS} clients, dev broker`);
+    many.dev = await manyClients(`mqtts://localhost:${tlsPort}`, ca);
+    progress(`${CLIENTS} clients, mosquitto`);
+    many.mosquitto = await manyClients(`mqtts://localhost:${mosqPort}`, ca);
+    progress('stalled subscriber, dev broker');
+    stall.dev = await stalledMemory(`mqtts://localhost:${tlsPort}`, ca, dev.child.pid!);
+    // mosquitto with its default queue settings (max_queued_messages 1000) for a client that does not read.
+    const mosqDefaultPort = await freePort();
+    const mosqDefault = await startMosquitto(
+      mosqDefaultPort,
+      path.join(serverDir, 'tls.crt'),
+      path.join(serverDir, 'tls.key'),
+      [],
+    );
+    try {
+      progress('stalled subscriber, mosquitto');
+      stall.mosquitto = await stalledMemory(`mqtts://localhost:${mosqDefaultPort}`, ca, mosqDefault.child.pid!);
+    } finally {
+      await mosqDefault.stop();
     }
   } finally {
     await dev.stop();
@@ -228,7 +352,13 @@ async function main(): Promise<void> {
     readyInProcessMedianMs: Math.round(median(inProcess)),
     readyRunsMs: ready.map(Math.round),
     throughput: rows,
+    manyClients: { clients: CLIENTS, messagesEach: CLIENT_MESSAGES, ...many },
+    stalledSubscriber: { messages: STALL_MESSAGES, payloadBytes: 1024, ...stall },
   };
+  const fmtMany = (r: { ms: number; delivered: number; lost: number }) =>
+    `${Math.round(r.ms)} ms | ${r.delivered} | ${r.lost}`;
+  const fmtStall = (r: { baseMiB: number; peakMiB: number; healthyGot: number }) =>
+    `${r.baseMiB.toFixed(0)} MiB | ${r.peakMiB.toFixed(0)} MiB | ${r.healthyGot} of ${STALL_MESSAGES}`;
   const lines = [
     `# Dev broker benchmark (${report.date}, node ${report.node}, ${report.cpus} cores, medians)`,
     '',
@@ -243,7 +373,22 @@ async function main(): Promise<void> {
     '',
     '| protocol | dev broker msg/s | mosquitto msg/s | ratio | target |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 0.5× |`),
+    ...rows.map((r) => `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 1.2× |`),
+    '',
+    `## ${CLIENTS} concurrent MQTT.js clients on TLS (MQTT 5), each subscribing and publishing ${CLIENT_MESSAGES} QoS 1 messages`,
+    '',
+    '| broker | connect + subscribe + all delivered | delivered | lost |',
+    '|---|---|---|---|',
+    `| dev broker | ${fmtMany(many.dev)} |`,
+    `| mosquitto | ${fmtMany(many.mosquitto)} |`,
+    `| ratio (mosquitto time / dev time) | ${(many.mosquitto.ms / many.dev.ms).toFixed(2)}× | | |`,
+    '',
+    `## Broker memory with a stalled subscriber (${STALL_MESSAGES} QoS 1 messages of 1 KiB published to it and to a healthy subscriber)`,
+    '',
+    '| broker | RSS before | RSS peak | healthy subscriber got |',
+    '|---|---|---|---|',
+    `| dev broker | ${fmtStall(stall.dev)} |`,
+    `| mosquitto (default queue: max_queued_messages 1000) | ${fmtStall(stall.mosquitto)} |`,
     '',
     'mosquitto: Debian package, config `user root`, `max_queued_messages 0`, TLS listener with the same certificate.',
     '',

@@ -1,8 +1,8 @@
 // Command registry: every command id is `brokerkit.*` and is declared in package.json contributes.commands.
 import * as vscode from 'vscode';
-import type { Ctx } from './ctx';
+import type { Host } from './host';
 
-export function registerCommands(ctx: Ctx): void {
+export function registerCommands(ctx: Host): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, fn));
   reg('brokerkit.showOutput', () => ctx.log.show(true));
   reg('brokerkit.restartServer', async () => {
@@ -36,7 +36,7 @@ export function registerCommands(ctx: Ctx): void {
 }
 
 /** The walkthrough's id as `workbench.action.openWalkthrough` takes it: `<publisher>.<name>#<walkthrough id>`. */
-export function walkthroughId(ctx: Ctx): string {
+export function walkthroughId(ctx: Host): string {
   return `${ctx.extension.extension.id}#brokerkit.getStarted`;
 }
 
@@ -44,7 +44,7 @@ export function walkthroughId(ctx: Ctx): string {
  * `npm start` (BROKERKIT_OPEN_WALKTHROUGH=1 in code-server's environment) opens the "Get started with BrokerKit"
  * walkthrough on the profile's first start, so the first screen is its first step (VS Code and code-server alike).
  */
-export async function openWalkthroughOnce(ctx: Ctx): Promise<void> {
+export async function openWalkthroughOnce(ctx: Host): Promise<void> {
   if (process.env.BROKERKIT_OPEN_WALKTHROUGH !== '1') return;
   const key = 'brokerkit.walkthroughOpened';
   if (ctx.extension.globalState.get(key)) return;

@@ -1,39 +1,48 @@
-// One context object: the log channel, the language client, and the commands. Features add themselves in start().
+// One context object: the log channel and the language client, and every disposable. It knows none of the features:
+// extension.ts builds the commands, rule pages and views and hands them to start(), which runs them in order around
+// the language client's start.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { registerCommands } from './commands';
-import { registerClusterViews } from './views/cluster';
-import { registerDevBroker } from './devbroker/controller';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  Middleware,
+  ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
 import { Methods, BrokerKitInitializationOptions } from '../../server/src/protocol';
-import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
+import type { Host } from './host';
 
-export class Ctx implements vscode.Disposable {
+/** What start() runs: parts that must be in place before the client starts, its middleware, and parts that need it. */
+export interface Parts {
+  /** Commands, and the shipped rule pages the first diagnostics' links point at. */
+  readonly beforeClient: readonly ((host: Host) => unknown)[];
+  readonly middleware?: Middleware;
+  /** Views and the dev broker, which talk to the server. */
+  readonly afterClient: readonly ((host: Host) => unknown)[];
+}
+
+export class Ctx implements Host, vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   client: LanguageClient | undefined;
-  readonly rulePages: RulePages;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('BrokerKit', { log: true });
     this.push(this.log);
-    this.rulePages = new RulePages(this);
   }
 
   push(...d: vscode.Disposable[]): void {
     this.disposables.push(...d);
   }
 
-  async start(): Promise<void> {
-    registerCommands(this);
-    this.push(vscode.commands.registerCommand(SHOW_RULE_PAGE, (code?: unknown) => this.rulePages.show(code)));
-    await this.rulePages.shipped(); // before the first diagnostics, whose code links point at these pages
-    await this.startClient();
-    registerClusterViews(this);
-    registerDevBroker(this);
+  async start(parts: Parts): Promise<void> {
+    for (const p of parts.beforeClient) await p(this);
+    await this.startClient(parts.middleware);
+    for (const p of parts.afterClient) await p(this);
   }
 
-  private async startClient(): Promise<void> {
+  private async startClient(middleware: Middleware | undefined): Promise<void> {
     const module = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -52,7 +61,7 @@ export class Ctx implements vscode.Disposable {
         workspaceTrusted: vscode.workspace.isTrusted,
         liveDocuments: 'brokerkit-live',
       }),
-      middleware: this.rulePages.middleware(),
+      middleware,
     };
     this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);
     this.push(

@@ -1,13 +1,27 @@
-// The extension host side: activate() only builds the context object; the context owns every disposable.
+// The extension host side: activate() builds the context object and the parts (commands, rule pages, views, the dev
+// broker) and hands the parts to it; the context owns every disposable.
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
-import { openWalkthroughOnce } from './commands';
+import { openWalkthroughOnce, registerCommands } from './commands';
+import { registerClusterViews } from './views/cluster';
+import { registerDevBroker } from './devbroker/controller';
+import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
 
 let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<Ctx> {
   ctx = new Ctx(context);
-  await ctx.start();
+  const rulePages = new RulePages(ctx);
+  await ctx.start({
+    beforeClient: [
+      registerCommands,
+      (host) => host.push(vscode.commands.registerCommand(SHOW_RULE_PAGE, (code?: unknown) => rulePages.show(code))),
+      // Before the first diagnostics, whose code links point at these pages.
+      () => rulePages.shipped(),
+    ],
+    middleware: rulePages.middleware(),
+    afterClient: [registerClusterViews, registerDevBroker],
+  });
   void openWalkthroughOnce(ctx);
   return ctx;
 }

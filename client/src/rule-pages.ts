@@ -5,7 +5,7 @@
 // VS Code a file URL names a file on the wrong machine.
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node';
-import type { Ctx } from './ctx';
+import type { Host } from './host';
 
 export const SHOW_RULE_PAGE = 'brokerkit.showRulePage';
 
@@ -21,7 +21,7 @@ export function rulePageCommandUri(code: string): vscode.Uri {
 export class RulePages {
   private codes: Set<string> | undefined;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Host) {}
 
   private get folder(): vscode.Uri {
     return vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'docs', 'rules');

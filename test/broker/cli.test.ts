@@ -150,7 +150,7 @@ describe('brokerkit dev-broker', () => {
     );
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
-    assert.match(out, new RegExp(`mosquitto_pub -h localhost -p ${p} -V mqttv5 .* --cafile \\S+ca\\.crt`));
+    assert.match(out, new RegExp(`mosquitto_pub -h localhost -p ${p} -V mqttv5 --cafile \\S+ca\\.crt .*-t test`));
     assert.match(out, new RegExp(`MQTT\\.js:  mqtts://localhost:${p}`));
   });
 });
@@ -188,5 +188,80 @@ describe('brokerkit dev-ca', () => {
       path.join(work, 'sensor-9.crt'),
     ]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
+  });
+});
+
+describe('every subcommand: --help, errors on stderr', () => {
+  for (const name of ['check', 'lsp', 'inspect', 'dev-broker', 'dev-ca', 'explain']) {
+    test(`brokerkit ${name} --help prints its usage on stdout and exits 0`, async () => {
+      const r = await run(process.execPath, [cli(), name, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`Usage: brokerkit ${name}`));
+      assert.equal(r.stderr, '');
+    });
+  }
+
+  test('dev-broker on a file with YAML errors names them (file:line:column), on stderr, exit 1', async () => {
+    const file = path.join(work, 'broken.yaml');
+    fs.writeFileSync(
+      file,
+      'apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: x\n spec: [\n',
+    );
+    const r = await run(process.execPath, [cli(), 'dev-broker', file, '--state-dir', stateDir]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /error: no BrokerListener in the given files; YAML errors/);
+    assert.ok(r.stderr.includes(`${file}:5:1:`), r.stderr);
+  });
+
+  test('dev-broker errors (an unknown listener) and warnings go to stderr; --json also has them as events', async () => {
+    const [a] = await freePorts(1);
+    const file = path.join(work, 'one.yaml');
+    fs.writeFileSync(file, listenerYaml('only-one', [{ port: a }]));
+    const r = await run(process.execPath, [cli(), 'dev-broker', file, '--listener', 'nope', '--state-dir', stateDir]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /brokerkit dev-broker: error: no BrokerListener named 'nope' \(found: only-one\)/);
+    const j = await run(process.execPath, [
+      cli(),
+      'dev-broker',
+      file,
+      '--listener',
+      'nope',
+      '--state-dir',
+      stateDir,
+      '--json',
+    ]);
+    assert.equal(JSON.parse(j.stdout.trim()).event, 'error');
+    assert.match(j.stderr, /error: no BrokerListener named 'nope'/);
+  });
+
+  test('dev-ca: a bad --attribute is a usage error on stderr; client-cert prints where the dev CA is', async () => {
+    const bad = await run(process.execPath, [
+      cli(),
+      'dev-ca',
+      'client-cert',
+      'x',
+      '--attribute',
+      'novalue',
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /--attribute takes KEY=VALUE/);
+    const ok = await run(process.execPath, [
+      cli(),
+      'dev-ca',
+      'client-cert',
+      'dev-1',
+      '--attribute',
+      'group=a',
+      '--state-dir',
+      stateDir,
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok(ok.stdout.includes(`dev CA in:   ${stateDir}`));
+    assert.ok(ok.stdout.includes(path.join(stateDir, 'clients', 'dev-1.crt')));
   });
 });

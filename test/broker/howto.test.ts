@@ -73,7 +73,11 @@ describe('how-to listeners', () => {
 
   test('manual TLS on 8885: the Secret in the file is served and its root_ca.crt verifies the server', async () => {
     const { b, port, l } = await serve('manual-tls-mqtts-endpoint.yaml', 8885);
-    assert.equal(l.caFile, null, 'a Manual certificate comes with its own CA');
+    assert.equal(
+      l.caFile,
+      path.join(howto, 'manual-tls-mqtts-endpoint', 'root_ca.crt'),
+      "a Manual certificate's CA is the file beside the listener that issued it",
+    );
     // The how-to's command, unchanged but for the port: TLS verifies against the how-to's root CA; the default
     // BrokerAuthentication then refuses the client without a token, as AIO does.
     const r = await run(

@@ -292,6 +292,7 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
     XDG_DATA_HOME: join(dirs.xdg, 'data'),
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    XDG_STATE_HOME: join(dirs.xdg, 'state'),
   };
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to an editor this process may run inside
   const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];

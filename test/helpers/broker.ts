@@ -16,7 +16,7 @@ import {
   StartOptions,
 } from '../../server/src/devbroker';
 import type { Clock } from '../../server/src/devbroker/mqtt/clock';
-import { distDir } from './engine';
+import { distDir, listenerDoc } from './engine';
 
 /** Ports that were free a moment ago (the OS hands out each at most once while they are all held). */
 export async function freePorts(n: number): Promise<number[]> {
@@ -47,12 +47,6 @@ export interface PortYaml {
 /** A BrokerListener document; `tls` is the YAML of the port's tls block (indented by the helper). */
 export function listenerYaml(name: string, ports: PortYaml[], serviceName?: string): string {
   const lines = [
-    'apiVersion: mqttbroker.iotoperations.azure.com/v1',
-    'kind: BrokerListener',
-    'metadata:',
-    `  name: ${name}`,
-    '  namespace: azure-iot-operations',
-    'spec:',
     '  brokerRef: default',
     '  serviceType: LoadBalancer',
     ...(serviceName ? [`  serviceName: ${serviceName}`] : []),
@@ -72,7 +66,7 @@ export function listenerYaml(name: string, ports: PortYaml[], serviceName?: stri
           .map((l) => '      ' + l),
       );
   }
-  return lines.join('\n') + '\n';
+  return listenerDoc(name, lines.join('\n') + '\n');
 }
 
 export const AUTO_TLS = (algorithm = 'Ec256', extra = '') => `mode: Automatic

@@ -32,14 +32,19 @@ function pos(text: string, offset: number) {
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
-export const LISTENER_HEAD = (name: string, extra = '') => `apiVersion: mqttbroker.iotoperations.azure.com/v1
+/** The one BrokerListener builder of the tests: the header (kind, name, namespace) and `spec:` followed by `body`. */
+export function listenerDoc(name: string, body = '', namespace = 'azure-iot-operations'): string {
+  return `apiVersion: mqttbroker.iotoperations.azure.com/v1
 kind: BrokerListener
 metadata:
   name: ${name}
-  namespace: azure-iot-operations
+  namespace: ${namespace}
 spec:
-  brokerRef: default
-${extra}`;
+${body}`;
+}
+
+/** A listener of the `default` broker: listenerDoc with `brokerRef: default` first. */
+export const LISTENER_HEAD = (name: string, extra = '') => listenerDoc(name, `  brokerRef: default\n${extra}`);
 
 /** Where the bundles are (BROKERKIT_DIST lets parallel builds use their own folder). Absolute path. */
 export function distDir(): string {

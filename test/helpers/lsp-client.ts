@@ -360,7 +360,9 @@ export function applyEdits(
     let o = 0;
     for (let i = 0; i < p.line && i < lines.length; i++) o += lines[i].length + 1;
     if (p.line >= lines.length) return text.length;
-    return Math.min(o + p.character, o + lines[p.line].length);
+    // As an editor does: a position past the end of a line (CRLF: its \r) stays on the line.
+    const l = lines[p.line];
+    return Math.min(o + p.character, o + l.length - (l.endsWith('\r') ? 1 : 0));
   };
   const sorted = edits
     .map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText }))

@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { distDir } from './engine';
+import { distDir, listenerDoc } from './engine';
 import { FULL_CAPABILITIES, LspClient, StartOptions, pathToFileUri } from './lsp-client';
 
 export class TempWorkspace {
@@ -55,16 +55,11 @@ export function listener(
         : p,
     )
     .join('');
-  return `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: ${name}
-  namespace: ${opts.ns ?? 'azure-iot-operations'}
-spec:
-  brokerRef: default
-  serviceType: ${opts.type ?? 'LoadBalancer'}
-  ports:
-${ports}`;
+  return listenerDoc(
+    name,
+    `  brokerRef: default\n  serviceType: ${opts.type ?? 'LoadBalancer'}\n  ports:\n${ports}`,
+    opts.ns,
+  );
 }
 
 /** 0-based line of the first line containing `needle`. */

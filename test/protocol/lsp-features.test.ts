@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionList, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lsp-client';
+import { listenerDoc } from '../helpers/engine';
 import { TempWorkspace, lineOf, posOf, startServer } from '../helpers/lsp-fixtures';
 
 const LISTENERS = `apiVersion: mqttbroker.iotoperations.azure.com/v1
@@ -263,13 +264,7 @@ async function completeAt(textWithCursor: string): Promise<string[]> {
   }
 }
 
-const HEAD = `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: new
-  namespace: azure-iot-operations
-spec:
-`;
+const HEAD = listenerDoc('new');
 
 test('completion: keys from the schema, without those already there, with snippets for ports and tls', async () => {
   const keys = await completeAt(`${HEAD}  serviceType: LoadBalancer\n  |\n`);

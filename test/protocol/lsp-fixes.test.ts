@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { Editor } from '../helpers/lsp-apply';
 import { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fixtures';
+import { listenerDoc } from '../helpers/engine';
 
 const has = (code: string) => (ds: { code?: unknown }[]) => ds.some((d) => d.code === code);
 const hasNot = (code: string) => (ds: { code?: unknown }[]) => !ds.some((d) => d.code === code);
@@ -27,13 +28,7 @@ async function session(
   }
 }
 
-const HEAD = (name: string, extra = '') => `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: ${name}
-  namespace: azure-iot-operations
-spec:
-${extra}`;
+const HEAD = listenerDoc;
 
 test('port-conflict: the next free port, across an open and a closed file', async () => {
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace, FactObject } from '../../server/src/engine';
-import { check, codes, only, rangeOf, LISTENER_HEAD } from '../helpers/engine';
+import { check, codes, only, rangeOf, LISTENER_HEAD, listenerDoc } from '../helpers/engine';
 import { listenerFindings } from '../helpers/listener-codes';
 
 const mine = listenerFindings;
@@ -17,9 +17,7 @@ function valueAt(text: string, prefix: string, value: string, occurrence = 0) {
   return { start: { line: r.start.line, character: r.start.character + prefix.length }, end: r.end };
 }
 
-function listener(name: string, body: string, ns = 'azure-iot-operations'): string {
-  return `apiVersion: ${AIO}\nkind: BrokerListener\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${body}`;
-}
+const listener = listenerDoc;
 
 const TLS = `    tls:
       mode: Automatic

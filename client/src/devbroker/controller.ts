@@ -1,12 +1,18 @@
 // The dev broker from the editor: Start (CodeLens, palette), Stop, Restart, copy client commands. It runs
-// `node <dist>/cli.js dev-broker <file> --listener NAME --json --state-dir <global storage>` as a child process, shows
+// `node <dist>/cli.js dev-broker <file> --listener NAME --json --state-dir <state folder>` as a child process, shows
 // its events in a log channel and its ports in the status bar, and stops with the window. Untrusted workspaces cannot
 // start it (it opens ports and reads keys).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import type { Ctx } from '../ctx';
+import type { Host } from '../host';
 import { offerTrust } from '../trust';
+import { defaultStateDir } from '../../../server/src/devbroker/state-dir';
+
+/** The dev CA and certificates: the folder the CLI uses too (BROKERKIT_STATE_DIR moves both). */
+export function stateDir(): string {
+  return defaultStateDir();
+}
 
 interface Listening {
   port: number;
@@ -35,7 +41,7 @@ export class DevBrokerController implements vscode.Disposable {
   private listening: Listening[] = [];
   private exited: Promise<void> | undefined;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: Host) {
     this.log = vscode.window.createOutputChannel('BrokerKit Dev Broker', { log: true });
     this.status = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'BrokerKit Dev Broker';
@@ -136,7 +142,7 @@ export class DevBrokerController implements vscode.Disposable {
 
   private launch(target: Target): Promise<boolean> {
     const cli = this.ctx.extension.asAbsolutePath(path.join('dist', 'cli.js'));
-    const stateDir = this.ctx.extension.globalStorageUri.fsPath;
+    const state = stateDir();
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.file));
     // The listener's file, plus its folder so that referenced objects in sibling files are found.
     const inputs = folder ? [target.file, folder.uri.fsPath] : [target.file];
@@ -148,10 +154,11 @@ export class DevBrokerController implements vscode.Disposable {
       target.listener,
       '--json',
       '--state-dir',
-      stateDir,
+      state,
       '--exit-with-stdin',
     ];
     this.log.info(`Starting the dev broker for BrokerListener '${target.listener}' (${target.file})`);
+    this.log.info(`State folder (dev CA, certificates; the CLI's default too): ${state}`);
     const child = spawn(process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -310,7 +317,7 @@ export class DevBrokerController implements vscode.Disposable {
   }
 }
 
-export function registerDevBroker(ctx: Ctx): DevBrokerController {
+export function registerDevBroker(ctx: Host): DevBrokerController {
   const c = new DevBrokerController(ctx);
   ctx.push(c);
   const reg = (id: string, fn: (...args: any[]) => unknown) => ctx.push(vscode.commands.registerCommand(id, fn));

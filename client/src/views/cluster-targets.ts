@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { posix } from 'node:path';
 import { Methods, ClusterTargetsResult, ClusterTargetInfo } from '../../../server/src/protocol';
-import type { Ctx } from '../ctx';
+import type { Host } from '../host';
 
 const WHY: Record<ClusterTargetInfo['reason'], string> = {
   exists: 'some of its objects run there',
@@ -21,7 +21,7 @@ function why(t: ClusterTargetInfo): string {
   return t.detail ?? WHY[t.reason];
 }
 
-export function registerClusterTargets(ctx: Ctx): void {
+export function registerClusterTargets(ctx: Host): void {
   const item = vscode.window.createStatusBarItem('brokerkit.clusterTargets', vscode.StatusBarAlignment.Left, 50);
   item.name = 'BrokerKit Cluster Validation';
   item.command = 'brokerkit.cluster.chooseTargets';

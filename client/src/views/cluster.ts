@@ -16,7 +16,7 @@ import {
   ClusterListenerYamlResult,
 } from '../../../server/src/protocol';
 import { State } from 'vscode-languageclient/node';
-import type { Ctx } from '../ctx';
+import type { Host } from '../host';
 import { registerClusterTargets } from './cluster-targets';
 import { offerTrust } from '../trust';
 
@@ -35,7 +35,7 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    private readonly ctx: Ctx,
+    private readonly ctx: Host,
     readonly view: ClusterView,
   ) {}
 
@@ -82,7 +82,7 @@ class ClusterTree implements vscode.TreeDataProvider<Node> {
 
 /** Read-only documents for live objects and logs: brokerkit-live:/object/<kind>/<ns>/<name>.yaml?<ref json>. */
 class LiveContent implements vscode.TextDocumentContentProvider {
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Host) {}
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const client = this.ctx.client;
     if (!client) return '# The BrokerKit language server is not running.\n';
@@ -122,7 +122,7 @@ async function findWorkspaceFile(ref: ObjectRef): Promise<vscode.Uri | undefined
   return undefined;
 }
 
-export function registerClusterViews(ctx: Ctx): void {
+export function registerClusterViews(ctx: Host): void {
   registerClusterTargets(ctx);
   const trees = new Map<ClusterView, ClusterTree>();
   const views = new Map<ClusterView, vscode.TreeView<Node>>();

@@ -3,6 +3,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** More than the usage line: options and examples, printed by `--help`. */
+  help?: string;
   run(args: string[]): Promise<number>;
 }
 

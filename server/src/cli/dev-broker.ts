@@ -3,7 +3,7 @@
 // object per line: `listening` per port, then `ready`, then log, connection, publish and authorization `decision` events.
 import * as path from 'node:path';
 import { Workspace } from '../engine';
-import { collectYamlFiles, readText, toUri } from './files';
+import { collectYamlFiles, fromUri, readText, toUri } from './files';
 import { parseArgs, flag, bool, UsageError } from './usage';
 import { parseOrigin } from '../devbroker/origins';
 import type { Command } from './commands';
@@ -55,8 +55,17 @@ const command: Command = {
       if (json) process.stdout.write(JSON.stringify(obj) + '\n');
       else process.stdout.write(text + '\n');
     };
-    const log = (level: 'info' | 'warning' | 'error', message: string) =>
-      out({ event: 'log', level, message }, `${level === 'info' ? '' : level + ': '}${message}`);
+    // Warnings and errors go to stderr; with --json they are also events on stdout (the editor reads those).
+    const toStderr = (text: string) => process.stderr.write(`brokerkit dev-broker: ${text}\n`);
+    const log = (level: 'info' | 'warning' | 'error', message: string) => {
+      if (level === 'info') return out({ event: 'log', level, message }, message);
+      if (json) out({ event: 'log', level, message }, '');
+      toStderr(`${level}: ${message}`);
+    };
+    const fail = (message: string, extra: object = {}) => {
+      if (json) out({ event: 'error', message, ...extra }, '');
+      toStderr(`error: ${message}`);
+    };
 
     // Heavy modules load only for this command.
     const db = require('../devbroker') as typeof import('../devbroker'); // lazy: only this command loads MQTT and x509
@@ -92,7 +101,7 @@ const command: Command = {
       });
     } catch (e) {
       if (e instanceof db.PlanError) {
-        out({ event: 'error', message: e.message }, `error: ${e.message}`);
+        fail(withYamlErrors(e.message, ws));
         return 1;
       }
       throw e;
@@ -168,22 +177,42 @@ const command: Command = {
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      out({ event: 'error', message, port: e instanceof db.PortBusyError ? e.port : undefined }, `error: ${message}`);
+      fail(message, { port: e instanceof db.PortBusyError ? e.port : undefined });
       clearInterval(tick);
       return 1;
     }
     if (!json)
       out(
         {},
-        `Dev broker for BrokerListener '${plan.listener}' (namespace ${plan.namespace}, service ${plan.serviceName}); state in ${stateDir}`,
+        `Dev broker for BrokerListener '${plan.listener}' (namespace ${plan.namespace}, service ${plan.serviceName})\n` +
+          `Dev CA and certificates in ${stateDir}`,
       );
+    // The command that makes a port's client certificate, as this CLI was started (so it runs pasted as printed).
+    const self =
+      path.basename(process.argv[1] ?? '') === 'brokerkit'
+        ? 'brokerkit'
+        : `node ${shellQuote(path.resolve(process.argv[1] ?? 'cli.js'))}`;
+    const certCommand = (args: string[]) =>
+      [
+        self,
+        'dev-ca',
+        ...args.map(shellQuote),
+        ...(stateDir !== db.defaultStateDir() ? ['--state-dir', shellQuote(stateDir)] : []),
+      ].join(' ');
     for (const l of broker.listening) {
+      const clientCertCommand = l.clientCert ? certCommand(l.clientCert.args) : null;
       out(
-        { ...l },
+        { ...l, clientCertCommand },
         [
           `  port ${l.port}${l.listenerPort !== l.port ? ` (listener port ${l.listenerPort})` : ''}: ${l.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${l.tls ? ' with TLS' : ''}` +
             `${l.authentication ? `, authentication '${l.authentication}'` : ''}${l.authorization ? `, authorization '${l.authorization}'` : ''}`,
           ...(l.caFile ? [`      CA file:  ${l.caFile}`] : []),
+          ...(clientCertCommand
+            ? [
+                `      client certificate (once${Object.keys(l.clientCert!.attributes).length ? ', with the attributes the authorization asks for' : ''}):`,
+                `                ${clientCertCommand}`,
+              ]
+            : []),
           ...(l.mosquitto ? [`      try:      ${l.mosquitto}`] : []),
           `      MQTT.js:  ${l.url}`,
         ].join('\n'),
@@ -229,4 +258,23 @@ const command: Command = {
     return await stopped;
   },
 };
+function shellQuote(s: string): string {
+  return /^[\w./=:@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A listener that cannot be found may be in a file YAML cannot read: the plan's message gets the syntax errors of the
+ * given files (file:line:column), so "no BrokerListener" never hides a broken file.
+ */
+function withYamlErrors(message: string, ws: Workspace): string {
+  const errors: string[] = [];
+  for (const [uri, findings] of ws.validate())
+    for (const f of findings)
+      if (f.code === 'yaml-syntax')
+        errors.push(`${fromUri(uri)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message}`);
+  if (!errors.length) return message;
+  const shown = errors.slice(0, 10);
+  return `${message}; YAML errors in the given files may hide it:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ... and ${errors.length - shown.length} more` : ''}`;
+}
+
 export default command;

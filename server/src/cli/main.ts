@@ -14,8 +14,15 @@ function help(): string {
   ].join('\n');
 }
 
+function commandHelp(cmd: (typeof commands)[number]): string {
+  return [`brokerkit ${cmd.name}: ${cmd.summary}`, '', `Usage: ${cmd.usage}`, ...(cmd.help ? ['', cmd.help] : [])].join(
+    '\n',
+  );
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] && commands.some((c) => c.name === rest[0])) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
     return name ? 0 : 2;
@@ -28,6 +35,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd) {
     process.stderr.write(`brokerkit: unknown command '${name}'.\n\n${help()}\n`);
     return 2;
+  }
+  // `--help` / `-h` before a `--` asks for the subcommand's help, whatever else is on the line.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    process.stdout.write(commandHelp(cmd) + '\n');
+    return 0;
   }
   try {
     return await cmd.run(rest);

@@ -5,6 +5,7 @@
 // `aud` names one of the audiences (it cannot check a cluster's signature). Custom: not emulated, allowed with a warning.
 import { X509Certificate } from 'node:crypto';
 import type { AuthResult, ConnectRequest } from './mqtt/broker';
+import { readDevAttributes } from './dev-attributes';
 
 export const SAT_METHOD = 'K8S-SAT';
 
@@ -25,34 +26,39 @@ export interface AuthnConfig {
 }
 
 /** Reads the methods of a BrokerAuthentication spec; `warnings` collects what is ignored. */
-export function readMethods(spec: any, warnings: string[]): AuthMethod[] {
+export function readMethods(spec: unknown, warnings: string[]): AuthMethod[] {
   const out: AuthMethod[] = [];
-  for (const m of Array.isArray(spec?.authenticationMethods) ? spec.authenticationMethods : []) {
-    const kind = typeof m?.method === 'string' ? m.method.toLowerCase() : '';
+  const methods = record(spec).authenticationMethods;
+  for (const raw of Array.isArray(methods) ? methods : []) {
+    const m = record(raw);
+    const kind = typeof m.method === 'string' ? m.method.toLowerCase() : '';
     if (kind === 'x509') {
-      const attrs = m.x509Settings?.authorizationAttributes;
-      const list =
-        attrs && typeof attrs === 'object'
-          ? Object.entries(attrs as Record<string, any>)
-              .filter(([, v]) => v && typeof v.subject === 'string')
-              .map(([name, v]) => ({
-                name,
-                subject: v.subject as string,
-                attributes: Object.fromEntries(Object.entries(v.attributes ?? {}).map(([k, x]) => [k, String(x)])),
-              }))
-          : [];
+      const attrs = record(record(m.x509Settings).authorizationAttributes);
+      const list = Object.entries(attrs)
+        .map(([name, v]) => [name, record(v)] as const)
+        .filter(([, v]) => typeof v.subject === 'string')
+        .map(([name, v]) => ({
+          name,
+          subject: v.subject as string,
+          attributes: Object.fromEntries(Object.entries(record(v.attributes)).map(([k, x]) => [k, String(x)])),
+        }));
       out.push({ kind: 'X509', attributes: list });
     } else if (kind === 'serviceaccounttoken') {
-      const aud = m.serviceAccountTokenSettings?.audiences;
+      const aud = record(m.serviceAccountTokenSettings).audiences;
       out.push({
         kind: 'ServiceAccountToken',
         audiences: Array.isArray(aud) ? aud.filter((a: unknown): a is string => typeof a === 'string') : [],
       });
     } else if (kind === 'custom') {
-      out.push({ kind: 'Custom', endpoint: String(m.customSettings?.endpoint ?? '?') });
+      out.push({ kind: 'Custom', endpoint: String(record(m.customSettings).endpoint ?? '?') });
     } else warnings.push(`authentication method '${String(m?.method)}' is unknown and ignored`);
   }
   return out;
+}
+
+/** A YAML mapping as a record; anything else (absent, a list, a scalar) as an empty one. */
+export function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 export function authenticator(cfg: AuthnConfig): (req: ConnectRequest) => AuthResult {
@@ -79,6 +85,15 @@ export function authenticator(cfg: AuthnConfig): (req: ConnectRequest) => AuthRe
             matched = ` with attributes of '${entry.name}' (${entry.subject})`;
             break;
           }
+        }
+        const dev = matched ? undefined : readDevAttributes(peer);
+        if (dev && Object.keys(dev).length) {
+          Object.assign(attributes, dev);
+          matched =
+            ` with the attributes its dev certificate carries (${Object.entries(dev)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}; ` +
+            `AIO takes X509 attributes only from x509Settings.authorizationAttributes, matched by subject)`;
         }
         return {
           ok: true,
@@ -141,7 +156,7 @@ function cn(c: X509Certificate): string {
 function peerChain(sock: import('node:tls').TLSSocket, trusted: X509Certificate[]): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
-  let c: any = sock.getPeerCertificate(true);
+  let c: import('node:tls').DetailedPeerCertificate | undefined = sock.getPeerCertificate(true);
   while (c && c.raw && !seen.has(c.fingerprint256)) {
     seen.add(c.fingerprint256);
     out.push(new X509Certificate(c.raw));
@@ -189,14 +204,16 @@ export function checkToken(token: string, audiences: string[]): TokenCheck {
   const parts = token.trim().split('.');
   if (parts.length !== 3 || !parts[0] || !parts[1])
     return { ok: false, message: 'the token is not a JWT (header.payload.signature)' };
-  let payload: any;
+  let parsed: unknown;
   try {
     JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
   } catch {
     return { ok: false, message: 'the token is not a JWT (its header or payload is not base64url JSON)' };
   }
-  if (!payload || typeof payload !== 'object') return { ok: false, message: 'the token payload is not a JSON object' };
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { ok: false, message: 'the token payload is not a JSON object' };
+  const payload = parsed as Record<string, unknown>;
   if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now())
     return { ok: false, message: `the token expired at ${new Date(payload.exp * 1000).toISOString()}` };
   const aud: string[] =

@@ -2,6 +2,7 @@
 // sets); Connect / Publish / Subscribe resources with MQTT filters and {principal.*} substitution; no rules = deny all.
 import type { Principal } from './mqtt/broker';
 import { covers, matches } from './mqtt/topics';
+import { record } from './authn';
 
 export type Action = 'Connect' | 'Publish' | 'Subscribe';
 
@@ -50,25 +51,26 @@ export class Authorizer {
 
   constructor(
     readonly name: string,
-    spec: any,
+    spec: unknown,
     private onDecision: (d: Decision) => void,
   ) {
-    const rules = spec?.authorizationPolicies?.rules;
+    const rules = record(record(spec).authorizationPolicies).rules;
     if (!Array.isArray(rules) || rules.length === 0)
       this.notes.push(
         `BrokerAuthorization '${name}' has no rules: every Connect, Publish and Subscribe is denied (as in AIO)`,
       );
-    (Array.isArray(rules) ? rules : []).forEach((r: any, index: number) => {
-      const p = r?.principals ?? {};
+    (Array.isArray(rules) ? rules : []).forEach((raw: unknown, index: number) => {
+      const r = record(raw);
+      const p = record(r.principals);
       const attributes = (Array.isArray(p.attributes) ? p.attributes : [])
         .filter((a: unknown) => a && typeof a === 'object')
         .map((a: Record<string, unknown>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, String(v)])));
       const resources: Resource[] = [];
-      for (const b of Array.isArray(r?.brokerResources) ? r.brokerResources : []) {
-        const m = method(b?.method);
+      for (const b of Array.isArray(r.brokerResources) ? r.brokerResources.map(record) : []) {
+        const m = method(b.method);
         if (m) resources.push({ method: m, clientIds: strings(b.clientIds), topics: strings(b.topics) });
       }
-      if (Array.isArray(r?.stateStoreResources) && r.stateStoreResources.length)
+      if (Array.isArray(r.stateStoreResources) && r.stateStoreResources.length)
         this.notes.push(`rule ${index}: stateStoreResources are not emulated (the dev broker has no state store)`);
       this.rules.push({
         index,

@@ -8,6 +8,7 @@ import { webcrypto, createHash, randomBytes, X509Certificate } from 'node:crypto
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isIP } from 'node:net';
+import { devAttributeUris } from './dev-attributes';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
@@ -28,8 +29,8 @@ export function familyOf(a: KeyAlgorithm): KeyFamily {
 }
 
 interface AlgSpec {
-  gen: any;
-  sign: any;
+  gen: EcKeyGenParams | RsaHashedKeyGenParams | Algorithm;
+  sign: EcdsaParams | RsaHashedKeyGenParams | Algorithm;
 }
 function algSpec(a: KeyAlgorithm): AlgSpec {
   switch (a) {
@@ -213,6 +214,8 @@ export interface LeafRequest {
   /** Lifetime in milliseconds. */
   durationMs: number;
   usage: 'server' | 'client';
+  /** Client certificates: attributes for the dev broker. */
+  attributes?: Record<string, string>;
 }
 
 export interface IssuedCert {
@@ -232,6 +235,7 @@ async function issueLeaf(ca: DevCa, req: LeafRequest): Promise<{ chainPem: strin
   const names: x509.JsonGeneralName[] = [
     ...req.dns.map((value) => ({ type: 'dns' as const, value })),
     ...req.ips.map((value) => ({ type: 'ip' as const, value })),
+    ...devAttributeUris(req.attributes ?? {}).map((value) => ({ type: 'url' as const, value })),
   ];
   const ku = req.algorithm.startsWith('Rsa')
     ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
@@ -306,7 +310,14 @@ export async function serverCert(stateDir: string, id: string, req: Omit<LeafReq
 /** A client certificate signed by the dev CA, written to `outDir` as `<name>.crt` (leaf + intermediate) and `<name>.key`. */
 export async function clientCert(
   stateDir: string,
-  opts: { name: string; algorithm?: KeyAlgorithm; outDir: string; days?: number },
+  opts: {
+    name: string;
+    algorithm?: KeyAlgorithm;
+    outDir: string;
+    days?: number;
+    /** Attributes for the dev broker (see dev-attributes.ts). */
+    attributes?: Record<string, string>;
+  },
 ): Promise<IssuedCert> {
   const algorithm = opts.algorithm ?? 'Ec256';
   const ca = await devCa(stateDir, familyOf(algorithm));
@@ -317,6 +328,7 @@ export async function clientCert(
     ips: [],
     durationMs: (opts.days ?? 30) * 86400e3,
     usage: 'client',
+    attributes: opts.attributes,
   });
   const base = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_');
   await fs.mkdir(opts.outDir, { recursive: true });

@@ -4,6 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Workspace, Resource, describe } from '../engine';
 import {
   devCa,
@@ -16,7 +17,8 @@ import {
   KeyFamily,
 } from './certs';
 import { checkChain, splitPem } from './chain';
-import { AuthnConfig, readMethods } from './authn';
+import { AuthnConfig, readMethods, record } from './authn';
+import { firstClient, FirstClient } from './first-client';
 
 export interface PortPlan {
   /** The port as written in the listener. */
@@ -40,6 +42,8 @@ export interface PortPlan {
   clientCas?: X509Certificate[];
   /** A dev token (JWT-shaped, first audience) for ServiceAccountToken ports, so printed commands work as they are. */
   satTokenFile?: string;
+  /** A client the port's policy lets connect and publish (the printed commands use it); none when nothing can. */
+  firstClient?: FirstClient;
 }
 
 export interface DevBrokerPlan {
@@ -107,7 +111,7 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
   const warnings: string[] = [];
   const offset = opts.portOffset ?? 0;
   const ports: PortPlan[] = [];
-  const rawPorts: any[] = Array.isArray(spec.ports) ? spec.ports : [];
+  const rawPorts: unknown[] = Array.isArray(spec.ports) ? spec.ports : [];
   if (rawPorts.length === 0) throw new PlanError(`${describe(listener)} has no ports`);
 
   // Engine findings that are errors in the listener's own file: the dev broker starts anyway, but says so.
@@ -116,9 +120,10 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
     warnings.push(`line ${f.range.start.line + 1}: ${f.message} [${f.code}]`);
 
   const seen = new Set<number>();
-  for (const [i, p] of rawPorts.entries()) {
+  for (const [i, raw] of rawPorts.entries()) {
     const where = `ports[${i}]`;
-    if (!p || typeof p !== 'object' || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+    const p = record(raw) as { port: number } & Record<string, unknown>;
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
       throw new PlanError(`${where}: port must be a whole number from 1 to 65535`);
     }
     const port = p.port + offset;
@@ -134,7 +139,7 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
 
     const plan: PortPlan = { listenerPort: p.port, port, protocol };
     if (p.tls && typeof p.tls === 'object')
-      plan.tls = await portTls(p.tls, where, listener, serviceName, opts, warnings, ws);
+      plan.tls = await portTls(record(p.tls), where, listener, serviceName, opts, warnings, ws);
 
     // Authentication.
     const authnRef = typeof p.authenticationRef === 'string' && p.authenticationRef ? p.authenticationRef : undefined;
@@ -191,13 +196,18 @@ export async function planDevBroker(ws: Workspace, opts: PlanOptions): Promise<D
         plan.authz = { name: authzRef, spec: found.value.spec };
       }
     }
+    plan.firstClient = firstClient(plan, opts.stateDir);
+    if (!plan.firstClient)
+      warnings.push(
+        `${where}: BrokerAuthorization '${authzRef}' allows no client the dev broker can name to connect and publish (every client will be refused)`,
+      );
     ports.push(plan);
   }
   return { listener: listener.name!, namespace: ns, serviceName, ports, warnings };
 }
 
 async function portTls(
-  tls: any,
+  tls: Record<string, unknown>,
   where: string,
   listener: Resource,
   serviceName: string,
@@ -206,14 +216,14 @@ async function portTls(
   ws: Workspace,
 ): Promise<NonNullable<PortPlan['tls']>> {
   const mode = String(tls.mode ?? '');
-  const auto = tls.certManagerCertificateSpec,
-    manual = tls.manual;
+  const auto = tls.certManagerCertificateSpec ? record(tls.certManagerCertificateSpec) : undefined,
+    manual = tls.manual ? record(tls.manual) : undefined;
   const isAuto = /^automatic$/i.test(mode) ? true : /^manual$/i.test(mode) ? false : undefined;
   if (isAuto === undefined) throw new PlanError(`${where}: tls.mode '${mode}' is neither Automatic nor Manual`);
   if (isAuto) {
     if (!auto || typeof auto !== 'object')
       throw new PlanError(`${where}: tls.mode Automatic needs certManagerCertificateSpec`);
-    const rawAlg = auto.privateKey?.algorithm;
+    const rawAlg = record(auto.privateKey).algorithm;
     const algorithm = rawAlg === undefined ? 'Ec256' : parseKeyAlgorithm(rawAlg);
     if (!algorithm)
       throw new PlanError(
@@ -226,7 +236,7 @@ async function portTls(
         warnings.push(`${where}: duration '${String(auto.duration)}' is not a Go duration of at least 1h; using 2160h`);
       else durationMs = d;
     }
-    const names = serverNames(serviceName, listener.namespace, auto.san);
+    const names = serverNames(serviceName, listener.namespace, record(auto.san));
     for (const s of names.skipped)
       warnings.push(`${where}: SAN '${s}' is not a valid DNS name or IP address and is left out`);
     if (algorithm === 'Ed25519') {
@@ -274,7 +284,39 @@ async function portTls(
   if (report.errors.length)
     throw new PlanError(`${where}: the certificate from ${source} cannot be served: ${report.errors.join('; ')}`);
   for (const w of report.warnings) warnings.push(`${where}: ${w}`);
-  return { mode: 'Manual', certPem, keyPem };
+  return { mode: 'Manual', certPem, keyPem, caFile: await caBeside(listener, certPem) };
+}
+
+/**
+ * A Manual certificate's CA, when a `.crt`/`.pem` file beside the listener's file issued the top of the served chain
+ * (as the how-to's root_ca.crt does): then the printed commands have a `--cafile` that works as printed.
+ */
+async function caBeside(listener: Resource, certPem: string): Promise<string | undefined> {
+  const uri = listener.chunk?.uri;
+  if (!uri?.startsWith('file:')) return undefined;
+  const dir = path.dirname(fileURLToPath(uri));
+  const chain = splitPem(certPem).map((p) => new X509Certificate(p));
+  const top = chain[chain.length - 1];
+  if (!top) return undefined;
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => /\.(crt|pem)$/i.test(n)).slice(0, 20);
+  } catch {
+    return undefined;
+  }
+  for (const n of names) {
+    try {
+      const file = path.join(dir, n);
+      if ((await fs.stat(file)).size > 64 * 1024) continue;
+      for (const pem of splitPem(await fs.readFile(file, 'utf8'))) {
+        const ca = new X509Certificate(pem);
+        if (ca.ca && top.checkIssued(ca) && top.verify(ca.publicKey)) return file;
+      }
+    } catch {
+      /* not a certificate */
+    }
+  }
+  return undefined;
 }
 
 /** Trust anchors for X509: `--client-ca`, else the ConfigMap `trustedClientCaCert` (default client-ca), else the dev CA. */
@@ -288,12 +330,12 @@ async function clientTrust(
     if (!certs.length) throw new PlanError(`--client-ca ${opts.clientCa} holds no PEM certificate`);
     return { trusted: certs, trustSource: path.basename(opts.clientCa) };
   }
-  const methods: any[] = Array.isArray(authn.value.spec?.authenticationMethods)
-    ? authn.value.spec.authenticationMethods
-    : [];
-  const x = methods.find((m) => typeof m?.method === 'string' && m.method.toLowerCase() === 'x509');
-  const cmName =
-    typeof x?.x509Settings?.trustedClientCaCert === 'string' ? x.x509Settings.trustedClientCaCert : 'client-ca';
+  const methods = record(authn.value.spec).authenticationMethods;
+  const x = (Array.isArray(methods) ? methods.map(record) : []).find(
+    (m) => typeof m.method === 'string' && m.method.toLowerCase() === 'x509',
+  );
+  const trustedCm = record(x?.x509Settings).trustedClientCaCert;
+  const cmName = typeof trustedCm === 'string' ? trustedCm : 'client-ca';
   const cm = ws.index().get('ConfigMap', authn.namespace, cmName)[0];
   if (cm) {
     const pems = Object.values(cm.value.data ?? {})

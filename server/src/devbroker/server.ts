@@ -26,6 +26,14 @@ export interface ListeningEvent {
   url: string;
   /** A dev token file for ServiceAccountToken ports (K8S-SAT). */
   satTokenFile: string | null;
+  /** X509 ports: the client certificate the printed commands use (`dev-ca client-cert <args>` makes it). */
+  clientCert: {
+    name: string;
+    attributes: Record<string, string>;
+    certFile: string;
+    keyFile: string;
+    args: string[];
+  } | null;
 }
 
 export type DevBrokerEvent = BrokerEvent | Decision | ListeningEvent;
@@ -184,6 +192,8 @@ export class DevBroker {
       );
     }
     server.on('connection', (s: net.Socket) => {
+      // MQTT is request/response (a PUBACK frees an in-flight slot): no Nagle delay on small packets.
+      s.setNoDelay(true);
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
       s.on('error', () => {
@@ -257,29 +267,23 @@ export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
   const scheme = p.protocol === 'mqtt' ? (p.tls ? 'mqtts' : 'mqtt') : p.tls ? 'wss' : 'ws';
   const url = `${scheme}://${host}:${p.port}${p.protocol === 'websockets' ? '/mqtt' : ''}`;
   const caFile = p.tls?.caFile ?? null;
+  const fc = p.firstClient;
+  const cert = fc?.cert;
   let mosquitto: string | null = null;
   if (p.protocol === 'mqtt') {
-    const parts = [
-      'mosquitto_pub',
-      '-h',
-      host,
-      '-p',
-      String(p.port),
-      '-V',
-      'mqttv5',
-      '-i',
-      'brokerkit-test',
-      '-t',
-      'test',
-      '-m',
-      '"hello"',
-    ];
-    if (p.tls) parts.push('--cafile', caFile ? quote(caFile) : '<ca.crt of your issuer>');
+    const common = ['-h', host, '-p', String(p.port), '-V', 'mqttv5'];
+    if (p.tls) common.push('--cafile', caFile ? quote(caFile) : '<ca.crt of your issuer>');
     const first = p.authn?.methods[0];
-    if (first?.kind === 'X509') parts.push('--cert', 'client.crt', '--key', 'client.key');
+    if (first?.kind === 'X509')
+      common.push(
+        '--cert',
+        cert ? quote(cert.certFile) : 'client.crt',
+        '--key',
+        cert ? quote(cert.keyFile) : 'client.key',
+      );
     else if (first?.kind === 'ServiceAccountToken' && p.satTokenFile) {
       // MQTT 5 enhanced authentication, as AIO's SAT method wants it, with the dev token.
-      parts.push(
+      common.push(
         '-D',
         'connect',
         'authentication-method',
@@ -290,7 +294,18 @@ export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
         `"$(cat ${quote(p.satTokenFile)})"`,
       );
     }
-    mosquitto = parts.join(' ');
+    if (fc?.username) common.push('-u', quote(fc.username));
+    const id = fc?.clientId ?? 'brokerkit-test';
+    mosquitto = [
+      'mosquitto_pub',
+      ...common,
+      '-i',
+      quote(id),
+      '-t',
+      quote(fc?.publishTopic ?? 'test'),
+      '-m',
+      '"hello"',
+    ].join(' ');
   }
   return {
     event: 'listening',
@@ -305,6 +320,16 @@ export function listeningEvent(p: PortPlan, bind: string): ListeningEvent {
     mosquitto,
     url,
     satTokenFile: p.satTokenFile ?? null,
+    clientCert: cert
+      ? {
+          ...cert,
+          args: [
+            'client-cert',
+            cert.name,
+            ...Object.entries(cert.attributes).flatMap(([k, v]) => ['--attribute', `${k}=${v}`]),
+          ],
+        }
+      : null,
   };
 }
 

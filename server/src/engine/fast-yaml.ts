@@ -17,6 +17,8 @@ export interface FastNode {
   readonly keyEnd?: number[];
   readonly values?: FastNode[];
   readonly items?: FastNode[];
+  /** A flow collection (`[...]`, `{...}`). */
+  readonly flow?: boolean;
 }
 
 export interface FastParse {
@@ -38,16 +40,66 @@ interface Line {
   content: number;
 }
 
-/** Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. */
+/**
+ * Parses `text` (one YAML document) when it is in the supported subset; undefined otherwise. Windows line endings
+ * are read as the library reads them: the text is parsed with LF endings and every range is moved back onto the
+ * original text (one more character per CRLF above it).
+ */
 export function fastParse(text: string): FastParse | undefined {
-  if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.includes('\r') || text.includes('\t'))
-    return undefined;
+  if (text.length === 0 || text.includes('\t')) return undefined;
+  // A byte order mark changes what the library accepts after it (`\ufeff- x` is an error): the library's business.
+  if (text.charCodeAt(0) === 0xfeff) return undefined;
+  let src = text;
+  const crlf = src.includes('\r');
+  if (crlf) {
+    // A lone CR (an old Mac line end) is the library's business.
+    if (/\r(?!\n)/.test(src)) return undefined;
+    src = src.replace(/\r\n/g, '\n');
+  }
+  if (src.length === 0) return undefined;
+  let parsed: FastParse;
   try {
-    return new Parser(text).parse();
+    parsed = new Parser(src).parse();
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
+  if (!crlf) return parsed;
+  return { value: parsed.value, root: parsed.root && moved(parsed.root, offsetMap(src)) };
+}
+
+/** Offset in the LF text -> offset in the original CRLF text. */
+function offsetMap(src: string): (o: number) => number {
+  const nl: number[] = [];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) nl.push(i);
+  return (o) => {
+    // The number of newlines before `o` (each was a CRLF).
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid] < o) lo = mid + 1;
+      else hi = mid;
+    }
+    return o + lo;
+  };
+}
+
+function moved(n: FastNode, at: (o: number) => number): FastNode {
+  return {
+    start: at(n.start),
+    end: at(n.end),
+    ...(n.flow ? { flow: true } : {}),
+    ...(n.keys
+      ? {
+          keys: n.keys,
+          keyStart: n.keyStart!.map(at),
+          keyEnd: n.keyEnd!.map(at),
+          values: n.values!.map((v) => moved(v, at)),
+        }
+      : {}),
+    ...(n.items ? { items: n.items.map((v) => moved(v, at)) } : {}),
+  };
 }
 
 const SPACE = 32;
@@ -77,8 +129,12 @@ class Parser {
   /** The next collection started is the document's root (whose trailing comments belong to the document). */
   private root = false;
 
+  /** Some line holds a `#` (a comment, or a `#` inside a value: either way, comment layouts need care). */
+  private readonly hasComments: boolean;
+
   constructor(private readonly text: string) {
     const t = text;
+    this.hasComments = t.includes('#');
     let pos = 0;
     const n = t.length;
     while (pos <= n) {
@@ -351,7 +407,10 @@ class Parser {
         return this.block(n.indent);
       }
     }
-    // A null value: the library places it after the colon and its spaces; with a comment, it ends after that line.
+    // An empty value near comments: how far the library stretches it depends on comments anywhere in its
+    // collection (found by the property test), so such documents are left to the library.
+    if (this.hasComments) bail();
+    // A null value: the library places it after the colon and its spaces.
     const node: FastNode = { start: at, end: at };
     return { node, value: null, nodeEnd: this.claimEmpty(at, col, commented, this.lineAfter(l)) };
   }
@@ -574,7 +633,7 @@ class Parser {
         }
         bail();
       }
-      return { node: { start: at, end: i, items }, value: arr };
+      return { node: { start: at, end: i, items, flow: true }, value: arr };
     }
     const keys: string[] = [];
     const keyStart: number[] = [];
@@ -627,7 +686,7 @@ class Parser {
       }
       bail();
     }
-    return { node: { start: at, end: i, keys, keyStart, keyEnd, values }, value: obj };
+    return { node: { start: at, end: i, keys, keyStart, keyEnd, values, flow: true }, value: obj };
   }
 
   private flowValue(i: number, end: number): { node: FastNode; value: unknown } {

@@ -8,7 +8,6 @@
 //   - a document nested too deep to check safely (checked per document: the other documents of the file are checked).
 import { Lexer } from 'yaml';
 import type { Finding } from './types';
-import type { FileState } from './workspace-files';
 
 export type SkipReason = 'too-large' | 'binary' | 'helm-template';
 
@@ -59,8 +58,9 @@ const MAYBE_DEEP = /[[{]|[-?][ \t]+[-?][ \t]/;
 export function decodeText(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  // (A UTF-8 byte order mark is kept, as editors give it: the parser reads past it.)
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  // A UTF-8 byte order mark is dropped, as editors drop it from the text they show (and send to the server): the
+  // columns of the first line are the editor's.
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** Bytes of a text in UTF-8 (what the size limit counts, as on disk). */
@@ -202,9 +202,12 @@ function size(bytes: number): string {
  * Why a file was not checked at all: its skip reason, or 'too-deep' when every one of its documents was too deeply
  * nested to check (a file with some such documents is checked, with a note at each).
  */
-export function notCheckedReason(file: FileState): SkipReason | 'too-deep' | undefined {
+export function notCheckedReason(file: {
+  readonly skipped?: SkipReason;
+  readonly chunks: readonly { readonly parse: { readonly problems: readonly { code?: string }[] } }[];
+}): SkipReason | 'too-deep' | undefined {
   if (file.skipped) return file.skipped;
-  const deep = (c: FileState['chunks'][number]) =>
+  const deep = (c: (typeof file.chunks)[number]) =>
     c.parse.problems.some((p) => p.code === NOT_CHECKED['too-deep'].code);
   return file.chunks.length > 0 && file.chunks.every(deep) ? 'too-deep' : undefined;
 }

@@ -1,9 +1,23 @@
 // One parse per YAML document, positions kept. A file is split at its document markers so that an edit to one
 // document re-parses only that document: every chunk is parsed on its own and cached by its text, and all its
 // positions are relative to the chunk, so the parse stays valid when the chunk moves inside the file.
-import { Document, LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, Node, Pair } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  parseDocument,
+  isMap,
+  isSeq,
+  isPair,
+  isScalar,
+  Node,
+  Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
 import { FastNode, fastLocate, fastParse } from './fast-yaml';
 import { MAX_NESTING, NOT_CHECKED, mayNestDeep, nestingDepth } from './not-checked';
+import { syntaxProblem, unreadableMessage } from './yaml-messages';
 
 export type Path = readonly (string | number)[];
 
@@ -26,11 +40,17 @@ export interface ChunkParse {
   /** chunk-relative 0-based line -> codes suppressed on that line (`*` for all). */
   readonly suppress: Map<number, Set<string>>;
   /**
-   * Node ranges from the fast path (fast-yaml.ts) when the document was in its subset; `doc` is then only parsed
-   * (with the library) when something asks for it. Use locateIn() rather than locate(doc, ...).
+   * Node ranges from the fast path (fast-yaml.ts) when the document was in its subset. `doc` is then built from the
+   * same parse when something asks for it (never parsed again). locateIn() reads the ranges without building it.
    */
   readonly fastRoot?: FastNode | null;
 }
+
+/**
+ * How many times a document's text was parsed, by which parser: every document version is parsed once, by one of
+ * them, and every feature reads that parse (test/unit/parse-count.test.ts holds this to one parse per edit).
+ */
+export const parseCounts = { fast: 0, library: 0 };
 
 /**
  * One document of a file. The engine keeps the object for as long as the document's text is unchanged, and moves it
@@ -157,6 +177,8 @@ function atLineStart(text: string, pos: number): boolean {
  */
 function markerAt(text: string, pos: number, eol: number): 'start' | 'end' | undefined {
   const c = text.charCodeAt(pos);
+  // A CRLF line ends before its \r.
+  if (eol > pos && text.charCodeAt(eol - 1) === 13) eol--;
   if (c !== 45 /* - */ && c !== 46 /* . */) return undefined;
   const head = text.slice(pos, Math.min(eol, pos + 4));
   if (c === 45) return DOC_START.test(head) ? 'start' : undefined;
@@ -237,6 +259,7 @@ export function parseChunk(text: string): ChunkParse {
   if (depth > MAX_NESTING) return tooDeep(text);
   const fast = fastParse(text);
   if (fast) {
+    parseCounts.fast++;
     // Same line starts as the library records (0, then after every newline), so positions convert the same way.
     const lineCounter = new LineCounter();
     lineCounter.addNewLine(0);
@@ -250,15 +273,11 @@ export function parseChunk(text: string): ChunkParse {
       suppress: suppressions(text),
       fastRoot: fast.root,
       get doc() {
-        return (doc ??= parseDocument(text, {
-          prettyErrors: false,
-          uniqueKeys: true,
-          strict: false,
-          logLevel: 'error',
-        }) as Document.Parsed);
+        return (doc ??= fastDocument(fast.root, fast.value, text));
       },
     };
   }
+  parseCounts.library++;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -269,23 +288,65 @@ export function parseChunk(text: string): ChunkParse {
     logLevel: 'error',
   }) as Document.Parsed;
   const problems: ParseProblem[] = [];
+  // One syntax error per line: the library often reports each token after a mistake again.
+  const lines = new Set<number>();
   for (const e of doc.errors) {
-    problems.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: cleanMessage(e.message) });
+    const p = syntaxProblem(e.code, e.message, text, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1));
+    const line = lineCounter.linePos(p.start).line;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    problems.push(p);
   }
   let value: unknown;
   if (doc.errors.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
       problems.push({
         start: 0,
         end: Math.max(1, Math.min(text.length, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length)),
-        message: `cannot read this document: ${msg}`,
+        message: unreadableMessage(err, MAX_ALIAS_COUNT),
       });
     }
   }
   return { text, doc, lineCounter, value, problems, suppress: suppressions(text) };
+}
+
+/**
+ * The library's Document for a fast parse, built from its ranges and value (no second parse): the same node kinds,
+ * ranges, flow styles and scalar values as parseDocument gives (test/unit/fast-yaml.test.ts compares them).
+ */
+function fastDocument(root: FastNode | null, value: unknown, text: string): Document.Parsed {
+  const doc = new Document() as Document.Parsed;
+  doc.contents = (root ? fastNode(root, value) : null) as Document.Parsed['contents'];
+  doc.range = [0, text.length, text.length];
+  return doc;
+}
+
+function fastNode(n: FastNode, v: unknown): Node {
+  if (n.keys) {
+    const map = new YAMLMap();
+    const obj = v as Record<string, unknown>;
+    for (let i = 0; i < n.keys.length; i++) {
+      const key = new Scalar(n.keys[i]);
+      key.range = [n.keyStart![i], n.keyEnd![i], n.keyEnd![i]];
+      map.items.push(new Pair(key, fastNode(n.values![i], obj[n.keys[i]])));
+    }
+    return ranged(map, n);
+  }
+  if (n.items) {
+    const seq = new YAMLSeq();
+    const arr = v as unknown[];
+    for (let i = 0; i < n.items.length; i++) seq.items.push(fastNode(n.items[i], arr[i]));
+    return ranged(seq, n);
+  }
+  return ranged(new Scalar(v), n);
+}
+
+function ranged<T extends Node>(node: T, n: FastNode): T {
+  node.range = [n.start, n.end, n.end];
+  if (n.flow) (node as unknown as YAMLMap).flow = true;
+  return node;
 }
 
 /** The parse of a document too deeply nested to check: no value, an empty Document, one note at its first line. */
@@ -308,13 +369,8 @@ function tooDeep(text: string): ChunkParse {
     value: undefined,
     problems: [problem],
     suppress: suppressions(text),
-    doc: parseDocument('') as Document.Parsed,
+    doc: new Document() as Document.Parsed,
   };
-}
-
-function cleanMessage(m: string): string {
-  // yaml appends " at line X, column Y" and a code frame; the range already says where.
-  return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
 export interface Located {

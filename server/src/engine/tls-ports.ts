@@ -6,19 +6,11 @@ import type { Index } from './workspace-index';
 import type { WorkspaceContext } from './rule';
 import type { Severity } from './types';
 import { isPlaceholder } from './tls';
+import { isMap } from './values';
 
-export interface TlsPort {
+/** A TLS port of a listener: the port's cached facts (PortInfo) and the listener it belongs to. */
+export interface TlsPort extends PortInfo {
   readonly listener: Resource;
-  /** Index in `spec.ports`. */
-  readonly index: number;
-  readonly port: unknown;
-  /** Path of the port's `tls` mapping. */
-  readonly path: Path;
-  readonly mode: unknown;
-  /** `certManagerCertificateSpec` when it is a mapping. */
-  readonly auto?: Record<string, any>;
-  /** `manual` when it is a mapping. */
-  readonly manual?: Record<string, any>;
   /** The cached facts this entry was made from. */
   readonly info: PortInfo;
 }
@@ -33,10 +25,6 @@ function cached<T>(index: Index, key: string, make: () => T): T {
   }
   if (!m.has(key)) m.set(key, make());
   return m.get(key) as T;
-}
-
-function isMap(x: unknown): x is Record<string, any> {
-  return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
 interface PortInfo {
@@ -104,16 +92,7 @@ const NONE: TlsPort[] = [];
 function portsOf(l: Resource): TlsPort[] {
   const infos = infosOf(l.value);
   if (infos.length === 0) return NONE;
-  return infos.map((x) => ({
-    listener: l,
-    index: x.index,
-    port: x.port,
-    path: x.path,
-    mode: x.mode,
-    auto: x.auto,
-    manual: x.manual,
-    info: x,
-  }));
+  return infos.map((x) => ({ ...x, listener: l, info: x }));
 }
 
 /** TLS ports of every listener document (workspace, cluster facts, AIO built-ins; a base and its patch both count). */

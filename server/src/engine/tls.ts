@@ -2,6 +2,7 @@
 // TLS Secret holds. Certificates are read with node's own X509Certificate; nothing here
 // does I/O. Key material never leaves this module: only facts about it (present, readable, matches) do.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { isMap } from './values';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Go durations (time.ParseDuration)
@@ -384,8 +385,4 @@ export function readKey(text: string, leaf: X509Certificate | undefined): { prob
   } catch {
     return { problem: 'tls.key cannot be read as a private key (damaged PEM)' };
   }
-}
-
-function isMap(x: unknown): x is Record<string, unknown> {
-  return !!x && typeof x === 'object' && !Array.isArray(x);
 }

@@ -1,6 +1,16 @@
 // Diagnosis of a failed Service Connector job: its conditions, events, container messages and log tail are matched
 // against the errors Microsoft documents for Service Connector on AKS and for AKS cluster extensions. Pure.
-import type { JobModel } from './model';
+
+/** What a diagnosis reads of a job: model.ts's JobModel has all of it (this file does not import the model). */
+export interface JobEvidence {
+  readonly name: string;
+  readonly namespace: string;
+  readonly conditions: readonly { type: string; status: string; reason?: string; message?: string }[];
+  readonly events: readonly { reason: string; message: string }[];
+  readonly pods: readonly {
+    readonly containers: readonly { state: string; reason?: string; message?: string; log?: string }[];
+  }[];
+}
 
 export interface Diagnosis {
   /** Stable id of the known error. */
@@ -18,10 +28,10 @@ interface Known {
   pattern: RegExp;
   cause: string;
   mitigation: string;
-  fix?: (j: JobModel) => string;
+  fix?: (j: JobEvidence) => string;
 }
 
-const describeJob = (j: JobModel) => `kubectl describe job/${j.name} -n ${j.namespace}`;
+const describeJob = (j: JobEvidence) => `kubectl describe job/${j.name} -n ${j.namespace}`;
 
 // In the order of the documented tables; the first specific match wins per code.
 const KNOWN: Known[] = [
@@ -100,7 +110,7 @@ const KNOWN: Known[] = [
 ];
 
 /** Lines of evidence from a job: condition reasons and messages, events, container messages, then log lines. */
-function evidence(j: JobModel): string[] {
+function evidence(j: JobEvidence): string[] {
   const out: string[] = [];
   for (const c of j.conditions) out.push([c.reason, c.message].filter(Boolean).join(': '));
   for (const e of j.events) out.push(`${e.reason}: ${e.message}`);
@@ -113,7 +123,7 @@ function evidence(j: JobModel): string[] {
   return out.map((l) => l.trim()).filter(Boolean);
 }
 
-export function diagnose(j: JobModel): Diagnosis[] {
+export function diagnose(j: JobEvidence): Diagnosis[] {
   const lines = evidence(j);
   const found: Diagnosis[] = [];
   const seen = new Set<string>();

@@ -3,7 +3,7 @@
 import { CodeAction, CodeActionKind, Diagnostic, Range, WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding } from '../engine';
 import { freshFindings, setLiveScheme, toDiagnostic } from './diagnostics';
-import type { Fix, FixContext } from './fix-util';
+import { Fix, FixContext, keepLineEndings, lineEndingOf } from './fix-util';
 import type { ServerContext } from './context';
 import { chunkAt, resourceOf } from './yaml-nav';
 import * as replace from './fix-replace';
@@ -65,7 +65,14 @@ export function register(ctx: ServerContext): void {
         for (const fix of fixes) {
           try {
             const actions = fix.fix(f);
-            if (actions) out.push(...actions);
+            if (!actions) continue;
+            const eol = lineEndingOf(file.text);
+            const eolOf = (u: string) => {
+              const t = ctx.workspace.getFile(u)?.text;
+              return t === undefined ? undefined : lineEndingOf(t);
+            };
+            for (const a of actions) keepLineEndings(a, eolOf, eol);
+            out.push(...actions);
           } catch (e) {
             ctx.log('error', `quick fix for ${finding.code} failed: ${(e as Error).stack ?? e}`);
           }

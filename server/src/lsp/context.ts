@@ -7,11 +7,24 @@ import type { Finding, Workspace } from '../engine';
 import type { BrokerKitSettings } from '../protocol';
 import type { Store } from './store';
 import type { WorkspaceFolders } from './folders';
-import type { ValidationScheduler } from './diagnostics';
 import type { WorkspaceTrust } from './trust';
 
-export type LogLevel = 'info' | 'warn' | 'error' | 'debug';
-export type Log = (level: LogLevel, message: string) => void;
+import type { Log } from './log';
+
+export type { Log, LogLevel } from './log';
+
+/** The validation scheduler as features see it (diagnostics.ts implements it; this file does not import it). */
+export interface Validation {
+  /** Asks for a debounced validation and publish. */
+  request(): void;
+  /** The findings of `uri` if they are current, else after validating now. */
+  freshFindings(uri: string): Finding[];
+  documentOpened(doc: TextDocument): void;
+  documentChanged(doc: TextDocument): void;
+  documentClosed(doc: TextDocument): void;
+  /** Run after each publish (e.g. telling the client what the cluster was compared with). */
+  readonly afterPublish: (() => void)[];
+}
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -37,7 +50,7 @@ export interface ServerContext {
   /** Findings of the last validation per URI: what the published diagnostics say (quick fixes read them). */
   readonly findings: Map<string, Finding[]>;
   /** The validation scheduler (diagnostics.ts). */
-  readonly validation: ValidationScheduler;
+  readonly validation: Validation;
   /** Whether the client trusts the workspace (Restricted Mode otherwise); hooks run when trust is granted. */
   readonly trust: WorkspaceTrust;
   /** Asks for a debounced validation and publish (after an edit, a file event, new cluster facts...). */

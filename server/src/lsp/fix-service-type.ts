@@ -14,6 +14,7 @@ import { builtinObjects } from '../engine/builtins';
 import type { Fix, FixContext } from './fix-util';
 import { dataOf, quickFix } from './fix-util';
 import { appendItems, removeDocument, replaceItem, yamlBlock } from './yaml-edit';
+import { isMap } from '../engine/values';
 
 export const fix: Fix['fix'] = (f) => {
   if (f.finding.code !== 'service-type-conflict' || !f.resource) return undefined;
@@ -60,13 +61,12 @@ export function mergePorts(target: unknown[], mine: unknown[]): Merge {
 
 /** Settings that differ between two port entries, as `field: theirs / mine` (dotted paths, leaves only). */
 function differences(theirs: unknown, mine: unknown, at = ''): string[] {
-  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-  if (isObj(theirs) && isObj(mine)) {
+  if (isMap(theirs) && isMap(mine)) {
     const keys = [...new Set([...Object.keys(theirs), ...Object.keys(mine)])];
     return keys.flatMap((k) => differences(theirs[k], mine[k], at ? `${at}.${k}` : k));
   }
   if (JSON.stringify(theirs) === JSON.stringify(mine)) return [];
-  const show = (v: unknown) => (v === undefined ? '(none)' : isObj(v) || Array.isArray(v) ? '(set)' : String(v));
+  const show = (v: unknown) => (v === undefined ? '(none)' : isMap(v) || Array.isArray(v) ? '(set)' : String(v));
   return [`${at}: ${show(theirs)} / ${show(mine)}`];
 }
 

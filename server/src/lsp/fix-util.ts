@@ -40,3 +40,25 @@ export function action(title: string, f: FixContext, edit: WorkspaceEdit, prefer
 export function dataOf(f: FixContext): Record<string, unknown> {
   return f.finding.data ?? {};
 }
+
+/** The line ending a text uses: that of its first line ('\n' when it has none). */
+export function lineEndingOf(text: string): '\n' | '\r\n' {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
+}
+
+/**
+ * Writes every line break a fix inserts with the line ending of the file it goes to (`eolOf`; a file the fix creates
+ * gets `fallback`, the ending of the file the fix was asked in), so a CRLF file stays CRLF.
+ */
+export function keepLineEndings(a: CodeAction, eolOf: (uri: string) => string | undefined, fallback: string): void {
+  if (!a.edit) return;
+  const fix = (uri: string, edits: readonly object[]) => {
+    const eol = eolOf(uri) ?? fallback;
+    if (eol === '\n') return;
+    for (const e of edits)
+      if ('newText' in e && typeof e.newText === 'string') e.newText = e.newText.replace(/\r?\n/g, eol);
+  };
+  for (const [uri, edits] of Object.entries(a.edit.changes ?? {})) fix(uri, edits);
+  for (const c of a.edit.documentChanges ?? []) if ('edits' in c) fix(c.textDocument.uri, c.edits);
+}

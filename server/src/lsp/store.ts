@@ -5,7 +5,7 @@
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Workspace } from '../engine';
-import type { Log } from './context';
+import type { Log } from './log';
 import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
 import { mayNotBeChecked } from '../engine/not-checked';

@@ -4,7 +4,7 @@
 // and starts no process; validation works as usual. Editors without a trust model send nothing and are trusted.
 import type { Connection, InitializeParams } from 'vscode-languageserver';
 import { Methods } from '../protocol';
-import type { Log } from './context';
+import type { Log } from './log';
 
 export class WorkspaceTrust {
   private value: boolean;

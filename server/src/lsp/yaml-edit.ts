@@ -117,7 +117,8 @@ export function setEmptyMapping(chunk: ChunkRef, path: Path, value: Record<strin
   const keyNode = pair.key as Node;
   const col = columnOf(text, keyNode.range![0]);
   const lineEnd = afterLine(text, keyNode.range![1]);
-  const eol = text[lineEnd - 1] === '\n' ? lineEnd - 1 : lineEnd;
+  let eol = text[lineEnd - 1] === '\n' ? lineEnd - 1 : lineEnd;
+  if (text[eol - 1] === '\r') eol--; // a CRLF line keeps its ending
   const start = v?.range ? Math.min(v.range[0], eol) : eol;
   const head = text.slice(keyNode.range![1], start);
   const colon = head.indexOf(':');

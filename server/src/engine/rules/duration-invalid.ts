@@ -7,6 +7,7 @@ import type { DocumentContext, DocumentRule } from '../rule';
 import type { Path } from '../parse';
 import { AIO_GROUP, CERT_MANAGER_GROUP, Resource, isAio } from '../resources';
 import { formatGoDuration, isPlaceholder, parseGoDuration, parseHumanDuration } from '../tls';
+import { isMap } from '../values';
 
 const HOUR = 3600;
 const MIN_DURATION = HOUR;
@@ -109,10 +110,6 @@ function read(s: Spec, field: 'duration' | 'renewBefore', ctx: DocumentContext):
 
 function show(seconds: number): string {
   return `'${formatGoDuration(seconds) ?? `${seconds}s`}'`;
-}
-
-function isMap(x: unknown): x is Record<string, any> {
-  return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
 export default rule;
