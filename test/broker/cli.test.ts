@@ -211,7 +211,7 @@ describe('every subcommand: --help, errors on stderr', () => {
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /error: no BrokerListener in the given files; YAML errors/);
-    assert.ok(r.stderr.includes(`${file}:5:1:`), r.stderr);
+    assert.ok(r.stderr.includes(`${file}:5:`), r.stderr);
   });
 
   test('dev-broker errors (an unknown listener) and warnings go to stderr; --json also has them as events', async () => {

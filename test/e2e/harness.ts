@@ -96,6 +96,8 @@ export interface EditorOptions {
   /** Extension-host tests: see runExtensionTests. */
   extensionDevelopmentPath?: string;
   extensionTestsPath?: string;
+  /** false: workspace trust is on and the folder opens in Restricted Mode (no startup prompt). Default: trust off. */
+  workspaceTrust?: boolean;
   /** Browser viewport (screenshots have this size). */
   viewport?: { width: number; height: number };
 }
@@ -270,7 +272,17 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   mkdirSync(dirs.ext, { recursive: true });
   writeFileSync(
     join(dirs.ud, 'User', 'settings.json'),
-    JSON.stringify({ ...CLEAN_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify(
+      {
+        ...CLEAN_SETTINGS,
+        ...(options.workspaceTrust === false
+          ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+          : {}),
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
   );
 
   let workspace: string | undefined;
@@ -315,7 +327,7 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
         'none',
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.workspaceTrust === false ? [] : ['--disable-workspace-trust']),
         ...common,
         ...(workspace ? [workspace] : []),
       ],

@@ -70,7 +70,6 @@ test('untrusted: no kubeconfig is read and no credential plugin runs; trust gran
   writeFileSync(join(home, 'env-kubeconfig'), evil);
   const c = await startServer({
     rootPath: ws.root,
-    cwd: ws.root,
     env: { ...process.env, HOME: home, KUBECONFIG: join(home, 'env-kubeconfig') },
     initializationOptions: { workspaceTrusted: false },
     settings: { brokerkit: { kubeconfig: 'evil-kubeconfig.yaml' } },

@@ -15,6 +15,13 @@ export function stateDir(): string {
 }
 
 interface Listening {
+  clientCert: {
+    name: string;
+    attributes: Record<string, string>;
+    certFile: string;
+    keyFile: string;
+    args: string[];
+  } | null;
   port: number;
   protocol: 'mqtt' | 'websockets';
   tls: boolean;
@@ -109,6 +116,59 @@ export class DevBrokerController implements vscode.Disposable {
     }
     await vscode.env.clipboard.writeText(pick.text);
     void vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
+  }
+
+  /**
+   * What the broker prints as a first step, as a command: makes the client certificate an X509 port asks for (with
+   * the attributes its BrokerAuthorization needs) in the shared state folder, then offers the port's mosquitto_pub.
+   */
+  async makeClientCert(): Promise<void> {
+    const ports = this.listening.filter((l) => l.clientCert);
+    if (!ports.length) {
+      void vscode.window.showInformationMessage(
+        this.listening.length
+          ? 'BrokerKit: no port of this dev broker uses X509 authentication.'
+          : 'BrokerKit: the dev broker is not running.',
+      );
+      return;
+    }
+    const pick =
+      ports.length === 1
+        ? ports[0]
+        : (
+            await vscode.window.showQuickPick(
+              ports.map((l) => ({ label: `${l.port}`, description: l.clientCert!.args.join(' '), l })),
+              { title: 'Client certificate for which port?' },
+            )
+          )?.l;
+    if (!pick) return;
+    const cli = this.ctx.extension.asAbsolutePath(path.join('dist', 'cli.js'));
+    const args = [cli, 'dev-ca', ...pick.clientCert!.args, '--state-dir', stateDir(), '--json'];
+    const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      let out = '',
+        err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', (e) => resolve({ code: 1, out, err: e.message }));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    if (result.code !== 0) {
+      this.log.error(result.err.trim());
+      void vscode.window.showErrorMessage(`BrokerKit: the client certificate was not made: ${result.err.trim()}`);
+      return;
+    }
+    const attrs = Object.entries(pick.clientCert!.attributes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    this.log.info(
+      `Client certificate ${pick.clientCert!.certFile}${attrs ? ` (attributes ${attrs})` : ''}; key ${pick.clientCert!.keyFile} (0600)`,
+    );
+    const choice = await vscode.window.showInformationMessage(
+      `Client certificate '${pick.clientCert!.name}' made${attrs ? ` with ${attrs}` : ''} in ${stateDir()}.`,
+      ...(pick.mosquitto ? ['Copy mosquitto_pub Command'] : []),
+    );
+    if (choice && pick.mosquitto) await vscode.env.clipboard.writeText(pick.mosquitto);
   }
 
   private async pickTarget(args?: { uri?: string; listener?: string }): Promise<Target | undefined> {
@@ -234,6 +294,10 @@ export class DevBrokerController implements vscode.Disposable {
         this.log.info(
           `port ${e.port}: ${e.protocol === 'mqtt' ? 'MQTT' : 'MQTT over WebSockets'}${e.tls ? ' with TLS' : ''}${e.authentication ? `, authentication '${e.authentication}'` : ''}${e.authorization ? `, authorization '${e.authorization}'` : ''} — ${e.url}${e.caFile ? ` (CA ${e.caFile})` : ''}`,
         );
+        if (e.clientCertCommand)
+          this.log.info(
+            `  client certificate: ${e.clientCertCommand} (or the command 'BrokerKit: Make a Dev Broker Client Certificate')`,
+          );
         if (e.mosquitto) this.log.info(`  try: ${e.mosquitto}`);
         return;
       case 'ready':
@@ -325,5 +389,6 @@ export function registerDevBroker(ctx: Host): DevBrokerController {
   reg('brokerkit.devBroker.stop', () => c.stop());
   reg('brokerkit.devBroker.restart', () => c.restart());
   reg('brokerkit.devBroker.copyCommands', () => c.copyCommands());
+  reg('brokerkit.devBroker.clientCert', () => c.makeClientCert());
   return c;
 }

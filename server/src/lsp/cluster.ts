@@ -2,6 +2,8 @@
 // by level, pushes a change notification when watch events (debounced) change a view, answers the views' actions
 // (live object, log, trust bundle), and feeds cluster facts to the engine. No kubeconfig is read and no cluster is
 // contacted before the client says a view is visible. All Kubernetes access goes through server/src/kube.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import {
   Methods,
@@ -62,7 +64,22 @@ export function register(ctx: ServerContext): void {
 
   // The Kubernetes module is loaded on first use, so a language server without cluster views never pays for it.
   const kube = (): typeof Kube => (st.kube ??= require('../kube') as typeof Kube);
-  const files = (): string | undefined => ctx.settings.kubeconfig || undefined;
+  // Relative kubeconfig paths are relative to the (first) workspace folder, whatever the server's working directory.
+  const files = (): string[] | undefined => {
+    const raw = ctx.settings.kubeconfig;
+    if (!raw) return undefined;
+    const folder = ctx.folders.list()[0]?.uri;
+    let base: string | undefined;
+    try {
+      base = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
+    } catch {
+      base = undefined;
+    }
+    return raw
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((f) => (base && !path.isAbsolute(f) ? path.resolve(base, f) : f));
+  };
 
   function readConfig(): KubeconfigInfo | undefined {
     // Restricted Mode: a kubeconfig's exec credential plugins are commands, so none is read at all.
