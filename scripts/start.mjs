@@ -179,6 +179,8 @@ const env = {
   XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
   XDG_DATA_HOME: join(dirs.xdg, 'data'),
   XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+  // The extension opens its walkthrough on this fresh profile's first start (client/src/commands.ts).
+  BROKERKIT_OPEN_WALKTHROUGH: '1',
 };
 const common = [
   '--auth',
@@ -214,7 +216,8 @@ process.stdout.write(`
 
   Workspace: ${folder}
   Cluster:   ${clusterLabel}
-  Open the BrokerKit view in the activity bar, or Help > Get Started > "Get started with BrokerKit".
+  The "Get started with BrokerKit" walkthrough opens with the workspace; to open it again, run
+  "Welcome: Open Walkthrough..." from the Command Palette and pick it.
   Press Ctrl-C to stop.
 `);
 cs.on('exit', (code) => {

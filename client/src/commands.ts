@@ -10,4 +10,48 @@ export function registerCommands(ctx: Host): void {
     await ctx.client.restart();
     ctx.log.info('Language server restarted.');
   });
+  // A quick fix that changes files not open in an editor: applied as an ordinary edit, not a refactoring, so that
+  // files.refactoring.autoSave does not write them to disk; they are opened, unsaved, for the user to review and save.
+  reg('brokerkit.applyEditUnsaved', async (edit: unknown) => {
+    if (!ctx.client || !edit) return;
+    const we = await ctx.client.protocol2CodeConverter.asWorkspaceEdit(
+      edit as Parameters<typeof ctx.client.protocol2CodeConverter.asWorkspaceEdit>[0] & object,
+    );
+    if (!we) return;
+    const active = vscode.window.activeTextEditor;
+    if (!(await vscode.workspace.applyEdit(we, { isRefactoring: false }))) {
+      void vscode.window.showWarningMessage('BrokerKit: the quick fix could not be applied (the files changed?).');
+      return;
+    }
+    const open = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
+    for (const [uri] of we.entries()) {
+      if (open.has(uri.toString())) continue;
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+    }
+    // Back to where the fix was asked for.
+    if (active)
+      await vscode.window.showTextDocument(active.document, { viewColumn: active.viewColumn, preview: false });
+  });
+}
+
+/** The walkthrough's id as `workbench.action.openWalkthrough` takes it: `<publisher>.<name>#<walkthrough id>`. */
+export function walkthroughId(ctx: Host): string {
+  return `${ctx.extension.extension.id}#brokerkit.getStarted`;
+}
+
+/**
+ * `npm start` (BROKERKIT_OPEN_WALKTHROUGH=1 in code-server's environment) opens the "Get started with BrokerKit"
+ * walkthrough on the profile's first start, so the first screen is its first step (VS Code and code-server alike).
+ */
+export async function openWalkthroughOnce(ctx: Host): Promise<void> {
+  if (process.env.BROKERKIT_OPEN_WALKTHROUGH !== '1') return;
+  const key = 'brokerkit.walkthroughOpened';
+  if (ctx.extension.globalState.get(key)) return;
+  await ctx.extension.globalState.update(key, true);
+  try {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(ctx), false);
+  } catch (e) {
+    ctx.log.warn(`could not open the walkthrough: ${(e as Error).message}`);
+  }
 }

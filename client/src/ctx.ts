@@ -56,7 +56,11 @@ export class Ctx implements Host, vscode.Disposable {
       outputChannel: this.log,
       synchronize: { configurationSection: 'brokerkit' },
       // Read at every (re)start: in an untrusted workspace the server reads no kubeconfig and starts no process.
-      initializationOptions: (): BrokerKitInitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+      // Findings compared with the cluster link to the live object's read-only document (views/cluster.ts).
+      initializationOptions: (): BrokerKitInitializationOptions => ({
+        workspaceTrusted: vscode.workspace.isTrusted,
+        liveDocuments: 'brokerkit-live',
+      }),
       middleware,
     };
     this.client = new LanguageClient('brokerkit', 'BrokerKit', serverOptions, clientOptions);

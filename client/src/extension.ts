@@ -2,7 +2,7 @@
 // broker) and hands the parts to it; the context owns every disposable.
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
-import { registerCommands } from './commands';
+import { openWalkthroughOnce, registerCommands } from './commands';
 import { registerClusterViews } from './views/cluster';
 import { registerDevBroker } from './devbroker/controller';
 import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
@@ -22,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Ctx> {
     middleware: rulePages.middleware(),
     afterClient: [registerClusterViews, registerDevBroker],
   });
+  void openWalkthroughOnce(ctx);
   return ctx;
 }
 

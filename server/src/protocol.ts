@@ -29,7 +29,37 @@ export const Methods = {
   /** client -> server request: a live listener and the BrokerAuthentication/Authorization it names, as one YAML file
    *  for the dev broker (status and server-set metadata removed). */
   clusterListenerYaml: 'brokerkit/cluster/listenerYaml',
+  /** client -> server request: which deployments the connected cluster is compared with, and why. */
+  clusterTargets: 'brokerkit/cluster/targets',
+  /** client -> server request: compare (or stop comparing) the deployments of a file with the cluster, this session. */
+  clusterCompareDeployment: 'brokerkit/cluster/compareDeployment',
+  /** server -> client notification: the answer of clusterTargets changed. */
+  clusterTargetsChanged: 'brokerkit/cluster/targetsChanged',
 } as const;
+
+/** One workspace deployment and whether the connected cluster is compared with it (engine DeploymentTarget). */
+export interface ClusterTargetInfo {
+  id: string;
+  label: string;
+  compared: boolean;
+  reason: 'exists' | 'none' | 'setting' | 'command' | 'all';
+  existing: string[];
+  detail?: string;
+}
+
+export interface ClusterTargetsResult {
+  /** The connected context; absent when no cluster facts are used (no view shown, setting off, unreachable). */
+  context?: string;
+  targets: ClusterTargetInfo[];
+}
+
+export interface ClusterCompareDeploymentParams {
+  /** A file of the deployment(s); or `id`, one deployment. */
+  uri?: string;
+  id?: string;
+  /** true: compare with the cluster; false: do not; null: back to the default. */
+  compare: boolean | null;
+}
 
 export type { TreeNode, ObjectRef, NodeLevel } from './kube/tree-node';
 import type { TreeNode, ObjectRef } from './kube/tree-node';
@@ -67,6 +97,8 @@ export interface ClusterTreeChangedParams {
 }
 export interface ClusterObjectParams {
   ref: ObjectRef;
+  /** A workspace file (URI) to compare with: the object is printed in that file's style, in place of its document. */
+  styleOf?: string;
 }
 export interface ClusterObjectResult {
   yaml: string;
@@ -101,6 +133,8 @@ export interface BrokerKitInitializationOptions {
   /** false: Restricted Mode (no kubeconfig read, no process started) until brokerkit/workspaceTrusted. Absent: trusted. */
   workspaceTrusted?: boolean;
   settings?: unknown;
+  /** The scheme of the client's read-only documents of live objects: findings from the cluster link to them. */
+  liveDocuments?: string;
 }
 
 export interface IndexStatusParams {
@@ -117,6 +151,12 @@ export interface BrokerKitSettings {
   kubeconfig: string;
   /** Use what runs in the connected cluster as validation facts (live listeners, issuers, secrets...). */
   clusterValidation: boolean;
+  /**
+   * Which cluster each folder or kustomization is deployed to: path (relative to the workspace folder) -> kube
+   * context name(s). A mapped deployment is compared with the connected cluster only when its context is the one
+   * connected; an unmapped one when one of its objects already runs there.
+   */
+  clusterTargets: Record<string, string[]>;
   exclude: string[];
   maxFileSize: number;
   /** Which files are applied together: 'folder' (each folder, kustomization, Flux or Argo CD path) or 'workspace'. */

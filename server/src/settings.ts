@@ -8,6 +8,7 @@ export const settingsDefaults: BrokerKitSettings = {
   assumeBuiltins: true,
   kubeconfig: '',
   clusterValidation: true,
+  clusterTargets: {},
   exclude: ['**/node_modules/**', '**/.git/**'],
   maxFileSize: 16 * 1024 * 1024,
   deployments: 'folder',
@@ -26,10 +27,22 @@ export function normalizeSettings(raw: unknown): BrokerKitSettings {
     assumeBuiltins: typeof r.assumeBuiltins === 'boolean' ? r.assumeBuiltins : d.assumeBuiltins,
     kubeconfig: typeof r.kubeconfig === 'string' ? r.kubeconfig : d.kubeconfig,
     clusterValidation: typeof r.clusterValidation === 'boolean' ? r.clusterValidation : d.clusterValidation,
+    clusterTargets: targetsOf(r.clusterTargets),
     exclude:
       Array.isArray(r.exclude) && r.exclude.every((x) => typeof x === 'string') ? (r.exclude as string[]) : d.exclude,
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : d.maxFileSize,
     deployments: r.deployments === 'workspace' || r.deployments === 'folder' ? r.deployments : d.deployments,
     trace: { server: TRACE.find((t) => t === (r.trace as { server?: unknown } | undefined)?.server) ?? d.trace.server },
   };
+}
+
+/** `{ "path": "context" | ["context", ...] }`; anything else is dropped. */
+function targetsOf(raw: unknown): Record<string, string[]> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+    if (k.trim() && list.length) out[k.trim()] = list;
+  }
+  return out;
 }

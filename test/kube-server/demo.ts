@@ -469,6 +469,7 @@ export function seedDemoExtras(server: {
 }
 
 const DEPLOYED_KINDS = new Set([
+  'Certificate',
   'BrokerListener',
   'BrokerAuthentication',
   'BrokerAuthorization',
@@ -488,10 +489,62 @@ export function demoObjectsFor(workspaceObjects: any[]): any[] {
   );
   const listeners = deployed.filter((o) => o.kind === 'BrokerListener');
   const replaced = new Set(listeners.length ? ['aio-broker-loadbalancer', 'mqtts-endpoint'] : []);
+  // The how-to's issuer (the seed's 'my-issuer') is not deployed: this cluster runs the workspace's deployment, and the
+  // how-to scenarios beside it are alternatives that do not run here.
+  const notDeployed = (o: any) => o.kind === 'Issuer' && o.metadata?.name === 'my-issuer';
   const running = {
     runtimeStatus: { status: 'Running', description: 'All replicas are running.' },
     provisioningStatus: { status: 'Succeeded' },
   };
+  // What the API server refuses, it refuses here too: a Service with a node port outside 30000-32767 is never
+  // created, and the listener reports the failure instead of running.
+  const badNodePort = (l: any) =>
+    (Array.isArray(l.spec?.ports) ? l.spec.ports : []).find(
+      (p: any) => typeof p?.nodePort === 'number' && (p.nodePort < 30000 || p.nodePort > 32767),
+    );
+  const statusOf = (l: any) => {
+    const bad = badNodePort(l);
+    if (!bad) return running;
+    const svc = l.spec?.serviceName ?? l.metadata.name;
+    return {
+      provisioningStatus: {
+        status: 'Failed',
+        output: {
+          message: `Service "${svc}" is invalid: spec.ports.nodePort: Invalid value: ${bad.nodePort}: provided port is not in the valid range. The range of valid ports is 30000-32767`,
+        },
+      },
+    };
+  };
+  // cert-manager has issued what the deployed objects ask for: the workspace's own Certificates, and one Certificate
+  // per automatic-TLS port, owned by its listener, Ready and valid for the next 60 days.
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const issued = (days: number) => ({
+    conditions: [
+      { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' },
+    ],
+    notBefore: iso(now - 30 * 86400_000),
+    notAfter: iso(now + days * 86400_000),
+    renewalTime: iso(now + (days - 30) * 86400_000),
+  });
+  const portCertificates = (l: any) =>
+    (Array.isArray(l.spec?.ports) ? l.spec.ports : [])
+      .filter((p: any) => p?.tls?.mode === 'Automatic' && p.tls.certManagerCertificateSpec?.issuerRef)
+      .map((p: any) => ({
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: {
+          name: `${l.metadata.name}-${p.port}`,
+          namespace: l.metadata.namespace,
+          ownerReferences: [{ apiVersion: AIO, kind: 'BrokerListener', name: l.metadata.name, uid: '' }],
+        },
+        spec: {
+          secretName: `${l.metadata.name}-${p.port}`,
+          issuerRef: p.tls.certManagerCertificateSpec.issuerRef,
+          dnsNames: [`${l.spec?.serviceName ?? l.metadata.name}.${l.metadata.namespace}`],
+        },
+        status: issued(60),
+      }));
   const type = (t: unknown) =>
     t === 'LoadBalancer' || t === 'loadBalancer'
       ? 'LoadBalancer'
@@ -505,24 +558,34 @@ export function demoObjectsFor(workspaceObjects: any[]): any[] {
     jobPod(upgrade, 'q4m9d', 'succeeded'),
     ...demoObjects().filter(
       (o) =>
+        !notDeployed(o) &&
         !(replaced.has(o.metadata?.name) && (o.kind === 'BrokerListener' || o.kind === 'Service')) &&
         !(o.kind === 'Certificate' && o.metadata?.ownerReferences?.some((r: any) => replaced.has(r.name))),
     ),
-    ...deployed.map((o) => (o.kind === 'BrokerListener' ? { ...o, status: running } : o)),
-    ...listeners.map((l, i) =>
-      service(
-        l.spec?.serviceName ?? l.metadata.name,
-        type(l.spec?.serviceType),
-        (Array.isArray(l.spec?.ports) ? l.spec.ports : []).map((p: any) => ({
-          port: p.port,
-          nodePort:
-            typeof p.nodePort === 'number' && p.nodePort >= 30000 && p.nodePort <= 32767 ? p.nodePort : undefined,
-        })),
-        {
-          externalIp: type(l.spec?.serviceType) === 'LoadBalancer' ? `172.18.0.${10 + i}` : undefined,
-          namespace: l.metadata.namespace,
-        },
-      ),
+    ...deployed.map((o) =>
+      o.kind === 'BrokerListener'
+        ? { ...o, status: statusOf(o) }
+        : o.kind === 'Certificate'
+          ? { ...o, status: issued(5 * 365) }
+          : o,
     ),
+    ...listeners.flatMap(portCertificates),
+    ...listeners
+      .filter((l) => !badNodePort(l))
+      .map((l, i) =>
+        service(
+          l.spec?.serviceName ?? l.metadata.name,
+          type(l.spec?.serviceType),
+          (Array.isArray(l.spec?.ports) ? l.spec.ports : []).map((p: any) => ({
+            port: p.port,
+            nodePort:
+              typeof p.nodePort === 'number' && p.nodePort >= 30000 && p.nodePort <= 32767 ? p.nodePort : undefined,
+          })),
+          {
+            externalIp: type(l.spec?.serviceType) === 'LoadBalancer' ? `172.18.0.${10 + i}` : undefined,
+            namespace: l.metadata.namespace,
+          },
+        ),
+      ),
   ];
 }

@@ -158,7 +158,14 @@ spec:
 `,
   );
   const offline = await cli('check', f, '--format', 'json');
-  const online = await cli('check', f, '--format', 'json', '--kubeconfig', kubeconfig);
+  // 'extra' does not run in the cluster: not compared with it unless its folder is named a cluster target.
+  const unmapped = await cli('check', f, '--kubeconfig', kubeconfig);
+  assert.doesNotMatch(unmapped.stdout, /port-conflict/);
+  assert.match(
+    unmapped.stderr,
+    /^Cluster brokerkit-test: compared with no deployment; not with the workspace \(none of its objects runs there\)\.$/m,
+  );
+  const online = await cli('check', f, '--format', 'json', '--kubeconfig', kubeconfig, '--cluster-target', dir);
   assert.equal(online.code, 1, online.stderr);
   const off = JSON.parse(offline.stdout);
   const on = JSON.parse(online.stdout);

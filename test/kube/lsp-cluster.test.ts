@@ -178,7 +178,9 @@ test('a forbidden resource shows as its own node', async () => {
 });
 
 test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it off', async () => {
-  const { c, ws } = await start();
+  // 'extra' does not run in the cluster yet: the workspace is mapped to it by the setting.
+  const targets = { '.': 'brokerkit-test' };
+  const { c, ws } = await start({ clusterTargets: targets });
   const uri = ws.uri('extra.yaml');
   await c.open(uri, LISTENER);
   const offline = await c.currentDiagnostics(uri);
@@ -203,7 +205,7 @@ test('cluster-aware diagnostics: a live listener owns 8883; the setting turns it
     server.apply(live);
   }
   await c.diagnosticsFor(uri, (p) => p.diagnostics.some((d) => d.code === 'port-conflict'));
-  await c.settingsChanged({ brokerkit: { kubeconfig, clusterValidation: false } });
+  await c.settingsChanged({ brokerkit: { kubeconfig, clusterTargets: targets, clusterValidation: false } });
   await c.diagnosticsFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'port-conflict'));
 });
 

@@ -15,9 +15,10 @@ const hasNot = (code: string) => (ds: { code?: unknown }[]) => !ds.some((d) => d
 async function session(
   files: Record<string, string>,
   fn: (e: Editor, ws: TempWorkspace, c: LspClient) => Promise<void>,
+  initializationOptions?: unknown,
 ): Promise<void> {
   const ws = new TempWorkspace(files);
-  const client = await startServer({ rootPath: ws.root });
+  const client = await startServer({ rootPath: ws.root, initializationOptions });
   try {
     await client.notification<{ state: string }>('brokerkit/indexStatus', (p) => p.state === 'ready');
     await fn(new Editor(client), ws, client);
@@ -174,6 +175,32 @@ test('service-type-conflict: the second LoadBalancer listener moves its ports in
     );
     assert.ok(!(c.diagnostics.get(u1)?.diagnostics ?? []).some((d) => d.code === 'service-type-conflict'));
   });
+});
+
+test('for the VS Code client, a fix that edits a closed file is a command that applies it unsaved; one within open files stays an edit', async () => {
+  const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const second = listener('lb2', { type: 'LoadBalancer', ports: [9883] });
+  await session(
+    { 'first.yaml': first, 'second.yaml': second },
+    async (e, ws, c) => {
+      const u1 = ws.uri('first.yaml');
+      const u2 = ws.uri('second.yaml');
+      await e.openDoc(u2, second);
+      await c.currentDiagnostics(u2, has('service-type-conflict'));
+      const fix = (await e.actionsFor(u2, 'service-type-conflict')).find((x) => x.title.startsWith('Move'))!;
+      // first.yaml is closed: no edit the client would apply as a refactoring (and save), a command instead.
+      assert.equal(fix.edit, undefined);
+      assert.equal(fix.command?.command, 'brokerkit.applyEditUnsaved');
+      const edit = fix.command!.arguments![0] as { changes: Record<string, unknown[]> };
+      assert.deepEqual(Object.keys(edit.changes).sort(), [u1, u2].sort());
+      // With first.yaml open too, the fix is an ordinary edit again.
+      await e.openDoc(u1, first);
+      const again = (await e.actionsFor(u2, 'service-type-conflict')).find((x) => x.title.startsWith('Move'))!;
+      assert.equal(again.command, undefined);
+      assert.deepEqual(Object.keys(again.edit!.changes!).sort(), [u1, u2].sort());
+    },
+    { liveDocuments: 'brokerkit-live' },
+  );
 });
 
 test("service-type-conflict with AIO's default listener: the ports go to a `default` listener with AIO's settings", async () => {

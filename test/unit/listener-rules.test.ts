@@ -230,10 +230,16 @@ test('service-type-conflict with cluster facts: a live default listener replaces
   const st = only(f, 'service-type-conflict');
   assert.equal(st.length, 1);
   assert.match(st[0].message, /BrokerListener 'default' \(in the cluster\) is LoadBalancer too/);
-  assert.deepEqual(st[0].related, [{ message: "BrokerListener 'default' (in the cluster) is LoadBalancer" }]);
+  // The related side is the live object, which the editor can open.
+  const liveDefault = { apiVersion: AIO, kind: 'BrokerListener', namespace: 'azure-iot-operations', name: 'default' };
+  assert.deepEqual(st[0].related, [
+    { message: "BrokerListener 'default' (in the cluster) is LoadBalancer", live: liveDefault },
+  ]);
   assert.equal(st[0].data?.targetOrigin, 'cluster');
   const pc = only(f, 'port-conflict');
-  assert.deepEqual(pc[0].related, [{ message: "port 18883 of BrokerListener 'default' (in the cluster)" }]);
+  assert.deepEqual(pc[0].related, [
+    { message: "port 18883 of BrokerListener 'default' (in the cluster)", live: liveDefault },
+  ]);
 });
 
 // ---------------------------------------------------------------- listener-limit
@@ -492,7 +498,12 @@ test('node-port-conflict: twice in a listener, and against a Service elsewhere i
     spec: { serviceType: 'NodePort', ports: [{ port: 1999, nodePort: 31884 }] },
   };
   const h = only(check({ 'np.yaml': one }, { objects: [live] }), 'node-port-conflict');
-  assert.deepEqual(h[0].related, [{ message: "nodePort 31884 of BrokerListener 'plant' (in the cluster)" }]);
+  assert.deepEqual(h[0].related, [
+    {
+      message: "nodePort 31884 of BrokerListener 'plant' (in the cluster)",
+      live: { apiVersion: AIO, kind: 'BrokerListener', namespace: 'azure-iot-operations', name: 'plant' },
+    },
+  ]);
 });
 
 test('a clash among many objects stays bounded: at most five related locations, the rest counted in the message', () => {

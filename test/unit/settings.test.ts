@@ -20,7 +20,8 @@ function flatten(
   out: Record<string, unknown> = {},
 ): Record<string, unknown> {
   for (const [k, v] of Object.entries(o)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, `${prefix}${k}.`, out);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length)
+      flatten(v as Record<string, unknown>, `${prefix}${k}.`, out);
     else out[`${prefix}${k}`] = v;
   }
   return out;

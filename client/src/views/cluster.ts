@@ -17,6 +17,7 @@ import {
 } from '../../../server/src/protocol';
 import { State } from 'vscode-languageclient/node';
 import type { Host } from '../host';
+import { registerClusterTargets } from './cluster-targets';
 import { offerTrust } from '../trust';
 
 type Node = ClusterTreeResult['nodes'][number];
@@ -88,18 +89,20 @@ class LiveContent implements vscode.TextDocumentContentProvider {
     const q = JSON.parse(decodeURIComponent(uri.query));
     try {
       if (uri.path.startsWith('/log/')) return (await client.sendRequest<ClusterLogResult>(Methods.clusterLog, q)).text;
-      return (await client.sendRequest<ClusterObjectResult>(Methods.clusterObject, { ref: q })).yaml;
+      // ?{ref, styleOf}: the live side of a comparison, printed in the workspace file's style.
+      const params = q && typeof q === 'object' && 'ref' in q ? q : { ref: q };
+      return (await client.sendRequest<ClusterObjectResult>(Methods.clusterObject, params)).yaml;
     } catch (e) {
       return `# Could not read it from the cluster: ${(e as Error).message}\n`;
     }
   }
 }
 
-export function liveUri(ref: ObjectRef): vscode.Uri {
+export function liveUri(ref: ObjectRef, styleOf?: vscode.Uri): vscode.Uri {
   return vscode.Uri.from({
     scheme: LIVE_SCHEME,
     path: `/object/${ref.kind}/${ref.namespace ?? '_'}/${ref.name}.yaml`,
-    query: encodeURIComponent(JSON.stringify(ref)),
+    query: encodeURIComponent(JSON.stringify(styleOf ? { ref, styleOf: styleOf.toString() } : ref)),
   });
 }
 
@@ -120,6 +123,7 @@ async function findWorkspaceFile(ref: ObjectRef): Promise<vscode.Uri | undefined
 }
 
 export function registerClusterViews(ctx: Host): void {
+  registerClusterTargets(ctx);
   const trees = new Map<ClusterView, ClusterTree>();
   const views = new Map<ClusterView, vscode.TreeView<Node>>();
   const ids: Record<ClusterView, string> = {
@@ -230,7 +234,7 @@ export function registerClusterViews(ctx: Host): void {
     }
     await vscode.commands.executeCommand(
       'vscode.diff',
-      liveUri(n.ref),
+      liveUri(n.ref, file),
       file,
       `${n.ref.name}: cluster ↔ ${vscode.workspace.asRelativePath(file)}`,
     );

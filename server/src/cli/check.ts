@@ -4,7 +4,16 @@
 // and findings are reported for the named files only. The pre-commit hook runs it on the staged files.
 // Every file named or found is either checked or reported as not checked (not-checked.ts): a binary, a Helm template,
 // a file over the size limit (never read) each get a note, and the summary counts them.
-import { Workspace, Finding, compareFindings, notCheckedReason, NOT_CHECKED } from '../engine';
+import {
+  Workspace,
+  Finding,
+  compareFindings,
+  notCheckedReason,
+  NOT_CHECKED,
+  describeTargets,
+  folderTargeting,
+} from '../engine';
+import { resolve } from 'node:path';
 import { STDIN_URI, collectYamlFiles, readStdin, readText, rootUri, sizeOf, toUri } from './files';
 import { chartTemplate } from '../charts';
 import { parseArgs, flag, UsageError } from './usage';
@@ -15,12 +24,22 @@ import { loadClusterFacts } from './facts';
 const command: Command = {
   name: 'check',
   summary:
-    'Validate YAML files (folders are searched for *.yaml/*.yml; - reads standard input). --kubeconfig adds what runs in the cluster.',
+    'Validate YAML files (folders are searched for *.yaml/*.yml; - reads standard input). --kubeconfig compares the deployments that run in the cluster (or the --cluster-target folders) with what runs there.',
   usage:
-    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--workspace DIR] [--one-deployment] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME]',
+    'brokerkit check <files or folders... | -> [--format text|json|sarif] [--ignore code,code] [--workspace DIR] [--one-deployment] [--namespace NS] [--no-builtins] [--max-file-size BYTES] [--kubeconfig FILE] [--context NAME] [--cluster-target DIR]',
   async run(args) {
     const p = parseArgs(args, {
-      values: ['format', 'ignore', 'namespace', 'max-file-size', 'kubeconfig', 'context', 'exclude', 'workspace'],
+      values: [
+        'format',
+        'ignore',
+        'namespace',
+        'max-file-size',
+        'kubeconfig',
+        'context',
+        'exclude',
+        'workspace',
+        'cluster-target',
+      ],
       booleans: ['no-builtins', 'quiet', 'one-deployment'],
     });
     const format = flag(p, 'format') ?? 'text';
@@ -77,7 +96,25 @@ const command: Command = {
       else ws.setFile(STDIN_URI, text);
     }
     const kubeconfig = flag(p, 'kubeconfig');
-    if (kubeconfig) ws.setFacts(await loadClusterFacts(kubeconfig, flag(p, 'context')));
+    const targets = p.flags.get('cluster-target') ?? [];
+    if (targets.length && !kubeconfig) throw new UsageError('--cluster-target needs --kubeconfig');
+    if (kubeconfig) {
+      const facts = await loadClusterFacts(kubeconfig, flag(p, 'context'));
+      ws.setFacts(facts);
+      // Deployments with an object that runs in the cluster are compared with it; --cluster-target adds folders.
+      ws.setClusterTargeting(
+        folderTargeting(
+          targets.map((t) => ({
+            folder: toUri(resolve(t)),
+            compare: true,
+            reason: 'setting',
+            detail: `--cluster-target ${t}`,
+          })),
+        ),
+      );
+      if (!p.flags.has('quiet') && format === 'text')
+        process.stderr.write(describeTargets(ws.clusterTargets(), facts.source ?? 'cluster') + '\n');
+    }
     const findings: Finding[] = [];
     for (const [uri, list] of ws.validate()) if (!reported || reported.has(uri)) findings.push(...list);
     findings.sort((a, b) => a.uri.localeCompare(b.uri) || compareFindings(a, b));

@@ -15,6 +15,8 @@ export { itemAt, itemChunks, isItemChunk, itemSpan } from './list-items';
 export type { ItemChunk } from './list-items';
 export { Index } from './workspace-index';
 export type { DeploymentInfo, DeploymentKind, DeploymentMode } from './deployments';
+export { folderTargeting, describeTargets, isAioOwn } from './cluster-targets';
+export type { FolderTarget } from './cluster-targets';
 export { schemaFor, schemaAt } from './schema';
 export type { SchemaInfo } from './schema';
 

@@ -16,6 +16,16 @@ export interface RelatedInfo {
   uri?: string;
   range?: Range;
   message: string;
+  /** The other side is this object in the connected cluster (the host can open it read-only). */
+  live?: LiveRef;
+}
+
+/** An object in the connected cluster. */
+export interface LiveRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
 }
 
 export interface Finding {
@@ -51,6 +61,50 @@ export interface Facts {
    * AIO built-in objects are not assumed, the live ones stand in for them.
    */
   complete?: boolean;
+  /**
+   * Which workspace deployments the facts are compared with. 'existing' (the default): a deployment at least one of
+   * whose objects the cluster already holds (same kind, namespace and name; AIO's own objects, which every AIO cluster
+   * has, do not count), unless the host's targeting (Workspace.setClusterTargeting) says otherwise. 'all': every
+   * deployment, whatever the targeting says.
+   */
+  compare?: 'existing' | 'all';
+}
+
+/** What the host knows of a deployment when it decides whether the cluster is compared with it. */
+export interface TargetQuery {
+  id: string;
+  label: string;
+  /** The deployment's files (URIs). */
+  files: readonly string[];
+}
+
+/** The host's say on one deployment: compared or not, and why (shown to the user). */
+export interface TargetChoice {
+  compare: boolean;
+  /** 'setting': a setting maps it to this or another cluster; 'command': the user asked for it in this session. */
+  reason: 'setting' | 'command';
+  /** E.g. the setting's key and value. */
+  detail?: string;
+}
+
+/** The host's targeting: undefined from choose() leaves the default (compared when one of its objects exists). */
+export interface ClusterTargeting {
+  choose(d: TargetQuery): TargetChoice | undefined;
+}
+
+/** Whether the connected cluster is compared with one deployment, and why. */
+export interface DeploymentTarget {
+  id: string;
+  label: string;
+  compared: boolean;
+  /**
+   * 'exists': some of its objects run in the cluster; 'none': none does; 'setting' / 'command': the user said so;
+   * 'all': the facts are compared with every deployment.
+   */
+  reason: 'exists' | 'none' | 'setting' | 'command' | 'all';
+  /** Up to five of its objects that exist in the cluster ('Kind namespace/name'). */
+  existing: string[];
+  detail?: string;
 }
 
 export interface EngineOptions {

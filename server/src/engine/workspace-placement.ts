@@ -9,7 +9,7 @@
 import { DataSpan } from './rule';
 import type { ChunkRef } from './parse';
 import type { Deployments } from './deployments';
-import type { Finding, Range, RelatedInfo, Severity } from './types';
+import type { Finding, LiveRef, Range, RelatedInfo, Severity } from './types';
 import { layout } from './workspace-files';
 
 export interface RawRelated {
@@ -17,6 +17,7 @@ export interface RawRelated {
   start?: number;
   end?: number;
   message: string;
+  live?: LiveRef;
 }
 
 /** A finding at a chunk, with chunk-relative offsets. */
@@ -107,7 +108,9 @@ function toFinding(r: RawFinding): Finding {
   const related: RelatedInfo[] = r.related.map((x) =>
     x.chunk
       ? { uri: x.chunk.uri, range: rangeOf(x.chunk, x.start ?? 0, x.end ?? 0), message: x.message }
-      : { message: x.message },
+      : x.live
+        ? { message: x.message, live: x.live }
+        : { message: x.message },
   );
   const f: Finding = {
     uri: r.chunk.uri,

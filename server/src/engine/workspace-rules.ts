@@ -22,6 +22,17 @@ import { LocalFinding, RawFinding, RawRelated, suppressedAt } from './workspace-
 export interface EnvObjects {
   readonly facts: Resource[];
   readonly builtins: Resource[];
+  /** The facts describe the whole cluster: a missing reference is then certain. */
+  readonly complete: boolean;
+}
+
+/** The objects outside the files for each deployment (cluster facts only where the cluster is compared). */
+export interface EnvState {
+  of(dep: string): EnvObjects;
+  /** The facts when the cluster is compared with any deployment, else what the others see. */
+  readonly any: EnvObjects;
+  /** True when the cluster is compared with one of `deps`. */
+  compared(deps: readonly string[]): boolean;
 }
 
 /** What the scheduler reads from the rest of the workspace. */
@@ -31,8 +42,8 @@ export interface RuleInputs {
   optionsKey(): string;
   readonly files: FileStore;
   readonly deployments: DeploymentState;
-  env(): EnvObjects;
-  factsComplete(): boolean;
+  /** Called after the deployments were refreshed; the same object while nothing it depends on changed. */
+  env(): EnvState;
 }
 
 /** A workspace rule's findings by partition. */
@@ -54,7 +65,7 @@ export class RuleScheduler {
   private readonly ruleFindings = new Map<string, RuleFindings>();
   /** What the cached rule findings were computed from: each file's resources, and the cluster facts / built-ins. */
   private baseline = new Map<string, readonly Resource[]>();
-  private baselineEnv: EnvObjects | undefined;
+  private baselineEnv: EnvState | undefined;
   private baselineMinute = -1;
   /** Errors inside a rule never escape: they are kept for the host's log. */
   readonly ruleErrors: string[] = [];
@@ -130,10 +141,12 @@ export class RuleScheduler {
       clockMoved: false,
     };
     ch.clockMoved = ch.minute !== this.baselineMinute;
-    if (this.baselineEnv !== this.inputs.env()) ch.all = true;
     const before = deployments.current;
     deployments.refresh();
     if (deployments.moved) ch.all = true;
+    // Other facts, built-ins, or deployments the cluster is compared with.
+    ch.env = this.inputs.env();
+    if (this.baselineEnv !== ch.env) ch.all = true;
     let deps = deployments.current;
     const note = (r: Resource) => {
       if (r.namespace === '') ch.clusterScoped = true;
@@ -153,7 +166,7 @@ export class RuleScheduler {
   private commitBaseline(ch: Changes): void {
     this.baseline = new Map();
     for (const f of this.inputs.files.all()) this.baseline.set(f.uri, f.resources);
-    this.baselineEnv = this.inputs.env();
+    this.baselineEnv = ch.env;
     this.baselineMinute = ch.minute;
     this.inputs.deployments.settled();
   }
@@ -174,7 +187,7 @@ export class RuleScheduler {
         onlyNs === undefined
           ? run.indexFor(dep, this.incremental ? rule.reads : undefined)
           : run.namespaceIndex(dep, onlyNs),
-      factsComplete: this.inputs.factsComplete(),
+      factsComplete: run.env(dep).complete,
       report: (at: Resource, r: Report) => {
         if (!at.chunk) return;
         // A namespace run answers for its namespace only (the cluster-scoped objects it also sees belong to every run).
@@ -258,7 +271,21 @@ function toRaw(chunk: ChunkRef, code: string, severity: Severity, r: Report): Ra
 }
 
 function relatedRaw(x: RelatedReport): RawRelated {
-  if (!x.resource.chunk) return { message: x.message };
+  if (!x.resource.chunk) {
+    const r = x.resource;
+    // The other side runs in the cluster: the host can open it.
+    if (r.origin === 'cluster' && r.name !== undefined)
+      return {
+        message: x.message,
+        live: {
+          apiVersion: r.apiVersion,
+          kind: r.kind,
+          ...(r.namespace ? { namespace: r.namespace } : {}),
+          name: r.name,
+        },
+      };
+    return { message: x.message };
+  }
   const where = locateCached(x.resource.chunk.parse, x.path ?? [], x.key);
   return { chunk: x.resource.chunk, start: where.start, end: where.end, message: x.message };
 }
@@ -294,6 +321,8 @@ interface Changes {
   kinds: Set<string>;
   minute: number;
   clockMoved: boolean;
+  /** The objects outside the files, per deployment, for this validation. */
+  env?: EnvState;
 }
 
 /** Calls `note` for every object in `a` or `b` that is not the very same object at the same place in the other. */
@@ -310,14 +339,22 @@ function changedBetween(a: readonly Resource[], b: readonly Resource[], note: (r
 class RuleRun {
   private grouped?: Map<PartitionKey, Resource[]>;
   private changedGroups?: Map<PartitionKey, Resource[]>;
-  private envByNs?: Map<string, { facts: Resource[]; builtins: Resource[] }>;
+  private readonly envByNs = new Map<EnvObjects, Map<string, { facts: Resource[]; builtins: Resource[] }>>();
   private readonly indexes = new Map<string, Index>();
+  private readonly envState: EnvState;
 
   constructor(
     private readonly inputs: RuleInputs,
     /** What changed since the last validation; undefined when not incremental (everything runs). */
     readonly changes: Changes | undefined,
-  ) {}
+  ) {
+    this.envState = changes?.env ?? inputs.env();
+  }
+
+  /** The objects outside the files for a deployment. */
+  env(dep: string): EnvObjects {
+    return this.envState.of(dep);
+  }
 
   /** The partitions of `rule` whose cached findings are out of date (all of them when not incremental). */
   partitionsToRun(rule: WorkspaceRule, cache: RuleFindings): PartitionKey[] | 'all' {
@@ -373,10 +410,12 @@ class RuleRun {
     return this.changedGroups;
   }
 
-  private envGroups(): Map<string, { facts: Resource[]; builtins: Resource[] }> {
-    if (this.envByNs) return this.envByNs;
-    const out = (this.envByNs = new Map());
-    const { facts, builtins } = this.inputs.env();
+  private envGroups(env: EnvObjects): Map<string, { facts: Resource[]; builtins: Resource[] }> {
+    const known = this.envByNs.get(env);
+    if (known) return known;
+    const out = new Map<string, { facts: Resource[]; builtins: Resource[] }>();
+    this.envByNs.set(env, out);
+    const { facts, builtins } = env;
     const slot = (ns: string) => {
       let s = out.get(ns);
       if (!s) {
@@ -399,7 +438,7 @@ class RuleRun {
     let index = this.indexes.get(key);
     if (!index) {
       const g = this.grouped ?? this.groups(false);
-      const e = this.envGroups();
+      const e = this.envGroups(this.env(dep));
       const none = { facts: [] as Resource[], builtins: [] as Resource[] };
       const here = e.get(ns) ?? none,
         cluster = e.get('') ?? none;
@@ -420,7 +459,7 @@ class RuleRun {
     if (!index) {
       const keep = kinds ? new Set(kinds) : undefined;
       const pick = (list: Resource[]) => (keep ? list.filter((r) => keep.has(r.kind)) : list);
-      const { facts, builtins } = this.inputs.env();
+      const { facts, builtins } = this.env(dep);
       index = new Index(this.inputs.deployments.resourcesIn(dep, keep), pick(facts), pick(builtins));
       this.indexes.set(key, index);
     }

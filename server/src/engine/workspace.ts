@@ -12,11 +12,21 @@ import { Index } from './workspace-index';
 import type { DeploymentInfo } from './deployments';
 import { builtinObjects } from './builtins';
 import { allRules, engineCodes } from './rules';
-import { CancellationLike, CancelledError, EngineOptions, Facts, Finding, defaultEngineOptions } from './types';
+import {
+  CancellationLike,
+  CancelledError,
+  ClusterTargeting,
+  DeploymentTarget,
+  EngineOptions,
+  Facts,
+  Finding,
+  defaultEngineOptions,
+} from './types';
+import { decideTargets, evidenceOf } from './cluster-targets';
 import { FileState, FileStore } from './workspace-files';
 import { notCheckedFinding, utf8Length } from './not-checked';
 import { DeploymentState, depOf } from './workspace-deployments';
-import { EnvObjects, RuleScheduler } from './workspace-rules';
+import { EnvObjects, EnvState, RuleScheduler } from './workspace-rules';
 import { WorkspaceFindingSink, compareFindings, placeDocumentFindings, rangeOf } from './workspace-placement';
 
 export type { FileState };
@@ -27,7 +37,10 @@ export class Workspace {
   private facts: Facts | undefined;
   private factResources: Resource[] = [];
   private builtinCache?: { ns: string; list: Resource[] };
-  private envCache?: EnvObjects;
+  private evidence: ReadonlySet<string> = new Set();
+  private targeting?: ClusterTargeting;
+  private targetList: DeploymentTarget[] = [];
+  private envCache?: { facts: Resource[]; builtins: Resource[]; key: string; state: EnvState };
 
   private readonly files = new FileStore(() => this.options);
   private roots: readonly string[] = [];
@@ -40,8 +53,7 @@ export class Workspace {
     optionsKey: () => this.optionsKey,
     files: this.files,
     deployments: this.deploymentState,
-    env: () => this.envObjects(),
-    factsComplete: () => !!this.facts?.complete,
+    env: () => this.envState(),
   });
 
   constructor(options: Partial<EngineOptions> = {}) {
@@ -94,6 +106,22 @@ export class Workspace {
     this.factResources = (facts?.objects ?? [])
       .map((o) => toResource(o, 'cluster', this.options.defaultNamespace))
       .filter((r): r is Resource => !!r);
+    this.evidence = evidenceOf(this.factResources);
+  }
+
+  /**
+   * The host's say on which deployments the cluster facts are compared with (cluster-targets.ts); without it, those
+   * with an object that exists in the cluster.
+   */
+  setClusterTargeting(targeting: ClusterTargeting | undefined): void {
+    this.targeting = targeting;
+    this.envCache = undefined;
+  }
+
+  /** Whether the cluster facts are compared with each deployment, and why (empty without facts). */
+  clusterTargets(): DeploymentTarget[] {
+    this.envState();
+    return this.targetList;
   }
 
   getFacts(): Facts | undefined {
@@ -130,6 +158,14 @@ export class Workspace {
   index(): Index {
     const { facts, builtins } = this.envObjects();
     return new Index(this.resources(), facts, builtins);
+  }
+
+  /**
+   * The objects outside the files: cluster facts (when the cluster is compared with at least one deployment) and,
+   * unless a connected cluster stands in for them, AIO's built-ins.
+   */
+  envObjects(): EnvObjects {
+    return this.envState().any;
   }
 
   /**
@@ -186,14 +222,47 @@ export class Workspace {
       if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
   }
 
-  /** The objects outside the files the rules see: cluster facts and (unless a connected cluster stands in) built-ins. */
-  envObjects(): EnvObjects {
+  /**
+   * The objects outside the files, per deployment: a deployment the cluster is compared with sees the cluster facts
+   * (and, when they describe the whole cluster, no assumed built-ins); any other sees the built-ins only, as if no
+   * cluster were connected. The same object while nothing it depends on changed.
+   */
+  private envState(): EnvState {
     const ns = this.options.defaultNamespace;
     if (this.builtinCache?.ns !== ns) this.builtinCache = { ns, list: builtinObjects(ns) };
-    const builtins = this.options.assumeBuiltins && !this.facts?.complete ? this.builtinCache.list : [];
-    if (this.envCache?.facts !== this.factResources || this.envCache.builtins !== builtins)
-      this.envCache = { facts: this.factResources, builtins };
-    return this.envCache;
+    const builtins = this.options.assumeBuiltins ? this.builtinCache.list : [];
+    const facts = this.factResources;
+    let compared: ReadonlySet<string> = new Set();
+    if (this.facts) {
+      this.deploymentState.refresh();
+      const deployments = this.deploymentState.current;
+      this.targetList = decideTargets({
+        deployments,
+        single: deployments.single,
+        files: this.files.all(),
+        facts: this.facts,
+        evidence: this.evidence,
+        targeting: this.targeting,
+      });
+      compared = new Set(this.targetList.filter((t) => t.compared).map((t) => t.id));
+    } else this.targetList = [];
+    // (The count first: the one deployment of a workspace without kustomizations has the id ''.)
+    const key = `${compared.size}:${[...compared].join('\u0001')}`;
+    const c = this.envCache;
+    if (c && c.facts === facts && c.builtins === builtins && c.key === key) return c.state;
+    const plain: EnvObjects = { facts: [], builtins, complete: false };
+    const live: EnvObjects = {
+      facts,
+      builtins: this.facts?.complete ? [] : builtins,
+      complete: !!this.facts?.complete,
+    };
+    const state: EnvState = {
+      of: (dep) => (compared.has(dep) ? live : plain),
+      any: compared.size ? live : plain,
+      compared: (deps) => deps.some((d) => compared.has(d)),
+    };
+    this.envCache = { facts, builtins, key, state };
+    return state;
   }
 
   /**
@@ -203,7 +272,8 @@ export class Workspace {
   indexFor(uri: string): Index {
     const mine = this.deploymentsOf(uri);
     if (!mine) return this.index();
-    const { facts, builtins } = this.envObjects();
+    const env = this.envState();
+    const { facts, builtins } = env.compared(mine) ? env.of(mine.find((d) => env.compared([d]))!) : env.of(mine[0]);
     return new Index(
       this.resources().filter((r) => this.deployedWith(mine, r.chunk!.uri)),
       facts,

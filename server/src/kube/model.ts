@@ -250,6 +250,32 @@ function brokerOf(o: any): string {
   return owner?.name ?? 'default';
 }
 
+/**
+ * A cert-manager Certificate's state: its Ready condition, and its notAfter (an expired certificate is not ready,
+ * whatever the condition says until cert-manager looks again).
+ */
+export function certificateStatus(cert: any, now: number): { ready: boolean | null; detail: string; name?: string } {
+  const name = cert.metadata?.name;
+  const c = cond(cert, 'Ready');
+  const notAfter = typeof cert.status?.notAfter === 'string' ? Date.parse(cert.status.notAfter) : NaN;
+  const until = Number.isNaN(notAfter) ? '' : `, valid until ${new Date(notAfter).toISOString().slice(0, 10)}`;
+  if (!Number.isNaN(notAfter) && notAfter <= now)
+    return {
+      ready: false,
+      name,
+      detail: `Certificate ${name}: expired on ${new Date(notAfter).toISOString().slice(0, 10)}`,
+    };
+  if (!c) return { ready: null, name, detail: `Certificate ${name}: no Ready condition yet` };
+  return {
+    ready: c.status === 'True',
+    name,
+    detail:
+      c.status === 'True'
+        ? `Certificate ${name}: ready${until}`
+        : `Certificate ${name}: not ready${c.reason ? ` (${c.reason})` : ''}${c.message ? ` — ${c.message}` : ''}`,
+  };
+}
+
 function cond(o: any, type: string): any {
   return (o?.status?.conditions ?? []).find((c: any) => c.type === type);
 }
@@ -360,14 +386,7 @@ export function listenersModel(s: ClusterSnapshot, memo = new Memo()): ListenerM
         else if (!cert)
           model.certificate = { ready: null, detail: 'no cert-manager Certificate found for this port yet' };
         else {
-          const c = cond(cert, 'Ready');
-          model.certificate = {
-            ready: c ? c.status === 'True' : null,
-            name: cert.metadata.name,
-            detail: c
-              ? `Certificate ${cert.metadata.name}: ${c.status === 'True' ? 'ready' : `not ready${c.reason ? ` (${c.reason})` : ''}`}${c.message ? ` — ${c.message}` : ''}`
-              : `Certificate ${cert.metadata.name}: no Ready condition yet`,
-          };
+          model.certificate = certificateStatus(cert, s.now ?? Date.now());
         }
       }
       return model;

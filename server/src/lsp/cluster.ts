@@ -26,6 +26,8 @@ import {
 import type { ServerContext } from './context';
 import type * as Kube from '../kube';
 import type { ClusterSession, KubeconfigInfo, TreeBuilder } from '../kube';
+import { registerClusterTargets } from './cluster-targets';
+import { styleLike } from './live-style';
 
 export const TRUST_BUNDLE_CONFIGMAP = 'azure-iot-operations-aio-ca-trust-bundle';
 const VIEWS: ClusterView[] = ['listeners', 'serviceConnector'];
@@ -50,6 +52,8 @@ interface State {
 export function register(ctx: ServerContext): void {
   const st: State = { visible: new Set(), releases: new Map(), trees: new Map() };
   const c = ctx.connection;
+  // Which deployments the facts are compared with (the setting, this session's choices, else those that run there).
+  const targets = registerClusterTargets(ctx, () => st.session?.context);
   // The settings (brokerkit.kubeconfig) are pulled after `initialized`; views shown before that wait for them.
   let ready = false;
   ctx.onReady.push(() => {
@@ -176,6 +180,7 @@ export function register(ctx: ServerContext): void {
       }
       return;
     }
+    targets.apply();
     ctx.workspace.setFacts(kube().clusterFacts(snap));
     ctx.requestValidation('cluster');
   }
@@ -338,6 +343,12 @@ export function register(ctx: ServerContext): void {
 
   c.onRequest(Methods.clusterObject, async (p: ClusterObjectParams): Promise<ClusterObjectResult> => {
     const o = await need().getObject(p.ref);
+    if (p.styleOf && o && typeof o === 'object') {
+      // For a diff with the workspace file: the file's text with the live object in its place, in its style.
+      ctx.store.sync();
+      const file = ctx.workspace.getFile(p.styleOf);
+      if (file) return { yaml: styleLike(file.text, o).text };
+    }
     if (o?.metadata) delete o.metadata.managedFields;
     return {
       yaml: `# Live ${p.ref.kind} ${p.ref.namespace ? `${p.ref.namespace}/` : ''}${p.ref.name} from context ${need().context} (read-only)\n${stringify(o, { lineWidth: 0 })}`,

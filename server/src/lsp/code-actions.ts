@@ -1,8 +1,8 @@
 // Quick fixes. This file matches the diagnostics of a request to the engine's current findings and asks every fix
 // (one file each, fix-*.ts) what it offers; a fix returns ready WorkspaceEdits.
-import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languageserver';
+import { CodeAction, CodeActionKind, Diagnostic, Range, WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding } from '../engine';
-import { freshFindings, toDiagnostic } from './diagnostics';
+import { freshFindings, setLiveScheme, toDiagnostic } from './diagnostics';
 import { Fix, FixContext, keepLineEndings, lineEndingOf } from './fix-util';
 import type { ServerContext } from './context';
 import { chunkAt, resourceOf } from './yaml-nav';
@@ -13,11 +13,17 @@ import * as workloadLabel from './fix-workload-label';
 import * as missingIssuer from './fix-missing-issuer';
 import * as insecurePort from './fix-insecure-port';
 import * as ignore from './fix-ignore';
+import * as openLive from './fix-open-live';
 
 /** Fixes, most specific first; the generic replacement and "ignore" come last. */
-const fixes: Fix[] = [portConflict, serviceType, workloadLabel, missingIssuer, insecurePort, replace, ignore];
+const fixes: Fix[] = [portConflict, serviceType, workloadLabel, missingIssuer, insecurePort, replace, openLive, ignore];
 
 export function register(ctx: ServerContext): void {
+  // A client with read-only documents of live objects (the VS Code extension) says so; findings then link to them.
+  const init = ctx.initParams?.initializationOptions as { liveDocuments?: unknown } | undefined;
+  setLiveScheme(typeof init?.liveDocuments === 'string' ? init.liveDocuments : undefined);
+  // The same client applies edits of files that are not open without saving them (brokerkit.applyEditUnsaved).
+  const liveClient = typeof init?.liveDocuments === 'string';
   ctx.capabilities.codeActionProvider = { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false };
   const ops = ctx.initParams?.capabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
   const canCreateFiles =
@@ -72,7 +78,7 @@ export function register(ctx: ServerContext): void {
           }
         }
       }
-      return out;
+      return liveClient ? out.map((a) => unsavedWhereClosed(ctx, a)) : out;
     } catch (e) {
       ctx.log('error', `code actions failed: ${(e as Error).stack ?? e}`);
       return [];
@@ -109,4 +115,27 @@ function select(findings: Finding[], range: Range, diagnostics: Diagnostic[]): F
     if (out.length) return out;
   }
   return findings.filter((f) => overlaps(f.range, range));
+}
+
+/** The URIs a workspace edit changes or creates. */
+function touched(edit: WorkspaceEdit): string[] {
+  const out = Object.keys(edit.changes ?? {});
+  for (const c of edit.documentChanges ?? []) {
+    if ('textDocument' in c) out.push(c.textDocument.uri);
+    else if ('uri' in c) out.push(c.uri);
+    else if ('newUri' in c) out.push(c.oldUri, c.newUri);
+  }
+  return out;
+}
+
+/**
+ * An action that edits files not open in the editor goes through the client's brokerkit.applyEditUnsaved command:
+ * applied as an edit (not a refactoring), the files stay unsaved in editors instead of being saved behind the user's
+ * back (VS Code saves a refactoring's closed files by default).
+ */
+function unsavedWhereClosed(ctx: ServerContext, a: CodeAction): CodeAction {
+  if (!a.edit || a.command) return a;
+  if (touched(a.edit).every((u) => ctx.store.isOpen(u))) return a;
+  const { edit, ...rest } = a;
+  return { ...rest, command: { title: a.title, command: 'brokerkit.applyEditUnsaved', arguments: [edit] } };
 }

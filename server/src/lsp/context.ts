@@ -22,6 +22,8 @@ export interface Validation {
   documentOpened(doc: TextDocument): void;
   documentChanged(doc: TextDocument): void;
   documentClosed(doc: TextDocument): void;
+  /** Run after each publish (e.g. telling the client what the cluster was compared with). */
+  readonly afterPublish: (() => void)[];
 }
 
 export interface ServerContext {

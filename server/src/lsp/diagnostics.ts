@@ -4,7 +4,7 @@
 // ones sent (an open document also gets a fresh publish for each new version, which clients wait for).
 import { Connection, Diagnostic, DiagnosticSeverity, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CancelledError, Finding, Workspace } from '../engine';
+import { CancelledError, Finding, LiveRef, Workspace } from '../engine';
 import { rulePageUrl } from '../rule-docs';
 import type { Log, ServerContext } from './context';
 import type { Store } from './store';
@@ -32,7 +32,22 @@ const CHEAP_RUN_MS = 30;
 /** BROKERKIT_LSP_TRACE=1 writes one line per validation to stderr (for profiling; off by default). */
 const TRACE = process.env.BROKERKIT_LSP_TRACE === '1';
 
+/** The scheme of the client's read-only live-object documents (initializationOptions.liveDocuments), if it has them. */
+let liveScheme: string | undefined;
+export function setLiveScheme(scheme: string | undefined): void {
+  liveScheme = scheme && /^[a-z][a-z0-9+.-]*$/.test(scheme) ? scheme : undefined;
+}
+export function hasLiveDocuments(): boolean {
+  return !!liveScheme;
+}
 const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The client's document of a live object: <scheme>:/object/<kind>/<namespace>/<name>.yaml?<the reference as JSON>. */
+export function liveUri(scheme: string, ref: LiveRef): string {
+  const json = encodeURIComponent(encodeURIComponent(JSON.stringify(ref)));
+  const seg = (s: string) => encodeURIComponent(s);
+  return `${scheme}:/object/${seg(ref.kind)}/${seg(ref.namespace ?? '_')}/${seg(ref.name)}.yaml?${json}`;
+}
 
 /**
  * The most diagnostics of one rule code a file shows in the editor. Past it (a generated file where hundreds of
@@ -97,8 +112,14 @@ export function toDiagnostic(f: Finding): Diagnostic {
     codeDescription: { href: rulePageUrl(f.code) },
   };
   const related = f.related
-    .filter((r) => r.uri && r.range)
-    .map((r) => ({ location: { uri: r.uri!, range: r.range! }, message: r.message }));
+    .map((r) =>
+      r.uri && r.range
+        ? { location: { uri: r.uri, range: r.range }, message: r.message }
+        : r.live && liveScheme
+          ? { location: { uri: liveUri(liveScheme, r.live), range: ZERO }, message: r.message }
+          : undefined,
+    )
+    .filter((r) => r !== undefined);
   // The deployment a relation was judged in: at the file that makes it one, else at the finding itself.
   if (f.deployment !== undefined)
     related.push({
@@ -150,6 +171,8 @@ export interface ValidationDeps {
  * validation; the document events (open, change, close) reach it through the diagnostics feature below.
  */
 export class ValidationScheduler {
+  /** Run after each publish (e.g. telling the client what the cluster was compared with). */
+  readonly afterPublish: (() => void)[] = [];
   /** Last published diagnostics per URI (absent = none), and the document version they were published for. */
   private readonly published = new Map<string, Diagnostic[]>();
   private readonly publishedVersion = new Map<string, number>();
@@ -247,6 +270,7 @@ export class ValidationScheduler {
         return;
       }
       this.publish(results, versions, stale);
+      for (const hook of this.afterPublish) hook();
       this.firstRequest = 0;
       if (!stale) this.validated = generation;
       this.lastRunMs = performance.now() - started;
