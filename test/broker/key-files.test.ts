@@ -82,3 +82,38 @@ test('dev-ca export --out refuses a symlink planted at the output path', async (
   assert.ok(r.stderr.includes(out), r.stderr);
   assert.equal(fs.readFileSync(victim, 'utf8'), 'precious\n');
 });
+
+test('a dev CA folder or key that others may read, or that another user owns, is refused with a clear message', async () => {
+  const stateDir = tempDir();
+  const exp = () => run(process.execPath, [cli(), 'dev-ca', 'export', '--state-dir', stateDir]);
+  const first = await exp();
+  assert.equal(first.code, 0, first.stderr);
+  const key = path.join(stateDir, 'ca', 'ec', 'intermediate.key');
+  const before = fs.readFileSync(key, 'utf8');
+
+  fs.chmodSync(stateDir, 0o755);
+  let r = await exp();
+  assert.notEqual(r.code, 0, r.stdout);
+  assert.ok(r.stderr.includes(`permissions 0755 on ${stateDir}`), r.stderr);
+  assert.match(r.stderr, /too open/);
+  fs.chmodSync(stateDir, 0o700);
+
+  fs.chmodSync(key, 0o640);
+  r = await exp();
+  assert.notEqual(r.code, 0, r.stdout);
+  assert.ok(r.stderr.includes(`permissions 0640 on ${key}`), r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /PRIVATE KEY/);
+  fs.chmodSync(key, 0o600);
+
+  if (process.getuid?.() === 0) {
+    // Only root can hand a file to someone else; as anyone else this part cannot be set up.
+    fs.chownSync(key, 12345, 12345);
+    r = await exp();
+    assert.notEqual(r.code, 0, r.stdout);
+    assert.ok(r.stderr.includes(key) && r.stderr.includes('owned by uid 12345'), r.stderr);
+    fs.chownSync(key, 0, 0);
+  }
+  const ok = await exp();
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(fs.readFileSync(key, 'utf8'), before, 'the CA key is used as it was, never rewritten');
+});

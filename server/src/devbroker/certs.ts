@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { webcrypto, createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileSafely } from './safe-write';
+import { checkPrivate, writeFileSafely } from './safe-write';
 import { isIP } from 'node:net';
 import { devAttributeUris } from './dev-attributes';
 
@@ -147,6 +147,11 @@ async function loadOrCreateCa(stateDir: string, family: KeyFamily): Promise<DevC
       await fs.rm(tmp, { recursive: true, force: true }); // another process won the race: use its CA
     }
   }
+  // The folders and keys must be ours alone before a key is used (a shared or foreign dev CA is refused, ssh-style).
+  await checkPrivate(stateDir, 'the dev broker state folder');
+  await checkPrivate(path.join(stateDir, 'ca'), 'the dev CA folder');
+  await checkPrivate(dir, 'the dev CA folder');
+  for (const k of ['ca.key', 'intermediate.key']) await checkPrivate(path.join(dir, k), 'a dev CA private key');
   const a = CA_ALGORITHM[family];
   const [rootPem, intermediatePem, keyPem] = await Promise.all([
     fs.readFile(path.join(dir, 'ca.crt'), 'utf8'),

@@ -47,3 +47,25 @@ export async function writeFileSafely(file: string, data: string | Uint8Array, m
     throw e;
   }
 }
+
+/**
+ * Refuses, as ssh does, a folder or key file that someone else owns or that group or others may access: the dev CA's
+ * keys sign whatever certificate the dev broker trusts. No check on Windows, where modes say nothing.
+ */
+export async function checkPrivate(p: string, what: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const st = await fs.lstat(p);
+  if (st.isSymbolicLink()) throw new UnsafeTargetError(`refusing to use ${p} (${what}): it is a symbolic link`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid)
+    throw new UnsafeTargetError(
+      `refusing to use ${p} (${what}): it is owned by uid ${st.uid}, not by you (uid ${uid})`,
+    );
+  const mode = st.mode & 0o777;
+  if (mode & 0o077) {
+    const want = st.isDirectory() ? '700' : '600';
+    throw new UnsafeTargetError(
+      `permissions ${mode.toString(8).padStart(4, '0')} on ${p} (${what}) are too open: it must be private to you. Run: chmod ${want} '${p}'`,
+    );
+  }
+}
