@@ -7,6 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { webcrypto, createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileSafely } from './safe-write';
 import { isIP } from 'node:net';
 import { devAttributeUris } from './dev-attributes';
 
@@ -85,9 +86,13 @@ function serial(): string {
 
 // ---- files -------------------------------------------------------------------------------------------------------
 
+/** Keys: 0600, through writeFileSafely (never written through a planted symlink or someone else's file). */
 async function writeSecret(file: string, text: string): Promise<void> {
-  await fs.writeFile(file, text, { mode: 0o600 });
-  await fs.chmod(file, 0o600);
+  await writeFileSafely(file, text, 0o600);
+}
+/** Certificates are public: 0644, written the same safe way. */
+async function writeCert(file: string, text: string): Promise<void> {
+  await writeFileSafely(file, text, 0o644);
 }
 async function exists(p: string): Promise<boolean> {
   try {
@@ -198,8 +203,8 @@ async function createCaFiles(dir: string, family: KeyFamily): Promise<void> {
       await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
   });
-  await fs.writeFile(path.join(dir, 'ca.crt'), root.toString('pem') + '\n');
-  await fs.writeFile(path.join(dir, 'intermediate.crt'), intermediate.toString('pem') + '\n');
+  await writeCert(path.join(dir, 'ca.crt'), root.toString('pem') + '\n');
+  await writeCert(path.join(dir, 'intermediate.crt'), intermediate.toString('pem') + '\n');
   await writeSecret(path.join(dir, 'ca.key'), await keyToPem(rootKeys.privateKey));
   await writeSecret(path.join(dir, 'intermediate.key'), await keyToPem(intKeys.privateKey));
 }
@@ -298,9 +303,9 @@ export async function serverCert(stateDir: string, id: string, req: Omit<LeafReq
   }
   const { chainPem, keyPem } = await issueLeaf(ca, { ...req, usage: 'server' });
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fs.writeFile(certFile, chainPem);
+  await writeCert(certFile, chainPem);
   await writeSecret(keyFile, keyPem);
-  await fs.writeFile(
+  await writeCert(
     path.join(dir, 'params.json'),
     JSON.stringify({ hash: want, algorithm: req.algorithm, dns: req.dns, ips: req.ips }, null, 2) + '\n',
   );
@@ -334,7 +339,7 @@ export async function clientCert(
   await fs.mkdir(opts.outDir, { recursive: true });
   const certFile = path.join(opts.outDir, `${base}.crt`);
   const keyFile = path.join(opts.outDir, `${base}.key`);
-  await fs.writeFile(certFile, chainPem);
+  await writeCert(certFile, chainPem);
   await writeSecret(keyFile, keyPem);
   return { chainPem, keyPem, certFile, keyFile, caFile: ca.caFile, reused: false };
 }
@@ -342,7 +347,7 @@ export async function clientCert(
 /** Copies the dev CA's root certificate (never a key) to `outFile`. */
 export async function exportCa(stateDir: string, family: KeyFamily, outFile: string): Promise<string> {
   const ca = await devCa(stateDir, family);
-  await fs.writeFile(outFile, ca.rootPem);
+  await writeCert(outFile, ca.rootPem);
   return outFile;
 }
 

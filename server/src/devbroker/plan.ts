@@ -4,6 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileSafely } from './safe-write';
 import { fileURLToPath } from 'node:url';
 import { Workspace, Resource, describe } from '../engine';
 import {
@@ -374,7 +375,7 @@ async function devToken(stateDir: string, audience: string, namespace: string): 
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: [audience], sub: `system:serviceaccount:${namespace}:brokerkit-dev-client`, iss: 'brokerkit-dev-broker' })}.${Buffer.from('dev-only').toString('base64url')}`;
-  await fs.writeFile(file, token + '\n', { mode: 0o600 });
+  await writeFileSafely(file, token + '\n', 0o600);
   return file;
 }
 
