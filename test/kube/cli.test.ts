@@ -163,7 +163,7 @@ spec:
   assert.doesNotMatch(unmapped.stdout, /port-conflict/);
   assert.match(
     unmapped.stderr,
-    /^Cluster brokerkit-test: compared with no deployment; not with the workspace \(none of its objects runs there\)\.$/m,
+    /^Cluster brokerkit-test: compared with no deployment; not with listener\.yaml \(none of its objects runs there\)\.$/m,
   );
   const online = await cli('check', f, '--format', 'json', '--kubeconfig', kubeconfig, '--cluster-target', dir);
   assert.equal(online.code, 1, online.stderr);

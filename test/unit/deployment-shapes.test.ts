@@ -18,6 +18,7 @@ interface Pair {
   /** The files named in related information. */
   with: string[];
   deployment?: string;
+  message: string;
 }
 
 /** Every finding that pairs objects, as (file, code, other files, deployment), sorted. */
@@ -31,7 +32,7 @@ function pairs(files: Record<string, string>, roots: string[] = [], options: Par
     if (!PAIRING.includes(f.code)) continue;
     const others = [...new Set(f.related.filter((r) => r.uri && r.uri !== f.uri).map((r) => short(r.uri!)))].sort();
     if (others.length === 0) continue; // a clash with AIO's built-in listener pairs nothing of the user's
-    out.push({ file: short(f.uri), code: f.code, with: others, deployment: f.deployment });
+    out.push({ file: short(f.uri), code: f.code, with: others, deployment: f.deployment, message: f.message });
   }
   return out.sort((a, b) => `${a.file}${a.code}`.localeCompare(`${b.file}${b.code}`));
 }
@@ -47,7 +48,7 @@ test('sample folders side by side are separate deployments; one folder is one', 
     pairs({
       'repo/samples/tls/listener.yaml': listener('tls', 'LoadBalancer', 8883),
       'repo/samples/tls/second.yaml': listener('second', 'LoadBalancer', 9883),
-    }),
+    }).map((p) => ({ file: p.file, code: p.code, with: p.with, deployment: p.deployment })),
     [
       {
         file: 'repo/samples/tls/listener.yaml',
@@ -136,11 +137,12 @@ test('alternatives: two files defining one object differently are never paired; 
     [
       ['repo/statestore/listener-open.yml', 'service-type-conflict', 'repo/statestore/other.yaml'],
       ['repo/statestore/listener-x509.yml', 'service-type-conflict', 'repo/statestore/other.yaml'],
+      // other.yaml is judged once per alternative, and shown once, naming the first and counting the others.
       ['repo/statestore/other.yaml', 'service-type-conflict', 'repo/statestore/listener-open.yml'],
-      ['repo/statestore/other.yaml', 'service-type-conflict', 'repo/statestore/listener-x509.yml'],
     ],
   );
   assert.match(r[0].deployment!, /^repo\/statestore with listener-open\.yml$/);
+  assert.match(r[2].message, /\(in repo\/statestore with listener-open\.yml, and 1 other alternative\)$/);
   // The same object repeated word for word is no alternative (a Namespace in every file, say): still one deployment.
   const same = pairs({
     'repo/s/a.yaml': `${listener('a', 'LoadBalancer', 1883)}---\n${listener('shared', 'NodePort', 1884)}`,

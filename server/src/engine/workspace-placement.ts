@@ -213,6 +213,9 @@ export class WorkspaceFindingSink {
   }
 
   flush(): void {
+    // Findings that differ between deployments, grouped by where they are and by the deployment they are alternatives
+    // of: a file beside N alternatives is judged N times, and its finding is shown once, not N times.
+    const byPlace = new Map<string, { raw: RawFinding; dep: string }[]>();
     for (const { raw, deps } of this.pending.values()) {
       const all = this.deployments.of(raw.chunk.uri);
       const list = this.out.get(raw.chunk.uri);
@@ -221,9 +224,35 @@ export class WorkspaceFindingSink {
         list.push(placeRaw(raw, '', this.judgedIn(all)));
         continue;
       }
-      for (const dep of deps) list.push(placeRaw(raw, ` (in ${this.deployments.label(dep)})`, this.judgedIn([dep])));
+      for (const dep of deps) {
+        const key = `${raw.code}\u0000${raw.chunk.uri}\u0000${raw.chunk.startOffset + raw.start}\u0000${raw.end - raw.start}\u0000${this.baseOf(dep)}`;
+        const group = byPlace.get(key);
+        if (group) group.push({ raw, dep });
+        else byPlace.set(key, [{ raw, dep }]);
+      }
+    }
+    for (const group of byPlace.values()) {
+      const list = this.out.get(group[0].raw.chunk.uri);
+      if (!list) continue;
+      if (group.length === 1) {
+        const { raw, dep } = group[0];
+        list.push(placeRaw(raw, ` (in ${this.deployments.label(dep)})`, this.judgedIn([dep])));
+        continue;
+      }
+      const first = group.reduce((a, b) => (this.deployments.label(b.dep) < this.deployments.label(a.dep) ? b : a));
+      const others = group.length - 1;
+      const suffix = ` (in ${this.deployments.label(first.dep)}, and ${others} other alternative${others === 1 ? '' : 's'})`;
+      list.push(placeRaw(first.raw, suffix, this.judgedIn([first.dep])));
     }
     this.pending.clear();
+  }
+
+  /** The deployment an alternative is a variant of (itself for any other deployment). */
+  private baseOf(dep: string): string {
+    const alt = this.deployments.info(dep)?.alternative;
+    if (!alt) return dep;
+    const cut = dep.lastIndexOf('#');
+    return cut > 0 ? dep.slice(0, cut) : dep;
   }
 }
 
