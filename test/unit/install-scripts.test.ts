@@ -21,6 +21,7 @@ after(() => rmSync(copyDir, { recursive: true, force: true }));
 const asNobody = (...args: string[]) =>
   spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args], {
     encoding: 'utf8',
+    cwd: copyDir,
     env: { PATH: process.env.PATH },
   });
 
