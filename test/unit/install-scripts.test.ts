@@ -1,17 +1,27 @@
 // What npm test installs first (scripts/install-system-deps.sh): with the packages there it does nothing, for any
 // user; a package that is missing, for a user who is not root, stops it with the one command to run. (As root it
 // installs them with apt: what every fresh CI machine does.)
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/corpus';
 
-const script = join(ROOT, 'scripts', 'install-system-deps.sh');
+// The user nobody may not be able to read the checkout (a clone inside a 0700 folder): it runs a copy in a folder
+// everyone can read.
+const copyDir = mkdtempSync(join(tmpdir(), 'brokerkit-deps-'));
+chmodSync(copyDir, 0o755);
+const script = join(copyDir, 'install-system-deps.sh');
+copyFileSync(join(ROOT, 'scripts', 'install-system-deps.sh'), script);
+chmodSync(script, 0o755);
+after(() => rmSync(copyDir, { recursive: true, force: true }));
 /** Runs the script as the unprivileged user nobody (setpriv, from util-linux). */
 const asNobody = (...args: string[]) =>
   spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args], {
     encoding: 'utf8',
+    cwd: copyDir,
     env: { PATH: process.env.PATH },
   });
 
