@@ -36,6 +36,8 @@ import {
   UnregistrationRequest,
   ApplyWorkspaceEditRequest,
   Registration,
+  ResponseError,
+  ErrorCodes,
 } from 'vscode-languageserver-protocol';
 
 export interface StartOptions {
@@ -107,6 +109,9 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   private notificationWaiters: { method: string; pred: (p: any) => boolean; resolve: (p: unknown) => void }[] = [];
   private registrationWaiters: { method: string; resolve: () => void }[] = [];
+  /** Requests from the server this client has no handler of its own for (e.g. workspace/codeLens/refresh). */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
+  private serverRequestWaiters: { method: string; after: number; resolve: (p: unknown) => void }[] = [];
   private versions = new Map<string, number>();
   private exited: Promise<number | null>;
   private stderr = '';
@@ -148,6 +153,19 @@ export class LspClient {
     conn.onRequest(UnregistrationRequest.type, () => undefined);
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     conn.onRequest(ApplyWorkspaceEditRequest.type, () => ({ applied: false }));
+    // Other server requests are recorded; the `*/refresh` ones are answered as an editor does (it fetches again).
+    conn.onRequest((method, params) => {
+      this.serverRequests.push({ method, params });
+      const n = this.serverRequests.length;
+      for (const w of [...this.serverRequestWaiters]) {
+        if (w.method === method && n > w.after) {
+          this.serverRequestWaiters.splice(this.serverRequestWaiters.indexOf(w), 1);
+          w.resolve(params);
+        }
+      }
+      if (method.endsWith('/refresh')) return null;
+      return new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
+    });
     conn.onNotification('$/progress', (p: { token: string | number; value: any }) => {
       this.progress.push(p);
     });
@@ -238,6 +256,19 @@ export class LspClient {
         this.notificationWaiters.push({ method, pred, resolve: resolve as (p: unknown) => void }),
       ),
       `notification ${method}`,
+    );
+  }
+
+  /**
+   * A server request of `method` that this client records (see serverRequests): with `after` (a count of
+   * serverRequests taken earlier), the first one received after that point, now or later; without, any one.
+   */
+  serverRequest(method: string, after = 0): Promise<unknown> {
+    const seen = this.serverRequests.slice(after).find((r) => r.method === method);
+    if (seen) return Promise.resolve(seen.params);
+    return this.guard(
+      new Promise<unknown>((resolve) => this.serverRequestWaiters.push({ method, after, resolve })),
+      `server request ${method}`,
     );
   }
 
