@@ -36,8 +36,6 @@ import {
   UnregistrationRequest,
   ApplyWorkspaceEditRequest,
   Registration,
-  ResponseError,
-  ErrorCodes,
 } from 'vscode-languageserver-protocol';
 
 export interface StartOptions {
@@ -109,7 +107,7 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   private notificationWaiters: { method: string; pred: (p: any) => boolean; resolve: (p: unknown) => void }[] = [];
   private registrationWaiters: { method: string; resolve: () => void }[] = [];
-  /** Requests from the server this client has no handler of its own for (e.g. workspace/codeLens/refresh). */
+  /** The refresh requests from the server (workspace/codeLens/refresh...), in order. */
   readonly serverRequests: { method: string; params: unknown }[] = [];
   private serverRequestWaiters: { method: string; after: number; resolve: (p: unknown) => void }[] = [];
   private versions = new Map<string, number>();
@@ -153,19 +151,25 @@ export class LspClient {
     conn.onRequest(UnregistrationRequest.type, () => undefined);
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     conn.onRequest(ApplyWorkspaceEditRequest.type, () => ({ applied: false }));
-    // Other server requests are recorded; the `*/refresh` ones are answered as an editor does (it fetches again).
-    conn.onRequest((method, params) => {
-      this.serverRequests.push({ method, params });
-      const n = this.serverRequests.length;
-      for (const w of [...this.serverRequestWaiters]) {
-        if (w.method === method && n > w.after) {
-          this.serverRequestWaiters.splice(this.serverRequestWaiters.indexOf(w), 1);
-          w.resolve(params);
+    // The refresh requests (workspace/codeLens/refresh...) are recorded and answered as an editor does (it then fetches again).
+    for (const method of [
+      'workspace/codeLens/refresh',
+      'workspace/semanticTokens/refresh',
+      'workspace/inlayHint/refresh',
+      'workspace/diagnostic/refresh',
+    ]) {
+      conn.onRequest(method, (params: unknown) => {
+        this.serverRequests.push({ method, params });
+        const n = this.serverRequests.length;
+        for (const w of [...this.serverRequestWaiters]) {
+          if (w.method === method && n > w.after) {
+            this.serverRequestWaiters.splice(this.serverRequestWaiters.indexOf(w), 1);
+            w.resolve(params);
+          }
         }
-      }
-      if (method.endsWith('/refresh')) return null;
-      return new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
-    });
+        return null;
+      });
+    }
     conn.onNotification('$/progress', (p: { token: string | number; value: any }) => {
       this.progress.push(p);
     });
