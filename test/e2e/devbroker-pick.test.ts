@@ -3,7 +3,8 @@
 // the picked one starts on its ports; "Make a Dev Broker Client Certificate" makes a certificate with the attributes
 // the listener's BrokerAuthorization asks for, and the mosquitto_pub it offers publishes over TLS with it; the
 // listener's CodeLens reads "Stop dev broker (ports ...)" while it runs, and "Start dev broker" again once it is
-// stopped from the lens or its process dies.
+// stopped from the lens or its process dies. With one listener in the workspace it starts without a pick and says
+// which; with none, a message says what to do.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -172,4 +173,66 @@ editorTest(
     await ed.screenshot('start-lens-after-kill');
   },
   420_000,
+);
+
+editorTest(
+  "Start Dev Broker with the workspace's only listener starts it without a pick, and says which",
+  () => ({
+    vsix: packagedVsix(),
+    workspace: {
+      files: {
+        'only/listener.yaml': `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerListener
+metadata:
+  name: the-only-one
+  namespace: azure-iot-operations
+spec:
+  ports:
+  - port: ${ports[0]}
+`,
+      },
+    },
+  }),
+  async (ed) => {
+    await ed.page
+      .locator(
+        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
+      )
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.runCommand('BrokerKit: Start Dev Broker');
+    await ed.waitForText(
+      '.notifications-toasts .notification-toast',
+      `Dev broker for 'the-only-one' (the workspace's only BrokerListener, in only/listener.yaml) is listening on ${ports[0]}.`,
+      90_000,
+    );
+    const sub = await run('mosquitto_pub', ['-h', 'localhost', '-p', String(ports[0]), '-t', 'only/t', '-m', 'x']);
+    assert.equal(sub.code, 0, sub.stderr);
+    await ed.runCommand('BrokerKit: Stop Dev Broker');
+    await ed.page
+      .locator('.statusbar-item', { hasText: 'dev broker:' })
+      .first()
+      .waitFor({ state: 'hidden', timeout: 30_000 });
+  },
+);
+
+editorTest(
+  'Start Dev Broker in a workspace without a BrokerListener says what to do',
+  () => ({ vsix: packagedVsix(), workspace: { files: { 'config.yaml': 'kind: ConfigMap\nmetadata:\n  name: x\n' } } }),
+  async (ed) => {
+    await ed.page
+      .locator(
+        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
+      )
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.runCommand('BrokerKit: Start Dev Broker');
+    const toast = await ed.waitForText(
+      '.notifications-toasts .notification-toast',
+      'no BrokerListener with ports in this workspace',
+      60_000,
+    );
+    assert.match(toast, /add a YAML file with a BrokerListener/);
+    assert.equal(await ed.page.locator('.statusbar-item', { hasText: 'dev broker:' }).count(), 0);
+  },
 );
