@@ -3,7 +3,8 @@
 // the picked one starts on its ports; "Make a Dev Broker Client Certificate" makes a certificate with the attributes
 // the listener's BrokerAuthorization asks for, and the mosquitto_pub it offers publishes over TLS with it; the
 // listener's CodeLens reads "Stop dev broker (ports ...)" while it runs, and "Start dev broker" again once it is
-// stopped from the lens or its process dies. With one listener in the workspace it starts without a pick and says which.
+// stopped from the lens or its process dies. With one listener in the workspace it starts without a pick and says
+// which; with none, a message says what to do.
 import { before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -212,5 +213,26 @@ spec:
       .locator('.statusbar-item', { hasText: 'dev broker:' })
       .first()
       .waitFor({ state: 'hidden', timeout: 30_000 });
+  },
+);
+
+editorTest(
+  'Start Dev Broker in a workspace without a BrokerListener says what to do',
+  () => ({ vsix: packagedVsix(), workspace: { files: { 'config.yaml': 'kind: ConfigMap\nmetadata:\n  name: x\n' } } }),
+  async (ed) => {
+    await ed.page
+      .locator(
+        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
+      )
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.runCommand('BrokerKit: Start Dev Broker');
+    const toast = await ed.waitForText(
+      '.notifications-toasts .notification-toast',
+      'no BrokerListener with ports in this workspace',
+      60_000,
+    );
+    assert.match(toast, /add a YAML file with a BrokerListener/);
+    assert.equal(await ed.page.locator('.statusbar-item', { hasText: 'dev broker:' }).count(), 0);
   },
 );
