@@ -469,12 +469,14 @@ test('port-conflict: the other end can take the next free port instead, in its o
   const b = listener('np', { type: 'NodePort', ports: [8883, 8884] });
   await session({ 'a.yaml': a, 'b.yaml': b }, async (e, ws, c) => {
     const ua = ws.uri('a.yaml');
-    const ub = ws.uri('b.yaml');
     await e.openDoc(ua, a);
     await c.currentDiagnostics(ua, has('port-conflict'));
     const actions = await e.actionsFor(ua, 'port-conflict');
     const other = actions.find((x) => /instead$/.test(x.title))!;
-    assert.match(other.title, /^Use the next free port 8885 for port 8883 of BrokerListener 'np' \(in b\.yaml\) instead$/);
+    assert.match(
+      other.title,
+      /^Use the next free port 8885 for port 8883 of BrokerListener 'np' \(in b\.yaml\) instead$/,
+    );
     assert.notEqual(other.isPreferred, true);
     const clearedA = c.nextDiagnostics(ua, (p) => hasNot('port-conflict')(p.diagnostics));
     await e.apply(other.edit!);
