@@ -4,20 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../server/src/engine/workspace';
+import { rng } from '../helpers/rng';
 import type { Finding } from '../../server/src/engine';
 import { crowdedDocuments } from '../../bench/corpus';
-
-/** Small deterministic PRNG (mulberry32): a failure is reproducible by seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const A = 'file:///ws/crowd.yaml';
 const B = 'file:///ws/other.yaml';
