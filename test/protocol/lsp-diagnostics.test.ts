@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FileChangeType } from 'vscode-languageserver-protocol';
+import { FileChangeType, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fixtures';
 
 const codes = (ds: { code?: unknown }[]) => ds.map((d) => d.code);
@@ -246,5 +246,43 @@ test('two workspace folders are never one deployment; a kustomization tying them
     await client.shutdown();
     one.dispose();
     two.dispose();
+  }
+});
+
+test('two files of a folder that each give the broker its LoadBalancer listener are alternatives: no clash, the hover says so; a kustomization listing both reports it', async () => {
+  const open = listener('listener-open', { type: 'LoadBalancer', ports: [1883] });
+  const x509 = listener('listener-x509', { type: 'LoadBalancer', ports: [8883] });
+  const ws = new TempWorkspace({ 'statestore/listener-open.yml': open, 'statestore/listener-x509.yml': x509 });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    await client.notification<{ state: string }>('brokerkit/indexStatus', (p) => p.state === 'ready');
+    const uo = ws.uri('statestore/listener-open.yml');
+    assert.ok(!codes((await client.diagnosticsFor(uo)).diagnostics).includes('service-type-conflict'));
+    await client.open(uo, open);
+    const line = lineOf(open, 'serviceType');
+    const h = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: uo },
+      position: { line, character: open.split('\n')[line].indexOf('LoadBalancer') + 2 },
+    });
+    const text = (h?.contents as MarkupContent).value;
+    assert.match(text, /\*\*Checked as an alternative\*\* \(deployment `\S*statestore with listener-open\.yml`\)/);
+    assert.match(
+      text,
+      /listener-open\.yml and listener-x509\.yml each give broker 'default' .*its LoadBalancer listener/,
+    );
+    assert.match(text, /list the files in a kustomization, or set `brokerkit\.deployments` to `workspace`/);
+    // Listed together by a kustomization: applied together, the clash is real and reported.
+    const clash = client.nextDiagnostics(uo, (p) => codes(p.diagnostics).includes('service-type-conflict'));
+    const uk = ws.write('statestore/kustomization.yaml', 'resources: [listener-open.yml, listener-x509.yml]\n');
+    await client.filesChanged([{ uri: uk, type: FileChangeType.Created }]);
+    await clash;
+    const after = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: uo },
+      position: { line, character: open.split('\n')[line].indexOf('LoadBalancer') + 2 },
+    });
+    assert.doesNotMatch((after?.contents as MarkupContent | undefined)?.value ?? '', /Checked as an alternative/);
+  } finally {
+    await client.shutdown();
+    ws.dispose();
   }
 });

@@ -30,6 +30,19 @@ async function session(
 
 const HEAD = listenerDoc;
 
+/**
+ * The files plus a kustomization that lists them: applied together. (Two files of a plain folder that each give the
+ * broker its LoadBalancer listener are otherwise taken as alternatives, and never paired.)
+ */
+function applied(files: Record<string, string>): Record<string, string> {
+  return {
+    ...files,
+    'kustomization.yaml': `resources:\n${Object.keys(files)
+      .map((f) => `- ${f}\n`)
+      .join('')}`,
+  };
+}
+
 test('port-conflict: the next free port, across an open and a closed file', async () => {
   const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const b = listener('np', { type: 'NodePort', ports: [8883, 8884] });
@@ -149,7 +162,7 @@ test('ignore a finding: a brokerkit-ignore comment above it, same indentation; a
 test('service-type-conflict: the second LoadBalancer listener moves its ports into the first (edits in two files)', async () => {
   const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const second = `# second listener\n${listener('lb2', { type: 'LoadBalancer', ports: [9883, 9884] })}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep-me\n`;
-  await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
+  await session(applied({ 'first.yaml': first, 'second.yaml': second }), async (e, ws, c) => {
     const u1 = ws.uri('first.yaml');
     const u2 = ws.uri('second.yaml');
     await e.openDoc(u2, second);
@@ -181,7 +194,7 @@ test('for the VS Code client, a fix that edits a closed file is a command that a
   const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const second = listener('lb2', { type: 'LoadBalancer', ports: [9883] });
   await session(
-    { 'first.yaml': first, 'second.yaml': second },
+    applied({ 'first.yaml': first, 'second.yaml': second }),
     async (e, ws, c) => {
       const u1 = ws.uri('first.yaml');
       const u2 = ws.uri('second.yaml');
@@ -230,7 +243,7 @@ test("service-type-conflict with AIO's default listener: the ports go to a `defa
 test('service-type-conflict: moving ports merges them; a port the target has is not added twice', async () => {
   const first = listener('lb', { type: 'LoadBalancer', ports: [8883] });
   const second = listener('lb2', { type: 'LoadBalancer', ports: [8883, 9884] });
-  await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
+  await session(applied({ 'first.yaml': first, 'second.yaml': second }), async (e, ws, c) => {
     const u2 = ws.uri('second.yaml');
     await e.openDoc(u2, second);
     await c.currentDiagnostics(u2, has('service-type-conflict'));
@@ -261,7 +274,7 @@ test('service-type-conflict: a port both listeners have with other settings is s
   const custom = '  - port: 8883\n    protocol: WebSockets\n    authenticationRef: devices\n';
   const second = listener('lb2', { type: 'LoadBalancer', ports: [custom, 9885] });
   for (const choice of ['keeping', 'with'] as const) {
-    await session({ 'first.yaml': first, 'second.yaml': second }, async (e, ws, c) => {
+    await session(applied({ 'first.yaml': first, 'second.yaml': second }), async (e, ws, c) => {
       const u1 = ws.uri('first.yaml');
       const u2 = ws.uri('second.yaml');
       await e.openDoc(u2, second);

@@ -195,8 +195,11 @@ test('every file is checked or noted as not checked, and the summary counts both
     r.stderr,
     /^9 files: 4 checked, 5 not checked \(1 over the size limit, 2 binary, 1 Helm template, 1 too deeply nested\): \d+ errors, \d+ warnings, \d+ notes\.$/m,
   );
-  // Nothing of a library reaches the terminal: stderr is the summary alone.
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  // Nothing of a library reaches the terminal: stderr is the summary and BrokerKit's own notes (the two LoadBalancer
+  // listeners of this folder were checked as alternatives).
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.filter((l) => !l.startsWith('note: ')).length, 1, r.stderr);
+  assert.match(lines[1], /^note: \S+: braces\.yaml and utf16\.yaml each give broker 'default'/);
 });
 
 test('check - reads standard input (e.g. `helm template ... | brokerkit check -`), named <stdin> in findings', () => {
@@ -223,32 +226,64 @@ test('check - reads standard input (e.g. `helm template ... | brokerkit check -`
 
 test('deployments: two arguments never pair, one folder does, --one-deployment pairs everything; findings name it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bk-cli-deploy-'));
-  const lb = (name: string, port: number) =>
-    LISTENER_HEAD(name, `  serviceType: LoadBalancer\n  ports:\n  - port: ${port}\n    authenticationRef: default\n`);
+  const lb = (name: string, port: number, type = 'LoadBalancer') =>
+    LISTENER_HEAD(name, `  serviceType: ${type}\n  ports:\n  - port: ${port}\n    authenticationRef: default\n`);
   mkdirSync(join(dir, 'samples'));
   mkdirSync(join(dir, 'other'));
   writeFileSync(join(dir, 'samples', 'a.yaml'), lb('a', 1883));
-  writeFileSync(join(dir, 'samples', 'b.yaml'), lb('b', 1884));
+  writeFileSync(join(dir, 'samples', 'b.yaml'), lb('b', 1883, 'NodePort'));
   writeFileSync(join(dir, 'other', 'c.yaml'), lb('c', 1885));
   const clashes = (args: string[]) =>
     (JSON.parse(run(['check', ...args, '--format', 'json'], dir).stdout) as any[])
-      .filter((f) => f.code === 'service-type-conflict')
-      .map((f) => `${f.file} (${f.deployment})`)
+      .filter((f) => f.code === 'service-type-conflict' || f.code === 'port-conflict')
+      .map((f) => `${f.file} ${f.code} (${f.deployment})`)
       .sort();
+  const top = dir.split('/').pop();
   // One folder: one deployment, named in every finding.
-  assert.deepEqual(
-    clashes(['samples']),
-    ['samples/a.yaml (samples)', 'samples/b.yaml (samples)'].map((s) =>
-      s.replace('(samples)', `(${dir.split('/').pop()}/samples)`),
-    ),
-  );
+  assert.deepEqual(clashes(['samples']), [
+    `samples/a.yaml port-conflict (${top}/samples)`,
+    `samples/b.yaml port-conflict (${top}/samples)`,
+  ]);
   // Its two files named as two arguments, or two folders as two arguments: nothing pairs.
   assert.deepEqual(clashes(['samples/a.yaml', 'samples/b.yaml']), []);
   assert.deepEqual(clashes(['samples/a.yaml', 'other']), []);
   // The whole tree applied as one.
   assert.equal(clashes(['samples/a.yaml', 'other', '--one-deployment']).length, 2);
-  assert.equal(clashes(['.', '--one-deployment']).length, 3);
+  assert.deepEqual(
+    clashes(['.', '--one-deployment']).map((x) => x.replace(/ \(.*/, '')),
+    [
+      'other/c.yaml service-type-conflict',
+      'samples/a.yaml port-conflict',
+      'samples/a.yaml service-type-conflict',
+      'samples/b.yaml port-conflict',
+    ],
+  );
   // Text output names the deployment under the finding.
   const text = run(['check', 'samples'], dir).stdout;
-  assert.match(text, /service-type-conflict: .*\n(?: {4}.*related.*\n)* {4}deployment: \S+\/samples\n/);
+  assert.match(text, /port-conflict: .*\n(?: {4}.*related.*\n)* {4}deployment: \S+\/samples\n/);
+});
+
+test('deployments: two files of a folder that each give the broker its LoadBalancer listener are alternatives, and the text output says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-alt-'));
+  const lb = (name: string, port: number) =>
+    LISTENER_HEAD(name, `  serviceType: LoadBalancer\n  ports:\n  - port: ${port}\n    authenticationRef: default\n`);
+  mkdirSync(join(dir, 'statestore'));
+  writeFileSync(join(dir, 'statestore', 'listener-open.yml'), lb('open', 1883));
+  writeFileSync(join(dir, 'statestore', 'listener-x509.yml'), lb('x509', 8883));
+  const codes = (args: string[]) =>
+    (JSON.parse(run(['check', ...args, '--format', 'json'], dir).stdout) as any[]).map((f) => f.code);
+  assert.ok(!codes(['statestore']).includes('service-type-conflict'));
+  const r = run(['check', 'statestore'], dir);
+  assert.match(
+    r.stderr,
+    /note: \S*statestore: listener-open\.yml and listener-x509\.yml each give broker 'default' \(namespace azure-iot-operations\) its LoadBalancer listener, which a broker has one of: checked as alternatives, not with each other \(list them in a kustomization, or use --one-deployment, to check them together\)/,
+  );
+  // A demanding user who applies the whole folder says so, and gets the clash.
+  assert.equal(codes(['statestore', '--one-deployment']).filter((c) => c === 'service-type-conflict').length, 2);
+  // Listed together by a kustomization: applied together, the clash is reported.
+  writeFileSync(
+    join(dir, 'statestore', 'kustomization.yaml'),
+    'resources:\n- listener-open.yml\n- listener-x509.yml\n',
+  );
+  assert.equal(codes(['statestore']).filter((c) => c === 'service-type-conflict').length, 2);
 });

@@ -47,18 +47,18 @@ test('sample folders side by side are separate deployments; one folder is one', 
   assert.deepEqual(
     pairs({
       'repo/samples/tls/listener.yaml': listener('tls', 'LoadBalancer', 8883),
-      'repo/samples/tls/second.yaml': listener('second', 'LoadBalancer', 9883),
+      'repo/samples/tls/second.yaml': listener('second', 'NodePort', 8883),
     }).map((p) => ({ file: p.file, code: p.code, with: p.with, deployment: p.deployment })),
     [
       {
         file: 'repo/samples/tls/listener.yaml',
-        code: 'service-type-conflict',
+        code: 'port-conflict',
         with: ['repo/samples/tls/second.yaml'],
         deployment: 'samples/tls',
       },
       {
         file: 'repo/samples/tls/second.yaml',
-        code: 'service-type-conflict',
+        code: 'port-conflict',
         with: ['repo/samples/tls/listener.yaml'],
         deployment: 'samples/tls',
       },
@@ -122,33 +122,77 @@ test('a GitOps tree: a Flux Kustomization applies its folder and everything unde
 
 test('alternatives: two files defining one object differently are never paired; each is checked with the rest of the folder', () => {
   const open = listener('statestore', 'LoadBalancer', 1883);
-  const x509 = listener('statestore', 'LoadBalancer', 8883);
+  const x509 = LISTENER_HEAD(
+    'statestore',
+    '  serviceType: LoadBalancer\n  ports:\n  - port: 1883\n    authenticationRef: x509\n',
+  );
   const r = pairs(
     {
       'repo/statestore/listener-open.yml': open,
       'repo/statestore/listener-x509.yml': x509,
-      'repo/statestore/other.yaml': listener('other', 'LoadBalancer', 9883),
+      'repo/statestore/other.yaml': listener('other', 'NodePort', 1883),
     },
     ['repo/'],
   );
-  // Each alternative clashes with other.yaml (two LoadBalancer listeners), never with the other alternative.
+  // Each alternative clashes with other.yaml (a port both use), never with the other alternative.
   assert.deepEqual(
     r.map((p) => [p.file, p.code, p.with.join()]),
     [
-      ['repo/statestore/listener-open.yml', 'service-type-conflict', 'repo/statestore/other.yaml'],
-      ['repo/statestore/listener-x509.yml', 'service-type-conflict', 'repo/statestore/other.yaml'],
+      ['repo/statestore/listener-open.yml', 'port-conflict', 'repo/statestore/other.yaml'],
+      ['repo/statestore/listener-x509.yml', 'port-conflict', 'repo/statestore/other.yaml'],
       // other.yaml is judged once per alternative, and shown once, naming the first and counting the others.
-      ['repo/statestore/other.yaml', 'service-type-conflict', 'repo/statestore/listener-open.yml'],
+      ['repo/statestore/other.yaml', 'port-conflict', 'repo/statestore/listener-open.yml'],
     ],
   );
   assert.match(r[0].deployment!, /^repo\/statestore with listener-open\.yml$/);
   assert.match(r[2].message, /\(in repo\/statestore with listener-open\.yml, and 1 other alternative\)$/);
   // The same object repeated word for word is no alternative (a Namespace in every file, say): still one deployment.
   const same = pairs({
-    'repo/s/a.yaml': `${listener('a', 'LoadBalancer', 1883)}---\n${listener('shared', 'NodePort', 1884)}`,
-    'repo/s/b.yaml': `${listener('b', 'LoadBalancer', 2883)}---\n${listener('shared', 'NodePort', 1884)}`,
+    'repo/s/a.yaml': `${listener('a', 'ClusterIp', 1883)}---\n${listener('shared', 'NodePort', 1884)}`,
+    'repo/s/b.yaml': `${listener('b', 'ClusterIp', 2883)}---\n${listener('shared', 'NodePort', 1884)}`,
   });
   assert.ok(same.some((p) => p.file === 'repo/s/a.yaml' && p.with.includes('repo/s/b.yaml')));
+});
+
+test('alternatives: two files of a folder that each give the broker its LoadBalancer (or NodePort) listener are two ways to do one thing, unless a kustomization lists both', () => {
+  // explore-iot-operations' statestore sample: "apply listener-open.yml", or, with authentication, "listener-x509.yml".
+  const files = {
+    'repo/statestore/listener-open.yml': listener('listener-open', 'LoadBalancer', 1883),
+    'repo/statestore/listener-x509.yml': listener('listener-x509', 'loadBalancer', 8883),
+    'repo/nodeports/a.yaml': listener('a', 'NodePort', 1885),
+    'repo/nodeports/b.yaml': listener('b', 'NodePort', 1886),
+  };
+  assert.deepEqual(pairs(files, ['repo/']), []);
+  const ws = new Workspace({});
+  ws.setRoots(['file:///repo/']);
+  for (const [name, text] of Object.entries(files)) ws.setFile(`file:///${name}`, text);
+  assert.deepEqual(
+    ws
+      .deployments()
+      .map((d) => d.label)
+      .sort(),
+    [
+      'repo/nodeports with a.yaml',
+      'repo/nodeports with b.yaml',
+      'repo/statestore with listener-open.yml',
+      'repo/statestore with listener-x509.yml',
+    ],
+  );
+  // Listed together by a kustomization, they are applied together: the clash is real.
+  const listed = pairs({
+    ...files,
+    'repo/statestore/kustomization.yaml': 'resources:\n- listener-open.yml\n- listener-x509.yml\n',
+  });
+  assert.deepEqual(
+    listed.filter((p) => p.file.startsWith('repo/statestore/')).map((p) => [p.file, p.code, p.with.join()]),
+    [
+      ['repo/statestore/listener-open.yml', 'service-type-conflict', 'repo/statestore/listener-x509.yml'],
+      ['repo/statestore/listener-x509.yml', 'service-type-conflict', 'repo/statestore/listener-open.yml'],
+    ],
+  );
+  // And in the mode that applies the whole tree at once.
+  const whole = pairs(files, ['repo/'], { deployments: 'workspace' }).filter((p) => p.code === 'service-type-conflict');
+  assert.deepEqual(whole.map((p) => p.file).sort(), Object.keys(files).sort());
 });
 
 test('two roots (workspace folders, command-line arguments) never pair unless a file ties them', () => {
@@ -201,7 +245,7 @@ test('the deployments API lists each deployment with its kind, files and objects
   ws.setFile('file:///repo/base/kustomization.yaml', 'resources: [l.yaml]\n');
   ws.setFile('file:///repo/base/l.yaml', listener('l', 'LoadBalancer', 8883));
   ws.setFile('file:///repo/loose/a.yaml', listener('a', 'NodePort', 1883));
-  ws.setFile('file:///repo/loose/b.yaml', listener('b', 'NodePort', 1884));
+  ws.setFile('file:///repo/loose/b.yaml', LISTENER_HEAD('b', '  ports:\n  - port: 1884\n'));
   const list = ws
     .deployments()
     .map((d) => ({ kind: d.kind, label: d.label, files: d.files, objects: d.objects.map((o) => o.name) }))

@@ -76,15 +76,15 @@ test('the same finding in every deployment of a base is reported once, without n
 test('alternatives side by side: no clash between overlays; the same files in one folder do clash', () => {
   const files = {
     'overlays/dev/extra.yaml': listener('np', 'NodePort', 8883),
-    'overlays/prod/extra.yaml': listener('np2', 'NodePort', 8883),
+    'overlays/prod/extra.yaml': listener('lb', 'LoadBalancer', 8883),
   };
   const oneFolder = run({
     'x/dev.yaml': files['overlays/dev/extra.yaml'],
     'x/prod.yaml': files['overlays/prod/extra.yaml'],
   });
-  assert.ok(at(oneFolder, 'x/dev.yaml', 'service-type-conflict').length > 0);
+  assert.ok(at(oneFolder, 'x/dev.yaml', 'port-conflict').length > 0);
   assert.deepEqual(
-    [...run(files).values()].flat().filter((f) => f.code === 'service-type-conflict'),
+    [...run(files).values()].flat().filter((f) => f.code === 'port-conflict'),
     [],
     'two folders are two deployments',
   );

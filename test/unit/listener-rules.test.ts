@@ -29,6 +29,9 @@ const TLS = `    tls:
 
 // ---------------------------------------------------------------- port-conflict
 
+/** Every file applied at once (the setting `brokerkit.deployments: workspace`). */
+const TOGETHER = { deployments: 'workspace' as const };
+
 test('port-conflict: two files clash; both ends are reported with related locations; fixing one clears both', () => {
   const a = listener(
     'lb',
@@ -182,7 +185,9 @@ test('service-type-conflict: lowerCamel spellings are the same type; both files 
     'two',
     `  serviceType: loadBalancer\n  ports:\n  - port: 8884\n    authenticationRef: default\n${TLS}`,
   );
-  const f = only(check({ 'a.yaml': a, 'b.yaml': b }), 'service-type-conflict');
+  // Applied together (two files of a plain folder that each give the broker its LoadBalancer listener are otherwise
+  // taken as alternatives).
+  const f = only(check({ 'a.yaml': a, 'b.yaml': b }, undefined, TOGETHER), 'service-type-conflict');
   assert.equal(f.length, 2);
   const fa = f.find((x) => x.uri === U('a.yaml'))!;
   const fb = f.find((x) => x.uri === U('b.yaml'))!;
@@ -259,7 +264,7 @@ test('listener-limit: the built-in default plus three more listeners is one too 
       `  serviceType: LoadBalancer\n  ports:\n  - port: 8885\n    authenticationRef: default\n${TLS}`,
     ),
   };
-  const f = only(check(files), 'listener-limit');
+  const f = only(check(files, undefined, TOGETHER), 'listener-limit');
   assert.deepEqual(f.map((x) => x.uri).sort(), [U('lb.yaml'), U('lb2.yaml'), U('np.yaml')]);
   const lb = f.find((x) => x.uri === U('lb.yaml'))!;
   assert.deepEqual(lb.range, valueAt(files['lb.yaml'], 'name: ', 'lb'));

@@ -134,6 +134,16 @@ const command: Command = {
           .sort((a, b) => order.indexOf(a) - order.indexOf(b));
         const notChecked = reasons.map((r) => NOT_CHECKED[r]);
         process.stderr.write(summary(findings, uris.length, notChecked) + '\n');
+        // What was not compared: files taken as alternatives (a folder applied whole would pair them).
+        const seenWhy = new Set<string>();
+        for (const d of ws.deployments()) {
+          if (!d.alternativeWhy || seenWhy.has(d.alternativeWhy)) continue;
+          seenWhy.add(d.alternativeWhy);
+          const folder = d.label.slice(0, d.label.lastIndexOf(' with '));
+          process.stderr.write(
+            `note: ${folder}: ${d.alternativeWhy}: checked as alternatives, not with each other (list them in a kustomization, or use --one-deployment, to check them together)\n`,
+          );
+        }
       }
     }
     return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -73,6 +73,8 @@ export interface DeploymentInfo {
   source?: string;
   /** For one alternative of a folder: the file that makes it this alternative. */
   alternative?: string;
+  /** For one alternative: why its file and the others are taken as alternatives (for hovers and notes). */
+  alternativeWhy?: string;
   /** Its files (URIs), in the order the engine holds them. */
   files: string[];
 }
@@ -303,11 +305,11 @@ export function computeDeployments(input: DeploymentInput): Deployments {
   // 6. Alternatives: files of one deployment defining the same object differently.
   if (mode === 'folder') {
     for (const [id, looseFiles] of loose) {
-      const alternatives = findAlternatives([...looseFiles], objectsByPath);
+      const alternatives = findAlternatives([...looseFiles], objectsByPath, infos.get(id)?.kind === 'folder');
       if (alternatives.size === 0) continue;
       const base = infos.get(id)!;
       infos.delete(id);
-      for (const f of alternatives) {
+      for (const [f, why] of alternatives) {
         const vid = `${id}#${pathOf.get(f) ?? f}`;
         const name = f.slice(f.lastIndexOf('/') + 1);
         infos.set(vid, {
@@ -315,6 +317,7 @@ export function computeDeployments(input: DeploymentInput): Deployments {
           id: vid,
           label: `${base.label} with ${name}`,
           alternative: pathOf.get(f),
+          alternativeWhy: why,
           files: [],
         });
       }
@@ -323,7 +326,7 @@ export function computeDeployments(input: DeploymentInput): Deployments {
         if (i < 0) continue;
         const instead = alternatives.has(path)
           ? [`${id}#${pathOf.get(path) ?? path}`]
-          : [...alternatives].map((f) => `${id}#${pathOf.get(f) ?? f}`);
+          : [...alternatives.keys()].map((f) => `${id}#${pathOf.get(f) ?? f}`);
         deps.splice(i, 1, ...instead);
       }
     }
@@ -373,33 +376,73 @@ export function computeDeployments(input: DeploymentInput): Deployments {
 /** Kinds whose repeated definitions are no alternatives (applying one twice changes nothing that matters). */
 const HARMLESS_REPEATS = new Set(['Namespace', 'CustomResourceDefinition']);
 
-/** The files among `paths` that define an object another of them defines differently. */
-function findAlternatives(paths: string[], objectsByPath: Map<string, readonly DeploymentObject[]>): Set<string> {
-  const out = new Set<string>();
+/**
+ * What else an object occupies that a broker holds once, besides its own (kind, namespace, name): a broker has one
+ * LoadBalancer and one NodePort listener, so two files of a plain folder that each give it one are taken as two ways
+ * to do the same thing (a sample that says "apply listener-open.yml, or listener-x509.yml"), as two files defining one
+ * object are. ClusterIp is left out: AIO's own `default` listener already holds it, and the clash with that one is
+ * real in every variant. The slot is named for messages.
+ */
+function slotOf(o: DeploymentObject): { key: string; says: string } | undefined {
+  if (o.kind !== 'BrokerListener') return undefined;
+  const spec = o.value.spec as { serviceType?: unknown; brokerRef?: unknown } | undefined;
+  const type = typeof spec?.serviceType === 'string' ? spec.serviceType.toLowerCase() : '';
+  if (type !== 'loadbalancer' && type !== 'nodeport') return undefined;
+  const namespace = o.id.split('/')[1] ?? '';
+  const broker = typeof spec?.brokerRef === 'string' && spec.brokerRef ? spec.brokerRef : 'default';
+  const shown = type === 'loadbalancer' ? 'LoadBalancer' : 'NodePort';
+  return {
+    key: `BrokerListener serviceType/${namespace}/${broker}/${type}`,
+    says: `each give broker '${broker}'${namespace ? ` (namespace ${namespace})` : ''} its ${shown} listener, which a broker has one of`,
+  };
+}
+
+/**
+ * The files among `paths` that define an object another of them defines differently, each with why; with `slots` (a
+ * plain folder, which nothing says is applied as a whole), also those that fill a slot another fills (see `slotOf`).
+ */
+function findAlternatives(
+  paths: string[],
+  objectsByPath: Map<string, readonly DeploymentObject[]>,
+  slots: boolean,
+): Map<string, string> {
+  const out = new Map<string, string>();
   if (paths.length < 2) return out;
-  const seen = new Map<string, { path: string; o: DeploymentObject }[]>();
+  const seen = new Map<string, { path: string; o: DeploymentObject; says: string }[]>();
   let repeated = false;
+  const put = (key: string, entry: { path: string; o: DeploymentObject; says: string }) => {
+    const list = seen.get(key);
+    if (!list) seen.set(key, [entry]);
+    else {
+      list.push(entry);
+      repeated = true;
+    }
+  };
   for (const p of paths) {
     for (const o of objectsByPath.get(p) ?? []) {
       if (HARMLESS_REPEATS.has(o.kind) || o.id.endsWith('/')) continue;
-      const list = seen.get(o.id);
-      if (!list) seen.set(o.id, [{ path: p, o }]);
-      else {
-        list.push({ path: p, o });
-        repeated = true;
-      }
+      const [kind, namespace, name] = o.id.split('/');
+      put(o.id, { path: p, o, says: `define ${kind} ${namespace ? `${namespace}/` : ''}${name} differently` });
+      const slot = slots ? slotOf(o) : undefined;
+      if (slot) put(slot.key, { path: p, o, says: slot.says });
     }
   }
   if (!repeated) return out;
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
   for (const list of seen.values()) {
     if (list.length < 2) continue;
     const text = list.map((x) => JSON.stringify(x.o.value));
+    const involved = new Set<string>();
     for (let i = 0; i < list.length; i++)
       for (let j = 0; j < i; j++) {
         if (list[i].path === list[j].path || text[i] === text[j]) continue;
-        out.add(list[i].path);
-        out.add(list[j].path);
+        involved.add(list[i].path);
+        involved.add(list[j].path);
       }
+    if (involved.size < 2) continue;
+    const names = [...involved].map(base).sort();
+    const why = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} ${list[0].says}`;
+    for (const p of involved) if (!out.has(p)) out.set(p, why);
   }
   return out;
 }

@@ -106,6 +106,11 @@ export class Workspace {
     }));
   }
 
+  /** The deployments the file `uri` is checked in (without their objects). */
+  deploymentInfosOf(uri: string): DeploymentInfo[] {
+    return this.deploymentState.list().filter((d) => d.files.includes(uri));
+  }
+
   setFacts(facts: Facts | undefined): void {
     this.facts = facts;
     this.factResources = (facts?.objects ?? [])

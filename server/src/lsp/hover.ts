@@ -61,6 +61,16 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
       if (p) parts.push(p);
     }
   }
+  if (
+    (at.path.length === 1 && at.path[0] === 'kind') ||
+    (resource.kind === 'BrokerListener' &&
+      at.path.length === 2 &&
+      at.path[0] === 'spec' &&
+      at.path[1] === 'serviceType')
+  ) {
+    const alt = alternativeHover(ctx, uri);
+    if (alt) parts.push(alt);
+  }
   const schema = schemaAt(resource.apiVersion, resource.kind, schemaPath(at.path));
   if (schema) parts.push(schemaHover(fieldName(at.path), schema, at.onKey));
   if (!parts.length) return null;
@@ -68,6 +78,21 @@ export function hoverAt(ctx: ServerContext, uri: string, pos: Position): Hover |
     contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
     range: nodeRange(chunk, at.node),
   };
+}
+
+/**
+ * When the file is one of a folder's alternatives: that it was checked apart from the others, why, and how to have
+ * them checked together (a demanding user applying the whole folder must be able to see what was not compared).
+ */
+function alternativeHover(ctx: ServerContext, uri: string): string | undefined {
+  const d = ctx.workspace.deploymentInfosOf(uri).find((x) => x.alternative === uri && x.alternativeWhy);
+  if (!d) return undefined;
+  return (
+    `**Checked as an alternative** (deployment \`${d.label}\`): ${d.alternativeWhy}, so this folder is taken as a ` +
+    'choice of one of them and they are not compared with each other. If the whole folder is applied, list the files ' +
+    'in a kustomization, or set `brokerkit.deployments` to `workspace` (`--one-deployment` on the command line), to ' +
+    'have them checked together.'
+  );
 }
 
 /** Schema paths use `[]`-free segments: array indexes stay numbers (schemaAt treats any number as "items"). */
