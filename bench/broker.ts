@@ -17,6 +17,9 @@ const READY_RUNS = Number(process.env.BENCH_READY_RUNS || 7);
 const CLIENTS = Number(process.env.BENCH_CLIENTS || 1000);
 const CLIENT_MESSAGES = Number(process.env.BENCH_CLIENT_MESSAGES || 10);
 const STALL_MESSAGES = Number(process.env.BENCH_STALL_MESSAGES || 50000);
+/** BENCH_ONLY=throughput,many,stall,ready runs only those scenarios (the report leaves the others out). */
+const ONLY = new Set((process.env.BENCH_ONLY || 'ready,throughput,many,stall').split(',').map((x) => x.trim()));
+const PROTOCOLS = (process.env.BENCH_PROTOCOLS || '5,3.1.1').split(',').map((x) => x.trim());
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerkit-bench-'));
 
 const progress = (m: string) => process.stderr.write(`[bench:broker] ${m}\n`);
@@ -272,7 +275,7 @@ async function main(): Promise<void> {
   await first.stop();
   const ready: number[] = [],
     inProcess: number[] = [];
-  for (let i = 0; i < READY_RUNS; i++) {
+  for (let i = 0; i < (ONLY.has('ready') ? READY_RUNS : 0); i++) {
     fs.rmSync(path.join(stateDir, 'servers'), { recursive: true, force: true });
     const s = await startDevBroker(file, stateDir);
     ready.push(s.readyMs);
@@ -294,15 +297,16 @@ async function main(): Promise<void> {
   const mosq = await startMosquitto(mosqPort, path.join(serverDir, 'tls.crt'), path.join(serverDir, 'tls.key'));
   const many: Record<string, Awaited<ReturnType<typeof manyClients>>> = {};
   const stall: Record<string, Awaited<ReturnType<typeof stalledMemory>>> = {};
-  const results: Record<string, { dev: number[]; mosquitto: number[] }> = {
-    'MQTT 5': { dev: [], mosquitto: [] },
-    'MQTT 3.1.1': { dev: [], mosquitto: [] },
-  };
-  try {
-    for (const [label, version] of [
+  const protocols = (
+    [
       ['MQTT 5', 5],
       ['MQTT 3.1.1', 4],
-    ] as const) {
+    ] as const
+  ).filter(([label]) => ONLY.has('throughput') && PROTOCOLS.includes(label.slice(5)));
+  const results: Record<string, { dev: number[]; mosquitto: number[] }> = {};
+  for (const [label] of protocols) results[label] = { dev: [], mosquitto: [] };
+  try {
+    for (const [label, version] of protocols) {
       progress(`throughput ${label}`);
       await throughput(`mqtts://localhost:${tlsPort}`, ca, version); // warm-up
       await throughput(`mqtts://localhost:${mosqPort}`, ca, version);
@@ -311,10 +315,19 @@ async function main(): Promise<void> {
         results[label].mosquitto.push(await throughput(`mqtts://localhost:${mosqPort}`, ca, version));
       }
     }
-    progress(`${CLIENTS} clients, dev broker`);
-    many.dev = await manyClients(`mqtts://localhost:${tlsPort}`, ca);
-    progress(`${CLIENTS} clients, mosquitto`);
-    many.mosquitto = await manyClients(`mqtts://localhost:${mosqPort}`, ca);
+    if (ONLY.has('many')) {
+      progress(`${CLIENTS} clients, dev broker`);
+      many.dev = await manyClients(`mqtts://localhost:${tlsPort}`, ca);
+      progress(`${CLIENTS} clients, mosquitto`);
+      many.mosquitto = await manyClients(`mqtts://localhost:${mosqPort}`, ca);
+    }
+    if (ONLY.has('stall')) await stalled();
+  } finally {
+    await dev.stop();
+    await mosq.stop();
+  }
+
+  async function stalled(): Promise<void> {
     progress('stalled subscriber, dev broker');
     stall.dev = await stalledMemory(`mqtts://localhost:${tlsPort}`, ca, dev.child.pid!);
     // mosquitto with its default queue settings (max_queued_messages 1000) for a client that does not read.
@@ -331,15 +344,19 @@ async function main(): Promise<void> {
     } finally {
       await mosqDefault.stop();
     }
-  } finally {
-    await dev.stop();
-    await mosq.stop();
   }
 
   const rows = Object.entries(results).map(([label, r]) => {
     const d = median(r.dev),
       m = median(r.mosquitto);
-    return { label, dev: Math.round(d), mosquitto: Math.round(m), ratio: Number((d / m).toFixed(2)) };
+    return {
+      label,
+      dev: Math.round(d),
+      mosquitto: Math.round(m),
+      ratio: Number((d / m).toFixed(2)),
+      devRounds: r.dev.map(Math.round),
+      mosquittoRounds: r.mosquitto.map(Math.round),
+    };
   });
   const report = {
     date: new Date().toISOString(),
@@ -362,37 +379,58 @@ async function main(): Promise<void> {
   const lines = [
     `# Dev broker benchmark (${report.date}, node ${report.node}, ${report.cpus} cores, medians)`,
     '',
-    '## Ready time (`brokerkit dev-broker --json`, process start to the `ready` event; TLS Ec256 + plain port)',
-    '',
-    '| what | median | target |',
-    '|---|---|---|',
-    `| start with a new server certificate (CA exists) | ${report.readyMedianMs} ms (of which certificates + listening ${report.readyInProcessMedianMs} ms, the rest is node loading the CLI) | ≤ 1000 ms |`,
-    `| first start ever (makes the dev CA too) | ${report.readyFirstStartMs} ms | - |`,
-    '',
-    `## TLS QoS 1 throughput (${MESSAGES} messages of 100 bytes, MQTT.js publisher + subscriber, ${ROUNDS} rounds each)`,
-    '',
-    '| protocol | dev broker msg/s | mosquitto msg/s | ratio | target |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 1.2× |`),
-    '',
-    `## ${CLIENTS} concurrent MQTT.js clients on TLS (MQTT 5), each subscribing and publishing ${CLIENT_MESSAGES} QoS 1 messages`,
-    '',
-    '| broker | connect + subscribe + all delivered | delivered | lost |',
-    '|---|---|---|---|',
-    `| dev broker | ${fmtMany(many.dev)} |`,
-    `| mosquitto | ${fmtMany(many.mosquitto)} |`,
-    `| ratio (mosquitto time / dev time) | ${(many.mosquitto.ms / many.dev.ms).toFixed(2)}× | | |`,
-    '',
-    `## Broker memory with a stalled subscriber (${STALL_MESSAGES} QoS 1 messages of 1 KiB published to it and to a healthy subscriber)`,
-    '',
-    '| broker | RSS before | RSS peak | healthy subscriber got |',
-    '|---|---|---|---|',
-    `| dev broker | ${fmtStall(stall.dev)} |`,
-    `| mosquitto (default queue: max_queued_messages 1000) | ${fmtStall(stall.mosquitto)} |`,
-    '',
+    ...(ready.length === 0
+      ? []
+      : [
+          '## Ready time (`brokerkit dev-broker --json`, process start to the `ready` event; TLS Ec256 + plain port)',
+          '',
+          '| what | median | target |',
+          '|---|---|---|',
+          `| start with a new server certificate (CA exists) | ${report.readyMedianMs} ms (of which certificates + listening ${report.readyInProcessMedianMs} ms, the rest is node loading the CLI) | ≤ 1000 ms |`,
+          `| first start ever (makes the dev CA too) | ${report.readyFirstStartMs} ms | - |`,
+          '',
+        ]),
+    ...(rows.length === 0
+      ? []
+      : [
+          `## TLS QoS 1 throughput (${MESSAGES} messages of 100 bytes, MQTT.js publisher + subscriber, ${ROUNDS} rounds each)`,
+          '',
+          '| protocol | dev broker msg/s | mosquitto msg/s | ratio | target | rounds (dev / mosquitto) |',
+          '|---|---|---|---|---|---|',
+          ...rows.map(
+            (r) =>
+              `| ${r.label} | ${r.dev} | ${r.mosquitto} | ${r.ratio}× | ≥ 1.2× | ${r.devRounds.join(', ')} / ${r.mosquittoRounds.join(', ')} |`,
+          ),
+          '',
+        ]),
+    ...(many.dev ? manyLines() : []),
+    ...(stall.dev ? stallLines() : []),
     'mosquitto: Debian package, config `user root`, `max_queued_messages 0`, TLS listener with the same certificate.',
     '',
   ];
+  function manyLines(): string[] {
+    return [
+      `## ${CLIENTS} concurrent MQTT.js clients on TLS (MQTT 5), each subscribing and publishing ${CLIENT_MESSAGES} QoS 1 messages`,
+      '',
+      '| broker | connect + subscribe + all delivered | delivered | lost |',
+      '|---|---|---|---|',
+      `| dev broker | ${fmtMany(many.dev)} |`,
+      `| mosquitto | ${fmtMany(many.mosquitto)} |`,
+      `| ratio (mosquitto time / dev time) | ${(many.mosquitto.ms / many.dev.ms).toFixed(2)}× | | |`,
+      '',
+    ];
+  }
+  function stallLines(): string[] {
+    return [
+      `## Broker memory with a stalled subscriber (${STALL_MESSAGES} QoS 1 messages of 1 KiB published to it and to a healthy subscriber)`,
+      '',
+      '| broker | RSS before | RSS peak | healthy subscriber got |',
+      '|---|---|---|---|',
+      `| dev broker | ${fmtStall(stall.dev)} |`,
+      `| mosquitto (default queue: max_queued_messages 1000) | ${fmtStall(stall.mosquitto)} |`,
+      '',
+    ];
+  }
   fs.mkdirSync('.bench', { recursive: true });
   fs.writeFileSync('.bench/broker.md', lines.join('\n'));
   fs.writeFileSync('.bench/broker.json', JSON.stringify(report, null, 2) + '\n');

@@ -161,13 +161,10 @@ writeFileSync(
   join(dirs.ud, 'User', 'settings.json'),
   JSON.stringify(
     {
-      'workbench.startupEditor': 'none',
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'update.mode': 'none',
-      'security.workspace.trust.enabled': false,
-      'git.openRepositoryInParentFolders': 'never',
+      // scripts/start-settings.json (the walkthrough test starts from it too). files.autoSave is off, as in desktop
+      // VS Code (code-server saves after a delay by default): a quick fix leaves the example files changed but
+      // unsaved, never written to the repository behind the user's back.
+      ...JSON.parse(readFileSync(join(root, 'scripts', 'start-settings.json'), 'utf8')),
       'brokerkit.kubeconfig': kubeconfig,
     },
     null,

@@ -34,24 +34,3 @@ export function registerCommands(ctx: Host): void {
       await vscode.window.showTextDocument(active.document, { viewColumn: active.viewColumn, preview: false });
   });
 }
-
-/** The walkthrough's id as `workbench.action.openWalkthrough` takes it: `<publisher>.<name>#<walkthrough id>`. */
-export function walkthroughId(ctx: Host): string {
-  return `${ctx.extension.extension.id}#brokerkit.getStarted`;
-}
-
-/**
- * `npm start` (BROKERKIT_OPEN_WALKTHROUGH=1 in code-server's environment) opens the "Get started with BrokerKit"
- * walkthrough on the profile's first start, so the first screen is its first step (VS Code and code-server alike).
- */
-export async function openWalkthroughOnce(ctx: Host): Promise<void> {
-  if (process.env.BROKERKIT_OPEN_WALKTHROUGH !== '1') return;
-  const key = 'brokerkit.walkthroughOpened';
-  if (ctx.extension.globalState.get(key)) return;
-  await ctx.extension.globalState.update(key, true);
-  try {
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(ctx), false);
-  } catch (e) {
-    ctx.log.warn(`could not open the walkthrough: ${(e as Error).message}`);
-  }
-}

@@ -2,7 +2,8 @@
 // broker) and hands the parts to it; the context owns every disposable.
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
-import { openWalkthroughOnce, registerCommands } from './commands';
+import { registerCommands } from './commands';
+import { openWalkthroughOnce, registerWalkthrough } from './walkthrough';
 import { registerClusterViews } from './views/cluster';
 import { registerDevBroker } from './devbroker/controller';
 import { RulePages, SHOW_RULE_PAGE } from './rule-pages';
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Ctx> {
   await ctx.start({
     beforeClient: [
       registerCommands,
+      registerWalkthrough,
       (host) => host.push(vscode.commands.registerCommand(SHOW_RULE_PAGE, (code?: unknown) => rulePages.show(code))),
       // Before the first diagnostics, whose code links point at these pages.
       () => rulePages.shipped(),

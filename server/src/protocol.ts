@@ -35,7 +35,42 @@ export const Methods = {
   clusterCompareDeployment: 'brokerkit/cluster/compareDeployment',
   /** server -> client notification: the answer of clusterTargets changed. */
   clusterTargetsChanged: 'brokerkit/cluster/targetsChanged',
+  // The dev broker (client/src/devbroker, server/src/lsp/devbroker-lens.ts).
+  /** client -> server request: the workspace's BrokerListeners the dev broker can start (answered once indexed). */
+  devBrokerListeners: 'brokerkit/devBroker/listeners',
+  /** client -> server notification: the dev broker started, is running or stopped (the CodeLens follows it). */
+  devBrokerState: 'brokerkit/devBroker/state',
 } as const;
+
+/** One BrokerListener of the workspace with ports: what "Start Dev Broker" offers. */
+export interface DevBrokerListenerInfo {
+  /** The file's URI. */
+  uri: string;
+  name: string;
+  namespace: string;
+  ports: { port: number; tls: boolean; protocol: string }[];
+}
+
+export interface DevBrokerListenersParams {
+  /** Only the listeners of this file. */
+  uri?: string;
+}
+
+export interface DevBrokerListenersResult {
+  listeners: DevBrokerListenerInfo[];
+}
+
+export interface DevBrokerStateParams {
+  /** The listener the dev broker runs for; null when none runs. */
+  running: {
+    uri: string;
+    listener: string;
+    /** 'starting' until it listens on every port. */
+    state: 'starting' | 'running';
+    /** The ports it listens on (empty while starting). */
+    ports: { port: number; tls: boolean; websockets: boolean }[];
+  } | null;
+}
 
 /** One workspace deployment and whether the connected cluster is compared with it (engine DeploymentTarget). */
 export interface ClusterTargetInfo {

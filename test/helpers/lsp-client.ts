@@ -107,6 +107,9 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   private notificationWaiters: { method: string; pred: (p: any) => boolean; resolve: (p: unknown) => void }[] = [];
   private registrationWaiters: { method: string; resolve: () => void }[] = [];
+  /** The refresh requests from the server (workspace/codeLens/refresh...), in order. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
+  private serverRequestWaiters: { method: string; after: number; resolve: (p: unknown) => void }[] = [];
   private versions = new Map<string, number>();
   private exited: Promise<number | null>;
   private stderr = '';
@@ -148,6 +151,25 @@ export class LspClient {
     conn.onRequest(UnregistrationRequest.type, () => undefined);
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     conn.onRequest(ApplyWorkspaceEditRequest.type, () => ({ applied: false }));
+    // The refresh requests (workspace/codeLens/refresh...) are recorded and answered as an editor does (it then fetches again).
+    for (const method of [
+      'workspace/codeLens/refresh',
+      'workspace/semanticTokens/refresh',
+      'workspace/inlayHint/refresh',
+      'workspace/diagnostic/refresh',
+    ]) {
+      conn.onRequest(method, (params: unknown) => {
+        this.serverRequests.push({ method, params });
+        const n = this.serverRequests.length;
+        for (const w of [...this.serverRequestWaiters]) {
+          if (w.method === method && n > w.after) {
+            this.serverRequestWaiters.splice(this.serverRequestWaiters.indexOf(w), 1);
+            w.resolve(params);
+          }
+        }
+        return null;
+      });
+    }
     conn.onNotification('$/progress', (p: { token: string | number; value: any }) => {
       this.progress.push(p);
     });
@@ -238,6 +260,19 @@ export class LspClient {
         this.notificationWaiters.push({ method, pred, resolve: resolve as (p: unknown) => void }),
       ),
       `notification ${method}`,
+    );
+  }
+
+  /**
+   * A server request of `method` that this client records (see serverRequests): with `after` (a count of
+   * serverRequests taken earlier), the first one received after that point, now or later; without, any one.
+   */
+  serverRequest(method: string, after = 0): Promise<unknown> {
+    const seen = this.serverRequests.slice(after).find((r) => r.method === method);
+    if (seen) return Promise.resolve(seen.params);
+    return this.guard(
+      new Promise<unknown>((resolve) => this.serverRequestWaiters.push({ method, after, resolve })),
+      `server request ${method}`,
     );
   }
 

@@ -463,3 +463,25 @@ test('duration-invalid: 90d -> 2160h', async () => {
     assert.match(e.text(u), /duration: 2160h/);
   });
 });
+
+test('port-conflict: the other end can take the next free port instead, in its own (closed) file', async () => {
+  const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const b = listener('np', { type: 'NodePort', ports: [8883, 8884] });
+  await session({ 'a.yaml': a, 'b.yaml': b }, async (e, ws, c) => {
+    const ua = ws.uri('a.yaml');
+    await e.openDoc(ua, a);
+    await c.currentDiagnostics(ua, has('port-conflict'));
+    const actions = await e.actionsFor(ua, 'port-conflict');
+    const other = actions.find((x) => /instead$/.test(x.title))!;
+    assert.match(
+      other.title,
+      /^Use the next free port 8885 for port 8883 of BrokerListener 'np' \(in b\.yaml\) instead$/,
+    );
+    assert.notEqual(other.isPreferred, true);
+    const clearedA = c.nextDiagnostics(ua, (p) => hasNot('port-conflict')(p.diagnostics));
+    await e.apply(other.edit!);
+    assert.match(readFileSync(ws.path('b.yaml'), 'utf8'), /port: 8885/);
+    assert.equal(e.text(ua), a);
+    await clearedA;
+  });
+});

@@ -8,20 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CORPUS, yamlFiles } from '../helpers/corpus';
 import { Workspace } from '../../server/src/engine/workspace';
+import { rng } from '../helpers/rng';
 import { resplit, splitDocuments } from '../../server/src/engine/parse';
 import type { Facts, FactObject, Finding } from '../../server/src/engine';
-
-/** Small deterministic PRNG (mulberry32): every run makes the same workspaces, a failure is reproducible by seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACES = ['azure-iot-operations', 'team-a', 'team-b'];
 

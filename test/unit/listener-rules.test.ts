@@ -658,6 +658,12 @@ test('broker-ref: optional; present and not `default` is an error with a replace
     f.map((x) => [x.range, x.severity, x.data]),
     [[valueAt(bad, 'brokerRef: ', 'broker'), 'error', { replace: 'default' }]],
   );
+  // What is true even when a Broker of that name is in the workspace: AIO runs only `default`, so this attaches to nothing.
+  const broker = `apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: Broker\nmetadata:\n  name: broker\n  namespace: azure-iot-operations\nspec: {}\n`;
+  const msg = only(check({ 'a.yaml': bad, 'broker.yaml': broker }), 'broker-ref')[0].message;
+  assert.doesNotMatch(msg, /names no Broker/);
+  assert.match(msg, /AIO 1\.x serves one Broker, named 'default', so this listener attaches to no broker/);
+  assert.match(msg, /'broker' being the Broker's name in the 0\.7 preview\. Use 'brokerRef: default'/);
 });
 
 // ---------------------------------------------------------------- workload-identity-label

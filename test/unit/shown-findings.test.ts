@@ -30,3 +30,22 @@ test('past the limit, one information note per code says how many are not shown,
   const few = all.slice(0, 50);
   assert.equal(shownFindings(few), few);
 });
+
+test('the document being edited shows all its findings, whatever the cap hides elsewhere', () => {
+  const all: Finding[] = [];
+  for (let i = 0; i < 400; i++) all.push(finding(i, 'port-conflict'));
+  // Lines 300-309 are the edited document: far past the first MAX_SHOWN_PER_CODE.
+  const shown = shownFindings(all, { startLine: 300, endLine: 309 });
+  const lines = shown.filter((f) => f.severity === 'error').map((f) => f.range.start.line);
+  for (let l = 300; l <= 309; l++) assert.ok(lines.includes(l), `line ${l} shown`);
+  assert.equal(lines.length, MAX_SHOWN_PER_CODE + 10);
+  const note = shown.find((f) => f.severity === 'info')!;
+  assert.match(note.message, new RegExp(`^${400 - MAX_SHOWN_PER_CODE - 10} more port-conflict findings`));
+  assert.equal(note.range.start.line, MAX_SHOWN_PER_CODE);
+  // Still in file order.
+  const starts = shown.map((f) => f.range.start.line);
+  assert.deepEqual(
+    starts,
+    [...starts].sort((a, b) => a - b),
+  );
+});

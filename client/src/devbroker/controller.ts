@@ -5,9 +5,19 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
+import { State } from 'vscode-languageclient/node';
 import type { Host } from '../host';
 import { offerTrust } from '../trust';
 import { defaultStateDir } from '../../../server/src/devbroker/state-dir';
+import {
+  Methods,
+  DevBrokerListenerInfo,
+  DevBrokerListenersResult,
+  DevBrokerStateParams,
+} from '../../../server/src/protocol';
+
+/** Set once a dev broker listened on its ports (the walkthrough's step is completed by it, not by the click). */
+export const STARTED_CONTEXT = 'brokerkit.devBrokerStarted';
 
 /** The dev CA and certificates: the folder the CLI uses too (BROKERKIT_STATE_DIR moves both). */
 export function stateDir(): string {
@@ -36,6 +46,14 @@ interface Listening {
 interface Target {
   file: string;
   listener: string;
+  /** Started without a pick: the workspace's only listener. */
+  only?: boolean;
+}
+
+function portsText(ports: { port: number; tls: boolean; protocol?: string; websockets?: boolean }[]): string {
+  return ports
+    .map((p) => `${p.port}${p.websockets || p.protocol === 'WebSockets' ? ' WS' : ''}${p.tls ? ' TLS' : ''}`)
+    .join(', ');
 }
 
 export const STATUS_ITEM_ID = 'brokerkit.devBroker.status';
@@ -47,6 +65,8 @@ export class DevBrokerController implements vscode.Disposable {
   private target: Target | undefined;
   private listening: Listening[] = [];
   private exited: Promise<void> | undefined;
+  /** The broker listens on every port (its `ready` event came). */
+  private ready = false;
 
   constructor(private readonly ctx: Host) {
     this.log = vscode.window.createOutputChannel('BrokerKit Dev Broker', { log: true });
@@ -171,33 +191,91 @@ export class DevBrokerController implements vscode.Disposable {
     if (choice && pick.mosquitto) await vscode.env.clipboard.writeText(pick.mosquitto);
   }
 
+  /**
+   * Which listener to run: the CodeLens names it; otherwise the active file's only listener, or one of the workspace's
+   * listeners as the language server's index knows them (picked; started directly when there is just one).
+   */
   private async pickTarget(args?: { uri?: string; listener?: string }): Promise<Target | undefined> {
-    const uri = args?.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== 'file') {
+    if (args?.uri && args.listener) {
+      const uri = vscode.Uri.parse(args.uri);
+      if (uri.scheme === 'file') return { file: uri.fsPath, listener: args.listener };
       void vscode.window.showWarningMessage(
-        'BrokerKit: open the YAML file with the BrokerListener first (a file on disk).',
+        'BrokerKit: the dev broker runs listeners of files on disk; save the file first.',
       );
       return undefined;
     }
-    if (args?.listener) return { file: uri.fsPath, listener: args.listener };
-    // The outline the language server gives names each listener "BrokerListener <name>".
-    const symbols =
-      (await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
-        'vscode.executeDocumentSymbolProvider',
-        uri,
-      )) ?? [];
-    const names = symbols
-      .map((s) => /^BrokerListener (.+)$/.exec(s.name)?.[1])
-      .filter((n): n is string => !!n && n !== '(no name)');
-    if (names.length === 0) {
-      void vscode.window.showWarningMessage('BrokerKit: this file has no BrokerListener.');
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const all = await this.workspaceListeners();
+    if (!all) return undefined;
+    const activeKey = active?.scheme === 'file' ? active.toString() : undefined;
+    const sameFile = (l: DevBrokerListenerInfo) => !!activeKey && vscode.Uri.parse(l.uri).toString() === activeKey;
+    const inFile = all.filter(sameFile);
+    if (inFile.length === 1) return this.targetOf(inFile[0]);
+    if (all.length === 0) {
+      const hasFolder = !!vscode.workspace.workspaceFolders?.length;
+      const open = hasFolder ? undefined : 'Open Folder';
+      const pick = await vscode.window.showWarningMessage(
+        hasFolder
+          ? 'BrokerKit: no BrokerListener with ports in this workspace. The dev broker runs one: add a YAML file with ' +
+              'a BrokerListener (kind: BrokerListener, metadata.name, spec.ports), then run Start Dev Broker again ' +
+              '(or use the "Start dev broker" CodeLens above it).'
+          : 'BrokerKit: open the folder with your BrokerListener YAML first; the dev broker runs one of its listeners.',
+        ...(open ? [open] : []),
+      );
+      if (pick === 'Open Folder') void vscode.commands.executeCommand('workbench.action.files.openFolder');
       return undefined;
     }
-    const listener =
-      names.length === 1
-        ? names[0]
-        : await vscode.window.showQuickPick(names, { title: 'Start the dev broker for which listener?' });
-    return listener ? { file: uri.fsPath, listener } : undefined;
+    if (all.length === 1) {
+      const only = all[0];
+      this.log.info(
+        `Starting the workspace's only BrokerListener '${only.name}' (${vscode.workspace.asRelativePath(vscode.Uri.parse(only.uri))}).`,
+      );
+      return { ...this.targetOf(only), only: true };
+    }
+    // The active file's listeners first, then the others in file order.
+    const ordered = [...inFile, ...all.filter((l) => !sameFile(l))];
+    const items = ordered.map((l) => ({
+      label: l.name,
+      description: `ports ${portsText(l.ports)}`,
+      detail: `${vscode.workspace.asRelativePath(vscode.Uri.parse(l.uri))} · namespace ${l.namespace}${sameFile(l) ? ' · this file' : ''}`,
+      l,
+    }));
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Start the dev broker for which BrokerListener?',
+      placeHolder: 'BrokerListeners of this workspace',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return pick ? this.targetOf(pick.l) : undefined;
+  }
+
+  private targetOf(l: DevBrokerListenerInfo): Target {
+    return { file: vscode.Uri.parse(l.uri).fsPath, listener: l.name };
+  }
+
+  /** The workspace's BrokerListeners with ports, from the language server's index (it answers once indexed). */
+  private async workspaceListeners(): Promise<DevBrokerListenerInfo[] | undefined> {
+    const client = this.ctx.client;
+    if (!client?.isRunning()) {
+      void vscode.window.showErrorMessage(
+        "BrokerKit: the language server is not running, so the workspace's listeners are unknown. " +
+          'Open the listener\'s file and use the "Start dev broker" CodeLens, or run "BrokerKit: Restart Language Server".',
+      );
+      return undefined;
+    }
+    try {
+      const r = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'BrokerKit: looking for BrokerListeners' },
+        () => client.sendRequest<DevBrokerListenersResult>(Methods.devBrokerListeners, {}),
+      );
+      return r.listeners;
+    } catch (e) {
+      this.log.error(`Could not list the workspace's BrokerListeners: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `BrokerKit: could not list the workspace's BrokerListeners: ${(e as Error).message}`,
+      );
+      return undefined;
+    }
   }
 
   private launch(target: Target): Promise<boolean> {
@@ -226,7 +304,9 @@ export class DevBrokerController implements vscode.Disposable {
     this.child = child;
     this.target = target;
     this.listening = [];
+    this.ready = false;
     this.setStatus('starting');
+    this.sendState();
     void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', true);
     return new Promise<boolean>((resolve) => {
       let settled = false;
@@ -253,6 +333,9 @@ export class DevBrokerController implements vscode.Disposable {
           this.onEvent(e);
           if (e.event === 'ready') {
             settle(true);
+            this.ready = true;
+            this.sendState();
+            void vscode.commands.executeCommand('setContext', STARTED_CONTEXT, true);
             this.announce();
           }
           if (e.event === 'error') {
@@ -273,7 +356,9 @@ export class DevBrokerController implements vscode.Disposable {
           if (this.child === child) {
             this.child = undefined;
             this.listening = [];
+            this.ready = false;
             this.setStatus('stopped');
+            this.sendState();
             void vscode.commands.executeCommand('setContext', 'brokerkit.devBrokerRunning', false);
           }
           settle(false);
@@ -345,6 +430,24 @@ export class DevBrokerController implements vscode.Disposable {
     }
   }
 
+  /** Tells the language server which listener runs, so that its CodeLens reads "Stop dev broker" there. */
+  sendState(): void {
+    const client = this.ctx.client;
+    if (!client?.isRunning()) return;
+    const params: DevBrokerStateParams = {
+      running:
+        this.child && this.target
+          ? {
+              uri: vscode.Uri.file(this.target.file).toString(),
+              listener: this.target.listener,
+              state: this.ready ? 'running' : 'starting',
+              ports: this.listening.map((l) => ({ port: l.port, tls: l.tls, websockets: l.protocol === 'websockets' })),
+            }
+          : null,
+    };
+    client.sendNotification(Methods.devBrokerState, params).catch((e: Error) => this.log.debug(e.message));
+  }
+
   private setStatus(state: 'starting' | 'running' | 'stopped'): void {
     if (state === 'stopped') {
       this.status.hide();
@@ -361,9 +464,12 @@ export class DevBrokerController implements vscode.Disposable {
 
   private announce(): void {
     const ports = this.listening.map((l) => l.port).join(', ');
+    const only = this.target?.only
+      ? ` (the workspace's only BrokerListener, in ${vscode.workspace.asRelativePath(this.target.file)})`
+      : '';
     void vscode.window
       .showInformationMessage(
-        `Dev broker for '${this.target?.listener}' is listening on ${ports}.`,
+        `Dev broker for '${this.target?.listener}'${only} is listening on ${ports}.`,
         'Copy Client Command',
         'Show Log',
       )
@@ -390,5 +496,7 @@ export function registerDevBroker(ctx: Host): DevBrokerController {
   reg('brokerkit.devBroker.restart', () => c.restart());
   reg('brokerkit.devBroker.copyCommands', () => c.copyCommands());
   reg('brokerkit.devBroker.clientCert', () => c.makeClientCert());
+  // A restarted language server knows nothing of the running broker: tell it again.
+  if (ctx.client) ctx.push(ctx.client.onDidChangeState((e) => e.newState === State.Running && c.sendState()));
   return c;
 }

@@ -28,6 +28,8 @@ export function registerClusterTargets(ctx: Host): void {
   ctx.push(item);
 
   const show = (r: ClusterTargetsResult) => {
+    // The walkthrough's "Connect a cluster" step is done once validation really uses a cluster.
+    void vscode.commands.executeCommand('setContext', 'brokerkit.clusterConnected', !!r.context);
     if (!r.context) {
       item.hide();
       return;

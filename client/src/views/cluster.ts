@@ -203,6 +203,8 @@ export function registerClusterViews(ctx: Host): void {
     if (pick) {
       await client().sendRequest(Methods.clusterSelect, { context: pick.label });
       await describe();
+      // What the choice is for: the listeners that run there (also when it was chosen from the palette).
+      await vscode.commands.executeCommand('brokerkit.listeners.focus');
     }
   });
   reg('brokerkit.cluster.selectNamespace', async () => {

@@ -4,8 +4,7 @@
 // principal publish to and one it may subscribe to. Each is checked with the same Authorizer the port uses, so what is
 // printed is what the broker allows.
 import * as path from 'node:path';
-import type { PortPlan } from './plan';
-import { record } from './authn';
+import { record, type AuthnConfig } from './authn';
 import { Authorizer, substitute } from './authz';
 import type { Principal } from './mqtt/types';
 import { clientsDir } from './state-dir';
@@ -69,7 +68,14 @@ function candidates(spec: unknown, x509: boolean): Candidate[] {
 }
 
 /** The first connection for a port, or undefined when its policy allows no principal this can mint to publish. */
-export function firstClient(p: PortPlan, stateDir: string): FirstClient | undefined {
+/** What firstClient reads of a port's plan: its local port, authentication and authorization. */
+export interface FirstClientPort {
+  port: number;
+  authn?: AuthnConfig;
+  authz?: { name: string; spec: unknown };
+}
+
+export function firstClient(p: FirstClientPort, stateDir: string): FirstClient | undefined {
   const x509 = p.authn?.methods[0]?.kind === 'X509';
   const withCert = (c: Omit<FirstClient, 'cert'>, attributes: Record<string, string>): FirstClient => {
     if (!x509) return c;

@@ -408,6 +408,8 @@ function findAlternatives(paths: string[], objectsByPath: Map<string, readonly D
 function tiesOf(f: DeploymentFile): Tie[] {
   const out: Tie[] = [];
   for (const o of f.objects) {
+    // (Most objects are neither: one comparison each, for files of thousands of objects.)
+    if (o.kind !== 'Kustomization' && o.kind !== 'Application') continue;
     const group = o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/'));
     const spec = o.value.spec as Record<string, unknown> | undefined;
     if (!spec || typeof spec !== 'object') continue;

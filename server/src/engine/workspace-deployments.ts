@@ -61,6 +61,12 @@ export class DeploymentState {
       scopeKey === this.scopeSeen
     )
       return;
+    // Only objects changed (an edit): the same deployments are kept as the same object when they come out the same,
+    // so what was placed against them (workspace-placement.ts) stays valid.
+    const objectsOnly =
+      f.kustomizationVersion === this.kustomizationsSeen &&
+      f.fileSetVersion === this.filesSeen &&
+      scopeKey === this.scopeSeen;
     this.kustomizationsSeen = f.kustomizationVersion;
     this.filesSeen = f.fileSetVersion;
     this.objectsSeen = f.objectsVersion;
@@ -74,6 +80,7 @@ export class DeploymentState {
       mode: scope.mode,
     });
     if (next.signature !== this.current.signature || next.single !== this.current.single) this.moved = true;
+    else if (objectsOnly && this.current !== SINGLE) return;
     this.current = next;
   }
 

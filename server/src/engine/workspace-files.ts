@@ -24,6 +24,11 @@ export interface FileState {
   readonly bytes?: number;
   /** The Kubernetes objects of the file's documents, in order. */
   readonly resources: readonly Resource[];
+  /**
+   * The lines (0-based, inclusive) of the documents this version parsed anew where an earlier version was replaced:
+   * the documents just edited. Absent for a file's first version, or when no document was parsed again.
+   */
+  readonly edited?: { readonly startLine: number; readonly endLine: number };
 }
 
 /** A chunk as the store holds it: moved (index and start) when text above it changes; readonly to everyone else. */
@@ -63,6 +68,9 @@ export class FileStore {
   kustomizationVersion = 0;
   /** Bumped whenever a file's objects may have changed (which files are alternatives depends on them). */
   objectsVersion = 0;
+
+  /** The chunks the build under way made anew (in file order). */
+  private made: Chunk[] = [];
 
   constructor(private readonly options: () => FileOptions) {}
 
@@ -129,6 +137,7 @@ export class FileStore {
     const skipped = skipReason(uri, text, this.options());
     if (skipped) return { uri, text, chunks: [], skipped, resources: [] };
     const chunks: Chunk[] = [];
+    this.made = [];
     // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
     // the edited region is split and matched again.
     const inc = keepObjects && old && !old.skipped ? resplit(old.text, old.chunks, text) : undefined;
@@ -146,12 +155,19 @@ export class FileStore {
     } else {
       this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
     }
+    let edited: { startLine: number; endLine: number } | undefined;
+    if (old && keepObjects)
+      for (const c of this.made) {
+        const endLine = c.startLine + Math.max(0, c.parse.lineCounter.lineStarts.length - 1);
+        edited = edited ? { startLine: edited.startLine, endLine } : { startLine: c.startLine, endLine };
+      }
+    this.made = [];
     const resources: Resource[] = [];
     for (const c of chunks) {
       if (c.resource) resources.push(c.resource);
       if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
     }
-    return { uri, text, chunks, resources };
+    return edited ? { uri, text, chunks, resources, edited } : { uri, text, chunks, resources };
   }
 
   /**
@@ -212,6 +228,7 @@ export class FileStore {
         if (items.length > 0) {
           chunk.items = items.map((it) => ({ chunk: it, resource: toResource(it.parse.value, 'workspace', ns, it) }));
         } else chunk.resource = toResource(parse.value, 'workspace', ns, chunk);
+        this.made.push(chunk);
       }
       out.push(chunk);
     }

@@ -86,6 +86,7 @@ export function placeDocumentFindings(chunk: ChunkRef, local: readonly LocalFind
       });
       if (!suppressedOn(chunk, finding.range.start.line - chunk.startLine, finding.code)) list.push(finding);
     }
+    list.sort(compareFindings);
     // A document that keeps moving (lines typed above it) must not grow the cache without bound.
     if (byPlace.size >= 4) byPlace.clear();
     byPlace.set(place, list);
@@ -176,16 +177,30 @@ export function placeRaw(r: RawFinding, suffix = '', judged?: JudgedIn): Finding
 }
 
 /**
- * Places the workspace-rule findings of one validation into `out` (per URI), each naming the deployment it was
- * judged in. Objects in several deployments (a kustomize base, a file shared by alternatives) get a finding once
- * where every deployment agrees, else one per deployment, saying which.
+ * A rule's findings of one partition, placed: per file, sorted (compareFindings); `shared` are those of files in
+ * several deployments, merged across deployments on every validation. Kept with the raw list for as long as the
+ * deployments are the same and no chunk moved, so a partition that did not run again costs nothing to place.
+ */
+interface PlacedList {
+  deployments: Deployments;
+  moves: number;
+  dep: string;
+  byUri: Map<string, Finding[]>;
+  shared: RawFinding[];
+}
+const placedLists = new WeakMap<readonly RawFinding[], PlacedList>();
+
+/**
+ * Places the workspace-rule findings of one validation: each file's findings as sorted segments appended to `out`
+ * (per URI; files not in `out` are gone and get nothing). Objects in several deployments (a kustomize base, a file
+ * shared by alternatives) get a finding once where every deployment agrees, else one per deployment, saying which.
  */
 export class WorkspaceFindingSink {
   private readonly pending = new Map<string, { raw: RawFinding; deps: string[] }>();
   private readonly judged = new Map<string, JudgedIn>();
   constructor(
     private readonly deployments: Deployments,
-    private readonly out: Map<string, Finding[]>,
+    private readonly out: Map<string, (readonly Finding[])[]>,
   ) {}
 
   private judgedIn(deps: readonly string[]): JudgedIn {
@@ -201,11 +216,33 @@ export class WorkspaceFindingSink {
     return j;
   }
 
-  add(r: RawFinding, dep: string): void {
-    if (this.deployments.single || this.deployments.of(r.chunk.uri).length < 2) {
-      this.out.get(r.chunk.uri)?.push(placeRaw(r, '', this.judgedIn([dep])));
-      return;
+  /** The findings of one rule in one partition of deployment `dep` (a list that is never changed afterwards). */
+  addList(list: readonly RawFinding[], dep: string): void {
+    if (list.length === 0) return;
+    let p = placedLists.get(list);
+    if (!p || p.deployments !== this.deployments || p.moves !== layout.moves || p.dep !== dep) {
+      const byUri = new Map<string, Finding[]>();
+      const shared: RawFinding[] = [];
+      const judged = this.judgedIn([dep]);
+      for (const r of list) {
+        if (!this.deployments.single && this.deployments.of(r.chunk.uri).length >= 2) {
+          shared.push(r);
+          continue;
+        }
+        const f = placeRaw(r, '', judged);
+        const l = byUri.get(f.uri);
+        if (l) l.push(f);
+        else byUri.set(f.uri, [f]);
+      }
+      for (const l of byUri.values()) l.sort(compareFindings);
+      p = { deployments: this.deployments, moves: layout.moves, dep, byUri, shared };
+      placedLists.set(list, p);
     }
+    for (const [uri, l] of p.byUri) this.out.get(uri)?.push(l);
+    for (const r of p.shared) this.add(r, dep);
+  }
+
+  private add(r: RawFinding, dep: string): void {
     const key = `${r.code}\u0000${r.chunk.uri}\u0000${r.chunk.startOffset + r.start}\u0000${r.end - r.start}\u0000${r.message}`;
     const p = this.pending.get(key);
     if (p) p.deps.push(dep);
@@ -213,12 +250,20 @@ export class WorkspaceFindingSink {
   }
 
   flush(): void {
+    if (this.pending.size === 0) return;
+    const placed = new Map<string, Finding[]>();
+    const listOf = (uri: string): Finding[] | undefined => {
+      if (!this.out.has(uri)) return undefined;
+      let l = placed.get(uri);
+      if (!l) placed.set(uri, (l = []));
+      return l;
+    };
     // Findings that differ between deployments, grouped by where they are and by the deployment they are alternatives
     // of: a file beside N alternatives is judged N times, and its finding is shown once, not N times.
     const byPlace = new Map<string, { raw: RawFinding; dep: string }[]>();
     for (const { raw, deps } of this.pending.values()) {
       const all = this.deployments.of(raw.chunk.uri);
-      const list = this.out.get(raw.chunk.uri);
+      const list = listOf(raw.chunk.uri);
       if (!list) continue;
       if (deps.length >= all.length) {
         list.push(placeRaw(raw, '', this.judgedIn(all)));
@@ -232,7 +277,7 @@ export class WorkspaceFindingSink {
       }
     }
     for (const group of byPlace.values()) {
-      const list = this.out.get(group[0].raw.chunk.uri);
+      const list = listOf(group[0].raw.chunk.uri);
       if (!list) continue;
       if (group.length === 1) {
         const { raw, dep } = group[0];
@@ -245,6 +290,7 @@ export class WorkspaceFindingSink {
       list.push(placeRaw(first.raw, suffix, this.judgedIn([first.dep])));
     }
     this.pending.clear();
+    for (const [uri, l] of placed) this.out.get(uri)!.push(l.sort(compareFindings));
   }
 
   /** The deployment an alternative is a variant of (itself for any other deployment). */
@@ -271,11 +317,30 @@ export function zeroRange(): Range {
   return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }
 
+/**
+ * The order of a file's findings: by position, then code; findings at one place are ordered by everything else they
+ * say, so the order never depends on the order rules ran in (an incremental validation gives a full run's list).
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   // (Codes are kebab-case ASCII: a plain comparison orders them as localeCompare does, at a fraction of the cost.)
   return (
     a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character ||
-    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a === b ? 0 : tieBreak(a, b))
+  );
+}
+
+function tieBreak(a: Finding, b: Finding): number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character ||
+    cmp(a.message, b.message) ||
+    cmp(a.severity, b.severity) ||
+    cmp(a.deployment ?? '', b.deployment ?? '') ||
+    cmp(a.deploymentSource ?? '', b.deploymentSource ?? '') ||
+    cmp(JSON.stringify(a.related), JSON.stringify(b.related)) ||
+    cmp(JSON.stringify(a.data ?? null), JSON.stringify(b.data ?? null))
   );
 }

@@ -2,7 +2,8 @@
 //   1. workspace-files.ts        texts into documents: each document parsed once, kept while its text is unchanged;
 //   2. workspace-deployments.ts  which files are deployed together, and partitions (a namespace in a deployment);
 //   3. workspace-rules.ts        the rule scheduler: document rules once per text, workspace rules only where changed;
-//   4. workspace-placement.ts    chunk-relative findings to file lines, suppression comments, shared bases.
+//   4. workspace-placement.ts    chunk-relative findings to file lines, suppression comments, shared bases;
+//   5. workspace-output.ts       each file's sorted list, patched where its segments changed.
 // This class owns the options and the objects outside the files (cluster facts, AIO built-ins) and wires the steps;
 // it keeps no cache of its own beyond the environment objects.
 import type { ChunkRef, Path } from './parse';
@@ -27,6 +28,7 @@ import { FileState, FileStore } from './workspace-files';
 import { notCheckedFinding, utf8Length } from './not-checked';
 import { DeploymentState, depOf } from './workspace-deployments';
 import { EnvObjects, EnvState, RuleScheduler } from './workspace-rules';
+import { FileOutputs } from './workspace-output';
 import { WorkspaceFindingSink, compareFindings, placeDocumentFindings, rangeOf } from './workspace-placement';
 
 export type { FileState };
@@ -41,6 +43,9 @@ export class Workspace {
   private targeting?: ClusterTargeting;
   private targetList: DeploymentTarget[] = [];
   private envCache?: { facts: Resource[]; builtins: Resource[]; key: string; state: EnvState };
+  private readonly outputs = new FileOutputs();
+  private readonly ignoredFrom = new WeakMap<readonly Finding[], { key: string; list: readonly Finding[] }>();
+  private readonly notes = new WeakMap<FileState, { key: string; list: readonly Finding[] }>();
 
   private readonly files = new FileStore(() => this.options);
   private roots: readonly string[] = [];
@@ -186,40 +191,57 @@ export class Workspace {
 
   /** Validates everything; returns findings per file URI (every known file has an entry, possibly empty). */
   validate(token?: CancellationLike): Map<string, Finding[]> {
-    const out = new Map<string, Finding[]>();
-    const ignore = this.options.ignore;
+    // Each file's findings as segments (lists that stay the same objects while valid), then one sorted list per file.
+    const segments = new Map<string, (readonly Finding[])[]>();
     for (const f of this.files.all()) {
-      const list: Finding[] = [];
-      out.set(f.uri, list);
-      if (f.skipped) {
-        const note = notCheckedFinding(f.uri, f.skipped, this.options, f.bytes ?? utf8Length(f.text));
-        if (!ignore.includes(note.code)) list.push(note);
-      }
+      const segs: (readonly Finding[])[] = [];
+      segments.set(f.uri, segs);
+      if (f.skipped) segs.push(this.notChecked(f));
       for (const c of f.chunks) {
-        this.documentFindingsInto(c, list);
+        this.documentFindingsInto(c, segs);
         // A list's items are checked as the objects they are.
-        for (const it of itemChunks(c)) this.documentFindingsInto(it, list);
+        for (const it of itemChunks(c)) this.documentFindingsInto(it, segs);
       }
     }
     if (token?.isCancellationRequested) throw new CancelledError();
     const results = this.rules.run(token);
-    const deployments = this.deploymentState.current;
-    const sink = new WorkspaceFindingSink(deployments, out);
-    for (const byPartition of results)
-      for (const [key, list] of byPartition) {
-        const dep = depOf(key);
-        for (const r of list) sink.add(r, dep);
-      }
+    const sink = new WorkspaceFindingSink(this.deploymentState.current, segments);
+    for (const byPartition of results) for (const [key, list] of byPartition) sink.addList(list, depOf(key));
     sink.flush();
-    for (const list of out.values()) list.sort(compareFindings);
+    const out = new Map<string, Finding[]>();
+    for (const [uri, segs] of segments) out.set(uri, this.outputs.assemble(uri, segs));
+    this.outputs.retain(out);
     return out;
   }
 
-  private documentFindingsInto(c: ChunkRef, list: Finding[]): void {
-    const ignore = this.options.ignore;
+  private documentFindingsInto(c: ChunkRef, segs: (readonly Finding[])[]): void {
     const found = placeDocumentFindings(c, this.rules.documentFindings(c));
-    for (let i = 0; i < found.length; i++)
-      if (ignore.length === 0 || !ignore.includes(found[i].code)) list.push(found[i]);
+    if (found.length === 0) return;
+    const ignore = this.options.ignore;
+    if (ignore.length === 0) {
+      segs.push(found);
+      return;
+    }
+    // The ignore list applies to the cached list: the filtered one is kept with it.
+    const key = ignore.join('\u0000');
+    let kept = this.ignoredFrom.get(found);
+    if (kept?.key !== key) {
+      kept = { key, list: found.filter((f) => !ignore.includes(f.code)) };
+      this.ignoredFrom.set(found, kept);
+    }
+    if (kept.list.length) segs.push(kept.list);
+  }
+
+  /** The note of a file that is not checked (the same list while the file and options are the same). */
+  private notChecked(f: FileState): readonly Finding[] {
+    const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
+    let note = this.notes.get(f);
+    if (note?.key !== key) {
+      const n = notCheckedFinding(f.uri, f.skipped!, this.options, f.bytes ?? utf8Length(f.text));
+      note = { key, list: this.options.ignore.includes(n.code) ? [] : [n] };
+      this.notes.set(f, note);
+    }
+    return note.list;
   }
 
   /**

@@ -43,6 +43,8 @@ export interface ServerContext {
   readonly capabilities: InitializeResult['capabilities'];
   /** Hooks run after `initialized`, once the settings are read. */
   readonly onReady: (() => void | Promise<void>)[];
+  /** Hooks run each time the workspace index has been (re)read (indexing.ts), before validation is requested. */
+  readonly onIndexed: (() => void)[];
   log: Log;
   /** Which files the engine sees: open documents (they win) and files on disk. Call `store.sync()` before reading
    *  `workspace` so that pending editor changes are applied. */

@@ -53,27 +53,45 @@ export function liveUri(scheme: string, ref: LiveRef): string {
  * The most diagnostics of one rule code a file shows in the editor. Past it (a generated file where hundreds of
  * listeners share a broker), the rest are summed up in one information diagnostic of that code at the first line
  * not shown, so the Problems panel stays readable and a keystroke does not re-send tens of thousands of entries.
- * `brokerkit check` lists every finding.
+ * The document being edited shows all its findings. `brokerkit check` lists every finding.
  */
 export const MAX_SHOWN_PER_CODE = 100;
 
+/** Lines (0-based, inclusive) whose findings are always shown: the document just edited. */
+export interface FocusLines {
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 /**
- * The findings of a file as the editor shows them: at most MAX_SHOWN_PER_CODE per code (the first ones, in file
- * order), and for each code cut short one note that says how many are not shown. The same list when nothing is cut.
+ * The findings of a file as the editor shows them: every finding on the `focus` lines, and of the others at most
+ * MAX_SHOWN_PER_CODE per code (the first ones, in file order); for each code cut short one note that says how many
+ * are not shown, at the first one not shown. The same list when nothing is cut.
  */
-export function shownFindings(findings: Finding[]): Finding[] {
+export function shownFindings(findings: Finding[], focus?: FocusLines): Finding[] {
   if (findings.length <= MAX_SHOWN_PER_CODE) return findings;
-  const count = new Map<string, number>();
-  for (const f of findings) count.set(f.code, (count.get(f.code) ?? 0) + 1);
-  if (![...count.values()].some((n) => n > MAX_SHOWN_PER_CODE)) return findings;
-  const seen = new Map<string, number>();
+  const state = new Map<string, { shown: number; hidden: number; first?: Finding; at: number }>();
   const out: Finding[] = [];
+  let cut = false;
   for (const f of findings) {
-    const k = (seen.get(f.code) ?? 0) + 1;
-    seen.set(f.code, k);
-    if (k <= MAX_SHOWN_PER_CODE) out.push(f);
-    else if (k === MAX_SHOWN_PER_CODE + 1) out.push(notShown(f, count.get(f.code)! - MAX_SHOWN_PER_CODE));
+    let st = state.get(f.code);
+    if (!st) state.set(f.code, (st = { shown: 0, hidden: 0, at: -1 }));
+    const line = f.range.start.line;
+    if (focus && line >= focus.startLine && line <= focus.endLine) out.push(f);
+    else if (st.shown < MAX_SHOWN_PER_CODE) {
+      st.shown++;
+      out.push(f);
+    } else {
+      cut = true;
+      if (st.hidden++ === 0) {
+        st.first = f;
+        st.at = out.length;
+        out.push(f); // (replaced by the note below)
+      }
+    }
   }
+  if (!cut) return findings;
+  for (const st of state.values()) if (st.first) out[st.at] = notShown(st.first, st.hidden);
   return out;
 }
 
@@ -89,7 +107,7 @@ function notShown(first: Finding, hidden: number): Finding {
       range: { start: first.range.start, end: first.range.start },
       severity: 'info',
       code: first.code,
-      message: `${hidden} more ${first.code} finding${hidden === 1 ? '' : 's'} in this file, from this line on, not shown: the editor shows the first ${MAX_SHOWN_PER_CODE} of each rule per file. \`brokerkit check\` lists them all.`,
+      message: `${hidden} more ${first.code} finding${hidden === 1 ? '' : 's'} in this file, from this line on, not shown: the editor shows the first ${MAX_SHOWN_PER_CODE} of each rule per file, and all of the document being edited. \`brokerkit check\` lists them all.`,
       related: [],
     };
     notes.set(key, f);
@@ -321,7 +339,7 @@ export class ValidationScheduler {
   }
 
   private send(uri: string, all: Finding[], version: number | undefined): void {
-    const findings = shownFindings(all);
+    const findings = shownFindings(all, this.deps.workspace.getFile(uri)?.edited);
     const diagnostics = findings.map(toDiagnostic);
     // Keep the previous objects for diagnostics that did not change (their serialised form is reused, transport.ts).
     const prev = this.published.get(uri);

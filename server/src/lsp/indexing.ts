@@ -150,6 +150,13 @@ export function register(ctx: ServerContext): void {
     } finally {
       ctx.store.indexing = false;
       progress?.done();
+      for (const hook of ctx.onIndexed) {
+        try {
+          hook();
+        } catch (e) {
+          ctx.log('error', `after indexing: ${(e as Error).stack ?? e}`);
+        }
+      }
       ctx.requestValidation('index');
     }
   }

@@ -54,6 +54,7 @@ export function startServer(connection: Connection): void {
   const findings = new Map<string, Finding[]>();
   const validation = new ValidationScheduler({ connection, documents, workspace, store, findings, log });
   const onReady: (() => void | Promise<void>)[] = [];
+  const onIndexed: (() => void)[] = [];
   let settings: SettingsService | undefined;
 
   connection.onInitialize((initParams) => {
@@ -83,6 +84,7 @@ export function startServer(connection: Connection): void {
       folders,
       capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
       onReady,
+      onIndexed,
       log,
       store,
       findings,

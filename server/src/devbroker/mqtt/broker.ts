@@ -8,6 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { QoS } from 'mqtt-packet';
 import { systemClock } from './clock';
 import { Connection } from './connection';
+import type { ClientContext } from './client';
+import type { BrokerContext } from './context';
 import { RetainedStore, SubscriptionIndex, type ShareGroup } from './topic-tree';
 import { Session, type Outgoing, type Subscription } from './session';
 import {
@@ -53,7 +55,7 @@ export interface ClientStats {
   outputBytes: number;
 }
 
-export class Broker {
+export class Broker implements BrokerContext {
   readonly options: BrokerOptions;
   private sessions = new Map<string, Session>();
   private readonly retained = new RetainedStore();
@@ -121,7 +123,7 @@ export class Broker {
 
   /** Attaches a connection to its session: takes over a live one, resumes or starts fresh. */
   attach(
-    conn: Connection,
+    conn: ClientContext,
     clientId: string,
     cleanStart: boolean,
     expiry: number,
@@ -156,7 +158,7 @@ export class Broker {
   }
 
   /** A connection ended: publish the will (now or after its delay) and expire the session when due. */
-  detach(s: Session, conn: Connection, sendWill: boolean): void {
+  detach(s: Session, conn: ClientContext, sendWill: boolean): void {
     if (s.conn !== conn) return;
     const clock = this.options.clock;
     s.conn = undefined;
@@ -352,7 +354,7 @@ export class Broker {
     if (c && s.inflight.size >= c.window) c.watchAcks();
   }
 
-  private sendOutgoing(s: Session, c: Connection, o: Outgoing): boolean {
+  private sendOutgoing(s: Session, c: ClientContext, o: Outgoing): boolean {
     o.id = s.nextId();
     if (o.id === 0) {
       s.requeueFront(o);

@@ -10,12 +10,12 @@ import { Output } from './output';
 import { dispatch } from './handlers';
 import { RC, type Message, type PortPolicy, type Principal, type TransportInfo } from './types';
 import type { Session } from './session';
-import type { Broker } from './broker';
+import type { BrokerContext, HandlerContext } from './context';
 
 /** A client must send CONNECT within this time (ms). */
 const CONNECT_DEADLINE = 30000;
 
-export class Connection {
+export class Connection implements HandlerContext {
   version = 4;
   /** CONNACK sent: application messages may flow. */
   ready = false;
@@ -48,7 +48,7 @@ export class Connection {
   private finished = false;
 
   constructor(
-    readonly broker: Broker,
+    readonly broker: BrokerContext,
     readonly stream: Duplex,
     readonly transport: TransportInfo,
     readonly policy: PortPolicy,

@@ -3,7 +3,7 @@
 import type { QoS } from 'mqtt-packet';
 import type { TimerHandle } from './clock';
 import { messageCost, type Message } from './types';
-import type { Connection } from './connection';
+import type { ClientContext } from './client';
 
 /** One subscription, plain or shared: `filter` is what the client subscribed to, `topicFilter` what it matches. */
 export interface Subscription {
@@ -75,7 +75,7 @@ export class Session {
   queuedBytes = 0;
   incomingQos2 = new Set<number>();
   retainedBacklog: RetainedBacklog[] = [];
-  conn: Connection | undefined;
+  conn: ClientContext | undefined;
   expiry = 0;
   expiryTimer: TimerHandle | undefined;
   will: Message | undefined;

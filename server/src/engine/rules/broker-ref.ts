@@ -18,7 +18,11 @@ const rule: DocumentRule = {
     if (typeof ref === 'string' && ref !== 'default') {
       ctx.report({
         path: ['spec', 'brokerRef'],
-        message: `brokerRef '${ref}' names no Broker: AIO has exactly one Broker and it is named 'default'. Use 'brokerRef: default' (or omit it).`,
+        message:
+          `brokerRef '${ref}': AIO 1.x serves one Broker, named 'default', so this listener attaches to no broker and ` +
+          `serves nothing (a Broker named '${ref}' would not run either)` +
+          (ref === 'broker' ? ", 'broker' being the Broker's name in the 0.7 preview" : '') +
+          `. Use 'brokerRef: default' (or omit it).`,
         data: { replace: 'default' },
       });
     }

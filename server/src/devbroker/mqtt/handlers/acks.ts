@@ -2,13 +2,13 @@
 // so the session's queue moves on. PUBREL from a client releases a QoS 2 message it sent.
 import type { IPubackPacket, IPubcompPacket, IPubrecPacket, IPubrelPacket } from 'mqtt-packet';
 import { RC } from '../types';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 
-export function handlePuback(c: Connection, p: IPubackPacket): void {
+export function handlePuback(c: HandlerContext, p: IPubackPacket): void {
   c.broker.acked(c.session!, p.messageId!, 'puback');
 }
 
-export function handlePubrec(c: Connection, p: IPubrecPacket): void {
+export function handlePubrec(c: HandlerContext, p: IPubrecPacket): void {
   const failed = (p.reasonCode ?? 0) >= 0x80;
   const known = c.broker.acked(c.session!, p.messageId!, 'pubrec', p.reasonCode);
   if (failed) return;
@@ -19,11 +19,11 @@ export function handlePubrec(c: Connection, p: IPubrecPacket): void {
   );
 }
 
-export function handlePubcomp(c: Connection, p: IPubcompPacket): void {
+export function handlePubcomp(c: HandlerContext, p: IPubcompPacket): void {
   c.broker.acked(c.session!, p.messageId!, 'pubcomp');
 }
 
-export function handlePubrel(c: Connection, p: IPubrelPacket): void {
+export function handlePubrel(c: HandlerContext, p: IPubrelPacket): void {
   const known = c.session!.incomingQos2.delete(p.messageId!);
   c.send(
     c.version === 5 && !known

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import { validTopicName } from '../topics';
 import { RC, type AuthResult } from '../types';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 import { toMessage } from './publish';
 
 const NEVER = 0xffffffff;
 
-export async function handleConnect(c: Connection, p: IConnectPacket): Promise<void> {
+export async function handleConnect(c: HandlerContext, p: IConnectPacket): Promise<void> {
   c.connecting = true;
   c.version = p.protocolVersion ?? 4;
   const v5 = c.version === 5;

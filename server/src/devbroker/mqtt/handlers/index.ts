@@ -1,7 +1,7 @@
 // One handler per packet type, as aedes' lib/handlers: the connection hands each parsed packet here.
 import type { Packet } from 'mqtt-packet';
 import { RC } from '../types';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 import { handleConnect } from './connect';
 import { handlePublish } from './publish';
 import { handlePuback, handlePubcomp, handlePubrec, handlePubrel } from './acks';
@@ -9,7 +9,7 @@ import { handleSubscribe, handleUnsubscribe } from './subscribe';
 import { handleAuth, handleDisconnect, handlePingreq } from './session-end';
 
 /** Runs the handler of `p`; a promise when the handler awaits (authentication). */
-export function dispatch(c: Connection, p: Packet): Promise<void> | void {
+export function dispatch(c: HandlerContext, p: Packet): Promise<void> | void {
   if (!c.session) {
     if (p.cmd !== 'connect') {
       c.close(undefined, `${p.cmd} before CONNECT`);

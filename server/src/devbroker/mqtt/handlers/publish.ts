@@ -3,7 +3,7 @@
 import type { IPublishPacket, QoS } from 'mqtt-packet';
 import { validTopicName } from '../topics';
 import { RC, type Message, type MessageProps } from '../types';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 
 const FORWARDED = [
   'payloadFormatIndicator',
@@ -15,7 +15,7 @@ const FORWARDED = [
 
 /** An application message from what a client sent (PUBLISH or will), with the properties that travel with it. */
 export function toMessage(
-  c: Connection,
+  c: HandlerContext,
   topic: string,
   payload: Buffer | string,
   qos: QoS,
@@ -39,7 +39,7 @@ export function toMessage(
   return m;
 }
 
-export function handlePublish(c: Connection, p: IPublishPacket): void {
+export function handlePublish(c: HandlerContext, p: IPublishPacket): void {
   const v5 = c.version === 5;
   const session = c.session!;
   let topic = p.topic;

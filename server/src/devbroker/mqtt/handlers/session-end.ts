@@ -2,13 +2,13 @@
 // may change, and the will kept or discarded), and re-authentication with the CONNECT's method.
 import type { IAuthPacket, IDisconnectPacket, IPingreqPacket } from 'mqtt-packet';
 import { RC, type AuthResult } from '../types';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 
-export function handlePingreq(c: Connection, _p: IPingreqPacket): void {
+export function handlePingreq(c: HandlerContext, _p: IPingreqPacket): void {
   c.send({ cmd: 'pingresp' });
 }
 
-export function handleDisconnect(c: Connection, p: IDisconnectPacket): void {
+export function handleDisconnect(c: HandlerContext, p: IDisconnectPacket): void {
   const v5 = c.version === 5;
   const newExpiry = v5 ? p.properties?.sessionExpiryInterval : undefined;
   if (newExpiry !== undefined) {
@@ -24,7 +24,7 @@ export function handleDisconnect(c: Connection, p: IDisconnectPacket): void {
 }
 
 /** MQTT 5 re-authentication (AUTH with reason 0x19) with the same method as the CONNECT. */
-export async function handleAuth(c: Connection, p: IAuthPacket): Promise<void> {
+export async function handleAuth(c: HandlerContext, p: IAuthPacket): Promise<void> {
   const props = p.properties ?? {};
   if (
     c.version !== 5 ||

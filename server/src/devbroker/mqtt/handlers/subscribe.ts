@@ -5,9 +5,9 @@ import type { ISubscribePacket, IUnsubscribePacket, QoS } from 'mqtt-packet';
 import { parseShare, validFilter } from '../topics';
 import { RC } from '../types';
 import type { Subscription } from '../session';
-import type { Connection } from '../connection';
+import type { HandlerContext } from '../context';
 
-export function handleSubscribe(c: Connection, p: ISubscribePacket): void {
+export function handleSubscribe(c: HandlerContext, p: ISubscribePacket): void {
   const v5 = c.version === 5;
   const session = c.session!;
   const subId = v5 ? p.properties?.subscriptionIdentifier : undefined;
@@ -61,7 +61,7 @@ export function handleSubscribe(c: Connection, p: ISubscribePacket): void {
   }
 }
 
-export function handleUnsubscribe(c: Connection, p: IUnsubscribePacket): void {
+export function handleUnsubscribe(c: HandlerContext, p: IUnsubscribePacket): void {
   const codes = p.unsubscriptions.map((f) =>
     c.broker.unsubscribe(c.session!, f) ? RC.success : RC.noSubscriptionExisted,
   );

@@ -1,0 +1,96 @@
+// Step 5 of the workspace: each file's findings as one sorted list. A file's findings arrive as segments (the placed
+// document findings of each chunk, the placed findings of each rule and partition, each a list that stays the same
+// object while it is valid). A file whose segments are the very same objects as last time keeps its list; otherwise
+// the list is patched: the findings of the segments that went are taken out, those of the new ones merged in. So a
+// keystroke costs in proportion to what changed and one pass over the file, not a sort of all its findings.
+//
+// Owns: the last list and segments of each file.
+// May not: place, filter or create findings (every finding it hands out came in a segment).
+import type { Finding } from './types';
+import { compareFindings } from './workspace-placement';
+
+type Segment = readonly Finding[];
+
+export class FileOutputs {
+  private last = new Map<string, { segments: Segment[]; list: Finding[] }>();
+
+  /**
+   * The sorted findings of `uri` made of `segments` (sorted runs, mostly). compareFindings is a total order, so the list is
+   * the one a full sort of every segment gives. Callers must not mutate it.
+   */
+  assemble(uri: string, segments: Segment[]): Finding[] {
+    const prev = this.last.get(uri);
+    let list: Finding[];
+    if (prev && sameSegments(prev.segments, segments)) list = prev.list;
+    else list = (prev && patched(prev, segments)) || merged(segments);
+    this.last.set(uri, { segments, list });
+    return list;
+  }
+
+  /** Forgets the files not in `keep` (removed from the workspace). */
+  retain(keep: ReadonlyMap<string, unknown>): void {
+    for (const uri of [...this.last.keys()]) if (!keep.has(uri)) this.last.delete(uri);
+  }
+
+  clear(): void {
+    this.last.clear();
+  }
+}
+
+function sameSegments(a: readonly Segment[], b: readonly Segment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every segment's findings, sorted (the lists are sorted runs, which the sort merges). */
+function merged(segments: readonly Segment[]): Finding[] {
+  let n = 0;
+  for (const s of segments) n += s.length;
+  const out: Finding[] = new Array(n);
+  let k = 0;
+  for (const s of segments) for (let i = 0; i < s.length; i++) out[k++] = s[i];
+  return out.sort(compareFindings);
+}
+
+/**
+ * The previous list with the findings of the segments that are gone taken out and those of the new segments merged
+ * in; undefined when most of the file changed (sorting everything is then as cheap).
+ */
+function patched(prev: { segments: Segment[]; list: Finding[] }, segments: readonly Segment[]): Finding[] | undefined {
+  const count = new Map<Segment, number>();
+  for (const s of prev.segments) count.set(s, (count.get(s) ?? 0) + 1);
+  const added: Finding[] = [];
+  for (const s of segments) {
+    const c = count.get(s);
+    if (c) count.set(s, c - 1);
+    else for (let i = 0; i < s.length; i++) added.push(s[i]);
+  }
+  const removed = new Map<Finding, number>();
+  let gone = 0;
+  for (const [s, c] of count)
+    for (let k = 0; k < c; k++)
+      for (const f of s) {
+        removed.set(f, (removed.get(f) ?? 0) + 1);
+        gone++;
+      }
+  if (2 * (added.length + gone) > prev.list.length) return undefined;
+  added.sort(compareFindings);
+  const out: Finding[] = [];
+  let j = 0;
+  for (const f of prev.list) {
+    if (gone > 0) {
+      const r = removed.get(f);
+      if (r) {
+        if (r === 1) removed.delete(f);
+        else removed.set(f, r - 1);
+        gone--;
+        continue;
+      }
+    }
+    while (j < added.length && compareFindings(added[j], f) < 0) out.push(added[j++]);
+    out.push(f);
+  }
+  while (j < added.length) out.push(added[j++]);
+  return out;
+}
