@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run, tempDir } from '../helpers/broker';
+import { run } from '../helpers/broker';
 import { distDir } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 const cli = () => path.join(distDir(), 'cli.js');
 

@@ -1,9 +1,9 @@
 // Throw-away certificates for the TLS rule tests, made with the real openssl CLI in a temporary folder at test time
 // (nothing is committed, no real key is ever used). EC P-256 and RSA 2048 CAs, intermediates and server certificates.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp';
 
 export type Alg = 'ec' | 'rsa';
 
@@ -13,7 +13,7 @@ export interface Issued {
 }
 
 export class CertFactory {
-  readonly dir = mkdtempSync(join(tmpdir(), 'brokerkit-tls-'));
+  readonly dir = tempDir('brokerkit-tls-');
   private n = 0;
 
   private run(args: string[]): void {
