@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './temp';
+import { listenerDoc } from './engine';
 
 export type Alg = 'ec' | 'rsa';
 
@@ -147,13 +148,9 @@ export function manualListener(
   opts: { name?: string; serviceName?: string | null; namespace?: string; port?: number } = {},
 ): string {
   const serviceName = opts.serviceName === undefined ? 'mqtts-endpoint' : opts.serviceName;
-  return `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: ${opts.name ?? 'manual-tls-listener'}
-  namespace: ${opts.namespace ?? 'azure-iot-operations'}
-spec:
-  brokerRef: default
+  return listenerDoc(
+    opts.name ?? 'manual-tls-listener',
+    `  brokerRef: default
   serviceType: LoadBalancer
 ${serviceName === null ? '' : `  serviceName: ${serviceName}\n`}  ports:
   - port: ${opts.port ?? 8885}
@@ -162,5 +159,7 @@ ${serviceName === null ? '' : `  serviceName: ${serviceName}\n`}  ports:
       mode: Manual
       manual:
         secretRef: ${secretRef}
-`;
+`,
+    opts.namespace,
+  );
 }
