@@ -215,8 +215,13 @@ function canon(results: Map<string, Finding[]>): Record<string, string[]> {
   return out;
 }
 
-function reference(files: Files, facts: Facts | undefined, now: Date): Map<string, Finding[]> {
-  const ws = new Workspace({ now: () => now });
+function reference(
+  files: Files,
+  facts: Facts | undefined,
+  now: Date,
+  mode: 'folder' | 'workspace' = 'folder',
+): Map<string, Finding[]> {
+  const ws = new Workspace({ now: () => now, deployments: mode });
   ws.incremental = false;
   ws.setFacts(facts);
   for (const [uri, docs] of files) ws.setFile(uri, text(docs));
@@ -338,11 +343,12 @@ test('node-port-conflict runs again only for edits that can change it, and then 
     ['file:///ws/b.yaml', [listener('b', 'LoadBalancer'), listener('c', 'LoadBalancer')]],
   ]);
   const now = new Date('2026-11-23T12:00:00Z');
-  const ws = new Workspace({ now: () => now });
+  // Both files applied together (two files that each give the broker its NodePort listener are otherwise alternatives).
+  const ws = new Workspace({ now: () => now, deployments: 'workspace' });
   const conflicts = () => {
     for (const [uri, docs] of files) ws.setFile(uri, text(docs));
     const got = ws.validate();
-    assert.deepEqual(canon(got), canon(reference(files, undefined, now)));
+    assert.deepEqual(canon(got), canon(reference(files, undefined, now, 'workspace')));
     return [...got.values()].flat().filter((f) => f.code === 'node-port-conflict');
   };
   const first = conflicts();
