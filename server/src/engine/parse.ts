@@ -18,6 +18,7 @@ import {
 import { FastNode, fastLocate, fastParse } from './fast-yaml';
 import { MAX_NESTING, NOT_CHECKED, mayNestDeep, nestingDepth } from './not-checked';
 import { syntaxProblem, unreadableMessage } from './yaml-messages';
+import { parseRelaxed } from './yaml-relax';
 
 export type Path = readonly (string | number)[];
 
@@ -278,15 +279,19 @@ export function parseChunk(text: string): ChunkParse {
     };
   }
   parseCounts.library++;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
+  let lineCounter = new LineCounter();
+  const options = {
     prettyErrors: false,
     uniqueKeys: true,
     strict: false,
     // The library's warnings (e.g. "Keys with collection values will be stringified") never reach a terminal.
     logLevel: 'error',
-  }) as Document.Parsed;
+  } as const;
+  let doc = parseDocument(text, { ...options, lineCounter }) as Document.Parsed;
+  // Where the library is stricter than the Go parser Kubernetes uses (yaml-relax.ts), the text is read as Kubernetes
+  // reads it.
+  const relaxed = parseRelaxed(text, doc, options);
+  if (relaxed) ({ doc, lineCounter } = relaxed);
   const problems: ParseProblem[] = [];
   // One syntax error per line: the library often reports each token after a mistake again.
   const lines = new Set<number>();
