@@ -286,3 +286,44 @@ test('two files of a folder that each give the broker its LoadBalancer listener 
     ws.dispose();
   }
 });
+
+test('a quoted annotation continued at its key indentation (as Kubernetes reads it) is no syntax error; findings after it keep their lines', async () => {
+  const text = listener('dump', { type: 'loadBalancer', ports: [1883] }).replace(
+    'metadata:\n',
+    "metadata:\n  annotations:\n    note: 'folded by hand,\n    at the key''s indentation'\n",
+  );
+  const ws = new TempWorkspace({ 'dump.yaml': text });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    const u = ws.uri('dump.yaml');
+    await client.open(u, text);
+    const ds = await client.currentDiagnostics(u, (d) => codes(d).includes('enum-spelling'));
+    assert.ok(!codes(ds).includes('yaml-syntax'), JSON.stringify(ds));
+    assert.equal(ds.find((d) => d.code === 'enum-spelling')!.range.start.line, lineOf(text, 'loadBalancer'));
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
+
+test('syntax errors only where they can hide what BrokerKit checks, as brokerkit check reports them', async () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\n  labels: {a: b\ntype: kubernetes.io/tls\n';
+  const ws = new TempWorkspace({ 'manifests/secret.yaml': secret });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    await client.notification<{ state: string }>('brokerkit/indexStatus', (p) => p.state === 'ready');
+    const us = ws.uri('manifests/secret.yaml');
+    // No AIO content anywhere: not BrokerKit's to judge.
+    await client.open(us, secret);
+    assert.deepEqual(codes(await client.currentDiagnostics(us)), []);
+    // A listener in the same folder (one deployment): the broken Secret may hide its TLS secret.
+    const reported = client.nextDiagnostics(us, (p) => codes(p.diagnostics).includes('yaml-syntax'));
+    const ul = ws.write('manifests/listener.yaml', listener('l', { type: 'LoadBalancer', ports: [8883] }));
+    await client.filesChanged([{ uri: ul, type: FileChangeType.Created }]);
+    const d = (await reported).diagnostics.find((x) => x.code === 'yaml-syntax')!;
+    assert.equal(d.range.start.line, 5);
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});

@@ -37,7 +37,8 @@ test('empty, comment-only, scalar and list documents are fine', () => {
 });
 
 test('an alias bomb is bounded and reported, not expanded', () => {
-  let text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+  // (A file that names AIO: syntax errors are reported where they can hide what BrokerKit checks.)
+  let text = '# mqttbroker.iotoperations.azure.com\na: &a ["x","x","x","x","x","x","x","x","x"]\n';
   let prev = 'a';
   for (const n of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) {
     text += `${n}: &${n} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]\n`;

@@ -10,7 +10,8 @@ import type { ChunkRef, Path } from './parse';
 import { itemChunks } from './list-items';
 import { Resource, toResource } from './resources';
 import { Index } from './workspace-index';
-import type { DeploymentInfo } from './deployments';
+import { type DeploymentInfo, LOOSE, isKustomizationUri } from './deployments';
+import { isAioOrCertManager, looksRelevant, mentionsAioOrCertManager } from './syntax-scope';
 import { builtinObjects } from './builtins';
 import { allRules, engineCodes } from './rules';
 import {
@@ -206,12 +207,18 @@ export class Workspace {
     // Each file's findings as segments (lists that stay the same objects while valid), then one sorted list per file.
     const segments = new Map<string, (readonly Finding[])[]>();
     const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
+    this.deploymentState.refresh();
+    const aioIn = new Map<string, boolean>();
+    const judged = (f: FileState) => syntaxJudged(f, this.deploymentState, aioIn);
     for (const f of this.files.all()) {
       const segs: (readonly Finding[])[] = [];
       segments.set(f.uri, segs);
       if (f.skipped) segs.push(this.notChecked(f));
       const docs = this.documentSegments(f, key);
-      for (let i = 0; i < docs.length; i++) segs.push(docs[i]);
+      for (let i = 0; i < docs.length; i++) {
+        const seg = syntaxScoped(docs[i], f, judged);
+        if (seg.length) segs.push(seg);
+      }
     }
     for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
     if (token?.isCancellationRequested) throw new CancelledError();
@@ -362,3 +369,28 @@ function keyOf(o: EngineOptions): string {
 
 export { allRules, engineCodes, compareFindings, rangeOf };
 export type { Path };
+
+/** Segments without their syntax errors, for files whose syntax is not BrokerKit's to judge (kept per segment). */
+const withoutSyntax = new WeakMap<readonly Finding[], readonly Finding[]>();
+
+function syntaxScoped(seg: readonly Finding[], f: FileState, judged: (f: FileState) => boolean): readonly Finding[] {
+  if (!seg.some((x) => x.code === 'yaml-syntax') || judged(f)) return seg;
+  let out = withoutSyntax.get(seg);
+  if (!out) withoutSyntax.set(seg, (out = seg.filter((x) => x.code !== 'yaml-syntax')));
+  return out;
+}
+
+/**
+ * Whether the syntax errors of `f` are reported (syntax-scope.ts): it mentions AIO or cert-manager, or it mentions
+ * what the rules read (or is a kustomization) and one of its deployments holds an AIO or cert-manager object.
+ */
+function syntaxJudged(f: FileState, deployments: DeploymentState, aioIn: Map<string, boolean>): boolean {
+  if (mentionsAioOrCertManager(f.text)) return true;
+  if (!looksRelevant(f.text) && !isKustomizationUri(f.uri)) return false;
+  const deps = deployments.deploymentsOf(f.uri) ?? [LOOSE];
+  return deps.some((d) => {
+    let has = aioIn.get(d);
+    if (has === undefined) aioIn.set(d, (has = deployments.resourcesIn(d, undefined).some(isAioOrCertManager)));
+    return has;
+  });
+}

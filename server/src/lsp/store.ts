@@ -9,17 +9,9 @@ import type { Log } from './log';
 import { canonicalUri } from './uri';
 import { isKustomizationUri } from '../engine/deployments';
 import { mayNotBeChecked } from '../engine/not-checked';
+import { looksRelevant } from '../engine/syntax-scope';
 
-/**
- * Cheap text test: does this YAML mention anything BrokerKit checks (also as a list item, `- kind: Secret`, or a typed
- * list, `kind: SecretList`)? Files that do not are never parsed.
- */
-const RELEVANT =
-  /mqttbroker\.iotoperations\.azure\.com|mq\.iotoperations\.azure\.com|cert-manager\.io|azure\.workload\.identity|^[ \t-]*kind:\s*["']?(?:Secret|ServiceAccount|Service|ConfigMap|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)(?:List)?\b/m;
-
-export function looksRelevant(text: string): boolean {
-  return RELEVANT.test(text);
-}
+export { looksRelevant };
 
 /** A file the workspace index reads: YAML, and kustomizations (engine/deployments.ts) under any of their names. */
 export function isIndexedUri(uri: string): boolean {
