@@ -10,8 +10,9 @@ import { parseAllDocuments } from 'yaml';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
 import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../kube-server';
-import { scratch, writeKubeconfig } from '../helpers/kube';
+import { writeKubeconfig } from '../helpers/kube';
 import { freePorts } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 const DEMO = 'examples/demo';
 let server: KubeTestServer;
@@ -24,7 +25,7 @@ before(async () => {
   }
   server = await new KubeTestServer({ objects: demoObjectsFor(objects), aio: true }).start();
   seedDemoExtras(server);
-  kubeconfig = writeKubeconfig(server, scratch(), { context: 'demo-cluster' });
+  kubeconfig = writeKubeconfig(server, tempDir(), { context: 'demo-cluster' });
 });
 after(async () => {
   await server?.stop();
