@@ -8,17 +8,9 @@ import * as path from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import type { IPubackPacket } from 'mqtt-packet';
 import { clientCert } from '../../server/src/devbroker';
-import {
-  AUTO_TLS,
-  fakeJwt,
-  freePorts,
-  listenerYaml,
-  startInProcess,
-  startProcess,
-  tempDir,
-  InProcess,
-} from '../helpers/broker';
+import { AUTO_TLS, fakeJwt, freePorts, listenerYaml, startInProcess, startProcess, InProcess } from '../helpers/broker';
 import { rawConnect } from '../helpers/raw-mqtt';
+import { tempDir } from '../helpers/temp';
 
 const POLICY = `---
 apiVersion: mqttbroker.iotoperations.azure.com/v1

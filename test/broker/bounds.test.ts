@@ -12,9 +12,10 @@ import * as net from 'node:net';
 import mqtt, { MqttClient } from 'mqtt';
 import type { IConnackPacket, IDisconnectPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
 import { Broker, type BrokerEvent, type BrokerOptions, type PortPolicy } from '../../server/src/devbroker/mqtt/broker';
-import { EventLog, freePorts, listenerYaml, startInProcess, tempDir, InProcess } from '../helpers/broker';
+import { EventLog, freePorts, listenerYaml, startInProcess, InProcess } from '../helpers/broker';
 import { FakeClock } from '../helpers/clock';
 import { rawClient, rawConnect, RawClient } from '../helpers/raw-mqtt';
+import { tempDir } from '../helpers/temp';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -16,7 +16,8 @@ import {
   DevBroker,
   PlanError,
 } from '../../server/src/devbroker';
-import { AUTO_TLS, freePorts, listenerYaml, run, tempDir, EventLog } from '../helpers/broker';
+import { AUTO_TLS, freePorts, listenerYaml, run, EventLog } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 const stateDir = tempDir();
 const work = tempDir('brokerkit-certs-');

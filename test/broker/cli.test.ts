@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { AUTO_TLS, freePorts, listenerYaml, run, startCli, tempDir, CliBroker } from '../helpers/broker';
+import { AUTO_TLS, freePorts, listenerYaml, run, startCli, CliBroker } from '../helpers/broker';
 import { distDir } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 const stateDir = tempDir();
 const work = tempDir('brokerkit-cli-');

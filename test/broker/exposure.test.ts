@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { distDir } from '../helpers/engine';
-import { AUTO_TLS, freePorts, listenerYaml, run, startCli, tempDir, CliBroker } from '../helpers/broker';
+import { AUTO_TLS, freePorts, listenerYaml, run, startCli, CliBroker } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 const stateDir = tempDir();
 const work = tempDir('brokerkit-exposure-');

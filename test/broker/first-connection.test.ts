@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { spawn, ChildProcess } from 'node:child_process';
-import { EventLog, freePorts, run, tempDir } from '../helpers/broker';
+import { EventLog, freePorts, run } from '../helpers/broker';
 import { distDir } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 const stateDir = tempDir();
 const running: ChildProcess[] = [];

@@ -5,7 +5,8 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { freePorts, run, startCli, tempDir, CliBroker } from '../helpers/broker';
+import { freePorts, run, startCli, CliBroker } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 const stateDir = tempDir();
 const howto = path.resolve('examples/howto');

@@ -4,30 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run, tempDir } from '../helpers/broker';
+import { run } from '../helpers/broker';
 import { distDir } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 const cli = () => path.join(distDir(), 'cli.js');
 
 test('dev-ca client-cert refuses a symlink planted at the key or certificate path; the target is unchanged', async () => {
   const stateDir = tempDir();
   const outDir = tempDir();
+  const issue = () =>
+    run(process.execPath, [cli(), 'dev-ca', 'client-cert', 'client', '--state-dir', stateDir, '--out-dir', outDir]);
   const victim = path.join(tempDir(), 'victim');
   fs.writeFileSync(victim, 'precious\n', { mode: 0o644 });
   for (const planted of ['client.key', 'client.crt']) {
     fs.rmSync(path.join(outDir, 'client.key'), { force: true });
     fs.rmSync(path.join(outDir, 'client.crt'), { force: true });
     fs.symlinkSync(victim, path.join(outDir, planted));
-    const r = await run(process.execPath, [
-      cli(),
-      'dev-ca',
-      'client-cert',
-      'client',
-      '--state-dir',
-      stateDir,
-      '--out-dir',
-      outDir,
-    ]);
+    const r = await issue();
     assert.notEqual(r.code, 0, `${planted}: ${r.stdout}`);
     assert.ok(r.stderr.includes(path.join(outDir, planted)), r.stderr);
     assert.match(r.stderr, /symbolic link/);
@@ -39,30 +33,12 @@ test('dev-ca client-cert refuses a symlink planted at the key or certificate pat
   // Without anything planted, the same command writes the key 0600 and leaves no temporary file behind.
   fs.rmSync(path.join(outDir, 'client.key'), { force: true });
   fs.rmSync(path.join(outDir, 'client.crt'), { force: true });
-  const ok = await run(process.execPath, [
-    cli(),
-    'dev-ca',
-    'client-cert',
-    'client',
-    '--state-dir',
-    stateDir,
-    '--out-dir',
-    outDir,
-  ]);
+  const ok = await issue();
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(fs.statSync(path.join(outDir, 'client.key')).mode & 0o777, 0o600);
   assert.deepEqual(fs.readdirSync(outDir).sort(), ['client.crt', 'client.key']);
   // Issuing again replaces our own files (still 0600).
-  const again = await run(process.execPath, [
-    cli(),
-    'dev-ca',
-    'client-cert',
-    'client',
-    '--state-dir',
-    stateDir,
-    '--out-dir',
-    outDir,
-  ]);
+  const again = await issue();
   assert.equal(again.code, 0, again.stderr);
   assert.equal(fs.statSync(path.join(outDir, 'client.key')).mode & 0o777, 0o600);
   // The CA's own keys in the state folder are 0600 too.

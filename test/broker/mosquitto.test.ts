@@ -4,17 +4,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  AUTO_TLS,
-  freePorts,
-  listenerYaml,
-  run,
-  startInProcess,
-  startProcess,
-  tempDir,
-  InProcess,
-} from '../helpers/broker';
+import { AUTO_TLS, freePorts, listenerYaml, run, startInProcess, startProcess, InProcess } from '../helpers/broker';
 import { clientCert } from '../../server/src/devbroker';
+import { tempDir } from '../helpers/temp';
 
 const AUTHN = `---
 apiVersion: mqttbroker.iotoperations.azure.com/v1

@@ -5,7 +5,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import mqtt, { MqttClient, IClientOptions } from 'mqtt';
-import { AUTO_TLS, fakeJwt, freePorts, listenerYaml, startInProcess, tempDir, InProcess } from '../helpers/broker';
+import { AUTO_TLS, fakeJwt, freePorts, listenerYaml, startInProcess, InProcess } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 const SAT_AUTHN = `---
 apiVersion: mqttbroker.iotoperations.azure.com/v1

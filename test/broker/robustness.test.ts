@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as mqttPacket from 'mqtt-packet';
 import WebSocket from 'ws';
 import mqtt from 'mqtt';
-import { AUTO_TLS, freePorts, listenerYaml, startInProcess, tempDir, InProcess } from '../helpers/broker';
+import { AUTO_TLS, freePorts, listenerYaml, startInProcess, InProcess } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 interface Raw {
   sock: net.Socket;

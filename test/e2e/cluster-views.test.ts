@@ -7,13 +7,14 @@ import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
 import type { KubeTestServer } from '../kube-server';
 import { job, jobPod } from '../kube-server';
-import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let kubeconfig = '';
 before(async () => {
   server = await startDemoCluster();
-  kubeconfig = writeKubeconfig(server, scratch());
+  kubeconfig = writeKubeconfig(server, tempDir());
 });
 after(async () => {
   await server?.stop();

@@ -12,17 +12,17 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
 import { distDir } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const REPO = process.cwd();
@@ -266,7 +266,7 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
   // Short path: code-server puts a unix socket in the user-data-dir (108-byte limit).
-  const work = mkdtempSync(join(tmpdir(), 'bk-e2e-'));
+  const work = tempDir('bk-e2e-');
   const dirs = { ud: join(work, 'ud'), ext: join(work, 'ext'), xdg: join(work, 'xdg') };
   mkdirSync(join(dirs.ud, 'User'), { recursive: true });
   mkdirSync(dirs.ext, { recursive: true });
@@ -1086,7 +1086,7 @@ export async function runExtensionTests(
     timeout?: number;
   },
 ): Promise<{ exitCode: number; results: ExtensionTestResult[]; editor: Editor }> {
-  const staging = mkdtempSync(join(tmpdir(), 'bk-dev-'));
+  const staging = tempDir('bk-dev-');
   const resultsFile = join(staging, 'results.json');
   let editor: Editor | undefined;
   try {

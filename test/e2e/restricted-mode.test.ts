@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
 import type { KubeTestServer } from '../kube-server';
-import { scratch, startDemoCluster } from '../helpers/kube';
+import { startDemoCluster } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let evil = '';
 let marker = '';
 before(async () => {
   server = await startDemoCluster();
-  const dir = scratch('bk-e2e-restricted-');
+  const dir = tempDir('bk-e2e-restricted-');
   marker = join(dir, 'marker');
   const cred = join(dir, 'cred.json');
   writeFileSync(

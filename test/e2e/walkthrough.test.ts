@@ -24,8 +24,9 @@ import type { Editor } from './harness';
 import { editorTest } from './harness';
 import { packagedVsix } from '../helpers/vsix';
 import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../kube-server';
-import { scratch, writeKubeconfig } from '../helpers/kube';
+import { writeKubeconfig } from '../helpers/kube';
 import { freePorts } from '../helpers/broker';
+import { tempDir } from '../helpers/temp';
 
 // The workspace as `npm start` opens it: a copy of examples/ (demo deployment + how-to scenarios).
 const ws = mkdtempSync(join(tmpdir(), 'bk-walk-'));
@@ -40,7 +41,7 @@ before(async () => {
   }
   server = await new KubeTestServer({ objects: demoObjectsFor(objects), aio: true }).start();
   seedDemoExtras(server);
-  kubeconfig = writeKubeconfig(server, scratch(), { context: 'demo-cluster' });
+  kubeconfig = writeKubeconfig(server, tempDir(), { context: 'demo-cluster' });
 });
 after(async () => {
   await server?.stop();

@@ -1,9 +1,7 @@
 // Helpers for dev-broker tests: free ports, listener YAML, a dev broker in this process (real sockets) or as the real
 // CLI process, waiting on events (never on time), and running real client programs.
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as fs from 'node:fs';
 import { spawn, ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { Workspace } from '../../server/src/engine';
@@ -30,10 +28,6 @@ export async function freePorts(n: number): Promise<number[]> {
   }
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
-}
-
-export function tempDir(prefix = 'brokerkit-db-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export interface PortYaml {

@@ -2,10 +2,10 @@
 // version of each, so uncommitted work is tested too), in a new git repository of one commit, in a temp folder.
 // The published package, the pre-commit hook and the GitHub Action are built from exactly this, as from a fresh clone.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from './corpus';
+import { tempDir } from './temp';
 
 export interface CleanCopy {
   dir: string;
@@ -23,7 +23,7 @@ export function git(cwd: string, ...args: string[]): string {
 
 /** The repository's files in a new one-commit git repository; `nodeModules` links the repository's node_modules. */
 export function cleanCopy({ nodeModules = false } = {}): CleanCopy {
-  const dir = mkdtempSync(join(tmpdir(), 'brokerkit-clean-'));
+  const dir = tempDir('brokerkit-clean-');
   const files = git(ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard')
     .split('\0')
     .filter((f) => f && existsSync(join(ROOT, f)));

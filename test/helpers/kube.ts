@@ -2,14 +2,9 @@
 // (the machine's and Debian's 1.20, unpacked by scripts/install-kubectl-120.sh). Everything async: the server runs in
 // the test process, so a blocking spawnSync would starve it.
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeTestServer, TestServerOptions, demoObjects, seedDemoExtras } from '../kube-server';
-
-export function scratch(prefix = 'bk-kube-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
 
 export async function startDemoCluster(opts: TestServerOptions = {}): Promise<KubeTestServer> {
   const s = await new KubeTestServer({ ...opts, objects: opts.objects ?? demoObjects() }).start();

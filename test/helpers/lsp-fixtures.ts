@@ -1,15 +1,14 @@
 // Workspaces on disk for the protocol tests: a temp folder per test with named YAML files, and the server command.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { distDir, listenerDoc } from './engine';
 import { FULL_CAPABILITIES, LspClient, StartOptions, pathToFileUri } from './lsp-client';
+import { tempDir, writeFiles } from './temp';
 
 export class TempWorkspace {
   readonly root: string;
   constructor(files: Record<string, string> = {}) {
-    this.root = mkdtempSync(join(tmpdir(), 'brokerkit-lsp-'));
-    for (const [name, text] of Object.entries(files)) this.write(name, text);
+    this.root = writeFiles(tempDir('brokerkit-lsp-'), files);
   }
   path(name: string): string {
     return join(this.root, name);
@@ -18,9 +17,7 @@ export class TempWorkspace {
     return pathToFileUri(this.path(name));
   }
   write(name: string, text: string | Buffer): string {
-    const p = this.path(name);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
+    writeFiles(this.root, { [name]: text });
     return this.uri(name);
   }
   remove(name: string): void {

@@ -1,9 +1,10 @@
 // Throw-away certificates for the TLS rule tests, made with the real openssl CLI in a temporary folder at test time
 // (nothing is committed, no real key is ever used). EC P-256 and RSA 2048 CAs, intermediates and server certificates.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp';
+import { listenerDoc } from './engine';
 
 export type Alg = 'ec' | 'rsa';
 
@@ -13,7 +14,7 @@ export interface Issued {
 }
 
 export class CertFactory {
-  readonly dir = mkdtempSync(join(tmpdir(), 'brokerkit-tls-'));
+  readonly dir = tempDir('brokerkit-tls-');
   private n = 0;
 
   private run(args: string[]): void {
@@ -147,13 +148,9 @@ export function manualListener(
   opts: { name?: string; serviceName?: string | null; namespace?: string; port?: number } = {},
 ): string {
   const serviceName = opts.serviceName === undefined ? 'mqtts-endpoint' : opts.serviceName;
-  return `apiVersion: mqttbroker.iotoperations.azure.com/v1
-kind: BrokerListener
-metadata:
-  name: ${opts.name ?? 'manual-tls-listener'}
-  namespace: ${opts.namespace ?? 'azure-iot-operations'}
-spec:
-  brokerRef: default
+  return listenerDoc(
+    opts.name ?? 'manual-tls-listener',
+    `  brokerRef: default
   serviceType: LoadBalancer
 ${serviceName === null ? '' : `  serviceName: ${serviceName}\n`}  ports:
   - port: ${opts.port ?? 8885}
@@ -162,5 +159,7 @@ ${serviceName === null ? '' : `  serviceName: ${serviceName}\n`}  ports:
       mode: Manual
       manual:
         secretRef: ${secretRef}
-`;
+`,
+    opts.namespace,
+  );
 }

@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeTestServer } from '../kube-server';
-import { cliPath, run, scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { cliPath, run, startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let dir: string;
 let kubeconfig: string;
 before(async () => {
   server = await startDemoCluster();
-  dir = scratch();
+  dir = tempDir();
   kubeconfig = writeKubeconfig(server, dir);
 });
 after(async () => {

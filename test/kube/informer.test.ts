@@ -8,7 +8,8 @@ import { KubeTestServer, job } from '../kube-server';
 import { loadKubeconfig } from '../../server/src/kube/config';
 import { KubeClient, ClientOptions } from '../../server/src/kube/client';
 import { Informer, Change } from '../../server/src/kube/informer';
-import { scratch, writeKubeconfig } from '../helpers/kube';
+import { writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 const servers: KubeTestServer[] = [];
 after(async () => {
@@ -29,7 +30,7 @@ function client(
   opts: ClientOptions = {},
   kubeconfig?: Parameters<KubeTestServer['kubeconfig']>[0],
 ): KubeClient {
-  const dir = scratch();
+  const dir = tempDir();
   const info = loadKubeconfig(writeKubeconfig(s, dir, kubeconfig));
   return new KubeClient(info.kc, info.currentContext, { requestTimeoutMs: 5000, ...opts });
 }
@@ -280,7 +281,7 @@ test('stop() is silent: no error state, no events after it', async () => {
 
 test('an exec credential plugin that waits for a sign-in times out with instructions; a working one is used', async () => {
   const s = await cluster(2);
-  const dir = scratch();
+  const dir = tempDir();
   const hang = join(dir, 'hang.js');
   writeFileSync(
     hang,

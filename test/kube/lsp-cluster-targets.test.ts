@@ -13,7 +13,8 @@ import { KubeTestServer, demoObjectsFor, seedDemoExtras } from '../kube-server';
 import { Methods, ClusterTargetsResult, ClusterTreeResult } from '../../server/src/protocol';
 import type { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, startServer } from '../helpers/lsp-fixtures';
-import { scratch, writeKubeconfig } from '../helpers/kube';
+import { writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 const DEMO = 'examples/demo';
 let server: KubeTestServer;
@@ -36,7 +37,7 @@ before(async () => {
     for (const d of parseAllDocuments(readFileSync(join(DEMO, f), 'utf8'))) objects.push(d.toJS());
   server = await new KubeTestServer({ objects: demoObjectsFor(objects), aio: true }).start();
   seedDemoExtras(server);
-  kubeconfig = writeKubeconfig(server, scratch(), { context: 'demo-cluster' });
+  kubeconfig = writeKubeconfig(server, tempDir(), { context: 'demo-cluster' });
   ws = new TempWorkspace();
   cpSync('examples', ws.path('examples'), { recursive: true });
   c = await startServer({

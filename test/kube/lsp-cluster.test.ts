@@ -8,7 +8,8 @@ import { job } from '../kube-server';
 import { Methods, ClusterTreeResult } from '../../server/src/protocol';
 import type { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, startServer } from '../helpers/lsp-fixtures';
-import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let kubeconfig: string;
@@ -16,7 +17,7 @@ let requests = 0;
 const clients: LspClient[] = [];
 before(async () => {
   server = await startDemoCluster();
-  kubeconfig = writeKubeconfig(server, scratch());
+  kubeconfig = writeKubeconfig(server, tempDir());
   server.events.on('request', () => requests++);
 });
 after(async () => {

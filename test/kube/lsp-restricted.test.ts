@@ -10,7 +10,8 @@ import type { KubeTestServer } from '../kube-server';
 import { Methods, ClusterTreeResult, ClusterContextsResult } from '../../server/src/protocol';
 import type { LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, startServer } from '../helpers/lsp-fixtures';
-import { scratch, startDemoCluster } from '../helpers/kube';
+import { startDemoCluster } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let requests = 0;
@@ -59,7 +60,7 @@ async function untilTree(c: LspClient, view: 'listeners' | 'serviceConnector', p
 }
 
 test('untrusted: no kubeconfig is read and no credential plugin runs; trust granted: the views connect', async () => {
-  const home = scratch('bk-restricted-');
+  const home = tempDir('bk-restricted-');
   const marker = join(home, 'marker');
   const evil = evilKubeconfig(home, marker);
   // The same plugin in every place a kubeconfig is looked for: the workspace setting (relative to the workspace),
@@ -123,7 +124,7 @@ test('untrusted: no kubeconfig is read and no credential plugin runs; trust gran
 });
 
 test('editors that send no trust state are trusted (the CLI and other LSP clients)', async () => {
-  const home = scratch('bk-restricted-');
+  const home = tempDir('bk-restricted-');
   const ws = new TempWorkspace({});
   writeFileSync(join(home, 'kubeconfig'), server.kubeconfig());
   const c = await startServer({ rootPath: ws.root, settings: { brokerkit: { kubeconfig: join(home, 'kubeconfig') } } });

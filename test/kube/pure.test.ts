@@ -11,7 +11,7 @@ import { diagnose } from '../../server/src/kube/diagnosis';
 import { statusLevel, JobModel } from '../../server/src/kube/model';
 import { parseFieldSelector, parseLabelSelector } from '../kube-server/selectors';
 import { helmReleaseSecret } from '../kube-server';
-import { scratch } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 const kc = (ctx: string, server: string, current?: string) =>
   JSON.stringify({
@@ -24,7 +24,7 @@ const kc = (ctx: string, server: string, current?: string) =>
   });
 
 test('KUBECONFIG with several files: contexts merged, the first current-context wins, unknown contexts are config errors', () => {
-  const d = scratch();
+  const d = tempDir();
   writeFileSync(join(d, 'a'), kc('aks-dev', 'https://dev:443'));
   writeFileSync(join(d, 'b'), kc('aks-prod', 'https://prod:443', 'aks-prod'));
   const env = { KUBECONFIG: [join(d, 'a'), join(d, 'missing'), join(d, 'b')].join(delimiter), HOME: d };

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeTestServer, demoObjects, job, jobPod } from '../kube-server';
 import { connect, listenersTree, serviceConnectorTree, ClusterSession, TreeNode } from '../../server/src/kube';
-import { scratch, startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { startDemoCluster, writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 after(async () => {
@@ -21,7 +22,7 @@ async function setup(
 ) {
   const server = await startDemoCluster(opts);
   cleanup.push(() => server.stop());
-  const dir = scratch();
+  const dir = tempDir();
   const { session: s } = connect({
     kubeconfig: writeKubeconfig(server, dir, kc),
     backoffMs: 20,
@@ -215,7 +216,7 @@ test('AIO not installed: the listeners view says so instead of failing', async (
 });
 
 test('an exec plugin waiting for a sign-in is one node with sign-in instructions', async () => {
-  const dir = scratch();
+  const dir = tempDir();
   const hang = join(dir, 'kubelogin.js');
   writeFileSync(hang, 'setInterval(() => {}, 1000);\n');
   const { session } = await setup(
@@ -261,7 +262,7 @@ test(
         sock.resume();
       }),
     );
-    const dir = scratch();
+    const dir = tempDir();
     const plugin = join(dir, 'kubelogin.js');
     writeFileSync(
       plugin,

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeTestServer } from '../kube-server';
 import { job } from '../kube-server';
-import { kubectlEnv, kubectls, run, scratch, startDemoCluster, waitForOutput, writeKubeconfig } from '../helpers/kube';
+import { kubectlEnv, kubectls, run, startDemoCluster, waitForOutput, writeKubeconfig } from '../helpers/kube';
+import { tempDir } from '../helpers/temp';
 
 let server: KubeTestServer;
 let dir: string;
@@ -15,7 +16,7 @@ let env: NodeJS.ProcessEnv;
 
 before(async () => {
   server = await startDemoCluster();
-  dir = scratch();
+  dir = tempDir();
   env = kubectlEnv(writeKubeconfig(server, dir), dir);
 });
 after(async () => {

@@ -5,11 +5,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ROOT } from '../helpers/corpus';
+import { tempDir } from '../helpers/temp';
 
 interface Step {
   name?: string;
@@ -32,7 +32,7 @@ interface Action {
 
 const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
 const action = YAML.parse(text) as Action;
-const work = mkdtempSync(join(tmpdir(), 'brokerkit-action-'));
+const work = tempDir('brokerkit-action-');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('action.yml: a composite action with documented inputs and outputs that checks and uploads SARIF', () => {
@@ -86,7 +86,7 @@ function runCheckStep(inputs: Record<string, string>) {
       .replace(/\$\{\{ inputs\.([a-z0-9-]+) \}\}/g, (_, n: string) => values[n] ?? '');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expr(v);
-  const dir = mkdtempSync(join(work, 'run-'));
+  const dir = tempDir('run-', work);
   cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
   const output = join(dir, 'github-output');
   writeFileSync(output, '');

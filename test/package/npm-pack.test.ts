@@ -5,16 +5,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../helpers/corpus';
 import { cleanCopy } from '../helpers/clean-copy';
 import { LspClient, pathToFileUri } from '../helpers/lsp-client';
+import { tempDir } from '../helpers/temp';
 
 const copy = cleanCopy({ nodeModules: true });
-const work = mkdtempSync(join(tmpdir(), 'brokerkit-npx-'));
+const work = tempDir('brokerkit-npx-');
 after(() => {
   copy.dispose();
   rmSync(work, { recursive: true, force: true });

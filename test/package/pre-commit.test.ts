@@ -6,11 +6,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/corpus';
 import { cleanCopy, git } from '../helpers/clean-copy';
+import { tempDir } from '../helpers/temp';
 
 const PRE_COMMIT = '/usr/bin/pre-commit';
 
@@ -23,7 +23,7 @@ function available(t: { skip(msg: string): void }): boolean {
 }
 
 const hookRepo = cleanCopy();
-const work = mkdtempSync(join(tmpdir(), 'brokerkit-pre-commit-'));
+const work = tempDir('brokerkit-pre-commit-');
 const target = join(work, 'target');
 cpSync(join(ROOT, 'examples'), join(target, 'examples'), { recursive: true });
 git(target, 'init', '-q', '-b', 'main');

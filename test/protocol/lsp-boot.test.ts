@@ -2,10 +2,10 @@
 // in the user's cache folder, later starts use it, and a corrupt or unwritable cache never stops the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace, listener, startServer } from '../helpers/lsp-fixtures';
+import { tempDir } from '../helpers/temp';
 
 async function startAndCheck(env: NodeJS.ProcessEnv, ws: TempWorkspace): Promise<void> {
   const client = await startServer({ rootPath: ws.root, env: { ...process.env, ...env } });
@@ -21,7 +21,7 @@ async function startAndCheck(env: NodeJS.ProcessEnv, ws: TempWorkspace): Promise
 }
 
 test('the code cache is written on the first start, reused, and a corrupt or unwritable one is harmless', async () => {
-  const home = mkdtempSync(join(tmpdir(), 'brokerkit-cache-'));
+  const home = tempDir('brokerkit-cache-');
   const ws = new TempWorkspace({ 'a.yaml': listener('clash', { type: 'NodePort', ports: [18883] }) });
   try {
     const env = { XDG_CACHE_HOME: home };

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir } from '../helpers/engine';
 import { ROOT } from '../helpers/corpus';
+import { tempDir } from '../helpers/temp';
 
 const cli = join(distDir(), 'cli.js');
 function run(args: string[], cwd: string) {
@@ -15,7 +15,7 @@ function run(args: string[], cwd: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bk-cli-ws-'));
+const dir = tempDir('bk-cli-ws-');
 cpSync(join(ROOT, 'examples', 'demo'), join(dir, 'demo'), { recursive: true });
 
 test('alone, a file misses what it refers to and what it clashes with', () => {

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir, LISTENER_HEAD } from '../helpers/engine';
+import { tempDir } from '../helpers/temp';
 
 const cli = join(distDir(), 'cli.js');
 function run(args: string[], cwd: string, input?: string | Buffer) {
@@ -14,7 +14,7 @@ function run(args: string[], cwd: string, input?: string | Buffer) {
 }
 
 function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
+  const dir = tempDir('bk-cli-');
   mkdirSync(join(dir, 'sub'));
   mkdirSync(join(dir, 'node_modules'));
   writeFileSync(
@@ -135,7 +135,7 @@ test('bad usage and unreadable input exit 2 with a message on stderr', () => {
 });
 
 test('every file is checked or noted as not checked, and the summary counts both with the reasons', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
+  const dir = tempDir('bk-cli-');
   const clash = LISTENER_HEAD(
     'lb',
     '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n',
@@ -200,7 +200,7 @@ test('every file is checked or noted as not checked, and the summary counts both
 });
 
 test('check - reads standard input (e.g. `helm template ... | brokerkit check -`), named <stdin> in findings', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-'));
+  const dir = tempDir('bk-cli-');
   const rendered = `---\n# Source: demo/templates/listener.yaml\n${LISTENER_HEAD('lb', '  serviceType: LoadBalancer\n  ports:\n  - port: 18883\n    authenticationRef: default\n')}`;
   const r = run(['check', '-'], dir, rendered);
   assert.equal(r.code, 1, r.stderr);
@@ -222,7 +222,7 @@ test('check - reads standard input (e.g. `helm template ... | brokerkit check -`
 });
 
 test('deployments: two arguments never pair, one folder does, --one-deployment pairs everything; findings name it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bk-cli-deploy-'));
+  const dir = tempDir('bk-cli-deploy-');
   const lb = (name: string, port: number) =>
     LISTENER_HEAD(name, `  serviceType: LoadBalancer\n  ports:\n  - port: ${port}\n    authenticationRef: default\n`);
   mkdirSync(join(dir, 'samples'));

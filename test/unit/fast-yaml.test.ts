@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { splitDocuments } from '../../server/src/engine/parse';
 import { compare } from '../helpers/fast-yaml-compare';
 import { corpusFiles, yamlFiles } from '../helpers/corpus';
+import { rng } from '../helpers/rng';
 import { documents } from '../../bench/corpus';
 
 function chunksOf(text: string): string[] {
@@ -43,15 +44,6 @@ test('the fast path agrees with the yaml library on the corpus, the examples and
     `fast path answered ${relevantFast}/${relevant} manifests (${fast}/${docs.length} documents)`,
   );
 });
-
-/** A small deterministic PRNG, so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const INSERTS = [
   ' ',

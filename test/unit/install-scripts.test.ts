@@ -4,14 +4,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/corpus';
+import { tempDir } from '../helpers/temp';
 
 // The user nobody may not be able to read the checkout (a clone inside a 0700 folder): it runs a copy in a folder
 // everyone can read.
-const copyDir = mkdtempSync(join(tmpdir(), 'brokerkit-deps-'));
+const copyDir = tempDir('brokerkit-deps-');
 chmodSync(copyDir, 0o755);
 const script = join(copyDir, 'install-system-deps.sh');
 copyFileSync(join(ROOT, 'scripts', 'install-system-deps.sh'), script);
