@@ -7,17 +7,7 @@
 // BROKERKIT_SCREENSHOTS=<dir> also writes the README's pictures into <dir> (`npm run screenshots`: docs/images).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Editor } from './harness';
@@ -29,7 +19,7 @@ import { freePorts } from '../helpers/broker';
 import { tempDir } from '../helpers/temp';
 
 // The workspace as `npm start` opens it: a copy of examples/ (demo deployment + how-to scenarios).
-const ws = mkdtempSync(join(tmpdir(), 'bk-walk-'));
+const ws = tempDir('bk-walk-');
 let server: KubeTestServer;
 let kubeconfig = '';
 
@@ -45,7 +35,6 @@ before(async () => {
 });
 after(async () => {
   await server?.stop();
-  rmSync(ws, { recursive: true, force: true });
 });
 
 const STEPS = ['validate', 'quickfix', 'cluster', 'serviceconnector', 'devbroker'];
