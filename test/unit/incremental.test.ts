@@ -48,7 +48,7 @@ class Gen {
   }
 
   doc(): string {
-    const name = this.pick(['l1', 'l2', 'l3', 'default', 'external', 'nodeport']);
+    const name = this.pick(['l1', 'l2', 'l3', 'default', 'external', 'nodeport', 'mqtt']);
     switch (Math.floor(this.r() * 12)) {
       case 0:
       case 1:
@@ -188,7 +188,7 @@ function edit(g: Gen, files: Files, pool: string[]): string {
       if (docs.length)
         docs[i] = docs[i].replace(
           /name: [\w-]+/,
-          `name: ${g.pick(['l1', 'l2', 'ca-issuer', 'authn', 'tls-secret', 'shared-issuer'])}`,
+          `name: ${g.pick(['l1', 'l2', 'ca-issuer', 'authn', 'tls-secret', 'shared-issuer', 'mqtt', 'mqtt-ext'])}`,
         );
       return `rename in ${uri}`;
     case 7:
@@ -327,6 +327,40 @@ test('after a one-document edit only that namespace is re-checked: the other nam
     second.get('file:///ws/a.yaml')!.find((f) => f.code === 'authentication-not-found'),
     a0,
   );
+});
+
+test('node-port-conflict runs again only for edits that can change it, and then equals a full run', () => {
+  const listener = (name: string, type: string, extra = '') =>
+    `apiVersion: mqttbroker.iotoperations.azure.com/v1\nkind: BrokerListener\nmetadata:\n  name: ${name}\n  namespace: team-a\nspec:\n  serviceType: ${type}\n${extra}  ports:\n  - port: 8883\n${type === 'NodePort' ? '    nodePort: 30883\n' : ''}`;
+  const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: mqtt\n  namespace: team-a\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30883\n`;
+  const files: Files = new Map([
+    ['file:///ws/a.yaml', [listener('a', 'NodePort'), service]],
+    ['file:///ws/b.yaml', [listener('b', 'LoadBalancer'), listener('c', 'LoadBalancer')]],
+  ]);
+  const now = new Date('2026-11-23T12:00:00Z');
+  const ws = new Workspace({ now: () => now });
+  const conflicts = () => {
+    for (const [uri, docs] of files) ws.setFile(uri, text(docs));
+    const got = ws.validate();
+    assert.deepEqual(canon(got), canon(reference(files, undefined, now)));
+    return [...got.values()].flat().filter((f) => f.code === 'node-port-conflict');
+  };
+  const first = conflicts();
+  assert.equal(first.length, 1, 'listener a and Service mqtt claim node port 30883');
+  // A LoadBalancer listener without node ports renamed: the rule's finding is the very same object (not re-run).
+  files.get('file:///ws/b.yaml')![1] = listener('d', 'LoadBalancer');
+  assert.equal(conflicts()[0], first[0]);
+  // Renamed to the Service's name: Service mqtt is that listener's own Service now, no second claim.
+  files.get('file:///ws/b.yaml')![0] = listener('mqtt', 'LoadBalancer');
+  assert.equal(conflicts().length, 0);
+  files.get('file:///ws/b.yaml')![0] = listener('b', 'LoadBalancer');
+  assert.equal(conflicts().length, 1);
+  // The same through serviceName.
+  files.get('file:///ws/b.yaml')![0] = listener('b', 'LoadBalancer', '  serviceName: mqtt\n');
+  assert.equal(conflicts().length, 0);
+  // A listener that becomes a NodePort one claims its node port (both listeners are told).
+  files.get('file:///ws/b.yaml')![0] = listener('b', 'NodePort');
+  assert.equal(conflicts().length, 2);
 });
 
 test('splitting only the edited region gives exactly what splitting the whole text gives (random texts and edits)', () => {

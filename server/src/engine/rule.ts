@@ -69,6 +69,11 @@ export interface WorkspaceContext {
   across(kind: string, group?: string): Resource[];
 }
 
+/** Every object the engine knows, of every deployment (workspace, cluster facts, built-ins). */
+export interface RuleWorld {
+  ofKind(kind: string): readonly Resource[];
+}
+
 /** Checks one document on its own; results are cached with the document's text. */
 export interface DocumentRule extends RuleMeta {
   readonly scope: 'document';
@@ -94,6 +99,12 @@ export interface WorkspaceRule extends RuleMeta {
   readonly partition?: 'namespace' | 'cluster';
   /** Cluster rules: the kinds the rule looks at (absent: all). */
   readonly reads?: readonly string[];
+  /**
+   * Cluster rules with `reads`: false for an object of those kinds whose coming, going or change cannot change the
+   * rule's findings in a workspace holding `world`'s objects, so that an edit of it does not re-run the rule over the
+   * whole cluster. Asked for both versions of an edited object. Absent: every object of the `reads` kinds matters.
+   */
+  readonly affectedBy?: (r: Resource, world: RuleWorld) => boolean;
   /** Namespace rules: kinds also read from every namespace through `ctx.across`; a change to one re-runs all namespaces. */
   readonly across?: readonly string[];
   /** The findings depend on the clock (certificate expiry): re-run at least once a minute. */

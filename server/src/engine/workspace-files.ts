@@ -29,6 +29,13 @@ export interface FileState {
    * the documents just edited. Absent for a file's first version, or when no document was parsed again.
    */
   readonly edited?: { readonly startLine: number; readonly endLine: number };
+  /** Which version of the file this is (unique in the process): what a step's per-file cache is checked against. */
+  readonly serial?: number;
+  /**
+   * What this version kept of the version `serial` `from`: its first `before` and last `after` chunks are the very
+   * chunk objects at the very same lines (an edit inside one document, no line added or removed).
+   */
+  readonly kept?: { readonly from: number; readonly before: number; readonly after: number };
 }
 
 /** A chunk as the store holds it: moved (index and start) when text above it changes; readonly to everyone else. */
@@ -60,6 +67,8 @@ export interface FileOptions extends SkipOptions {
  */
 export const layout = { moves: 0 };
 
+let serials = 0;
+
 export class FileStore {
   private readonly files = new Map<string, StoredFile>();
   /** Bumped when a file is added or removed (what the deployments' list of files depends on). */
@@ -85,7 +94,8 @@ export class FileStore {
   setTooLarge(uri: string, bytes: number): FileState {
     const old = this.files.get(uri);
     if (old?.skipped === 'too-large' && old.bytes === bytes) return old;
-    return this.store(uri, { uri, text: '', chunks: [], skipped: 'too-large', bytes, resources: [] }, !old);
+    const state = { uri, text: '', chunks: [], skipped: 'too-large' as const, bytes, resources: [], serial: ++serials };
+    return this.store(uri, state, !old);
   }
 
   /**
@@ -135,13 +145,17 @@ export class FileStore {
   /** `keepObjects`: unchanged documents keep their chunk objects (false after an options change). */
   private build(uri: string, text: string, old: StoredFile | undefined, keepObjects: boolean): StoredFile {
     const skipped = skipReason(uri, text, this.options());
-    if (skipped) return { uri, text, chunks: [], skipped, resources: [] };
+    const serial = ++serials;
+    if (skipped) return { uri, text, chunks: [], skipped, resources: [], serial };
     const chunks: Chunk[] = [];
     this.made = [];
     // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
     // the edited region is split and matched again.
     const inc = keepObjects && old && !old.skipped ? resplit(old.text, old.chunks, text) : undefined;
+    let kept: FileState['kept'];
     if (inc && old) {
+      if (old.serial !== undefined)
+        kept = { from: old.serial, before: inc.from, after: inc.lineDelta === 0 ? old.chunks.length - inc.to : 0 };
       for (let k = 0; k < inc.from; k++) chunks.push(old.chunks[k]);
       this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
       for (let k = inc.to; k < old.chunks.length; k++) {
@@ -167,7 +181,8 @@ export class FileStore {
       if (c.resource) resources.push(c.resource);
       if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
     }
-    return edited ? { uri, text, chunks, resources, edited } : { uri, text, chunks, resources };
+    const state: StoredFile = { uri, text, chunks, resources, serial };
+    return { ...state, ...(edited ? { edited } : {}), ...(kept ? { kept } : {}) };
   }
 
   /**

@@ -12,7 +12,7 @@ import { ChunkParse, ChunkRef, Path, locateIn } from './parse';
 import { Resource, isRelevant, toResource } from './resources';
 import { Index } from './workspace-index';
 import { documentRules, workspaceRules } from './rules';
-import type { Report, RelatedReport, WorkspaceContext, WorkspaceRule } from './rule';
+import type { Report, RelatedReport, RuleWorld, WorkspaceContext, WorkspaceRule } from './rule';
 import { CancellationLike, CancelledError, EngineOptions, Severity } from './types';
 import type { FileStore } from './workspace-files';
 import { DeploymentState, PartitionKey, depOf, nsOf, partKey } from './workspace-deployments';
@@ -137,6 +137,7 @@ export class RuleScheduler {
       parts: new Set(),
       clusterScoped: false,
       kinds: new Set(),
+      changed: [],
       minute: Math.floor(this.now() / 60000),
       clockMoved: false,
     };
@@ -151,6 +152,7 @@ export class RuleScheduler {
     const note = (r: Resource) => {
       if (r.namespace === '') ch.clusterScoped = true;
       ch.kinds.add(r.kind);
+      ch.changed.push(r);
       for (const dep of deps.of(r.chunk!.uri)) ch.parts.add(partKey(dep, r.namespace));
     };
     for (const f of files.all()) {
@@ -319,6 +321,8 @@ interface Changes {
   /** A cluster-scoped object changed: every namespace may see it. */
   clusterScoped: boolean;
   kinds: Set<string>;
+  /** The objects added or removed (both versions of an edited one). */
+  changed: Resource[];
   minute: number;
   clockMoved: boolean;
   /** The objects outside the files, per deployment, for this validation. */
@@ -367,7 +371,7 @@ class RuleRun {
         fresh ||
         ch.all ||
         (rule.clock && ch.clockMoved) ||
-        (rule.reads ? rule.reads.some((k) => ch.kinds.has(k)) : ch.kinds.size > 0);
+        (rule.reads ? this.touches(rule, rule.reads, ch) : ch.kinds.size > 0);
       if (!due) return [];
       cache.clear();
       return everyDeployment();
@@ -390,6 +394,32 @@ class RuleRun {
       out.push(ns);
     }
     return out;
+  }
+
+  /** True when an object the rule reads (and, as the rule says, may be affected by) changed. */
+  private touches(rule: WorkspaceRule, reads: readonly string[], ch: Changes): boolean {
+    if (!reads.some((k) => ch.kinds.has(k))) return false;
+    const by = rule.affectedBy;
+    if (!by) return true;
+    return ch.changed.some((r) => reads.includes(r.kind) && by(r, this.world()));
+  }
+
+  private worldKinds?: Map<string, Resource[]>;
+  /** Every object known, of every deployment: what a rule's `affectedBy` looks at. */
+  private world(): RuleWorld {
+    const byKind = (this.worldKinds ??= new Map());
+    return {
+      ofKind: (kind) => {
+        let l = byKind.get(kind);
+        if (l) return l;
+        l = [];
+        for (const f of this.inputs.files.all()) for (const r of f.resources) if (r.kind === kind) l.push(r);
+        const envs = new Set(this.inputs.deployments.current.ids.map((d) => this.env(d)));
+        for (const e of envs) for (const r of [...e.facts, ...e.builtins]) if (r.kind === kind) l.push(r);
+        byKind.set(kind, l);
+        return l;
+      },
+    };
   }
 
   /** Every partition (deployment and namespace) with namespaced workspace objects. */

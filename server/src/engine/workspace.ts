@@ -33,6 +33,8 @@ import { WorkspaceFindingSink, compareFindings, placeDocumentFindings, rangeOf }
 
 export type { FileState };
 
+const NO_SEGMENTS: readonly (readonly Finding[])[] = [];
+
 export class Workspace {
   private options: EngineOptions;
   private optionsKey: string;
@@ -46,6 +48,11 @@ export class Workspace {
   private readonly outputs = new FileOutputs();
   private readonly ignoredFrom = new WeakMap<readonly Finding[], { key: string; list: readonly Finding[] }>();
   private readonly notes = new WeakMap<FileState, { key: string; list: readonly Finding[] }>();
+  /** Each file's document findings as of its last version validated (documentSegments). */
+  private readonly docSegments = new Map<
+    string,
+    { serial: number; key: string; perChunk: (readonly (readonly Finding[])[])[]; flat: (readonly Finding[])[] }
+  >();
 
   private readonly files = new FileStore(() => this.options);
   private roots: readonly string[] = [];
@@ -193,16 +200,15 @@ export class Workspace {
   validate(token?: CancellationLike): Map<string, Finding[]> {
     // Each file's findings as segments (lists that stay the same objects while valid), then one sorted list per file.
     const segments = new Map<string, (readonly Finding[])[]>();
+    const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
     for (const f of this.files.all()) {
       const segs: (readonly Finding[])[] = [];
       segments.set(f.uri, segs);
       if (f.skipped) segs.push(this.notChecked(f));
-      for (const c of f.chunks) {
-        this.documentFindingsInto(c, segs);
-        // A list's items are checked as the objects they are.
-        for (const it of itemChunks(c)) this.documentFindingsInto(it, segs);
-      }
+      const docs = this.documentSegments(f, key);
+      for (let i = 0; i < docs.length; i++) segs.push(docs[i]);
     }
+    for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
     if (token?.isCancellationRequested) throw new CancelledError();
     const results = this.rules.run(token);
     const sink = new WorkspaceFindingSink(this.deploymentState.current, segments);
@@ -212,6 +218,37 @@ export class Workspace {
     for (const [uri, segs] of segments) out.set(uri, this.outputs.assemble(uri, segs));
     this.outputs.retain(out);
     return out;
+  }
+
+  /**
+   * The placed document findings of a file's chunks, in chunk order (a list per chunk that has any). Kept per file
+   * version: a file that did not change costs one lookup, and an edit inside one document looks up only the chunks
+   * it did not keep in place (FileState.kept) instead of every chunk of the file.
+   */
+  private documentSegments(f: FileState, key: string): readonly (readonly Finding[])[] {
+    const last = this.docSegments.get(f.uri);
+    if (last && last.key === key && f.serial !== undefined && last.serial === f.serial) return last.flat;
+    const kept = last && last.key === key && f.kept && f.kept.from === last.serial ? f.kept : undefined;
+    const n = f.chunks.length;
+    const perChunk: (readonly (readonly Finding[])[])[] = new Array(n);
+    const flat: (readonly Finding[])[] = [];
+    for (let i = 0; i < n; i++) {
+      let segs: readonly (readonly Finding[])[];
+      if (kept && i < kept.before) segs = last!.perChunk[i];
+      else if (kept && i >= n - kept.after) segs = last!.perChunk[last!.perChunk.length - (n - i)];
+      else {
+        const c = f.chunks[i];
+        const mine: (readonly Finding[])[] = [];
+        this.documentFindingsInto(c, mine);
+        // A list's items are checked as the objects they are.
+        for (const it of itemChunks(c)) this.documentFindingsInto(it, mine);
+        segs = mine.length ? mine : NO_SEGMENTS;
+      }
+      perChunk[i] = segs;
+      for (let k = 0; k < segs.length; k++) flat.push(segs[k]);
+    }
+    if (f.serial !== undefined) this.docSegments.set(f.uri, { serial: f.serial, key, perChunk, flat });
+    return flat;
   }
 
   private documentFindingsInto(c: ChunkRef, segs: (readonly Finding[])[]): void {

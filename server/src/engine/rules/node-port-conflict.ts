@@ -6,10 +6,17 @@
 // listener (base + overlay) are one listener.
 //
 // data: { nodePort: number, suggestion: number (a free node port in range), replace: string (the suggestion) }
-import type { WorkspaceRule, RelatedReport } from '../rule';
+import type { WorkspaceRule, RelatedReport, RuleWorld } from '../rule';
 import type { Path } from '../parse';
-import type { Resource } from '../resources';
-import { listenerModel, ownedByListener, serviceNamesOf, label, firstOf } from '../listener-model';
+import { AIO_GROUP, Resource } from '../resources';
+import {
+  canonicalServiceType,
+  listenerModel,
+  ownedByListener,
+  serviceNamesOf,
+  label,
+  firstOf,
+} from '../listener-model';
 import { NODE_PORT_MAX, NODE_PORT_MIN } from './node-port-range';
 
 interface Claim {
@@ -25,6 +32,7 @@ const rule: WorkspaceRule = {
   // Node ports are allocated cluster-wide: every namespace's listeners and Services together.
   partition: 'cluster',
   reads: ['BrokerListener', 'Service'],
+  affectedBy,
   code: 'node-port-conflict',
   severity: 'error',
   title:
@@ -108,6 +116,33 @@ const rule: WorkspaceRule = {
     }
   },
 };
+
+/** A Service whose node ports count (what check() looks at, less the ownership test). */
+function mayClaim(s: Resource): boolean {
+  const type = s.value?.spec?.type;
+  return s.group === '' && !!s.name && (type === 'NodePort' || type === 'LoadBalancer');
+}
+
+/**
+ * What an edit must touch to change the findings: a Service that may claim node ports; a listener that may claim one
+ * (a `nodePort` in a port) or make its listener a NodePort one (serviceType), or whose name or serviceName is that of
+ * a claiming Service in its namespace (the listener's own Service is no second claim). A LoadBalancer listener
+ * without node ports, renamed or re-ported, leaves them as they are.
+ */
+function affectedBy(r: Resource, world: RuleWorld): boolean {
+  if (r.kind === 'Service') return mayClaim(r);
+  if (r.kind !== 'BrokerListener' || r.group !== AIO_GROUP || r.name === undefined) return false;
+  const spec = r.value?.spec;
+  if (spec && typeof spec === 'object') {
+    if (canonicalServiceType(spec.serviceType) === 'NodePort') return true;
+    if (Array.isArray(spec.ports) && spec.ports.some((p: unknown) => !!p && typeof p === 'object' && 'nodePort' in p))
+      return true;
+  }
+  const serviceName = typeof spec?.serviceName === 'string' ? spec.serviceName : undefined;
+  return world
+    .ofKind('Service')
+    .some((s) => s.namespace === r.namespace && (s.name === r.name || s.name === serviceName) && mayClaim(s));
+}
 
 export function nextFreeNodePort(np: number, used: Set<number>): number {
   const start = np >= NODE_PORT_MIN && np <= NODE_PORT_MAX ? np + 1 : NODE_PORT_MIN;
