@@ -3,6 +3,8 @@
 // closes is read again from disk, so its diagnostics are those of the saved text, not of the text read at start-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientCapabilities } from 'vscode-languageserver-protocol';
 import { FULL_CAPABILITIES, LspClient } from '../helpers/lsp-client';
 import { TempWorkspace, lineOf, listener, startServer } from '../helpers/lsp-fixtures';
@@ -55,6 +57,31 @@ test('without a client watcher the server watches the workspace: changes, new fi
     ws.remove('new/c.yaml');
     await cleared;
     assert.ok(!c.diagnostics.has(ws.uri('node_modules/x.yaml')));
+  } finally {
+    assert.equal(await c.shutdown(), 0);
+    ws.dispose();
+  }
+});
+
+test('a file rewritten within one clock tick of the file system (same modification time) is read again', async () => {
+  const a = listener('lb', { type: 'LoadBalancer', ports: [8883] });
+  const b = listener('np', { type: 'NodePort', ports: [8884] });
+  const ws = new TempWorkspace({ 'a.yaml': a, 'b.yaml': b });
+  const c = await startServer({ rootPath: ws.root, capabilities: NO_WATCH });
+  try {
+    await indexed(c);
+    const ua = ws.uri('a.yaml');
+    const seen = c.diagnosticsFor(ua, clash);
+    ws.write('b.yaml', b.replace('port: 8884', 'port: 8883'));
+    await seen;
+    // A second write of the same size whose modification time stays that of the first, as when both fall in one
+    // tick of the file system's clock: the watcher library drops it as an access-time change.
+    const path = join(ws.root, 'b.yaml');
+    const first = statSync(path);
+    const cleared = c.nextDiagnostics(ua, noClash);
+    ws.write('b.yaml', b);
+    utimesSync(path, new Date(first.mtimeMs + 60_000), new Date(first.mtimeMs));
+    await cleared;
   } finally {
     assert.equal(await c.shutdown(), 0);
     ws.dispose();

@@ -3,7 +3,7 @@
 // ReadDirectoryChangesW on Windows; never polling). It reports the same events a client would send, so the index
 // handles both the same way. The caller says which paths to skip (node_modules, .git, `brokerkit.exclude`).
 import { FSWatcher } from 'chokidar';
-import type { Stats } from 'node:fs';
+import { type Stats, stat } from 'node:fs';
 
 export type DiskEvent = { path: string; type: 'created' | 'changed' | 'deleted' };
 
@@ -22,6 +22,19 @@ export interface DiskWatcher {
   /** Resolves once every folder is watched: a change made after this is reported. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * How long a file must be quiet before its last event is checked once more. chokidar reports one change per 5 ms and
+ * drops a change whose modification time equals the last one it saw; a program that truncates a file and then writes
+ * it (most do) within one clock tick of the file system therefore yields one event, read half-written. One stat of the
+ * file this long after its last event catches that.
+ */
+const SETTLE_MS = 100;
+
+/** True when two stats can be of the same content: same inode, size, modification and change times. */
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 export function watchDisk(o: DiskWatcherOptions): DiskWatcher {
@@ -47,16 +60,45 @@ export function watchDisk(o: DiskWatcherOptions): DiskWatcher {
       o.onEvents(events);
     });
   };
-  watcher.on('add', push('created'));
-  watcher.on('change', push('changed'));
+  let closed = false;
+  const settling = new Map<string, NodeJS.Timeout>();
+  /** After a file's last add/change event, stat it once more and report it again if it moved on since that event. */
+  const settle = (path: string, seen: Stats | undefined) => {
+    clearTimeout(settling.get(path));
+    const timer = setTimeout(() => {
+      settling.delete(path);
+      stat(path, (err, now) => {
+        if (closed || err) return; // gone: chokidar reports the unlink
+        if (!seen || !sameFile(seen, now)) push('changed')(path);
+      });
+    }, SETTLE_MS);
+    timer.unref();
+    settling.set(path, timer);
+  };
+  const reported =
+    (type: 'created' | 'changed') =>
+    (path: string, stats?: Stats): void => {
+      push(type)(path);
+      settle(path, stats);
+    };
+  watcher.on('add', reported('created'));
+  watcher.on('change', reported('changed'));
   watcher.on('unlink', push('deleted'));
   watcher.on('unlinkDir', push('deleted'));
-  let reported = 0;
+  let errors = 0;
   watcher.on('error', (e: unknown) => {
     // One message is enough: a full inotify table fails for every folder after it.
-    if (reported++ < 1) o.onError((e as Error)?.message ?? String(e));
+    if (errors++ < 1) o.onError((e as Error)?.message ?? String(e));
   });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   watcher.add(o.folders);
-  return { ready, close: () => watcher.close() };
+  return {
+    ready,
+    close: () => {
+      closed = true;
+      for (const t of settling.values()) clearTimeout(t);
+      settling.clear();
+      return watcher.close();
+    },
+  };
 }
