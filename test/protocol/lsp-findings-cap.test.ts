@@ -25,8 +25,8 @@ function linesOf(text: string, name: string): { start: number; end: number } {
   return { start, end: next - 1 };
 }
 
-const key = (x: { code?: unknown; range: Diagnostic['range']; message: string }) =>
-  `${String(x.code)} ${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`;
+const key = (x: { code?: unknown; range: Diagnostic['range']; message: unknown }) =>
+  `${String(x.code)} ${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${String(x.message)}`;
 
 test('the findings cap never hides the document being edited (crowded file, edit far down)', async () => {
   const ws = new TempWorkspace();
@@ -39,7 +39,7 @@ test('the findings cap never hides the document being edited (crowded file, edit
     const first = (await opened).diagnostics;
     // The file is over the cap: a note stands for the port clashes not shown, and the document far down is one.
     const note = first.find(
-      (d) => d.code === 'port-conflict' && /more port-conflict findings .* not shown/.test(d.message),
+      (d) => d.code === 'port-conflict' && /more port-conflict findings .* not shown/.test(String(d.message)),
     );
     assert.ok(note, 'a note says how many port-conflict findings are not shown');
     const far = linesOf(before, `l-${EDITED}`);
