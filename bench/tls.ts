@@ -7,25 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Workspace, allRules } from '../server/src/engine';
 import { documents } from './corpus';
-import { CertFactory, manualListener, secretYaml } from '../test/helpers/tls-certs';
-
-const TLS_CODES = new Set([
-  'duration-invalid',
-  'issuer-kind-mismatch',
-  'issuer-not-found',
-  'issuer-not-ready',
-  'quickstart-issuer',
-  'san-invalid',
-  'secret-name-conflict',
-  'tls-cert-expired',
-  'tls-chain-order',
-  'tls-key-algorithm-mismatch',
-  'tls-mode',
-  'tls-san-mismatch',
-  'tls-san-missing',
-  'tls-secret-invalid',
-  'tls-secret-not-found',
-]);
+import { CertFactory, TLS_RULE_CODES as TLS_CODES, manualListener, secretYaml } from '../test/helpers/tls-certs';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -258,164 +258,77 @@ describe('dev broker with mosquitto clients', () => {
     before(async () => {
       fan = await clientCert(stateDir, { name: 'smart-fan', outDir: work });
     });
+    /** mosquitto client arguments for the X509 port: host, port, version, client id, the dev CA and a certificate. */
+    const x509 = (id: string, version: 'mqttv5' | 'mqttv311', cert?: { certFile: string; keyFile: string }) => [
+      ...['-h', 'localhost', '-p', String(x509Port), '-V', version, '-i', id, '--cafile', caFile],
+      ...(cert ? ['--cert', cert.certFile, '--key', cert.keyFile] : []),
+    ];
+    const decision = (clientId: string, action: string) =>
+      b.events.wait(
+        (x) => x.event === 'decision' && x.clientId === clientId && x.action === action,
+        `${action} decision for ${clientId}`,
+      );
+    const routed = (clientId: string) => b.events.all.some((x) => x.event === 'publish' && x.clientId === clientId);
 
     test('a client certificate from the dev CA is accepted; its subject maps to attributes that authorize the publish', async () => {
       const r = await run('mosquitto_pub', [
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv5',
-        '-i',
-        'fan-1',
+        ...x509('fan-1', 'mqttv5', fan),
         '-q',
         '1',
         '-t',
         'building/17/temp',
         '-m',
         '21',
-        '--cafile',
-        caFile,
-        '--cert',
-        fan.certFile,
-        '--key',
-        fan.keyFile,
       ]);
       assert.equal(r.code, 0, r.stderr);
-      const d = await b.events.wait(
-        (x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Publish',
-        'publish decision',
-      );
+      const d = await decision('fan-1', 'Publish');
       assert.equal(d.allowed, true);
       assert.equal(d.resource, 'building/17/temp');
-      const c = await b.events.wait(
-        (x) => x.event === 'decision' && x.clientId === 'fan-1' && x.action === 'Connect',
-        'connect decision',
-      );
-      assert.equal(c.allowed, true);
+      assert.equal((await decision('fan-1', 'Connect')).allowed, true);
       await b.events.wait((x) => x.event === 'publish' && x.clientId === 'fan-1', 'routed publish');
     });
 
     test('a publish outside the allowed topics is denied with reason code 135 (MQTT 5) and not routed', async () => {
       const r = await run('mosquitto_pub', [
         '-d',
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv5',
-        '-i',
-        'fan-2',
+        ...x509('fan-2', 'mqttv5', fan),
         '-q',
         '1',
         '-t',
         'building/18/temp',
         '-m',
         '21',
-        '--cafile',
-        caFile,
-        '--cert',
-        fan.certFile,
-        '--key',
-        fan.keyFile,
       ]);
       assert.match(r.stdout + r.stderr, /PUBACK \(Mid: 1, RC:135\)|Not authori[sz]ed/i);
-      const d = await b.events.wait(
-        (x) => x.event === 'decision' && x.clientId === 'fan-2' && x.action === 'Publish',
-        'denied publish decision',
-      );
-      assert.equal(d.allowed, false);
-      assert.equal(
-        b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-2'),
-        false,
-      );
+      assert.equal((await decision('fan-2', 'Publish')).allowed, false);
+      assert.equal(routed('fan-2'), false);
     });
 
     test('a subscription outside the allowed topics is denied (SUBACK 0x87)', async () => {
-      const r = await run('mosquitto_sub', [
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv5',
-        '-i',
-        'fan-3',
-        '-t',
-        'building/#',
-        '-C',
-        '1',
-        '--cafile',
-        caFile,
-        '--cert',
-        fan.certFile,
-        '--key',
-        fan.keyFile,
-      ]);
+      const r = await run('mosquitto_sub', [...x509('fan-3', 'mqttv5', fan), '-t', 'building/#', '-C', '1']);
       assert.match(r.stderr + r.stdout, /All subscription requests were denied/i);
-      const d = await b.events.wait(
-        (x) => x.event === 'decision' && x.clientId === 'fan-3' && x.action === 'Subscribe',
-        'subscribe decision',
-      );
-      assert.equal(d.allowed, false);
+      assert.equal((await decision('fan-3', 'Subscribe')).allowed, false);
     });
 
     test('MQTT 3.1.1: a denied publish still gets a plain PUBACK (as AIO) and is not routed', async () => {
       const r = await run('mosquitto_pub', [
         '-d',
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv311',
-        '-i',
-        'fan-4',
+        ...x509('fan-4', 'mqttv311', fan),
         '-q',
         '1',
         '-t',
         'elsewhere',
         '-m',
         'x',
-        '--cafile',
-        caFile,
-        '--cert',
-        fan.certFile,
-        '--key',
-        fan.keyFile,
       ]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /received PUBACK/);
-      const d = await b.events.wait(
-        (x) => x.event === 'decision' && x.clientId === 'fan-4' && x.action === 'Publish',
-        'decision',
-      );
-      assert.equal(d.allowed, false);
-      assert.equal(
-        b.events.all.some((x) => x.event === 'publish' && x.clientId === 'fan-4'),
-        false,
-      );
+      assert.equal((await decision('fan-4', 'Publish')).allowed, false);
+      assert.equal(routed('fan-4'), false);
     });
 
     test('without a client certificate the connection is refused (not authorized)', async () => {
-      const r = await run('mosquitto_pub', [
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv5',
-        '-i',
-        'no-cert',
-        '-t',
-        'building/17/x',
-        '-m',
-        'x',
-        '--cafile',
-        caFile,
-      ]);
+      const r = await run('mosquitto_pub', [...x509('no-cert', 'mqttv5'), '-t', 'building/17/x', '-m', 'x']);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /not authori[sz]ed/i);
       const e = await b.events.wait((x) => x.event === 'client-rejected' && x.clientId === 'no-cert', 'rejection');
@@ -423,46 +336,13 @@ describe('dev broker with mosquitto clients', () => {
     });
 
     test('a client certificate from another CA is refused', async () => {
-      const key = path.join(work, 'other.key'),
-        crt = path.join(work, 'other.crt');
+      const other = { keyFile: path.join(work, 'other.key'), certFile: path.join(work, 'other.crt') };
       const g = await run('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        crt,
-        '-subj',
-        '/CN=smart-fan',
-        '-days',
-        '2',
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+        ...['-keyout', other.keyFile, '-out', other.certFile, '-subj', '/CN=smart-fan', '-days', '2'],
       ]);
       assert.equal(g.code, 0, g.stderr);
-      const r = await run('mosquitto_pub', [
-        '-h',
-        'localhost',
-        '-p',
-        String(x509Port),
-        '-V',
-        'mqttv5',
-        '-i',
-        'impostor',
-        '-t',
-        'building/17/x',
-        '-m',
-        'x',
-        '--cafile',
-        caFile,
-        '--cert',
-        crt,
-        '--key',
-        key,
-      ]);
+      const r = await run('mosquitto_pub', [...x509('impostor', 'mqttv5', other), '-t', 'building/17/x', '-m', 'x']);
       assert.notEqual(r.code, 0);
       const e = await b.events.wait((x) => x.event === 'client-rejected' && x.clientId === 'impostor', 'rejection');
       assert.match(e.reason, /rejected/);

@@ -163,3 +163,22 @@ ${serviceName === null ? '' : `  serviceName: ${serviceName}\n`}  ports:
     opts.namespace,
   );
 }
+
+/** The codes of the TLS, issuer, Secret and certificate rules. */
+export const TLS_RULE_CODES: ReadonlySet<string> = new Set([
+  'duration-invalid',
+  'issuer-kind-mismatch',
+  'issuer-not-found',
+  'issuer-not-ready',
+  'quickstart-issuer',
+  'san-invalid',
+  'secret-name-conflict',
+  'tls-cert-expired',
+  'tls-chain-order',
+  'tls-key-algorithm-mismatch',
+  'tls-mode',
+  'tls-san-mismatch',
+  'tls-san-missing',
+  'tls-secret-invalid',
+  'tls-secret-not-found',
+]);

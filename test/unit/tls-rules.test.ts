@@ -7,25 +7,9 @@ import { basename, join, relative } from 'node:path';
 import { Finding, FactObject, Workspace } from '../../server/src/engine';
 import { check, only, rangeOf } from '../helpers/engine';
 import { CORPUS, yamlFiles } from '../helpers/corpus';
-import { CertFactory, Issued, b64, manualListener, secretYaml } from '../helpers/tls-certs';
+import { CertFactory, Issued, TLS_RULE_CODES, b64, manualListener, secretYaml } from '../helpers/tls-certs';
 
-const MINE = new Set([
-  'duration-invalid',
-  'issuer-kind-mismatch',
-  'issuer-not-found',
-  'issuer-not-ready',
-  'quickstart-issuer',
-  'san-invalid',
-  'secret-name-conflict',
-  'tls-cert-expired',
-  'tls-chain-order',
-  'tls-key-algorithm-mismatch',
-  'tls-mode',
-  'tls-san-mismatch',
-  'tls-san-missing',
-  'tls-secret-invalid',
-  'tls-secret-not-found',
-]);
+const MINE = TLS_RULE_CODES;
 const mine = (f: Finding[]) => f.filter((x) => MINE.has(x.code));
 const uri = (name: string) => `file:///ws/${name}`;
 const DAY = 86400000;
