@@ -31,12 +31,7 @@ editorTest(
   async (ed) => {
     // Broker Listeners: context → namespace → broker → listeners (expanded by the server's hints).
     // The activity-bar container "BrokerKit" holds both views.
-    await ed.page
-      .locator(
-        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
-      )
-      .first()
-      .click();
+    await (await ed.brokerKitIcon()).click();
     const row = (text: string | RegExp) =>
       ed.page
         .locator('.pane .monaco-list-row', { hasText: text })
@@ -62,7 +57,17 @@ editorTest(
       .waitFor({ state: 'visible', timeout: 30_000 });
     await ed.screenshot('broker-listeners');
 
-    // Service Connector: the Helm release, the failed sc-job and its diagnosis.
+    // Service Connector (collapsed until opened): the Helm release, the failed sc-job and its diagnosis. The listeners
+    // view is collapsed first, so the Service Connector view has the side bar's height (only rows on screen render).
+    await ed.page
+      .locator('.pane-header[aria-expanded="true"]', { hasText: /Broker Listeners/i })
+      .first()
+      .click();
+    await ed.page
+      .locator('.pane-header[aria-expanded="false"]', { hasText: /Broker Listeners/i })
+      .first()
+      .waitFor({ state: 'visible' });
+    await ed.treeRows('Service Connector');
     await row('sc-extension');
     await row('sc-job');
     rows = await ed.treeRows('Service Connector', 4);

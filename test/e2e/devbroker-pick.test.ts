@@ -75,12 +75,7 @@ editorTest(
 
     // The palette lists what the extensions contributed when it opens: wait for BrokerKit's contributions (its
     // activity bar icon) first.
-    await ed.page
-      .locator(
-        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
-      )
-      .first()
-      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.brokerKitIcon();
     // No editor is open: the palette command offers the workspace's listeners, with their ports and files.
     assert.equal(await ed.page.locator('.tabs-container .tab').count(), 0);
     await paletteCommand(ed, 'BrokerKit: Start Dev Broker');
@@ -194,12 +189,7 @@ spec:
     },
   }),
   async (ed) => {
-    await ed.page
-      .locator(
-        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
-      )
-      .first()
-      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.brokerKitIcon();
     await ed.runCommand('BrokerKit: Start Dev Broker');
     await ed.waitForText(
       '.notifications-toasts .notification-toast',
@@ -220,12 +210,7 @@ editorTest(
   'Start Dev Broker in a workspace without a BrokerListener says what to do',
   () => ({ vsix: packagedVsix(), workspace: { files: { 'config.yaml': 'kind: ConfigMap\nmetadata:\n  name: x\n' } } }),
   async (ed) => {
-    await ed.page
-      .locator(
-        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
-      )
-      .first()
-      .waitFor({ state: 'visible', timeout: 60_000 });
+    await ed.brokerKitIcon();
     await ed.runCommand('BrokerKit: Start Dev Broker');
     const toast = await ed.waitForText(
       '.notifications-toasts .notification-toast',

@@ -20,7 +20,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Locator, Page } from 'playwright-core';
 import { distDir } from '../helpers/engine';
 import { tempDir } from '../helpers/temp';
 
@@ -460,6 +460,21 @@ export class Editor {
     return file;
   }
 
+  /**
+   * BrokerKit's activity-bar icon, once it is shown: the extension's contributions are registered then, so the
+   * palette lists its commands (the palette lists what is contributed when it opens) and its views can open. Click
+   * it to open the BrokerKit side bar.
+   */
+  async brokerKitIcon(timeout = 60_000): Promise<Locator> {
+    const icon = this.page
+      .locator(
+        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
+      )
+      .first();
+    await icon.waitFor({ state: 'visible', timeout });
+    return icon;
+  }
+
   /** Absolute path of a workspace file. */
   path(rel: string): string {
     if (!this.workspace) throw new Error('no workspace folder is open');
@@ -717,20 +732,24 @@ export class Editor {
     return (await frame.locator('body').innerText({ timeout })).trim();
   }
 
-  /** Waits until no Problems row matches (code and file only): e.g. after a quick fix, the error leaves the file. */
-  async waitForNoProblem(match: Pick<ProblemMatch, 'code' | 'file'>, timeout = 30_000): Promise<void> {
+  /**
+   * Waits until `file` shows in the Problems panel (filtered to it) with its other problems, none with `code`: e.g.
+   * after a quick fix, the error leaves the file and the rest stay. The file's entry must be there, so the wait
+   * cannot pass on a panel that shows nothing of the file (a filter not applied yet, rows not rendered). For a
+   * file that is to be left with no problem at all, check the whole count instead (waitForProblemCounts) and
+   * account for it with the problems that remain elsewhere.
+   */
+  async waitForNoProblem(match: { code: string; file: string }, timeout = 30_000): Promise<void> {
     await this.filterProblems(match.file);
     try {
       await this.page.waitForFunction(
         ([read, want]) => {
           const panel = document.querySelector('.markers-panel');
           if (!panel) return false;
-          const rows = new Function(`return (${read})`)()(panel) as Problem[];
-          return !rows.some(
-            (p) =>
-              (want.file === undefined || p.file === want.file || p.file.endsWith(`/${want.file}`)) &&
-              (want.code === undefined || p.code === want.code),
+          const rows = (new Function(`return (${read})`)()(panel) as Problem[]).filter(
+            (p) => p.file === want.file || p.file.endsWith(`/${want.file}`),
           );
+          return rows.length > 0 && !rows.some((p) => p.code === want.code);
         },
         [readProblems.toString(), match] as const,
         { timeout },
@@ -741,9 +760,80 @@ export class Editor {
         .first()
         .evaluate(readProblems)
         .catch(() => []);
+      const why = seen.some((p) => p.code === match.code)
+        ? `a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms`
+        : `the Problems panel shows nothing of ${match.file} after ${timeout} ms (if it is to have no problem left, ` +
+          'check the counts with waitForProblemCounts)';
       throw new Error(
-        `a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms:\n` +
+        `${why}:\n` +
           seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+        { cause: e },
+      );
+    }
+  }
+
+  /**
+   * Waits until the Problems panel, filtered to `file`, shows exactly the problems with these codes (in any order;
+   * a code twice for two problems) and returns them.
+   */
+  async waitForProblemCodes(file: string, codes: string[], timeout = 60_000): Promise<Problem[]> {
+    await this.filterProblems(file);
+    const want = [...codes].sort();
+    const mine = (rows: Problem[]) => rows.filter((p) => p.file === file || p.file.endsWith(`/${file}`));
+    try {
+      await this.page.waitForFunction(
+        ([read, f, w]) => {
+          const panel = document.querySelector('.markers-panel');
+          if (!panel) return false;
+          const rows = (new Function(`return (${read})`)()(panel) as Problem[]).filter(
+            (p) => p.file === f || p.file.endsWith(`/${f}`),
+          );
+          return JSON.stringify(rows.map((p) => p.code).sort()) === JSON.stringify(w);
+        },
+        [readProblems.toString(), file, want] as const,
+        { timeout },
+      );
+    } catch (e) {
+      const seen = await this.page
+        .locator('.markers-panel')
+        .first()
+        .evaluate(readProblems)
+        .catch(() => []);
+      throw new Error(
+        `${file}: expected problems ${JSON.stringify(want)} after ${timeout} ms; the panel shows:\n` +
+          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+        { cause: e },
+      );
+    }
+    return mine(await this.page.locator('.markers-panel').first().evaluate(readProblems));
+  }
+
+  /** The status bar's problem counts of the whole workspace: [errors, warnings, infos]. */
+  async problemCounts(): Promise<number[]> {
+    const text = (await this.page.locator('[id="status.problems"]').first().textContent()) ?? '';
+    return text.trim().split(/\s+/).map(Number);
+  }
+
+  /**
+   * Waits until the status bar counts the whole workspace's problems as `want` ([errors, warnings, infos]): the
+   * one place that counts every file, also those the Problems panel does not render.
+   */
+  async waitForProblemCounts(want: [number, number, number], timeout = 60_000): Promise<void> {
+    try {
+      await this.page.waitForFunction(
+        (w) => {
+          const t = document.querySelector('[id="status.problems"]')?.textContent ?? '';
+          return t.trim().split(/\s+/).map(Number).join(',') === w.join(',');
+        },
+        want,
+        { timeout },
+      );
+    } catch (e) {
+      const shown = await this.problemCounts().catch(() => []);
+      const all = await this.problems().catch(() => []);
+      throw new Error(
+        `the status bar counts ${JSON.stringify(shown)} problems, not ${JSON.stringify(want)}, after ${timeout} ms; ` +
+          `the panel shows:\n${all.map((p) => `  ${p.file}:${p.line} ${p.severity} ${p.code}`).join('\n')}`,
         { cause: e },
       );
     }

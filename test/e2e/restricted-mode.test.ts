@@ -62,12 +62,7 @@ editorTest(
     viewport: { width: 1400, height: 1000 },
   }),
   async (ed) => {
-    await ed.page
-      .locator(
-        '.activitybar .action-item a[aria-label^="BrokerKit"], .activitybar .action-item[aria-label^="BrokerKit"]',
-      )
-      .first()
-      .click();
+    await (await ed.brokerKitIcon()).click();
     const row = (text: string | RegExp) =>
       ed.page
         .locator('.pane .monaco-list-row', { hasText: text })

@@ -245,6 +245,8 @@ export class DevBrokerController implements vscode.Disposable {
       placeHolder: 'BrokerListeners of this workspace',
       matchOnDescription: true,
       matchOnDetail: true,
+      // Also opened by the walkthrough's button, whose page can take the focus back just after the click.
+      ignoreFocusOut: true,
     });
     return pick ? this.targetOf(pick.l) : undefined;
   }

@@ -198,7 +198,9 @@ export function registerClusterViews(ctx: Host): void {
     }
     const pick = await vscode.window.showQuickPick(
       r.contexts.map((c) => ({ label: c.name, description: c.name === r.selected ? 'current' : c.cluster })),
-      { placeHolder: 'Kube context for the BrokerKit views' },
+      // Also opened by the walkthrough's button, whose page can take the focus back just after the click: a picker
+      // closing on focus loss would vanish before the user sees it.
+      { placeHolder: 'Kube context for the BrokerKit views', ignoreFocusOut: true },
     );
     if (pick) {
       await client().sendRequest(Methods.clusterSelect, { context: pick.label });

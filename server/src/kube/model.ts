@@ -5,7 +5,7 @@
 import type { ClusterSnapshot, ResourceSlice, JobRecord } from './session';
 import type { ResourceKey } from './resources';
 import type { HelmRelease } from './resources';
-import { AIO_GROUP, SPECS } from './resources';
+import { AIO_GROUP, NEEDS, SPECS } from './resources';
 import { diagnose, Diagnosis } from './diagnosis';
 
 export interface Problem {
@@ -206,7 +206,7 @@ export function problemOf(key: ResourceKey, slice: ResourceSlice | undefined): P
 }
 
 /** Problems of the given resources, one per distinct message (a cluster-wide failure is reported once). */
-export function problems(s: ClusterSnapshot, keys: ResourceKey[]): Problem[] {
+export function problems(s: ClusterSnapshot, keys: readonly ResourceKey[]): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const k of keys) {
@@ -630,27 +630,9 @@ export function connectionsModel(s: ClusterSnapshot): ConnectionModel[] {
   return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
 }
 
-const LISTENER_KEYS: ResourceKey[] = [
-  'brokerlisteners',
-  'services',
-  'certificates',
-  'secrets',
-  'brokerauthentications',
-  'brokerauthorizations',
-  'issuers',
-  'clusterissuers',
-];
-const SC_KEYS: ResourceKey[] = [
-  'helmreleases',
-  'scjobs',
-  'scpods',
-  'scevents',
-  'secrets',
-  'serviceaccounts',
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-];
+/** What the listeners tree and the Service Connector tree read: the resources their informers watch. */
+const LISTENER_KEYS: readonly ResourceKey[] = NEEDS.listeners;
+const SC_KEYS: readonly ResourceKey[] = NEEDS.serviceConnector;
 
 export function inspectModel(s: ClusterSnapshot): InspectModel {
   return {
