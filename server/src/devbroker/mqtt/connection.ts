@@ -4,7 +4,7 @@
 // process. Output goes through one Output (output.ts), which owns backpressure.
 import * as mqttPacket from 'mqtt-packet';
 import type { Duplex } from 'node:stream';
-import type { Packet, IPublishPacket } from 'mqtt-packet';
+import type { Packet, IPubackPacket, IPublishPacket, QoS } from 'mqtt-packet';
 import type { TimerHandle } from './clock';
 import { Output } from './output';
 import { dispatch } from './handlers';
@@ -134,6 +134,19 @@ export class Connection implements HandlerContext {
         this.chunks = all.length > total ? [all.subarray(total)] : [];
       }
       this.chunkLen -= total;
+      // The commonest packets skip the parser: a PUBACK of success from a subscriber (2 bytes: the packet id) and a
+      // PUBLISH without properties (anything unusual in it goes to the parser, which says what is wrong).
+      if (this.session && !this.connecting) {
+        if (frame.length === 4 && frame[0] === 0x40) {
+          this.run({ cmd: 'puback', messageId: frame.readUInt16BE(2) } as IPubackPacket);
+          continue;
+        }
+        const p = frame[0] >> 4 === 3 ? decodePublish(frame, i, this.version) : undefined;
+        if (p) {
+          this.run(p);
+          continue;
+        }
+      }
       try {
         this.parser.parse(frame);
       } catch (e) {
@@ -230,7 +243,11 @@ export class Connection implements HandlerContext {
 
   send(p: Packet, version = this.version): void {
     if (this.closed) return;
-    const b = this.encode(p, version);
+    // A PUBACK of success is 4 bytes in both versions (MQTT 5 §3.4.2.1: no reason code means success).
+    const b =
+      p.cmd === 'puback' && !p.reasonCode && !p.properties
+        ? Buffer.from([0x40, 2, p.messageId! >> 8, p.messageId! & 0xff])
+        : this.encode(p, version);
     if (b) this.output.write(b);
   }
 
@@ -250,7 +267,7 @@ export class Connection implements HandlerContext {
       if (subIds?.length) (props ??= {}).subscriptionIdentifier = subIds.length === 1 ? subIds[0] : subIds;
       if (props) pk.properties = props;
     } else if (m.expiresAt !== undefined && m.expiresAt <= now) return false;
-    const buf = this.encode(pk);
+    const buf = pk.properties ? this.encode(pk) : encodePublish(pk, this.version);
     if (!buf || buf.length > this.clientMaxPacket) return false;
     this.output.write(buf);
     return true;
@@ -348,4 +365,71 @@ export class Connection implements HandlerContext {
       this.broker.detach(this.session, this, !this.cleanDisconnect);
     }
   }
+}
+
+/**
+ * A PUBLISH without properties decoded directly (as mqtt-packet's parser would), from its frame and the length of its
+ * fixed header; undefined when it is anything else (QoS 3, properties, a topic past the end, packet id 0), which the
+ * parser then handles. The payload is copied so a queued message does not keep the whole network chunk alive.
+ */
+export function decodePublish(frame: Buffer, headerLen: number, version: number): IPublishPacket | undefined {
+  const flags = frame[0] & 0x0f;
+  const qos = (flags >> 1) & 3;
+  if (qos === 3 || frame.length < headerLen + 2) return undefined;
+  const topicLen = frame.readUInt16BE(headerLen);
+  let o = headerLen + 2 + topicLen;
+  if (o > frame.length) return undefined;
+  const topic = frame.toString('utf8', headerLen + 2, o);
+  let messageId: number | undefined;
+  if (qos > 0) {
+    if (o + 2 > frame.length) return undefined;
+    messageId = frame.readUInt16BE(o);
+    if (messageId === 0) return undefined;
+    o += 2;
+  }
+  if (version === 5) {
+    if (o >= frame.length || frame[o] !== 0) return undefined;
+    o += 1;
+  }
+  const p: IPublishPacket = {
+    cmd: 'publish',
+    topic,
+    payload: Buffer.from(frame.subarray(o)),
+    qos: qos as QoS,
+    retain: (flags & 1) !== 0,
+    dup: (flags & 8) !== 0,
+    length: frame.length - headerLen,
+  };
+  if (messageId !== undefined) p.messageId = messageId;
+  return p;
+}
+
+/**
+ * A PUBLISH without properties, encoded directly (what mqtt-packet's generate produces for it, without its general
+ * packet walk): fixed header, topic, packet id (QoS 1 and 2), an empty property length (MQTT 5), payload.
+ */
+export function encodePublish(p: IPublishPacket, version: number): Buffer {
+  const topicLen = Buffer.byteLength(p.topic);
+  const payload = p.payload as Buffer;
+  const rest = 2 + topicLen + (p.qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payload.length;
+  const lenBytes = rest < 128 ? 1 : rest < 16384 ? 2 : rest < 2097152 ? 3 : 4;
+  const b = Buffer.allocUnsafe(1 + lenBytes + rest);
+  b[0] = 0x30 | (p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0);
+  let o = 1;
+  for (let n = rest; ;) {
+    const digit = n % 128;
+    n = Math.floor(n / 128);
+    b[o++] = n > 0 ? digit | 0x80 : digit;
+    if (n === 0) break;
+  }
+  b.writeUInt16BE(topicLen, o);
+  o += 2;
+  o += b.write(p.topic, o, 'utf8');
+  if (p.qos > 0) {
+    b.writeUInt16BE(p.messageId!, o);
+    o += 2;
+  }
+  if (version === 5) b[o++] = 0;
+  payload.copy(b, o);
+  return b;
 }
