@@ -29,7 +29,9 @@ const MiB = 1024 * 1024;
 
 export const defaultOptions: BrokerOptions = {
   maxPacketSize: MiB,
-  topicAliasMaximum: 65535,
+  // mosquitto's default (max_topic_alias 10). A client sizes its alias table by what the CONNACK offers: MQTT.js
+  // allocates a 65535-entry cache per connection for 65535 (about 1.4 MiB and 1.7 ms of CPU for each client).
+  topicAliasMaximum: 10,
   inflightWindow: 20,
   maxQueuedMessages: 50000,
   maxQueuedBytes: 16 * MiB,
