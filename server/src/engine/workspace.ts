@@ -211,14 +211,13 @@ export class Workspace {
     const aioIn = new Map<string, boolean>();
     const judged = (f: FileState) => syntaxJudged(f, this.deploymentState, aioIn);
     for (const f of this.files.all()) {
-      const segs: (readonly Finding[])[] = [];
-      segments.set(f.uri, segs);
-      if (f.skipped) segs.push(this.notChecked(f));
       const docs = this.documentSegments(f, key);
+      const segs: (readonly Finding[])[] = f.skipped ? [this.notChecked(f)] : [];
       for (let i = 0; i < docs.length; i++) {
         const seg = syntaxScoped(docs[i], f, judged);
         if (seg.length) segs.push(seg);
       }
+      segments.set(f.uri, segs);
     }
     for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
     if (token?.isCancellationRequested) throw new CancelledError();
