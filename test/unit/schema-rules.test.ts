@@ -291,6 +291,13 @@ test("schema: unknown fields are rejected by kubectl's strict validation; misspe
     ['warning', 'warning'],
     'v1beta1 may have preview fields',
   );
+  // The message names the version of the object it judges, not "the v1 schema".
+  for (const m of run(beta)
+    .filter((x) => x.code === 'schema')
+    .map((x) => x.message)) {
+    assert.match(m, /in mqttbroker\.iotoperations\.azure\.com\/v1beta1 as BrokerKit knows it/);
+    assert.doesNotMatch(m, /in the v1 schema/);
+  }
   // additionalValidation is a v1beta1 field: fine there, an error in v1
   const authn = (v: string) => `apiVersion: mqttbroker.iotoperations.azure.com/${v}
 kind: BrokerAuthentication

@@ -220,7 +220,7 @@ describe('issuer-not-found and issuer-kind-mismatch', () => {
 kind: Certificate
 metadata:
   name: c
-  namespace: apps
+  namespace: azure-iot-operations
 spec:
   secretName: c-tls
   issuerRef:
@@ -229,8 +229,49 @@ spec:
     const f = only(check({ 'c.yaml': text }), 'issuer-not-found');
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].range, rangeOf(text, 'ca-issuer'));
-    assert.deepEqual(f[0].data, { kind: 'Issuer', name: 'ca-issuer', namespace: 'apps', group: 'cert-manager.io' });
-    assert.deepEqual(only(check({ 'c.yaml': text, 'i.yaml': ISSUER('ca-issuer', 'apps') }), 'issuer-not-found'), []);
+    assert.deepEqual(f[0].data, {
+      kind: 'Issuer',
+      name: 'ca-issuer',
+      namespace: 'azure-iot-operations',
+      group: 'cert-manager.io',
+    });
+    assert.deepEqual(only(check({ 'c.yaml': text, 'i.yaml': ISSUER('ca-issuer') }), 'issuer-not-found'), []);
+  });
+
+  test('a Certificate unrelated to AIO (a namespace without AIO objects) is not judged for its issuer; one beside a listener is', () => {
+    const cert = `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+  namespace: shop
+spec:
+  secretName: web-tls
+  issuerRef:
+    name: letsencrypt
+    kind: ClusterIssuer
+`;
+    assert.deepEqual(only(check({ 'c.yaml': cert }), 'issuer-not-found'), []);
+    const inShop = listener(
+      'l',
+      autoPort(8884, 'azure-iot-operations-aio-certificate-issuer', 'ClusterIssuer'),
+    ).replace('namespace: azure-iot-operations', 'namespace: shop');
+    assert.match(inShop, /namespace: shop/);
+    const f = only(check({ 'c.yaml': cert, 'l.yaml': inShop }), 'issuer-not-found');
+    assert.deepEqual(
+      f.map((x) => x.uri),
+      [uri('c.yaml')],
+    );
+  });
+
+  test('the pre-GA tls.automatic.issuerRef naming an issuer that exists nowhere is reported like the v1 one', () => {
+    const v1 = listener('l', autoPort(8884, 'nowhere', 'ClusterIssuer'));
+    const legacy = v1.replace('certManagerCertificateSpec:', 'automatic:');
+    assert.notEqual(legacy, v1);
+    const a = only(check({ 'l.yaml': v1 }), 'issuer-not-found');
+    const b = only(check({ 'l.yaml': legacy }), 'issuer-not-found');
+    assert.equal(b.length, 1);
+    assert.equal(b[0].message, a[0].message);
+    assert.deepEqual(b[0].range, rangeOf(legacy, 'nowhere'));
   });
 
   test('kind Issuer naming the built-in ClusterIssuer: error at the kind, replace with ClusterIssuer, related says built-in', () => {
@@ -973,9 +1014,12 @@ describe('examples and the real-world corpus', () => {
       'tls-mode',
       'quickstart-issuer',
     ],
+    // The pre-GA `tls.automatic.issuerRef` is followed like the v1 one: its issuers exist nowhere in this file.
     'Azure__iot-operations-sdks/dot-devcontainer__yaml__aio-release.yaml': [
       'tls-mode',
+      'issuer-not-found',
       'tls-mode',
+      'issuer-not-found',
       'tls-mode',
       'issuer-not-found',
     ],
@@ -1007,6 +1051,8 @@ describe('examples and the real-world corpus', () => {
       'tls-mode',
       'quickstart-issuer',
     ],
+    'MicrosoftDocs__azure-docs/howto-configure-brokerlistener.480f3f1__block1.yaml': ['issuer-not-found'],
+    'MicrosoftDocs__azure-docs/howto-configure-brokerlistener.480f3f1__block2.yaml': ['issuer-not-found'],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block2.yaml': ['tls-san-missing', 'quickstart-issuer'],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block5.yaml': ['tls-san-missing', 'issuer-not-found'],
     'MicrosoftDocs__azure-docs/howto-configure-brokerlistener__block6.yaml': ['tls-secret-not-found'],

@@ -69,7 +69,11 @@ function infosOf(value: Record<string, any>): PortInfo[] {
       if (!isMap(p) || !isMap(p.tls)) continue;
       const path: Path = ['spec', 'ports', i, 'tls'];
       const auto = isMap(p.tls.certManagerCertificateSpec) ? p.tls.certManagerCertificateSpec : undefined;
-      const ref = auto ? issuerRefOf(auto.issuerRef, '') : undefined;
+      // The pre-GA shape (`tls.automatic.issuerRef`, legacy-field tells how to rename it) still names an issuer: it
+      // is followed like the v1 one.
+      const legacy = !auto && isMap(p.tls.automatic) ? p.tls.automatic : undefined;
+      const ref = issuerRefOf((auto ?? legacy)?.issuerRef, '');
+      const refPath: Path = [...path, auto ? 'certManagerCertificateSpec' : 'automatic', 'issuerRef'];
       infos.push({
         index: i,
         port: p.port,
@@ -77,9 +81,7 @@ function infosOf(value: Record<string, any>): PortInfo[] {
         mode: p.tls.mode,
         auto,
         manual: isMap(p.tls.manual) ? p.tls.manual : undefined,
-        issuer: ref
-          ? { name: ref.name, kind: ref.kind, path: [...path, 'certManagerCertificateSpec', 'issuerRef'] }
-          : undefined,
+        issuer: ref && (auto || legacy) ? { name: ref.name, kind: ref.kind, path: refPath } : undefined,
       });
     }
   }

@@ -4,7 +4,7 @@
 // Warning while the workspace may be incomplete; error when cluster facts are complete (what `az iot ops check` says).
 // data (for a "create the issuer" quick fix): { kind, name, namespace (Issuer only), group, didYouMean? }.
 import type { WorkspaceRule } from '../rule';
-import { CERT_MANAGER_GROUP } from '../resources';
+import { AIO_GROUP, CERT_MANAGER_GROUP } from '../resources';
 import { closeNames, issuerUses, whereIs } from '../tls-ports';
 
 const rule: WorkspaceRule = {
@@ -22,8 +22,17 @@ const rule: WorkspaceRule = {
   ],
   check(ctx) {
     const { index } = ctx;
+    const aio = new Map<string, boolean>();
+    const aioIn = (ns: string) => {
+      let has = aio.get(ns);
+      if (has === undefined) aio.set(ns, (has = index.all.some((r) => r.group === AIO_GROUP && r.namespace === ns)));
+      return has;
+    };
     for (const u of issuerUses(index)) {
       if (u.referrer.origin !== 'workspace') continue;
+      // A Certificate in a namespace without AIO objects has nothing to do with AIO (an application's certificate
+      // from a ClusterIssuer installed elsewhere, `letsencrypt`): not BrokerKit's to judge.
+      if (!u.port && !aioIn(u.referrer.namespace)) continue;
       const { kind, name, namespace } = u.ref;
       if (u.found.length || u.otherKind.length) continue; // otherKind: issuer-kind-mismatch reports it
       const elsewhere =

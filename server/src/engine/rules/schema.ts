@@ -259,7 +259,7 @@ function unknownReport(r: Resource, issue: Extract<SchemaIssue, { kind: 'unknown
     path: issue.path,
     key: true,
     message: preview
-      ? `\`${key}\` is not a field of ${where} in the v1 schema; the AIO 1.0 API server rejects it (strict decoding error: unknown field "${field}").${advice}`
+      ? `\`${key}\` is not a field of ${where} in ${r.apiVersion} as BrokerKit knows it (its published schema is v1's, the version AIO 1.0 serves, whose API server rejects the field: strict decoding error: unknown field "${field}"). If an AIO release serving ${r.version} has this field, ignore this.${advice}`
       : certManager
         ? `\`${key}\` is not a field of ${where} in cert-manager v1.13 (the version AIO 1.0 installs), whose API server rejects it (strict decoding error: unknown field "${field}"). If your cert-manager is newer, check that it has this field.${advice}`
         : `${REJECT}${where} has no field \`${key}\` — kubectl apply fails with 'strict decoding error: unknown field "${field}"' (other clients silently drop it).${advice}`,
