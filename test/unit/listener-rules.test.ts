@@ -830,3 +830,35 @@ test('odd shapes never crash the listener rules', () => {
   ws.validate();
   assert.deepEqual(ws.ruleErrors, []);
 });
+
+test('reference rules look within the deployment, never across the root: an authentication in a sibling folder applied on its own is not found', () => {
+  const auth = `apiVersion: mqttbroker.iotoperations.azure.com/v1
+kind: BrokerAuthentication
+metadata:
+  name: my-auth
+  namespace: azure-iot-operations
+spec:
+  authenticationMethods:
+  - method: ServiceAccountToken
+    serviceAccountTokenSettings:
+      audiences: ["aio-internal"]
+`;
+  const l = listener(
+    'l',
+    `  serviceType: LoadBalancer\n  ports:\n  - port: 8883\n    authenticationRef: my-auth\n${TLS}`,
+  );
+  const files = { 'auth/auth.yaml': auth, 'listeners/l.yaml': l };
+  const f = only(check(files), 'authentication-not-found');
+  assert.equal(f.length, 1);
+  assert.equal(f[0].uri, U('listeners/l.yaml'));
+  assert.match(f[0].message, /names no BrokerAuthentication .* among the files applied with this listener/);
+  // Applied as one (a kustomization listing both, or the whole tree as one deployment): found.
+  assert.deepEqual(only(check(files, undefined, TOGETHER), 'authentication-not-found'), []);
+  assert.deepEqual(
+    only(
+      check({ ...files, 'kustomization.yaml': 'resources:\n- auth/auth.yaml\n- listeners/l.yaml\n' }),
+      'authentication-not-found',
+    ),
+    [],
+  );
+});

@@ -20,9 +20,11 @@ export function checkReferences(
     else names.set(r.namespace, new Set([r.name]));
   }
   const severity = ctx.factsComplete ? 'error' : 'warning';
+  // Looked up within the deployment (the files applied with the listener), never across the whole workspace: an object
+  // in a sibling folder applied on its own is not there when this one is applied.
   const where = ctx.factsComplete
-    ? 'in the workspace or the connected cluster'
-    : 'in the workspace' +
+    ? 'among the files applied with this listener or in the connected cluster'
+    : 'among the files applied with this listener' +
       (kind === 'BrokerAuthentication' && ctx.options.assumeBuiltins ? " (AIO itself only creates 'default')" : '');
   // Per namespace, once: the sorted names there and the "Known: ..." text.
   const perNs = new Map<string, { all: string[]; candidates: string[]; known: string }>();
