@@ -58,29 +58,46 @@ function merged(segments: readonly Segment[]): Finding[] {
  * in; undefined when most of the file changed (sorting everything is then as cheap).
  */
 function patched(prev: { segments: Segment[]; list: Finding[] }, segments: readonly Segment[]): Finding[] | undefined {
+  // Segments come in a stable order (documents in file order, then rule lists in rule order): the ones kept at both
+  // ends are skipped by identity, and only the middle is compared as multisets (a segment may also have moved).
+  const a = prev.segments;
+  let lo = 0;
+  while (lo < a.length && lo < segments.length && a[lo] === segments[lo]) lo++;
+  let hi = 0;
+  while (hi < a.length - lo && hi < segments.length - lo && a[a.length - 1 - hi] === segments[segments.length - 1 - hi])
+    hi++;
   const count = new Map<Segment, number>();
-  for (const s of prev.segments) count.set(s, (count.get(s) ?? 0) + 1);
+  for (let i = lo; i < a.length - hi; i++) count.set(a[i], (count.get(a[i]) ?? 0) + 1);
   const added: Finding[] = [];
-  for (const s of segments) {
+  for (let i = lo; i < segments.length - hi; i++) {
+    const s = segments[i];
     const c = count.get(s);
     if (c) count.set(s, c - 1);
-    else for (let i = 0; i < s.length; i++) added.push(s[i]);
+    else for (let k = 0; k < s.length; k++) added.push(s[k]);
   }
   const removed = new Map<Finding, number>();
   let gone = 0;
+  // The lines the removed findings are on: findings elsewhere need no lookup.
+  let first = Infinity,
+    last = -Infinity;
   for (const [s, c] of count)
     for (let k = 0; k < c; k++)
       for (const f of s) {
         removed.set(f, (removed.get(f) ?? 0) + 1);
         gone++;
+        const line = f.range.start.line;
+        if (line < first) first = line;
+        if (line > last) last = line;
       }
   if (2 * (added.length + gone) > prev.list.length) return undefined;
   added.sort(compareFindings);
-  const out: Finding[] = [];
+  const out: Finding[] = new Array(prev.list.length - gone + added.length);
+  let n = 0;
   let j = 0;
   for (const f of prev.list) {
     if (gone > 0) {
-      const r = removed.get(f);
+      const line = f.range.start.line;
+      const r = line >= first && line <= last ? removed.get(f) : undefined;
       if (r) {
         if (r === 1) removed.delete(f);
         else removed.set(f, r - 1);
@@ -88,9 +105,11 @@ function patched(prev: { segments: Segment[]; list: Finding[] }, segments: reado
         continue;
       }
     }
-    while (j < added.length && compareFindings(added[j], f) < 0) out.push(added[j++]);
-    out.push(f);
+    while (j < added.length && compareFindings(added[j], f) < 0) out[n++] = added[j++];
+    out[n++] = f;
   }
-  while (j < added.length) out.push(added[j++]);
+  while (j < added.length) out[n++] = added[j++];
+  // (Fewer when a removed finding was not in the list: never, as every list is made of its segments.)
+  out.length = n;
   return out;
 }

@@ -202,11 +202,9 @@ export class Workspace {
     const segments = new Map<string, (readonly Finding[])[]>();
     const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
     for (const f of this.files.all()) {
-      const segs: (readonly Finding[])[] = [];
-      segments.set(f.uri, segs);
-      if (f.skipped) segs.push(this.notChecked(f));
       const docs = this.documentSegments(f, key);
-      for (let i = 0; i < docs.length; i++) segs.push(docs[i]);
+      const segs: (readonly Finding[])[] = f.skipped ? [this.notChecked(f), ...docs] : docs.slice();
+      segments.set(f.uri, segs);
     }
     for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
     if (token?.isCancellationRequested) throw new CancelledError();
