@@ -628,6 +628,11 @@ export class Editor {
    */
   async problems(file?: string): Promise<Problem[]> {
     await this.filterProblems(file);
+    return this.shownProblems();
+  }
+
+  /** What the Problems panel shows now, as it is filtered. */
+  private shownProblems(): Promise<Problem[]> {
     return this.page.locator('.markers-panel').first().evaluate(readProblems);
   }
 
@@ -691,14 +696,9 @@ export class Editor {
       );
       return (await handle.jsonValue()) as Problem;
     } catch (e) {
-      const seen = await this.page
-        .locator('.markers-panel')
-        .first()
-        .evaluate(readProblems)
-        .catch(() => []);
+      const seen = await this.shownProblems().catch((): Problem[] => []);
       throw new Error(
-        `no problem matching ${JSON.stringify(m)} within ${timeout} ms; the panel shows:\n` +
-          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+        `no problem matching ${JSON.stringify(m)} within ${timeout} ms; the panel shows:\n` + listProblems(seen),
         { cause: e },
       );
     }
@@ -755,20 +755,12 @@ export class Editor {
         { timeout },
       );
     } catch (e) {
-      const seen = await this.page
-        .locator('.markers-panel')
-        .first()
-        .evaluate(readProblems)
-        .catch(() => []);
+      const seen = await this.shownProblems().catch((): Problem[] => []);
       const why = seen.some((p) => p.code === match.code)
         ? `a problem matching ${JSON.stringify(match)} is still shown after ${timeout} ms`
         : `the Problems panel shows nothing of ${match.file} after ${timeout} ms (if it is to have no problem left, ` +
           'check the counts with waitForProblemCounts)';
-      throw new Error(
-        `${why}:\n` +
-          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
-        { cause: e },
-      );
+      throw new Error(`${why}:\n` + listProblems(seen), { cause: e });
     }
   }
 
@@ -794,18 +786,14 @@ export class Editor {
         { timeout },
       );
     } catch (e) {
-      const seen = await this.page
-        .locator('.markers-panel')
-        .first()
-        .evaluate(readProblems)
-        .catch(() => []);
+      const seen = await this.shownProblems().catch((): Problem[] => []);
       throw new Error(
         `${file}: expected problems ${JSON.stringify(want)} after ${timeout} ms; the panel shows:\n` +
-          seen.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n'),
+          listProblems(seen),
         { cause: e },
       );
     }
-    return mine(await this.page.locator('.markers-panel').first().evaluate(readProblems));
+    return mine(await this.shownProblems());
   }
 
   /** The status bar's problem counts of the whole workspace: [errors, warnings, infos]. */
@@ -965,6 +953,11 @@ export class Editor {
     if (existsSync(logs)) cpSync(logs, join(this.results, 'logs'), { recursive: true });
     if (!this.keep) rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/** Problems one per line, for a failure message. */
+function listProblems(ps: Problem[]): string {
+  return ps.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.severity} ${p.code}: ${p.message}`).join('\n');
 }
 
 /**
