@@ -55,9 +55,7 @@ const rule: WorkspaceRule = {
     }
     let listenerServices: Set<string> | undefined;
     for (const s of ctx.index.ofKind('Service')) {
-      if (s.group !== '' || !s.name || ownedByListener(s)) continue;
-      const type = s.value.spec?.type;
-      if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
+      if (!mayClaim(s) || ownedByListener(s)) continue;
       if (!listenerServices) {
         listenerServices = new Set<string>();
         for (const g of model.groups)
@@ -117,7 +115,7 @@ const rule: WorkspaceRule = {
   },
 };
 
-/** A Service whose node ports count (what check() looks at, less the ownership test). */
+/** A Service whose node ports may count: a core NodePort or LoadBalancer Service with a name. */
 function mayClaim(s: Resource): boolean {
   const type = s.value?.spec?.type;
   return s.group === '' && !!s.name && (type === 'NodePort' || type === 'LoadBalancer');
