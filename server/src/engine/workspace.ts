@@ -209,7 +209,13 @@ export class Workspace {
     const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
     this.deploymentState.refresh();
     const aioIn = new Map<string, boolean>();
-    const judged = (f: FileState) => syntaxJudged(f, this.deploymentState, aioIn);
+    // Asked once per file: a file's text is searched once however many of its documents have syntax errors.
+    const judgedFiles = new Map<FileState, boolean>();
+    const judged = (f: FileState) => {
+      let j = judgedFiles.get(f);
+      if (j === undefined) judgedFiles.set(f, (j = syntaxJudged(f, this.deploymentState, aioIn)));
+      return j;
+    };
     for (const f of this.files.all()) {
       const docs = this.documentSegments(f, key);
       const segs: (readonly Finding[])[] = f.skipped ? [this.notChecked(f)] : [];
