@@ -22,6 +22,7 @@
 // - Mode 'workspace' (the user says the whole tree is applied at once): every file outside a kustomization is one
 //   deployment, whatever its folder or root, and no alternatives are made.
 // Pure: paths are resolved on URIs, and only the files the engine holds are known.
+import { canonicalServiceType } from './listener-model';
 
 /** The id of the one deployment of a workspace without kustomizations and with one folder. */
 export const LOOSE = '';
@@ -386,14 +387,13 @@ const HARMLESS_REPEATS = new Set(['Namespace', 'CustomResourceDefinition']);
 function slotOf(o: DeploymentObject): { key: string; says: string } | undefined {
   if (o.kind !== 'BrokerListener') return undefined;
   const spec = o.value.spec as { serviceType?: unknown; brokerRef?: unknown } | undefined;
-  const type = typeof spec?.serviceType === 'string' ? spec.serviceType.toLowerCase() : '';
-  if (type !== 'loadbalancer' && type !== 'nodeport') return undefined;
+  const type = canonicalServiceType(spec?.serviceType);
+  if (type !== 'LoadBalancer' && type !== 'NodePort') return undefined;
   const namespace = o.id.split('/')[1] ?? '';
   const broker = typeof spec?.brokerRef === 'string' && spec.brokerRef ? spec.brokerRef : 'default';
-  const shown = type === 'loadbalancer' ? 'LoadBalancer' : 'NodePort';
   return {
     key: `BrokerListener serviceType/${namespace}/${broker}/${type}`,
-    says: `each give broker '${broker}'${namespace ? ` (namespace ${namespace})` : ''} its ${shown} listener, which a broker has one of`,
+    says: `each give broker '${broker}'${namespace ? ` (namespace ${namespace})` : ''} its ${type} listener, which a broker has one of`,
   };
 }
 
