@@ -1,9 +1,12 @@
 // The stdio transport. Messages are JSON as usual, except that a publishDiagnostics notification is assembled from
 // each diagnostic's encoded JSON, kept with the diagnostic object: the diagnostics of unchanged findings are the same
 // objects from publish to publish (diagnostics.ts), so re-sending a file's 2,500 diagnostics after a one-character
-// edit encodes only the few that are new and copies the rest. (VS Code talks to the server over node IPC, which
-// serialises itself.)
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+// edit encodes only the few that are new and copies the rest. Each message, its header included, is written with one
+// call; to a socket or pipe (standard output) from one buffer reused from message to message, so a publish of a few
+// hundred kilobytes costs no fresh allocation. (VS Code talks to the server over node IPC, which serialises itself.)
+import { Socket } from 'node:net';
+import { AbstractMessageWriter, StreamMessageReader } from 'vscode-languageserver/node';
+import type { Message, MessageWriter } from 'vscode-languageserver/node';
 import type { Diagnostic } from 'vscode-languageserver';
 
 const encoded = new WeakMap<object, Buffer>();
@@ -18,26 +21,82 @@ function diagnosticBytes(d: Diagnostic): Buffer {
   return b;
 }
 
-/** The UTF-8 JSON of a message. */
-export function encode(msg: unknown): Buffer {
+/** The parts of a message's UTF-8 JSON, in order (a publish: its head, each diagnostic, its tail). */
+function parts(msg: unknown): Buffer[] {
   const m = msg as { method?: string; params?: { uri: string; version?: number; diagnostics: Diagnostic[] } };
   if (m.method !== 'textDocument/publishDiagnostics' || !m.params || !Array.isArray(m.params.diagnostics))
-    return Buffer.from(JSON.stringify(msg), 'utf8');
+    return [Buffer.from(JSON.stringify(msg), 'utf8')];
   const p = m.params;
   const ds = p.diagnostics;
-  const parts: Buffer[] = new Array(ds.length * 2 + 1);
-  parts[0] = Buffer.from(
+  const out: Buffer[] = new Array(ds.length * 2 + 1);
+  out[0] = Buffer.from(
     `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(p.uri)}${typeof p.version === 'number' ? `,"version":${p.version}` : ''},"diagnostics":[`,
     'utf8',
   );
   let n = 1;
   for (let i = 0; i < ds.length; i++) {
-    if (i > 0) parts[n++] = COMMA;
-    parts[n++] = diagnosticBytes(ds[i]);
+    if (i > 0) out[n++] = COMMA;
+    out[n++] = diagnosticBytes(ds[i]);
   }
-  parts.length = n;
-  parts.push(Buffer.from(']}}'));
-  return Buffer.concat(parts);
+  out.length = n;
+  out.push(Buffer.from(']}}'));
+  return out;
+}
+
+/**
+ * Writes LSP messages (header and body in one write) to a stream, one at a time: the next message is encoded only
+ * after the stream has taken the previous one (its write callback). A socket, a pipe or standard output has then copied
+ * the bytes to the system, so the next message may reuse the buffer; other streams may keep the very buffer they were
+ * given (a PassThrough hands it to its reader), so they get a new one per message.
+ */
+export class ReusedBufferWriter extends AbstractMessageWriter implements MessageWriter {
+  private buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  private readonly reuse: boolean;
+  private queue: Promise<void> = Promise.resolve();
+  private errors = 0;
+
+  constructor(private readonly output: NodeJS.WritableStream) {
+    super();
+    this.reuse = output instanceof Socket || output === process.stdout;
+    output.on('error', (e: Error) => this.fireError(e));
+    output.on('close', () => this.fireClose());
+  }
+
+  write(msg: Message): Promise<void> {
+    const done = this.queue.then(() => this.send(msg));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  end(): void {
+    this.output.end();
+  }
+
+  private send(msg: Message): Promise<void> {
+    const body = parts(msg);
+    let length = 0;
+    for (const b of body) length += b.length;
+    const header = `Content-Length: ${length}\r\n\r\n`;
+    const total = header.length + length;
+    // Grown to fit (never shrunk: a server that sent a big publish once will likely send it again).
+    if (!this.reuse) this.buffer = Buffer.allocUnsafe(total);
+    else if (this.buffer.length < total) this.buffer = Buffer.allocUnsafeSlow(Math.max(total, 2 * this.buffer.length));
+    let at = this.buffer.write(header, 0, 'ascii');
+    for (const b of body) at += b.copy(this.buffer, at);
+    const view = this.buffer.subarray(0, at);
+    return new Promise<void>((resolve, reject) => {
+      this.output.write(view, (e?: Error | null) => {
+        if (!e) {
+          this.errors = 0;
+          resolve();
+          return;
+        }
+        this.errors++;
+        this.fireError(e, msg, this.errors);
+        reject(e);
+      });
+    });
+  }
 }
 
 export function stdioTransport(
@@ -45,9 +104,6 @@ export function stdioTransport(
   output: NodeJS.WritableStream = process.stdout,
 ) {
   const reader = new StreamMessageReader(input);
-  const writer = new StreamMessageWriter(output, {
-    charset: 'utf-8',
-    contentTypeEncoder: { name: 'application/json', encode: (msg) => Promise.resolve(encode(msg)) },
-  });
+  const writer = new ReusedBufferWriter(output);
   return { reader, writer };
 }
