@@ -47,13 +47,12 @@ test('a clash between an open and a closed file is found; fixing either side cle
     assert.match(dB.codeDescription!.href, /^file:\/\/.*\/docs\/rules\/port-conflict\.md$/);
     assert.match(readFileSync(fileURLToPath(dB.codeDescription!.href), 'utf8'), /^# port-conflict\n/);
     assert.equal(dB.source, 'brokerkit');
-    // node_modules is never indexed: the clash names only a.yaml
+    // node_modules is never indexed: the clash names only a.yaml. The whole workspace is the only deployment, so no
+    // entry says which deployment judged it (the next test has one).
     assert.deepEqual(
       dB.relatedInformation!.map((r) => r.location.uri),
-      [ua, ub],
+      [ua],
     );
-    // The last related entry names the deployment the clash was judged in (here: the whole workspace).
-    assert.match(dB.relatedInformation![1].message, /^judged in deployment /);
     assert.ok(!client.diagnostics.has(ws.uri('node_modules/x/c.yaml')));
     // Progress was shown while indexing.
     const kinds = client.progress.map((p) => p.value.kind);
@@ -92,6 +91,39 @@ test('a clash between an open and a closed file is found; fixing either side cle
     await client.filesChanged([{ uri: ub, type: FileChangeType.Changed }]);
     await clearedA;
     await client.diagnosticsFor(ub, (p) => !codes(p.diagnostics).includes('port-conflict'));
+  } finally {
+    await client.shutdown();
+    ws.dispose();
+  }
+});
+
+test('with two deployments (two plain folders), a relation finding names the one it was judged in, at itself; with one, it does not', async () => {
+  const clash =
+    listener('lb', { type: 'LoadBalancer', ports: [8883] }) +
+    '---\n' +
+    listener('np', { type: 'NodePort', ports: [8883] });
+  const ws = new TempWorkspace({
+    'one/a.yaml': clash,
+    'two/b.yaml': listener('other', { type: 'ClusterIP', ports: [1883] }),
+  });
+  const client = await startServer({ rootPath: ws.root });
+  try {
+    const ua = ws.uri('one/a.yaml');
+    const judged = async () => {
+      const p = await client.diagnosticsFor(ua, (x) => codes(x.diagnostics).includes('port-conflict'));
+      const d = p.diagnostics.find((x) => x.code === 'port-conflict')!;
+      return (d.relatedInformation ?? []).filter((r) => r.message.startsWith('judged in deployment'));
+    };
+    const two = await judged();
+    assert.equal(two.length, 1);
+    assert.match(two[0].message, /^judged in deployment \S*one$/);
+    assert.equal(two[0].location.uri, ua);
+    // The other folder removed: one deployment left, and the entry would only point back at the finding.
+    const after = client.nextDiagnostics(ua, () => true);
+    unlinkSync(ws.path('two/b.yaml'));
+    await client.filesChanged([{ uri: ws.uri('two/b.yaml'), type: FileChangeType.Deleted }]);
+    await after;
+    assert.deepEqual(await judged(), []);
   } finally {
     await client.shutdown();
     ws.dispose();

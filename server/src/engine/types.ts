@@ -39,6 +39,11 @@ export interface Finding {
   deployment?: string;
   /** The file that makes that deployment one (its kustomization, Flux Kustomization or Argo CD Application). */
   deploymentSource?: string;
+  /**
+   * True when that deployment is the only one and no file makes it one (a plain folder, or one file checked alone):
+   * the editor then does not add it to every finding's related locations (the command line still names it).
+   */
+  deploymentOnly?: boolean;
   /** Machine-readable hints for quick fixes (kept small and JSON-serialisable). */
   data?: Record<string, unknown>;
 }

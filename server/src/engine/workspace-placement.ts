@@ -138,6 +138,8 @@ function withRanges(chunk: ChunkRef, data: Record<string, unknown>): Record<stri
 export interface JudgedIn {
   label: string;
   source?: string;
+  /** The workspace's only deployment, made by no file. */
+  only?: boolean;
 }
 
 /**
@@ -150,7 +152,7 @@ const placedMemo = new WeakMap<
 >();
 export function placeRaw(r: RawFinding, suffix = '', judged?: JudgedIn): Finding {
   // One entry per suffix (one, or one per deployment of a shared base) and deployment.
-  const key = judged ? `${suffix}\u0000${judged.label}\u0000${judged.source ?? ''}` : suffix;
+  const key = judged ? `${suffix}\u0000${judged.label}\u0000${judged.source ?? ''}\u0000${judged.only ? 1 : 0}` : suffix;
   let memo = placedMemo.get(r);
   // No chunk moved since it was placed: the same object, without looking at its chunks (thousands of findings).
   if (memo) for (const m of memo) if (m.suffix === key && m.moves === layout.moves) return m.finding;
@@ -169,6 +171,7 @@ export function placeRaw(r: RawFinding, suffix = '', judged?: JudgedIn): Finding
   if (judged) {
     finding.deployment = judged.label;
     if (judged.source) finding.deploymentSource = judged.source;
+    if (judged.only) finding.deploymentOnly = true;
   }
   const entry = { at, suffix: key, finding, moves: layout.moves };
   if (i >= 0) memo[i] = entry;
@@ -211,6 +214,7 @@ export class WorkspaceFindingSink {
       const labels = deps.map((d) => this.deployments.label(d)).sort();
       j = { label: labels.join(', ') };
       if (deps.length === 1 && infos[0]?.source) j.source = infos[0].source;
+      else if (this.deployments.single) j.only = true;
       this.judged.set(key, j);
     }
     return j;

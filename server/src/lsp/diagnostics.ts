@@ -138,8 +138,9 @@ export function toDiagnostic(f: Finding): Diagnostic {
           : undefined,
     )
     .filter((r) => r !== undefined);
-  // The deployment a relation was judged in: at the file that makes it one, else at the finding itself.
-  if (f.deployment !== undefined)
+  // The deployment a relation was judged in: at the file that makes it one, else at the finding itself (unless it is
+  // the workspace's only deployment: then every relation is judged in it, and the entry would only point back here).
+  if (f.deployment !== undefined && !f.deploymentOnly)
     related.push({
       location: { uri: f.deploymentSource ?? f.uri, range: f.deploymentSource ? ZERO : f.range },
       message: `judged in deployment ${f.deployment}`,
