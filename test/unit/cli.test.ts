@@ -278,6 +278,11 @@ test('deployments: two files of a folder that each give the broker its LoadBalan
     r.stderr,
     /note: \S*statestore: listener-open\.yml and listener-x509\.yml each give broker 'default' \(namespace azure-iot-operations\) its LoadBalancer listener, which a broker has one of: checked as alternatives, not with each other \(list them in a kustomization, or use --one-deployment, to check them together\)/,
   );
+  // A file name with " with " in it does not cut the folder's name short.
+  mkdirSync(join(dir, 'edge'));
+  writeFileSync(join(dir, 'edge', 'listener with tls.yml'), lb('tls', 8883));
+  writeFileSync(join(dir, 'edge', 'listener with plain.yml'), lb('plain', 1883));
+  assert.match(run(['check', 'edge'], dir).stderr, /note: \S*edge: listener with (plain|tls)\.yml and listener/);
   // A demanding user who applies the whole folder says so, and gets the clash.
   assert.equal(codes(['statestore', '--one-deployment']).filter((c) => c === 'service-type-conflict').length, 2);
   // Listed together by a kustomization: applied together, the clash is reported.

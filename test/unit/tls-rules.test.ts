@@ -261,6 +261,15 @@ spec:
       f.map((x) => x.uri),
       [uri('c.yaml')],
     );
+    // A pre-GA listener (group mq.iotoperations.azure.com) makes the namespace an AIO one too.
+    const preGa = inShop.replace(/^apiVersion: .*$/m, 'apiVersion: mq.iotoperations.azure.com/v1beta1');
+    assert.notEqual(preGa, inShop);
+    assert.deepEqual(
+      only(check({ 'c.yaml': cert, 'l.yaml': preGa }), 'issuer-not-found')
+        .map((x) => x.uri)
+        .filter((u) => u === uri('c.yaml')),
+      [uri('c.yaml')],
+    );
   });
 
   test('the pre-GA tls.automatic.issuerRef naming an issuer that exists nowhere is reported like the v1 one', () => {

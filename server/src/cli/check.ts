@@ -139,7 +139,7 @@ const command: Command = {
         for (const d of ws.deployments()) {
           if (!d.alternativeWhy || seenWhy.has(d.alternativeWhy)) continue;
           seenWhy.add(d.alternativeWhy);
-          const folder = d.label.slice(0, d.label.lastIndexOf(' with '));
+          const folder = d.baseLabel ?? d.label;
           process.stderr.write(
             `note: ${folder}: ${d.alternativeWhy}: checked as alternatives, not with each other (list them in a kustomization, or use --one-deployment, to check them together)\n`,
           );

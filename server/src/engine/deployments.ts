@@ -74,6 +74,8 @@ export interface DeploymentInfo {
   source?: string;
   /** For one alternative of a folder: the file that makes it this alternative. */
   alternative?: string;
+  /** For one alternative: the label of the deployment it is a variant of (the folder's, without the file's name). */
+  baseLabel?: string;
   /** For one alternative: why its file and the others are taken as alternatives (for hovers and notes). */
   alternativeWhy?: string;
   /** Its files (URIs), in the order the engine holds them. */
@@ -318,6 +320,7 @@ export function computeDeployments(input: DeploymentInput): Deployments {
           id: vid,
           label: `${base.label} with ${name}`,
           alternative: pathOf.get(f),
+          baseLabel: base.label,
           alternativeWhy: why,
           files: [],
         });

@@ -4,7 +4,7 @@
 // Warning while the workspace may be incomplete; error when cluster facts are complete (what `az iot ops check` says).
 // data (for a "create the issuer" quick fix): { kind, name, namespace (Issuer only), group, didYouMean? }.
 import type { WorkspaceRule } from '../rule';
-import { AIO_GROUP, CERT_MANAGER_GROUP } from '../resources';
+import { AIO_GROUP, CERT_MANAGER_GROUP, LEGACY_AIO_GROUP } from '../resources';
 import { closeNames, issuerUses, whereIs } from '../tls-ports';
 
 const rule: WorkspaceRule = {
@@ -25,7 +25,11 @@ const rule: WorkspaceRule = {
     const aio = new Map<string, boolean>();
     const aioIn = (ns: string) => {
       let has = aio.get(ns);
-      if (has === undefined) aio.set(ns, (has = index.all.some((r) => r.group === AIO_GROUP && r.namespace === ns)));
+      if (has === undefined)
+        aio.set(
+          ns,
+          (has = index.all.some((r) => (r.group === AIO_GROUP || r.group === LEGACY_AIO_GROUP) && r.namespace === ns)),
+        );
       return has;
     };
     for (const u of issuerUses(index)) {
