@@ -1,8 +1,9 @@
 // dist/server.js starts the server through V8's code cache (server/src/lsp/boot.ts): the first start writes the cache
-// in the user's cache folder, later starts use it, and a corrupt or unwritable cache never stops the server.
+// in the user's cache folder, later starts use it, old entries are pruned, and a corrupt or unwritable cache never
+// stops the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace, listener, startServer } from '../helpers/lsp-fixtures';
 import { tempDir } from '../helpers/temp';
@@ -20,7 +21,7 @@ async function startAndCheck(env: NodeJS.ProcessEnv, ws: TempWorkspace): Promise
   }
 }
 
-test('the code cache is written on the first start, reused, and a corrupt or unwritable one is harmless', async () => {
+test('the code cache is written on the first start, reused, pruned to the newest entries, and a corrupt or unwritable one is harmless', async () => {
   const home = tempDir('brokerkit-cache-');
   const ws = new TempWorkspace({ 'a.yaml': listener('clash', { type: 'NodePort', ports: [18883] }) });
   try {
@@ -41,6 +42,20 @@ test('the code cache is written on the first start, reused, and a corrupt or unw
     writeFileSync(bin, Buffer.alloc(first.size, 7));
     await startAndCheck(env, ws);
     assert.notDeepEqual(readFileSync(bin).subarray(0, 64), Buffer.alloc(64, 7));
+
+    // Entries of other bundles (older versions, earlier builds): a new entry keeps only the most recent three in all.
+    const stale = ['server-00000001.bin', 'server-00000002.bin', 'server-00000003.bin', 'server-00000004.bin'];
+    stale.forEach((f, i) => {
+      writeFileSync(join(dir, f), 'old');
+      utimesSync(join(dir, f), 1000 + i, 1000 + i);
+    });
+    writeFileSync(join(dir, 'notes.txt'), 'not ours');
+    rmSync(bin); // this bundle's entry is written anew on the next start
+    await startAndCheck(env, ws);
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      [files[0], 'notes.txt', 'server-00000003.bin', 'server-00000004.bin'].sort(),
+    );
 
     // A cache folder that cannot be made: the server starts all the same.
     const blocked = join(home, 'not-a-folder');

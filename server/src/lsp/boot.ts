@@ -4,7 +4,7 @@
 // v8-compile-cache package was measured here at ≈5 ms gain: it takes the cache before the module runs (so the functions
 // compiled while starting are missing) and writes it only at a clean exit. This takes it right after the module ran.
 // The cache lives in the user's cache folder (not a shared /tmp); a missing, stale or unwritable cache costs only speed.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,8 +44,36 @@ if (cacheFile && (!cached || script.cachedDataRejected)) {
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, cacheFile); // atomic: a concurrent start reads the old file or the new one, never half of one
+    prune(dirname(cacheFile));
   } catch {
     // read-only home, full disk: start without a cache next time too
+  }
+}
+
+/**
+ * A new entry is written once per bundle (an update, a rebuild): the entries of other bundles are kept only for the
+ * KEEP most recently written (other installed versions may still start), so the folder does not grow by 800 KB per
+ * update forever.
+ */
+function prune(dir: string): void {
+  const KEEP = 3;
+  const entries = readdirSync(dir)
+    .filter((f) => /^server-[0-9a-f]{8}\.bin$/.test(f))
+    .map((f) => {
+      try {
+        return { f, t: statSync(join(dir, f)).mtimeMs };
+      } catch {
+        return undefined; // removed meanwhile by another start
+      }
+    })
+    .filter((e) => e !== undefined)
+    .sort((a, b) => b.t - a.t);
+  for (const e of entries.slice(KEEP)) {
+    try {
+      unlinkSync(join(dir, e.f));
+    } catch {
+      // removed meanwhile by another start
+    }
   }
 }
 
