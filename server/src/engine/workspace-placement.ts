@@ -152,7 +152,9 @@ const placedMemo = new WeakMap<
 >();
 export function placeRaw(r: RawFinding, suffix = '', judged?: JudgedIn): Finding {
   // One entry per suffix (one, or one per deployment of a shared base) and deployment.
-  const key = judged ? `${suffix}\u0000${judged.label}\u0000${judged.source ?? ''}\u0000${judged.only ? 1 : 0}` : suffix;
+  const key = judged
+    ? `${suffix}\u0000${judged.label}\u0000${judged.source ?? ''}\u0000${judged.only ? 1 : 0}`
+    : suffix;
   let memo = placedMemo.get(r);
   // No chunk moved since it was placed: the same object, without looking at its chunks (thousands of findings).
   if (memo) for (const m of memo) if (m.suffix === key && m.moves === layout.moves) return m.finding;
