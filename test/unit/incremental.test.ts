@@ -131,6 +131,34 @@ function kustomizations(g: Gen): [string, string][] {
   return out;
 }
 
+/**
+ * Sets a file's new text as one edit of its old one (the span between their common beginning and ending), through
+ * Workspace.editFile; false when the engine declines it (the caller sets the whole text). The file's text, joined from
+ * its documents, must then be the new text.
+ */
+const asEdits = { taken: 0, declined: 0 };
+function asEdit(ws: Workspace, uri: string, next: string): boolean {
+  const old = ws.getFile(uri)?.text;
+  if (old === undefined || old === next) return false;
+  let a = 0;
+  while (a < old.length && a < next.length && old[a] === next[a]) a++;
+  let b = 0;
+  while (b < old.length - a && b < next.length - a && old[old.length - 1 - b] === next[next.length - 1 - b]) b++;
+  if (!ws.editFile(uri, a, old.length - b, next.slice(a, next.length - b))) {
+    asEdits.declined++;
+    return false;
+  }
+  asEdits.taken++;
+  const f = ws.getFile(uri)!;
+  assert.equal(f.text, next);
+  // The documents are the ones a split of the whole new text gives, where it gives them.
+  assert.deepEqual(
+    f.chunks.map((c) => [c.startOffset, c.startLine, c.parse.text]),
+    splitDocuments(next).map((x) => [x.startOffset, x.startLine, x.text]),
+  );
+  return true;
+}
+
 /** A file's documents, edited in place. */
 type Files = Map<string, string[]>;
 
@@ -280,7 +308,9 @@ test('incremental workspace rules equal a full run after every edit (random work
         } else {
           log.push(edit(g, files, pool));
           for (const uri of ws.uris()) if (!files.has(uri)) ws.deleteFile(uri);
-          for (const [uri, docs] of files) ws.setFile(uri, text(docs));
+          // Half the time as the language server hands a keystroke over: the edit alone (editFile), where it can.
+          for (const [uri, docs] of files)
+            if (!(g.chance(0.5) && asEdit(ws, uri, text(docs)))) ws.setFile(uri, text(docs));
         }
       }
       const got = canon(ws.validate());
@@ -310,6 +340,8 @@ test('incremental workspace rules equal a full run after every edit (random work
   }
   // The comparison means something only if the workspaces produce findings.
   assert.ok(withFindings > compared * 0.9, `${withFindings} of ${compared} states had findings`);
+  // ... and if most edits offered as edits were taken as such (the others: braces, control characters).
+  assert.ok(asEdits.taken > asEdits.declined, `edits taken ${asEdits.taken}, declined ${asEdits.declined}`);
 });
 
 test('after a one-document edit only that namespace is re-checked: the other namespaces keep their very findings', () => {
@@ -428,4 +460,50 @@ test('splitting only the edited region gives exactly what splitting the whole te
     }
   }
   assert.ok(checked > 10000 && answered > checked * 0.9, `${answered} of ${checked} edits answered`);
+});
+
+test('an edit handed over alone (Workspace.editFile) gives the documents a split of the whole new text gives', () => {
+  const g = new Gen(rng(11));
+  const pieces = [
+    '---\n',
+    '--- # doc\n',
+    '...\n',
+    'a: 1\n',
+    '# c\n',
+    '\n',
+    '  - z\n',
+    '----\n',
+    ' ---\n',
+    '---\r\n',
+    'b: 2\r\n',
+  ];
+  const snippets = ['-', '.', '\n', '---\n', '...\n', 'x', ' ', '\n---\n', 'k: v\n', '\r\n', '{', '\u0000', ''];
+  let taken = 0;
+  for (let round = 0; round < 400; round++) {
+    const ws = new Workspace();
+    const uri = 'file:///ws/f.yaml';
+    let text = Array.from({ length: 1 + Math.floor(g.r() * 12) }, () => g.pick(pieces)).join('');
+    ws.setFile(uri, text);
+    for (let step = 0; step < 8; step++) {
+      const at = Math.floor(g.r() * (text.length + 1));
+      const end = Math.min(text.length, at + (g.chance(0.5) ? Math.floor(g.r() * 6) : 0));
+      const insert = g.chance(0.8) ? g.pick(snippets) : '';
+      const next = text.slice(0, at) + insert + text.slice(end);
+      const f = ws.editFile(uri, at, end, insert) ?? ws.setFile(uri, next);
+      if (ws.getFile(uri) !== f) assert.fail('the state returned is the one held');
+      // Whether the file is checked at all (a NUL makes it binary) is judged as on its whole text.
+      const fresh = new Workspace();
+      fresh.setFile(uri, next);
+      assert.equal(f.skipped, fresh.getFile(uri)!.skipped, JSON.stringify(next));
+      assert.deepEqual(
+        f.chunks.map((c) => [c.startOffset, c.startLine, c.parse.text]),
+        (f.skipped ? [] : splitDocuments(next)).map((x) => [x.startOffset, x.startLine, x.text]),
+        `old ${JSON.stringify(text)} -> new ${JSON.stringify(next)}`,
+      );
+      assert.equal(f.text, next);
+      text = next;
+      taken++;
+    }
+  }
+  assert.ok(taken > 3000);
 });

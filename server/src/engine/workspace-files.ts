@@ -6,10 +6,10 @@
 // Owns: the files, their chunks and each chunk's resource; the counters that say when the set of files or a
 // kustomization changed. It is the only code that creates or moves a chunk.
 // May not: run rules, know about deployments or findings (later steps read the files; they never change them).
-import { ChunkRef, Split, parseChunk, resplit, splitDocuments } from './parse';
+import { ChunkRef, Resplit, Split, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
-import { SkipOptions, SkipReason, skipReason } from './not-checked';
+import { SkipOptions, SkipReason, looksBinary, skipReason } from './not-checked';
 import { ItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
@@ -54,6 +54,8 @@ interface Chunk {
 interface StoredFile extends FileState {
   readonly chunks: Chunk[];
   readonly resources: Resource[];
+  /** The text has `{{` somewhere: whether it is a template depends on all of it (edit() then declines). */
+  readonly braces?: boolean;
 }
 
 /** What the store needs from the engine's options. */
@@ -142,16 +144,80 @@ export class FileStore {
     return state;
   }
 
+  /**
+   * An edit of a file the store holds (offsets in its current text), applied to the documents it touches: the whole
+   * new text is never built (that is left to whoever reads `text`, once). Undefined, and nothing changed, when the edit
+   * could change more than those documents: when it could make the file one that is not checked (too large, binary, a
+   * template) or the file already has braces that could be template actions; the caller then sets the whole text.
+   */
+  edit(uri: string, start: number, end: number, insert: string): FileState | undefined {
+    const old = this.files.get(uri);
+    if (!old || old.skipped || old.bytes !== undefined || old.braces || old.chunks.length === 0) return undefined;
+    const chunks = old.chunks;
+    const last = chunks[chunks.length - 1];
+    const oldLength = last.startOffset + last.parse.text.length;
+    if (start < 0 || end < start || end > oldLength || !plainText(insert)) return undefined;
+    const newLength = oldLength + insert.length - (end - start);
+    // (Three UTF-8 bytes per character at most: under a third of the limit, the bytes need no counting.)
+    if (newLength * 3 > this.options().maxFileSize) return undefined;
+    // The documents holding the edit, and one more on each side: the edit may join them or split them, but the
+    // boundaries around those are made by text it does not touch.
+    const lo = Math.max(0, chunkAt(chunks, start) - 1);
+    const hi = Math.min(chunks.length - 1, chunkAt(chunks, end) + 1);
+    const from = chunks[lo].startOffset;
+    let before = '';
+    for (let k = lo; k <= hi; k++) before += chunks[k].parse.text;
+    // Braces brought together could make a template action.
+    if (before.charCodeAt(start - from - 1) === 123 || before.charCodeAt(end - from) === 123) return undefined;
+    const region = before.slice(0, start - from) + insert + before.slice(end - from);
+    // Whether a text looks binary is judged on its first 8 KB: judged again when the edit is inside them.
+    if (start < BINARY_HEAD) {
+      let head = '';
+      for (let k = 0; k < lo && head.length < BINARY_HEAD; k++) head += chunks[k].parse.text;
+      head += region;
+      for (let k = hi + 1; k < chunks.length && head.length < BINARY_HEAD; k++) head += chunks[k].parse.text;
+      if (looksBinary(head.slice(0, BINARY_HEAD))) return undefined;
+    }
+    const splits = splitDocuments(region).map((x) => ({
+      text: x.text,
+      startLine: x.startLine + chunks[lo].startLine,
+      startOffset: x.startOffset + from,
+    }));
+    const inc: Resplit = {
+      from: lo,
+      to: hi + 1,
+      splits,
+      lineDelta: lineBreaks(region) - lineBreaks(before),
+      offsetDelta: newLength - oldLength,
+    };
+    return this.store(uri, this.assemble(uri, old, inc, true, undefined, false), false);
+  }
+
   /** `keepObjects`: unchanged documents keep their chunk objects (false after an options change). */
   private build(uri: string, text: string, old: StoredFile | undefined, keepObjects: boolean): StoredFile {
     const skipped = skipReason(uri, text, this.options());
-    const serial = ++serials;
-    if (skipped) return { uri, text, chunks: [], skipped, resources: [], serial };
-    const chunks: Chunk[] = [];
-    this.made = [];
+    if (skipped) return { uri, text, chunks: [], skipped, resources: [], serial: ++serials };
     // Usually one document was edited: the documents before it stay as they are, the ones after it move, and only
     // the edited region is split and matched again.
     const inc = keepObjects && old && !old.skipped ? resplit(old.text, old.chunks, text) : undefined;
+    return this.assemble(uri, old, inc, keepObjects, text, text.includes('{{'));
+  }
+
+  /**
+   * A new version of a file from the documents of its old version and what changed (`inc`), or from `text` split
+   * anew. `text`: the new text when the caller has it, else it is joined from the documents when first read.
+   */
+  private assemble(
+    uri: string,
+    old: StoredFile | undefined,
+    inc: Resplit | undefined,
+    keepObjects: boolean,
+    text: string | undefined,
+    braces: boolean,
+  ): StoredFile {
+    const serial = ++serials;
+    const chunks: Chunk[] = [];
+    this.made = [];
     let kept: FileState['kept'];
     if (inc && old) {
       if (old.serial !== undefined)
@@ -167,7 +233,7 @@ export class FileStore {
         chunks.push(m);
       }
     } else {
-      this.place(uri, splitDocuments(text), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
+      this.place(uri, splitDocuments(text ?? ''), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
     }
     let edited: { startLine: number; endLine: number } | undefined;
     if (old && keepObjects)
@@ -181,8 +247,23 @@ export class FileStore {
       if (c.resource) resources.push(c.resource);
       if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
     }
-    const state: StoredFile = { uri, text, chunks, resources, serial };
-    return { ...state, ...(edited ? { edited } : {}), ...(kept ? { kept } : {}) };
+    // The documents' texts, captured now: their chunks live on into later versions, but their texts never change.
+    const texts = text === undefined ? chunks.map((c) => c.parse.text) : undefined;
+    let joined = text;
+    const state = {
+      uri,
+      get text(): string {
+        if (joined === undefined) joined = texts!.join('');
+        return joined;
+      },
+      chunks,
+      resources,
+      serial,
+      ...(braces ? { braces } : {}),
+      ...(edited ? { edited } : {}),
+      ...(kept ? { kept } : {}),
+    };
+    return state;
   }
 
   /**
@@ -255,4 +336,34 @@ function sameObjects(a: readonly Resource[] | undefined, b: readonly Resource[])
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** How far into a text looksBinary() reads. */
+const BINARY_HEAD = 8192;
+
+/** The document (index) holding `offset`: the last one starting at or before it. */
+function chunkAt(chunks: readonly Chunk[], offset: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].startOffset <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Text an edit may insert without changing whether the file is checked: printable, no braces. */
+function plainText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c === 0xfffd || c === 123) return false;
+  }
+  return true;
+}
+
+function lineBreaks(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -150,6 +150,14 @@ export class Workspace {
   setFile(uri: string, text: string): FileState {
     return this.files.set(uri, text);
   }
+  /**
+   * An edit of a file (offsets in its current text) applied to the documents it touches, without building the whole
+   * new text. Undefined, and nothing changed, when the edit could change more than those documents: then the host
+   * sets the whole text (setFile).
+   */
+  editFile(uri: string, start: number, end: number, text: string): FileState | undefined {
+    return this.files.edit(uri, start, end, text);
+  }
   /** A file over the size limit that the host did not read (`bytes` on disk): reported as not checked. */
   setFileTooLarge(uri: string, bytes: number): FileState {
     return this.files.setTooLarge(uri, bytes);

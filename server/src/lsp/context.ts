@@ -3,6 +3,7 @@
 // beyond the order the features' handlers are added in.
 import type { Connection, InitializeParams, InitializeResult, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditDocument } from './edit-document';
 import type { Finding, Workspace } from '../engine';
 import type { BrokerKitSettings } from '../protocol';
 import type { Store } from './store';
@@ -28,7 +29,7 @@ export interface Validation {
 
 export interface ServerContext {
   readonly connection: Connection;
-  readonly documents: TextDocuments<TextDocument>;
+  readonly documents: TextDocuments<EditDocument>;
   readonly workspace: Workspace;
   readonly initParams: InitializeParams;
   /** The window's settings (the first workspace folder's); settingsFor() gives a file's own. */

@@ -4,6 +4,7 @@
 // ones sent (an open document also gets a fresh publish for each new version, which clients wait for).
 import { Connection, Diagnostic, DiagnosticSeverity, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditDocument } from './edit-document';
 import { CancelledError, Finding, LiveRef, Workspace } from '../engine';
 import { rulePageUrl } from '../rule-docs';
 import type { Log, ServerContext } from './context';
@@ -177,7 +178,7 @@ function deepEqual(x: unknown, y: unknown): boolean {
 
 export interface ValidationDeps {
   readonly connection: Connection;
-  readonly documents: TextDocuments<TextDocument>;
+  readonly documents: TextDocuments<EditDocument>;
   readonly workspace: Workspace;
   readonly store: Store;
   /** Findings of the last validation per URI, filled here. */

@@ -2,7 +2,7 @@
 // settings) are constructed first and the context made of them is handed to each LSP feature. Each feature is its
 // own file exporting `register(ctx)`; this file only wires them.
 import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { editDocuments } from './edit-document';
 import { Finding, Workspace } from '../engine';
 import { chartTemplate } from '../charts';
 import type { Feature, Log, ServerContext } from './context';
@@ -48,7 +48,7 @@ export function startServer(connection: Connection): void {
     }
   };
   guardProcess(log);
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(editDocuments);
   const workspace = new Workspace({ chartTemplate });
   const store = new Store({ workspace, documents, log });
   const findings = new Map<string, Finding[]>();

@@ -3,7 +3,7 @@
 // the document pending, and `sync()` (called by the validation scheduler and by every request handler) feeds the
 // engine, so a burst of keystrokes is parsed once.
 import type { TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditDocument } from './edit-document';
 import type { Workspace } from '../engine';
 import type { Log } from './log';
 import { canonicalUri } from './uri';
@@ -44,6 +44,11 @@ export class Store {
   private readonly disk = new Map<string, string | TooLarge>();
   /** Open documents the server serves (YAML by language id or file name). */
   private readonly open = new Set<string>();
+  /**
+   * For each open document, the engine's version of the file (FileState.serial) made from the document's text at its
+   * last sync: the edits made since then apply to that version, and to no other.
+   */
+  private readonly synced = new Map<string, number | undefined>();
   /** Disk URIs hidden because the editor has the same file open under another spelling of its URI. */
   private readonly shadowed = new Map<string, string>();
   /** Bumped whenever anything the engine sees may have changed; the scheduler uses it to spot stale work. */
@@ -55,7 +60,7 @@ export class Store {
   constructor(
     private readonly deps: {
       readonly workspace: Workspace;
-      readonly documents: TextDocuments<TextDocument>;
+      readonly documents: TextDocuments<EditDocument>;
       readonly log: Log;
     },
   ) {}
@@ -117,6 +122,7 @@ export class Store {
   closed(uri: string): void {
     if (!this.open.delete(uri)) return;
     this.pending.delete(uri);
+    this.synced.delete(uri);
     const c = canonicalUri(uri);
     if (c !== uri && this.shadowed.get(c) === uri) {
       this.shadowed.delete(c);
@@ -154,12 +160,25 @@ export class Store {
     this.generation++;
   }
 
-  /** Applies pending editor changes to the engine. Cheap when nothing is pending. */
+  /**
+   * Applies pending editor changes to the engine. Cheap when nothing is pending. A document changed by one edit since
+   * the engine last took its text hands over that edit alone (the engine re-reads only the documents it touches, and
+   * nobody builds the whole new text); otherwise, or when the engine declines the edit, its whole text.
+   */
   sync(): void {
     if (this.pending.size === 0) return;
+    const ws = this.deps.workspace;
     for (const uri of this.pending) {
       const doc = this.deps.documents.get(uri);
-      if (doc) this.put(uri, doc.getText());
+      if (!doc) continue;
+      const edits = doc.takeEdits();
+      const f = ws.getFile(uri);
+      const edited =
+        edits?.length === 1 && f !== undefined && f.serial === this.synced.get(uri)
+          ? ws.editFile(uri, edits[0].start, edits[0].end, edits[0].text)
+          : undefined;
+      if (!edited) this.put(uri, doc.getText());
+      this.synced.set(uri, ws.getFile(uri)?.serial);
     }
     this.pending.clear();
   }
