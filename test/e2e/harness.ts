@@ -560,8 +560,25 @@ export class Editor {
    * text of the hover that appears (waits until it has text).
    */
   async hover(text: string, occurrence = 0): Promise<string> {
-    await this.page.mouse.move(0, 0);
-    const point = await this.page
+    // The text's place is read from the screen; an editor still scrolling (to a line just gone to) moves it, and the
+    // mouse then rests beside it: no hover comes. So the place is read again, and the mouse moved again, until one
+    // does (each wait is for the hover itself, a few seconds at most).
+    for (let attempt = 1; ; attempt++) {
+      await this.page.mouse.move(0, 0);
+      const point = await this.textPoint(text, occurrence);
+      if (!point) throw new Error(`'${text}' (occurrence ${occurrence}) is not visible in the active editor`);
+      await this.page.mouse.move(point.x, point.y);
+      try {
+        return await this.hoverText(attempt < 4 ? 5000 : undefined);
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
+  }
+
+  /** Where the middle character of the `occurrence`-th `text` is on the screen, or null when it is not shown. */
+  private textPoint(text: string, occurrence: number): Promise<{ x: number; y: number } | null> {
+    return this.page
       .locator('.editor-instance .monaco-editor .view-lines')
       .first()
       .evaluate(
@@ -599,9 +616,6 @@ export class Editor {
         },
         [text, occurrence] as const,
       );
-    if (!point) throw new Error(`'${text}' (occurrence ${occurrence}) is not visible in the active editor`);
-    await this.page.mouse.move(point.x, point.y);
-    return this.hoverText();
   }
 
   /** Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text. */
@@ -611,13 +625,13 @@ export class Editor {
     return this.hoverText();
   }
 
-  private async hoverText(): Promise<string> {
+  private async hoverText(timeout?: number): Promise<string> {
     // Editor hovers only: workbench tooltips (tabs, buttons under the mouse) are .monaco-hover.workbench-hover.
     const hover = this.page
       .locator('.monaco-hover:not(.hidden):not(.workbench-hover)')
       .filter({ hasText: /\S/ })
       .first();
-    await hover.waitFor({ state: 'visible' });
+    await hover.waitFor({ state: 'visible', timeout });
     return (await hover.textContent()) ?? '';
   }
 
