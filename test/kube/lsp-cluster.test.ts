@@ -84,6 +84,7 @@ test('no kubeconfig read and no cluster request before a view is visible', async
 test('the listeners tree, level by level, with the port details and a mosquitto_pub command', async () => {
   const { c } = await start();
   await c.conn.sendNotification(Methods.clusterViewVisible, { view: 'listeners', visible: true });
+  // The listeners can show before the Services are listed (their address is then 'unknown'): wait for both.
   await untilTree(
     c,
     'listeners',
@@ -91,7 +92,17 @@ test('the listeners tree, level by level, with the port details and a mosquitto_
       (await children(c, 'listeners'))[0]?.label === 'brokerkit-test' &&
       (await children(c, 'listeners', (await children(c, 'listeners'))[0].id)).some(
         (n) => n.label === 'azure-iot-operations',
-      ),
+      ) &&
+      (
+        await path(
+          c,
+          'listeners',
+          'brokerkit-test',
+          'azure-iot-operations',
+          'default',
+          'aio-broker-loadbalancer',
+        ).catch(() => undefined)
+      )?.node.description?.includes('· unknown ·') === false,
   );
   const lb = await path(c, 'listeners', 'brokerkit-test', 'azure-iot-operations', 'default', 'aio-broker-loadbalancer');
   assert.equal(lb.node.description, 'LoadBalancer · pending · Running');
