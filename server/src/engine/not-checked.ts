@@ -79,6 +79,9 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/** How far into a text looksBinary() counts unprintable characters. */
+export const BINARY_HEAD = 8192;
+
 /**
  * Binary, or not text YAML can hold: a NUL character (executables, images, UTF-16 read as UTF-8), or in the first
  * 8 KB more than a few characters that are neither printable nor whitespace (control characters, and U+FFFD where the
@@ -86,13 +89,15 @@ export function utf8Length(text: string): number {
  */
 export function looksBinary(text: string): boolean {
   if (text.includes('\0')) return true;
-  const head = Math.min(text.length, 8192);
+  const head = Math.min(text.length, BINARY_HEAD);
   let bad = 0;
-  for (let i = 0; i < head; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || c === 0x7f) bad++;
-  }
+  for (let i = 0; i < head; i++) if (unprintable(text.charCodeAt(i))) bad++;
   return bad > 8 && bad * 100 > head;
+}
+
+/** A character that is neither printable nor whitespace: a control character, DEL, or U+FFFD (bytes not UTF-8). */
+export function unprintable(c: number): boolean {
+  return (c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || c === 0x7f;
 }
 
 /**

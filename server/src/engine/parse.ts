@@ -198,7 +198,8 @@ function endsWithDocEnd(chunk: string): boolean {
   return markerAt(chunk, chunk.lastIndexOf('\n', chunk.length - 2) + 1, chunk.length - 1) === 'end';
 }
 
-function newlines(text: string, from: number, to: number): number {
+/** How many line feeds `text` has in [from, to). */
+export function newlines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;

@@ -6,10 +6,10 @@
 // Owns: the files, their chunks and each chunk's resource; the counters that say when the set of files or a
 // kustomization changed. It is the only code that creates or moves a chunk.
 // May not: run rules, know about deployments or findings (later steps read the files; they never change them).
-import { ChunkRef, Resplit, Split, parseChunk, resplit, splitDocuments } from './parse';
+import { ChunkRef, Resplit, Split, newlines, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
-import { SkipOptions, SkipReason, looksBinary, skipReason } from './not-checked';
+import { BINARY_HEAD, SkipOptions, SkipReason, looksBinary, skipReason, unprintable } from './not-checked';
 import { ItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
@@ -187,7 +187,7 @@ export class FileStore {
       from: lo,
       to: hi + 1,
       splits,
-      lineDelta: lineBreaks(region) - lineBreaks(before),
+      lineDelta: newlines(region, 0, region.length) - newlines(before, 0, before.length),
       offsetDelta: newLength - oldLength,
     };
     return this.store(uri, this.assemble(uri, old, inc, true, undefined, false), false);
@@ -338,9 +338,6 @@ function sameObjects(a: readonly Resource[] | undefined, b: readonly Resource[])
   return true;
 }
 
-/** How far into a text looksBinary() reads. */
-const BINARY_HEAD = 8192;
-
 /** The document (index) holding `offset`: the last one starting at or before it. */
 function chunkAt(chunks: readonly Chunk[], offset: number): number {
   let lo = 0;
@@ -357,13 +354,7 @@ function chunkAt(chunks: readonly Chunk[], offset: number): number {
 function plainText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c === 0xfffd || c === 123) return false;
+    if (unprintable(c) || c === 123 /* { */) return false;
   }
   return true;
-}
-
-function lineBreaks(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
 }
