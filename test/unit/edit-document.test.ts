@@ -71,23 +71,28 @@ test('random edits: the same text, lines, positions and offsets as the library T
   }
 });
 
-test('the edits handed over are the changes in offsets, in order; a whole-text change hands over none', () => {
+test('one edit is handed over, in offsets of the text before it; several, or a whole-text change, hand over none', () => {
   const doc = new EditDocument('file:///a.yaml', 'yaml', 1, 'a: 1\nb: 2\n');
+  doc.update([{ range: { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } }, text: '22' }], 2);
+  assert.deepEqual(doc.takeEdit(), { start: 8, end: 9, text: '22' });
+  assert.equal(doc.takeEdit(), undefined);
+  // Two changes in one event (or in two events before the store asks): none handed over, and nothing kept for them.
   doc.update(
     [
-      { range: { start: { line: 1, character: 3 }, end: { line: 1, character: 4 } }, text: '22' },
       { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# x\n' },
+      { range: { start: { line: 2, character: 3 }, end: { line: 2, character: 5 } }, text: '3' },
     ],
-    2,
+    3,
   );
-  assert.deepEqual(doc.takeEdits(), [
-    { start: 8, end: 9, text: '22' },
-    { start: 0, end: 0, text: '# x\n' },
-  ]);
-  assert.deepEqual(doc.takeEdits(), []);
-  assert.equal(doc.getText(), '# x\na: 1\nb: 22\n');
-  doc.update([{ text: 'c: 3\n' }], 3);
-  doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: 'd' }], 4);
-  assert.equal(doc.takeEdits(), undefined);
-  assert.equal(doc.getText(), 'd: 3\n');
+  assert.equal(doc.takeEdit(), undefined);
+  assert.equal(doc.getText(), '# x\na: 1\nb: 3\n');
+  // The next edit is again handed over alone, in offsets of the text the edits before it left.
+  doc.update([{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }, text: 'c' }], 4);
+  assert.deepEqual(doc.takeEdit(), { start: 9, end: 10, text: 'c' });
+  doc.update([{ text: 'c: 3\n' }], 5);
+  assert.equal(doc.takeEdit(), undefined);
+  doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: 'd' }], 6);
+  doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: 'e' }], 7);
+  assert.equal(doc.takeEdit(), undefined);
+  assert.equal(doc.getText(), 'e: 3\n');
 });

@@ -26,8 +26,12 @@ export class EditDocument implements TextDocument {
   private length: number;
   /** Offset of each line's first character. */
   private lines: number[];
-  /** The edits since the store last took them (undefined after a whole-text change: there is no edit to hand over). */
-  private edits: TextEdit[] | undefined = [];
+  /**
+   * What changed since the store last asked: nothing, one edit (handed over alone), or more (several edits, or a
+   * whole-text change: the store takes the whole text). Never a growing list: documents the server does not serve
+   * are edited but never asked.
+   */
+  private since: TextEdit | 'none' | 'more' = 'none';
 
   constructor(
     readonly uri: string,
@@ -55,11 +59,11 @@ export class EditDocument implements TextDocument {
     return this.joined;
   }
 
-  /** The edits made since the last call, in order, or undefined when the text was replaced whole meanwhile. */
-  takeEdits(): TextEdit[] | undefined {
-    const e = this.edits;
-    this.edits = [];
-    return e;
+  /** The one edit made since the last call, or undefined when there was none, or more than one, or a whole text. */
+  takeEdit(): TextEdit | undefined {
+    const e = this.since;
+    this.since = 'none';
+    return typeof e === 'object' ? e : undefined;
   }
 
   positionAt(offset: number): Position {
@@ -112,7 +116,7 @@ export class EditDocument implements TextDocument {
         this.joined = change.text;
         this.length = change.text.length;
         this.lines = lineStarts(change.text, 0, true);
-        this.edits = undefined;
+        this.since = 'more';
         continue;
       }
       let { start: a, end: b } = change.range;
@@ -120,7 +124,7 @@ export class EditDocument implements TextDocument {
       const start = this.offsetAt(a);
       const end = this.offsetAt(b);
       this.replace(start, end, change.text, a.line, b.line);
-      this.edits?.push({ start, end, text: change.text });
+      this.since = this.since === 'none' ? { start, end, text: change.text } : 'more';
     }
     this._version = version;
   }

@@ -171,11 +171,11 @@ export class Store {
     for (const uri of this.pending) {
       const doc = this.deps.documents.get(uri);
       if (!doc) continue;
-      const edits = doc.takeEdits();
+      const edit = doc.takeEdit();
       const f = ws.getFile(uri);
       const edited =
-        edits?.length === 1 && f !== undefined && f.serial === this.synced.get(uri)
-          ? ws.editFile(uri, edits[0].start, edits[0].end, edits[0].text)
+        edit && f !== undefined && f.serial === this.synced.get(uri)
+          ? ws.editFile(uri, edit.start, edit.end, edit.text)
           : undefined;
       if (!edited) this.put(uri, doc.getText());
       this.synced.set(uri, ws.getFile(uri)?.serial);
