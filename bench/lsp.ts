@@ -121,7 +121,16 @@ async function edits(
   count: number,
   mode: 'replace' | 'type' | 'newline' = 'replace',
   corpus: (n: number) => string[] = documents,
-): Promise<{ p50: number; p90: number; rss: number; peak: number; first: number; findings: number }> {
+): Promise<{
+  p50: number;
+  p90: number;
+  rss: number;
+  peak: number;
+  first: number;
+  findings: number;
+  /** The first publish's diagnostics (for the replay server). */
+  published: unknown[];
+}> {
   const docs = corpus(n);
   if (process.env.BENCH_EDITS) count = Number(process.env.BENCH_EDITS);
   const text = docs.join('---\n');
@@ -131,8 +140,9 @@ async function edits(
     const t0 = performance.now();
     const first = diagnosed(c, uri, 1);
     await c.open(uri, text);
+    const published = (await first).diagnostics;
     // Every finding: the ones shown, and the ones a "N more ... not shown" note stands for.
-    const findings = (await first).diagnostics.reduce(
+    const findings = published.reduce(
       (n, d) => n + Number(/^(\d+) more .* not shown/.exec(String(d.message))?.[1] ?? 1),
       0,
     );
@@ -167,7 +177,15 @@ async function edits(
       if (i >= warmup) times.push(performance.now() - t);
     }
     const mem = memOf(c.proc.pid);
-    return { p50: pct(times, 0.5), p90: pct(times, 0.9), rss: mem.rss, peak: mem.peak, first: openMs, findings };
+    return {
+      p50: pct(times, 0.5),
+      p90: pct(times, 0.9),
+      rss: mem.rss,
+      peak: mem.peak,
+      first: openMs,
+      findings,
+      published,
+    };
   } finally {
     await c.shutdown();
   }
@@ -229,9 +247,13 @@ async function workspace(s: ServerSpec, files: number, runs: number): Promise<{ 
 
 interface Result {
   init: { spawnToReady: number; roundTrip: number };
+  /** The initialize round trip of bench/bare-server.ts (Node.js start-up and nothing else): the floor. */
+  initFloor: { spawnToReady: number; roundTrip: number };
   /** One-character edits of a one-document file: the LSP round trip with next to no engine work (the floor). */
   e1: Awaited<ReturnType<typeof edits>>;
   e1k: Awaited<ReturnType<typeof edits>>;
+  /** The same edits answered by bench/replay-server.ts with our 1,000-document publish: the transport + client floor. */
+  floor1k: Awaited<ReturnType<typeof edits>>;
   e5k: Awaited<ReturnType<typeof edits>>;
   type5k: Awaited<ReturnType<typeof edits>>;
   newline5k: Awaited<ReturnType<typeof edits>>;
@@ -261,8 +283,31 @@ async function main(): Promise<void> {
       }
     };
     await step('init', 'initialize', (s) => initialize(s, dir));
+    const ours = partial.get('brokerkit');
+    if (ours?.init) {
+      const bare: ServerSpec = {
+        ...SERVERS[0],
+        name: 'bare',
+        command: [process.execPath, join(__dirname, 'bare-server.js')],
+      };
+      process.stderr.write('[bare] initialize: a Node.js process that loads nothing\n');
+      ours.initFloor = await initialize(bare, dir);
+    }
     await step('e1', 'edits, 1 document (round-trip floor)', (s) => edits(s, dir, 1, s.samples.edit1k));
     await step('e1k', 'edits, 1,000 documents', (s) => edits(s, dir, 1000, s.samples.edit1k));
+    // The floor under the 1,000-document keystroke: a server that does no work and sends our publish for each edit.
+    const ourPublish = ours?.e1k?.published;
+    if (ours && ourPublish && (!steps || steps.includes('floor1k'))) {
+      const file = join(dir, 'published-1000.json');
+      writeFileSync(file, JSON.stringify(ourPublish));
+      const replay: ServerSpec = {
+        ...SERVERS[0],
+        name: 'replay',
+        command: [process.execPath, join(__dirname, 'replay-server.js'), file],
+      };
+      process.stderr.write('[replay] edits, 1,000 documents: our publish from a server doing no work\n');
+      ours.floor1k = await edits(replay, dir, 1000, replay.samples.edit1k);
+    }
     await step('e5k', 'edits, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k));
     await step('type5k', 'typing, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k, 'type'));
     await step('newline5k', 'line breaks, 5,000 documents', (s) => edits(s, dir, 5000, s.samples.edit5k, 'newline'));
@@ -310,10 +355,22 @@ function report(results: Map<string, Result>): void {
     if (pass !== undefined) verdicts.push(`- ${pass ? 'PASS' : 'FAIL'}: ${what}: ${f(a)} ${unit} (target ${target})`);
   };
   row('initialize round trip (request → result)', ours?.init?.roundTrip, yls?.init?.roundTrip, 'ms', { max: 150 });
+  row(
+    'the same from a Node.js process that loads nothing and answers initialize (start-up floor)',
+    ours?.initFloor?.roundTrip,
+    undefined,
+    'ms',
+  );
   row('one-char edit → diagnostics, 1 doc (LSP round-trip floor), p50', ours?.e1?.p50, yls?.e1?.p50, 'ms');
   row('process spawn → initialize result', ours?.init?.spawnToReady, yls?.init?.spawnToReady, 'ms');
   row('one-char edit → diagnostics, 1,000 docs, p50', ours?.e1k?.p50, yls?.e1k?.p50, 'ms', { max: 5 });
   row('one-char edit → diagnostics, 1,000 docs, p90', ours?.e1k?.p90, yls?.e1k?.p90, 'ms');
+  row(
+    `the same edits answered with our 1,000-doc publish (${ours?.e1k ? `${(JSON.stringify(ours.e1k.published).length / 1024).toFixed(0)} KB` : '–'}) by a server doing no work (transport + client floor), p50`,
+    ours?.floor1k?.p50,
+    undefined,
+    'ms',
+  );
   row('one-char edit → diagnostics, 5,000 docs, p50', ours?.e5k?.p50, yls?.e5k?.p50, 'ms', { max: 15 });
   row('one-char edit → diagnostics, 5,000 docs, p90', ours?.e5k?.p90, yls?.e5k?.p90, 'ms');
   row('typing (insert / delete a character), 5,000 docs, p50', ours?.type5k?.p50, yls?.type5k?.p50, 'ms');

@@ -6,7 +6,8 @@ import { AddressInfo, Server, Socket, createServer, connect } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { StreamMessageReader } from 'vscode-languageserver/node';
 import type { Message } from 'vscode-languageserver/node';
-import { ReusedBufferWriter } from '../../server/src/lsp/transport';
+import { ReusedBufferWriter, parts } from '../../server/src/lsp/transport';
+import { rng } from '../helpers/rng';
 
 function publish(version: number, count: number, text: string): Message {
   const diagnostics = Array.from({ length: count }, (_, i) => ({
@@ -51,7 +52,8 @@ function assorted(): Message[] {
   ];
 }
 
-test('over a socket (one buffer reused): messages written while the reader is paused arrive whole and in order', async () => {
+/** Both ends of a TCP connection on 127.0.0.1 (a socket: the writer reuses its buffer), closed by `close`. */
+async function socketPair(): Promise<{ client: Socket; side: Socket; close: () => void }> {
   let server: Server | undefined;
   const accepted = new Promise<Socket>((resolve) => {
     server = createServer(resolve);
@@ -60,6 +62,19 @@ test('over a socket (one buffer reused): messages written while the reader is pa
   const client = connect((server!.address() as AddressInfo).port, '127.0.0.1');
   await new Promise<void>((r) => client.once('connect', r));
   const side = await accepted;
+  return {
+    client,
+    side,
+    close: () => {
+      client.destroy();
+      side.destroy();
+      server!.close();
+    },
+  };
+}
+
+test('over a socket (one buffer reused): messages written while the reader is paused arrive whole and in order', async () => {
+  const { client, side, close } = await socketPair();
   try {
     // The reader does not read yet: the big publish fills the socket buffers, so its write completes only later,
     // and the messages after it must not overwrite its bytes meanwhile.
@@ -73,9 +88,80 @@ test('over a socket (one buffer reused): messages written while the reader is pa
     await writes;
     assert.deepEqual(await received, sent);
   } finally {
-    client.destroy();
-    side.destroy();
-    server!.close();
+    close();
+  }
+});
+
+test('over a socket: publishes that keep, add, drop and replace diagnostics of the previous one arrive as sent', async () => {
+  // The writer leaves in place the bytes of diagnostics a publish shares with the one before it (the same objects)
+  // at its start and end, and copies the rest: every kind of change between consecutive lists, other messages in
+  // between, versions whose length changes (the head moves), and a list that outgrows the buffer.
+  const random = rng(20261206);
+  const pick = (n: number) => Math.floor(random() * n);
+  let made = 0;
+  const diagnostic = () => {
+    const i = made++;
+    return {
+      range: { start: { line: i, character: 0 }, end: { line: i, character: 2 + pick(9) } },
+      severity: 1 + pick(4),
+      code: ['insecure-port', 'tls-san-missing', 'port-conflict'][pick(3)],
+      source: 'brokerkit',
+      message: `finding ${i}: ${'ünïcødé ✓ '.repeat(pick(6))}${'x'.repeat(pick(300))}`,
+    };
+  };
+  let list = Array.from({ length: 40 }, diagnostic);
+  const sent: Message[] = [];
+  let version = 90;
+  for (let step = 0; step < 400; step++) {
+    list = [...list];
+    const change = pick(10);
+    const at = pick(list.length + 1);
+    if (change === 0) list.splice(at, 0, ...Array.from({ length: 1 + pick(5) }, diagnostic));
+    else if (change === 1) list.splice(at, 1 + pick(5));
+    else if (change === 2 && list.length) list[Math.min(at, list.length - 1)] = diagnostic();
+    else if (change === 3) list = [...list, ...list.slice(0, pick(list.length))];
+    else if (change === 4 && step === 200)
+      list = Array.from({ length: 3000 }, diagnostic); // outgrows the buffer
+    else if (change === 4) list = list.slice(0, pick(list.length));
+    // changes 5-9: the same list (a keystroke that changes no finding)
+    version += pick(3) === 0 ? 1 + pick(500) : 1;
+    sent.push({
+      jsonrpc: '2.0',
+      method: 'textDocument/publishDiagnostics',
+      params: { uri: 'file:///w/a.yaml', version, diagnostics: list },
+    } as Message);
+    if (pick(8) === 0)
+      sent.push({
+        jsonrpc: '2.0',
+        method: 'window/logMessage',
+        params: { type: 4, message: `step ${step}` },
+      } as Message);
+  }
+  const { client, side, close } = await socketPair();
+  try {
+    const writer = new ReusedBufferWriter(client);
+    const chunks: Buffer[] = [];
+    side.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise<void>((r) => side.once('end', r));
+    for (const m of sent) await writer.write(m);
+    client.end();
+    await ended;
+    // Byte for byte what each message is as plain JSON (a wrong byte anywhere fails here, not as a reader waiting
+    // for a length that never comes).
+    const expected = Buffer.concat(
+      sent.map((m) => {
+        const body = Buffer.from(JSON.stringify(m), 'utf8');
+        return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+      }),
+    );
+    const got = Buffer.concat(chunks);
+    const differs = got.findIndex((b, i) => b !== expected[i]);
+    assert.equal(differs === -1 && got.length === expected.length ? -1 : differs, -1, 'first byte that differs');
+    // Consecutive publishes do share their encoded diagnostics: the case the writer keeps in place is exercised.
+    const shared = sent.filter((m, i) => i > 0 && parts(m)[1] !== undefined && parts(m)[1] === parts(sent[i - 1])[1]);
+    assert.ok(shared.length > 100, `${shared.length} publishes begin with the previous one's first diagnostic`);
+  } finally {
+    close();
   }
 });
 
