@@ -7,6 +7,7 @@
 //   BENCH_STEPS=crowd1k,crowd5k   only these measurements (keys of Result)
 //   BENCH_PROF=DIR   our server writes a CPU profile (--cpu-prof) into DIR
 //   BENCH_EDITS=N   N edits per edit measurement (a longer run, so that a profile is mostly edits)
+//   BENCH_NODE_ARGS='--flag ...'   extra Node.js/V8 options for our server (trying GC or JIT settings)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,7 @@ const SERVERS: ServerSpec[] = [
     command: [
       process.execPath,
       ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
       join(DIST, 'server.js'),
       '--stdio',
     ],

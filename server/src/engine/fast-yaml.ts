@@ -26,6 +26,10 @@ export interface FastParse {
   readonly root: FastNode | null;
 }
 
+// The node lists are copied at their exact length (slice) when a collection ends: a list grown by push keeps room for
+// 16 or more entries, a workspace holds tens of thousands of small maps, and that slack was a third of the memory of
+// its parse trees, which every young-generation garbage collection copied while a workspace was read.
+
 class Bail extends Error {}
 const BAIL = new Bail();
 function bail(): never {
@@ -332,7 +336,15 @@ class Parser {
     }
     if (keys.length === 0) bail();
     const nodeEnd = isRoot ? lastEnd : this.claim(lastEnd, col);
-    return { node: { start: keyStart[0], end: lastEnd, keys, keyStart, keyEnd, values }, value: obj, nodeEnd };
+    const node = {
+      start: keyStart[0],
+      end: lastEnd,
+      keys: keys.slice(),
+      keyStart: keyStart.slice(),
+      keyEnd: keyEnd.slice(),
+      values: values.slice(),
+    };
+    return { node, value: obj, nodeEnd };
   }
 
   /** A block sequence whose dashes are at column `col`. */
@@ -361,7 +373,7 @@ class Parser {
     }
     if (items.length === 0) bail();
     const nodeEnd = isRoot ? lastEnd : this.claim(lastEnd, col);
-    return { node: { start, end: lastEnd, items }, value: arr, nodeEnd };
+    return { node: { start, end: lastEnd, items: items.slice() }, value: arr, nodeEnd };
   }
 
   /** One sequence item: what follows `- ` at `at` on line `l`. */
@@ -633,7 +645,7 @@ class Parser {
         }
         bail();
       }
-      return { node: { start: at, end: i, items, flow: true }, value: arr };
+      return { node: { start: at, end: i, items: items.slice(), flow: true }, value: arr };
     }
     const keys: string[] = [];
     const keyStart: number[] = [];
@@ -686,7 +698,16 @@ class Parser {
       }
       bail();
     }
-    return { node: { start: at, end: i, keys, keyStart, keyEnd, values, flow: true }, value: obj };
+    const node = {
+      start: at,
+      end: i,
+      keys: keys.slice(),
+      keyStart: keyStart.slice(),
+      keyEnd: keyEnd.slice(),
+      values: values.slice(),
+      flow: true,
+    };
+    return { node, value: obj };
   }
 
   private flowValue(i: number, end: number): { node: FastNode; value: unknown } {
