@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync, mkdirSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateValidators } from './scripts/gen-validators.mjs';
 
 const production = process.argv.includes('--production');
 // BROKERKIT_DIST / BROKERKIT_OUT let parallel work trees on one machine build without clobbering each other.
@@ -25,6 +26,9 @@ const mainApart = {
     build.onResolve({ filter: /^\.\/server-main\.js$/ }, () => ({ path: './server-main.js', external: true }));
   },
 };
+// The schemas' validation code (engine/schema.ts imports it), generated from schemas/*.json before anything is built.
+generateValidators();
+
 const bundles = [
   { in: 'client/src/extension.ts', out: `${DIST}/extension.js`, external: ['vscode'] },
   // The language server loads the Kubernetes client only when a cluster view opens (lsp/cluster.ts), so it is a

@@ -13,6 +13,7 @@ export default tseslint.config(
       'out-*/',
       'dist-*/',
       '.bench/',
+      'server/src/engine/generated/',
       'schemas/',
       'examples/',
       'test/fixtures/',
@@ -24,8 +25,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      // Lazy loads: the devbroker and Kubernetes bundles load only for the commands and views that use them.
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^\\.\\./devbroker$', '^\\.\\./kube$', '^node:'] }],
+      // Lazy loads: the devbroker and Kubernetes bundles load only for the commands and views that use them, the
+      // generated schema validators on the first validation.
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^\\.\\./devbroker$', '^\\.\\./kube$', '^\\./generated/schema-validators$', '^node:'] },
+      ],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },

@@ -1,12 +1,12 @@
 // The JSON schemas (schemas/*.json, generated from the real CRDs by scripts/gen-schemas.mjs) and what the engine does
-// with them: look-ups for hover and completion (schemaFor, schemaAt), and validation with ajv, compiled lazily and
-// once per kind, mapped to plain issues with a path into the object.
+// with them: look-ups for hover and completion (schemaFor, schemaAt), and validation with the code ajv generated from
+// them at build time (generated/schema-validators.ts, written by scripts/gen-validators.mjs), mapped to plain issues
+// with a path into the object.
 //
 // Validation mirrors the API server's order: explicit nulls in fields that are not nullable are pruned first (so
 // `tls:` with no value means "no TLS", and a pruned required field is "missing"), then the object is checked.
 // Pure: the schemas are imported as JSON (esbuild inlines them into bundles; out/ has a copy of schemas/).
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import brokerListener from '../../../schemas/brokerlistener.json';
 import brokerAuthentication from '../../../schemas/brokerauthentication.json';
 import brokerAuthorization from '../../../schemas/brokerauthorization.json';
@@ -149,24 +149,16 @@ export type SchemaIssue =
   /** Anything else ajv reports (pattern, format, ...). */
   | { kind: 'other'; path: IssuePath; message: string };
 
-let ajv: Ajv | undefined;
-const validators = new Map<SchemaKey, ValidateFunction>();
+let validators: Record<SchemaKey, ValidateFunction> | undefined;
 
+/**
+ * The schema's validation function: ajv's code, generated at build time (nothing is compiled at run time), loaded on
+ * the first validation so that a process that validates nothing (or not yet: the language server answering
+ * initialize) does not evaluate it.
+ */
 function compiled(key: SchemaKey): ValidateFunction {
-  let v = validators.get(key);
-  if (!v) {
-    if (!ajv) {
-      // allErrors: report every problem at once; verbose: errors carry the data and schema they refer to.
-      // strict off + no logger: the CRD-derived schemas use OpenAPI keywords (nullable) and our x-brokerkit block,
-      // and nothing may be printed (the language server's stdout is the protocol).
-      ajv = new Ajv({ allErrors: true, verbose: true, strict: false, logger: false, useDefaults: false });
-      ajv.addVocabulary(['x-brokerkit']);
-      addFormats(ajv, ['byte']); // the only API-server-validated format left in the schemas (cert-manager caBundle)
-    }
-    v = ajv.compile(SCHEMAS[key]);
-    validators.set(key, v);
-  }
-  return v;
+  validators ??= require('./generated/schema-validators') as Record<SchemaKey, ValidateFunction>;
+  return validators[key];
 }
 
 /**
@@ -231,10 +223,25 @@ export function validateAgainst(key: SchemaKey, value: unknown): SchemaIssue[] {
   const pruned = pruneNulls(value, SCHEMAS[key]);
   const validate = compiled(key);
   if (validate(pruned)) return [];
-  return toIssues(validate.errors ?? [], pruned, value);
+  return toIssues(validate.errors ?? [], pruned, value, SCHEMAS[key]);
 }
 
-function toIssues(errors: ErrorObject[], data: unknown, original: unknown): SchemaIssue[] {
+/** What a JSON pointer (`/a/0/b`, or `#/a/...` for a schema path) points at inside `root`. */
+function pointed(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const raw of pointer.replace(/^#/, '').split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+/** The schema object holding an error's keyword (its schema path without the keyword). */
+function parentSchemaOf(e: ErrorObject, root: SchemaNode): SchemaNode | undefined {
+  return pointed(root, e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'))) as SchemaNode | undefined;
+}
+
+function toIssues(errors: ErrorObject[], data: unknown, original: unknown, schema: SchemaNode): SchemaIssue[] {
   const out: SchemaIssue[] = [];
   const typed = new Set<string>();
   const required = new Map<string, Extract<SchemaIssue, { kind: 'required' }>>();
@@ -248,15 +255,20 @@ function toIssues(errors: ErrorObject[], data: unknown, original: unknown): Sche
     switch (e.keyword) {
       case 'type': {
         const t = e.params.type as string | string[];
-        out.push({ kind: 'type', path, expected: Array.isArray(t) ? t : String(t).split(','), value: e.data });
+        out.push({
+          kind: 'type',
+          path,
+          expected: Array.isArray(t) ? t : String(t).split(','),
+          value: pointed(data, at),
+        });
         break;
       }
       case 'enum':
         out.push({
           kind: 'enum',
           path,
-          allowed: (e.params.allowedValues as unknown[]) ?? (e.schema as unknown[]),
-          value: e.data,
+          allowed: (e.params.allowedValues as unknown[]) ?? (pointed(schema, e.schemaPath) as unknown[]),
+          value: pointed(data, at),
         });
         break;
       case 'minimum':
@@ -269,7 +281,7 @@ function toIssues(errors: ErrorObject[], data: unknown, original: unknown): Sche
       case 'maxItems':
       case 'minProperties':
       case 'maxProperties':
-        out.push({ kind: 'range', path, bound: e.keyword, limit: Number(e.params.limit), value: e.data });
+        out.push({ kind: 'range', path, bound: e.keyword, limit: Number(e.params.limit), value: pointed(data, at) });
         break;
       case 'required': {
         const missing = String(e.params.missingProperty);
@@ -284,14 +296,14 @@ function toIssues(errors: ErrorObject[], data: unknown, original: unknown): Sche
         break;
       }
       case 'oneOf': {
-        const alts = ((e.parentSchema as SchemaNode | undefined)?.oneOf ?? []).map((a) => a.required ?? []);
+        const alts = (parentSchemaOf(e, schema)?.oneOf ?? []).map((a) => a.required ?? []);
         const passing = (e.params.passingSchemas as number[] | null | undefined) ?? null;
         out.push({ kind: 'oneOf', path, options: alts, passing });
         break;
       }
       case 'additionalProperties': {
         const name = String(e.params.additionalProperty);
-        const known = Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {});
+        const known = Object.keys(parentSchemaOf(e, schema)?.properties ?? {});
         out.push({ kind: 'unknown', path: [...path, name], known });
         break;
       }
