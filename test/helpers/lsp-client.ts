@@ -99,7 +99,6 @@ export class LspClient {
     token: string | number;
     value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
   }[] = [];
-  readonly publishes: PublishDiagnosticsParams[] = [];
   initializeResult!: InitializeResult;
   /** Milliseconds from sending `initialize` to its result (the process was already started). */
   initializeMs = 0;
@@ -126,7 +125,6 @@ export class LspClient {
     });
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
-      this.publishes.push(p);
       for (const w of [...this.waiters]) {
         if (w.uri === p.uri && w.pred(p)) {
           this.waiters.splice(this.waiters.indexOf(w), 1);

@@ -85,3 +85,29 @@ test('a crowded file edited at random: every list equals a full run, in order, a
     assert.ok(findings > 31 * 400, `${findings} findings compared`);
   }
 });
+
+test('a keystroke in a crowded namespace keeps the finding objects of everything it did not change', () => {
+  // 400 listeners in one namespace: thousands of findings, of which a renamed listener changes a handful.
+  const docs = crowdedDocuments(400, 400);
+  const ws = new Workspace();
+  ws.setFile(A, docs.join('---\n'));
+  const before = ws.validate().get(A)!;
+  const i = docs.findIndex((d) => /name: lb-200\b/.test(d));
+  docs[i] = docs[i].replace('name: lb-200', 'name: xb-200'); // same length: no finding moves
+  ws.setFile(A, docs.join('---\n'));
+  const after = ws.validate().get(A)!;
+  assert.equal(JSON.stringify(after), JSON.stringify(full(new Map([[A, docs.join('---\n')]])).get(A)));
+  const earlier = new Set(before);
+  const kept = after.filter((f) => earlier.has(f)).length;
+  const changed = after.length - kept;
+  assert.ok(after.length > 1000, `${after.length} findings`);
+  // The findings that name the renamed listener, or sit in it, are new; every other one is the object it was.
+  const touched = after.filter(
+    (f) => f.message.includes('xb-200') || f.related?.some((r) => r.message.includes('xb-200')),
+  );
+  assert.ok(changed > 0, 'the renamed listener changes some findings');
+  assert.ok(
+    changed <= touched.length + 10,
+    `${changed} new finding objects for ${touched.length} findings about the edit`,
+  );
+});

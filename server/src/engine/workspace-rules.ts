@@ -17,6 +17,7 @@ import { CancellationLike, CancelledError, EngineOptions, Severity } from './typ
 import type { FileStore } from './workspace-files';
 import { DeploymentState, PartitionKey, depOf, nsOf, partKey } from './workspace-deployments';
 import { LocalFinding, RawFinding, RawRelated, suppressedAt } from './workspace-placement';
+import { sameValue } from './values';
 
 /** The objects outside the files the rules see. The same object while they do not change. */
 export interface EnvObjects {
@@ -111,15 +112,17 @@ export class RuleScheduler {
       if (parts === 'all') {
         // Every namespace at once (the first validation, new cluster facts): one run over each deployment costs less
         // than one per namespace, and the findings are filed under their namespaces as if each had run on its own.
+        const before = new Map(cache);
         cache.clear();
         for (const key of run.namespaces()) cache.set(key, []);
         for (const dep of deployments.current.ids) {
           for (const r of this.runRule(rule, run, partKey(dep, '*'))) cache.get(partKey(dep, r.ns!))?.push(r);
         }
+        if (before.size) for (const [key, list] of cache) cache.set(key, keepUnchanged(before.get(key), list));
         check(token);
       } else {
         for (const part of parts) {
-          cache.set(part, this.runRule(rule, run, part));
+          cache.set(part, keepUnchanged(cache.get(part), this.runRule(rule, run, part)));
           check(token);
         }
       }
@@ -256,6 +259,64 @@ export class RuleScheduler {
     }
     return out;
   }
+}
+
+/**
+ * A partition's fresh findings, with every finding equal to one it had before replaced by that earlier object (and
+ * the earlier list itself when nothing changed). A keystroke in a namespace of thousands of findings changes a few of
+ * them: keeping the rest as they were lets the later steps (placement, conversion to diagnostics) recognise them by
+ * identity, and spares the heap a second copy of every finding on each keystroke, which let it grow to several times
+ * what it holds.
+ */
+export function keepUnchanged(before: readonly RawFinding[] | undefined, fresh: RawFinding[]): RawFinding[] {
+  if (!before || before.length === 0) return fresh;
+  const earlier = new Map<string, RawFinding[]>();
+  for (const f of before) {
+    const k = rawKey(f);
+    const same = earlier.get(k);
+    if (same) same.push(f);
+    else earlier.set(k, [f]);
+  }
+  let kept = 0;
+  for (let i = 0; i < fresh.length; i++) {
+    const same = earlier.get(rawKey(fresh[i]));
+    if (!same) continue;
+    const j = same.findIndex((f) => sameRaw(f, fresh[i]));
+    if (j < 0) continue;
+    fresh[i] = same[j];
+    same.splice(j, 1);
+    kept++;
+  }
+  if (kept === fresh.length && kept === before.length && fresh.every((f, i) => f === before[i]))
+    return before as RawFinding[];
+  return fresh;
+}
+
+/** What tells findings apart cheaply: where, which rule, which text. */
+function rawKey(f: RawFinding): string {
+  return `${f.start}\u0000${f.end}\u0000${f.code}\u0000${f.message}`;
+}
+
+function sameRaw(a: RawFinding, b: RawFinding): boolean {
+  return (
+    a.chunk === b.chunk &&
+    a.start === b.start &&
+    a.end === b.end &&
+    a.severity === b.severity &&
+    a.code === b.code &&
+    a.message === b.message &&
+    a.ns === b.ns &&
+    a.related.length === b.related.length &&
+    a.related.every(
+      (x, i) =>
+        x.chunk === b.related[i].chunk &&
+        x.start === b.related[i].start &&
+        x.end === b.related[i].end &&
+        x.message === b.related[i].message &&
+        sameValue(x.live, b.related[i].live),
+    ) &&
+    sameValue(a.data, b.data)
+  );
 }
 
 function toRaw(chunk: ChunkRef, code: string, severity: Severity, r: Report): RawFinding {

@@ -6,6 +6,7 @@ import { Connection, Diagnostic, DiagnosticSeverity, TextDocuments } from 'vscod
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EditDocument } from './edit-document';
 import { CancelledError, Finding, LiveRef, Workspace } from '../engine';
+import { sameValue } from '../engine/values';
 import { rulePageUrl } from '../rule-docs';
 import type { Log, ServerContext } from './context';
 import type { Store } from './store';
@@ -156,23 +157,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
 export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !deepEqual(a[i], b[i])) return false;
-  return true;
-}
-
-function deepEqual(x: unknown, y: unknown): boolean {
-  if (x === y) return true;
-  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-  if (Array.isArray(x)) {
-    if (!Array.isArray(y) || x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
-    return true;
-  }
-  const kx = Object.keys(x as object);
-  const ky = Object.keys(y as object);
-  if (kx.length !== ky.length) return false;
-  for (const k of kx)
-    if (!deepEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameValue(a[i], b[i])) return false;
   return true;
 }
 
@@ -348,7 +333,7 @@ export class ValidationScheduler {
     // (The finding then converts to that object from now on, so the comparison is made once, not on every publish.)
     if (prev) {
       for (let i = 0; i < diagnostics.length && i < prev.length; i++) {
-        if (diagnostics[i] !== prev[i] && deepEqual(diagnostics[i], prev[i])) {
+        if (diagnostics[i] !== prev[i] && sameValue(diagnostics[i], prev[i])) {
           diagnostics[i] = prev[i];
           converted.set(findings[i], prev[i]);
         }

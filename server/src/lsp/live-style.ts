@@ -5,6 +5,7 @@
 // flow and quoting styles and comments are kept where the values agree, so an unchanged object gives the file's text
 // exactly. The file's other documents are kept as they are (they are not what is compared).
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { sameValue } from '../engine/values';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -120,22 +121,6 @@ function styleOf(text: string): { indent: number; indentSeq: boolean } {
     } else if (d > 0 && (!indent || d < indent)) indent = d;
   }
   return { indent: indent || 2, indentSeq: indentSeq ?? true };
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => sameValue(x, bb[i]));
-  }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as any)[k], (b as any)[k]))
-  );
 }
 
 /** `value` written into `node`: the node's keys in its order (new keys after), its styles where values agree. */
