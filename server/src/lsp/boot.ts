@@ -9,9 +9,6 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { keepHeapSmall } from './heap';
-
-keepHeapSmall(); // before the cached code is read: the flag is part of what V8 checks the cache against
 
 const file = join(__dirname, 'server-main.js');
 const source = readFileSync(file, 'utf8');

@@ -7,7 +7,6 @@ import { Finding, Workspace } from '../engine';
 import { chartTemplate } from '../charts';
 import type { Feature, Log, ServerContext } from './context';
 import { Store } from './store';
-import { keepHeapSmall } from './heap';
 import { SettingsService } from './config';
 import { WorkspaceFolders } from './folders';
 import { WorkspaceTrust } from './trust';
@@ -38,7 +37,6 @@ export const features: Feature[] = [
 ];
 
 export function startServer(connection: Connection): void {
-  keepHeapSmall();
   // Services first (they need nothing of the client), then, at initialize, those that read its parameters; the
   // context is made of them and handed to every feature.
   const log: Log = (level, message) => {
