@@ -87,6 +87,38 @@ test('over the size limit: one note naming the setting; --ignore drops it like a
   assert.equal(new Workspace().getOptions().maxFileSize, 16 * 1024 * 1024);
 });
 
+test('edits near the size limit stay incremental, and the limit holds to the byte (multi-byte characters too)', () => {
+  const uri = 'file:///ws/near.yaml';
+  let text = `${CLASH}---\n# ${'é'.repeat(40)}\n`; // 80 bytes of é: more bytes than characters
+  const limit = Buffer.byteLength(text) + 2;
+  const ws = new Workspace({ maxFileSize: limit });
+  ws.setFile(uri, text);
+  assert.ok(!codes(ws.validate().get(uri)!).includes('file-too-large'));
+  const edit = (at: number, remove: number, insert: string) => {
+    text = text.slice(0, at) + insert + text.slice(at + remove);
+    return ws.editFile(uri, at, at + remove, insert);
+  };
+  const comment = text.indexOf('é');
+  // Under the limit (by a byte, then exactly at it): applied as an edit, still checked.
+  assert.ok(edit(comment, 0, 'x'), 'an edit one byte under the limit is applied incrementally');
+  assert.ok(codes(ws.validate().get(uri)!).includes('port-conflict'));
+  assert.ok(edit(comment, 0, 'y'));
+  assert.equal(Buffer.byteLength(text), limit);
+  assert.ok(!codes(ws.validate().get(uri)!).includes('file-too-large'));
+  // One two-byte character more (one character, two bytes): over the limit, which only the whole text can tell.
+  assert.equal(edit(comment, 0, 'é'), undefined);
+  ws.setFile(uri, text);
+  assert.deepEqual(codes(ws.validate().get(uri)!), ['file-too-large']);
+  // Back under it: checked again, and edits are incremental again, the removed bytes counted (an é is two).
+  ws.setFile(uri, (text = text.replace('xé', 'x')));
+  assert.ok(codes(ws.validate().get(uri)!).includes('port-conflict'));
+  assert.ok(edit(comment, 1, ''), 'removing an é: two bytes under the limit');
+  assert.ok(edit(comment, 0, 'é'), 'an é: at the limit again');
+  assert.equal(Buffer.byteLength(text), limit);
+  assert.ok(codes(ws.validate().get(uri)!).includes('port-conflict'));
+  assert.equal(edit(comment, 0, 'x'), undefined, 'one byte over');
+});
+
 test('a document nested 5,000 levels deep gets its own note; the other documents of the file are checked', () => {
   const deepFlow = `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
   const deepMap = `b: ${'{x: '.repeat(3000)}1${'}'.repeat(3000)}\n`;

@@ -110,9 +110,12 @@ export class DeploymentState {
   byPartition(only?: ReadonlySet<PartitionKey>): Map<PartitionKey, Resource[]> {
     const out = new Map<PartitionKey, Resource[]>();
     const single = this.current.single;
+    // With `only`, an object of none of its namespaces is passed over before its key is made (thousands per edit).
+    const namespaces = only && new Set([...only].map(nsOf));
     for (const f of this.files.all()) {
       const deps = single ? undefined : this.current.of(f.uri);
       for (const r of f.resources) {
+        if (namespaces && !namespaces.has(r.namespace)) continue;
         if (!deps) {
           pushTo(out, partKey(LOOSE, r.namespace), r, only);
           continue;

@@ -9,7 +9,7 @@
 import { ChunkRef, Resplit, Split, newlines, parseChunk, resplit, splitDocuments } from './parse';
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
-import { BINARY_HEAD, SkipOptions, SkipReason, looksBinary, skipReason, unprintable } from './not-checked';
+import { BINARY_HEAD, SkipOptions, SkipReason, looksBinary, skipReason, unprintable, utf8Length } from './not-checked';
 import { ItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
@@ -56,6 +56,8 @@ interface StoredFile extends FileState {
   readonly resources: Resource[];
   /** The text has `{{` somewhere: whether it is a template depends on all of it (edit() then declines). */
   readonly braces?: boolean;
+  /** Its size in UTF-8 bytes, once counted (an edit near the size limit counts it, later edits carry it on). */
+  readonly utf8Bytes?: number;
 }
 
 /** What the store needs from the engine's options. */
@@ -158,8 +160,7 @@ export class FileStore {
     const oldLength = last.startOffset + last.parse.text.length;
     if (start < 0 || end < start || end > oldLength || !plainText(insert)) return undefined;
     const newLength = oldLength + insert.length - (end - start);
-    // (Three UTF-8 bytes per character at most: under a third of the limit, the bytes need no counting.)
-    if (newLength * 3 > this.options().maxFileSize) return undefined;
+    const max = this.options().maxFileSize;
     // The documents holding the edit, and one more on each side: the edit may join them or split them, but the
     // boundaries around those are made by text it does not touch.
     const lo = Math.max(0, chunkAt(chunks, start) - 1);
@@ -169,6 +170,17 @@ export class FileStore {
     for (let k = lo; k <= hi; k++) before += chunks[k].parse.text;
     // Braces brought together could make a template action.
     if (before.charCodeAt(start - from - 1) === 123 || before.charCodeAt(end - from) === 123) return undefined;
+    // The size limit: three UTF-8 bytes per character at most, so under a third of it the bytes need no counting;
+    // nearer, the new size is the old one less the bytes removed plus those inserted (the old one counted once).
+    let utf8Bytes = old.utf8Bytes;
+    if (newLength * 3 > max || utf8Bytes !== undefined) {
+      if (utf8Bytes === undefined) {
+        utf8Bytes = 0;
+        for (const c of chunks) utf8Bytes += utf8Length(c.parse.text); // (never joins the whole text)
+      }
+      utf8Bytes += utf8Length(insert) - utf8Length(before.slice(start - from, end - from));
+      if (utf8Bytes > max) return undefined; // the whole text is set, and the file reported as too large
+    }
     const region = before.slice(0, start - from) + insert + before.slice(end - from);
     // Whether a text looks binary is judged on its first 8 KB: judged again when the edit is inside them.
     if (start < BINARY_HEAD) {
@@ -190,7 +202,7 @@ export class FileStore {
       lineDelta: newlines(region, 0, region.length) - newlines(before, 0, before.length),
       offsetDelta: newLength - oldLength,
     };
-    return this.store(uri, this.assemble(uri, old, inc, true, undefined, false), false);
+    return this.store(uri, this.assemble(uri, old, inc, true, undefined, false, utf8Bytes), false);
   }
 
   /** `keepObjects`: unchanged documents keep their chunk objects (false after an options change). */
@@ -214,6 +226,7 @@ export class FileStore {
     keepObjects: boolean,
     text: string | undefined,
     braces: boolean,
+    utf8Bytes?: number,
   ): StoredFile {
     const serial = ++serials;
     const chunks: Chunk[] = [];
@@ -247,19 +260,20 @@ export class FileStore {
       if (c.resource) resources.push(c.resource);
       if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
     }
-    // The documents' texts, captured now: their chunks live on into later versions, but their texts never change.
-    const texts = text === undefined ? chunks.map((c) => c.parse.text) : undefined;
+    // Joined from the documents when first asked: their chunks live on into later versions, but their texts never
+    // change, and this version's list of chunks is never changed after this.
     let joined = text;
     const state = {
       uri,
       get text(): string {
-        if (joined === undefined) joined = texts!.join('');
+        if (joined === undefined) joined = chunks.map((c) => c.parse.text).join('');
         return joined;
       },
       chunks,
       resources,
       serial,
       ...(braces ? { braces } : {}),
+      ...(utf8Bytes !== undefined ? { utf8Bytes } : {}),
       ...(edited ? { edited } : {}),
       ...(kept ? { kept } : {}),
     };

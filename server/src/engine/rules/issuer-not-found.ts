@@ -22,15 +22,15 @@ const rule: WorkspaceRule = {
   ],
   check(ctx) {
     const { index } = ctx;
-    const aio = new Map<string, boolean>();
+    // The namespaces holding AIO objects, found in one pass when first asked (a run over a whole deployment sees
+    // thousands of namespaces: one pass each would be quadratic).
+    let aio: Set<string> | undefined;
     const aioIn = (ns: string) => {
-      let has = aio.get(ns);
-      if (has === undefined)
-        aio.set(
-          ns,
-          (has = index.all.some((r) => (r.group === AIO_GROUP || r.group === LEGACY_AIO_GROUP) && r.namespace === ns)),
-        );
-      return has;
+      if (!aio) {
+        aio = new Set();
+        for (const r of index.all) if (r.group === AIO_GROUP || r.group === LEGACY_AIO_GROUP) aio.add(r.namespace);
+      }
+      return aio.has(ns);
     };
     for (const u of issuerUses(index)) {
       if (u.referrer.origin !== 'workspace') continue;
