@@ -24,7 +24,7 @@ interface ServerSpec {
   command: string[];
   settings: Record<string, unknown>;
   /** Samples per measurement (yaml-language-server is slow: fewer samples keep the run short). */
-  samples: { init: number; edit1k: number; edit5k: number; open5k: number; workspace: number };
+  samples: { init: number; edit1k: number; edit5k: number; open5k: number; workspace: number; editBig: number };
 }
 
 const schemaUri = pathToFileUri(join(ROOT, 'schemas', 'brokerlistener.json'));
@@ -43,8 +43,8 @@ const SERVERS: ServerSpec[] = [
     // Edits are a typing session: a server that has been up a while is past the JIT's warm-up, and the session's p50
     // is what a user feels; the first FIRST_EDITS keystrokes after opening are reported on their own (firstP50).
     samples: QUICK
-      ? { init: 3, edit1k: 60, edit5k: 40, open5k: 1, workspace: 1 }
-      : { init: 9, edit1k: 300, edit5k: 200, open5k: 5, workspace: 3 },
+      ? { init: 3, edit1k: 60, edit5k: 40, open5k: 1, workspace: 1, editBig: 20 }
+      : { init: 9, edit1k: 300, edit5k: 200, open5k: 5, workspace: 3, editBig: 60 },
   },
   {
     name: 'yaml-language-server',
@@ -64,10 +64,13 @@ const SERVERS: ServerSpec[] = [
       },
     },
     samples: QUICK
-      ? { init: 3, edit1k: 5, edit5k: 3, open5k: 1, workspace: 1 }
-      : { init: 9, edit1k: 11, edit5k: 7, open5k: 3, workspace: 3 },
+      ? { init: 3, edit1k: 5, edit5k: 3, open5k: 1, workspace: 1, editBig: 1 }
+      : { init: 9, edit1k: 11, edit5k: 7, open5k: 3, workspace: 3, editBig: 3 },
   },
 ];
+
+/** Documents of the benchmark corpus in a file just under the default size limit of 16 MiB (15.99 MiB). */
+const BIG_DOCS = 54000;
 
 /** The keystrokes right after opening (past the first few), reported apart from the whole session. */
 const FIRST_EDITS = 41;
@@ -272,6 +275,8 @@ interface Result {
   /** The crowded corpus (listeners sharing brokers: thousands of findings). */
   crowd1k: Awaited<ReturnType<typeof edits>>;
   crowd5k: Awaited<ReturnType<typeof edits>>;
+  /** A file just under the default size limit (brokerkit.maxFileSize, 16 MiB): opened, then edited. */
+  big: Awaited<ReturnType<typeof edits>>;
 }
 
 async function main(): Promise<void> {
@@ -329,6 +334,9 @@ async function main(): Promise<void> {
       edits(s, dir, 5000, s.samples.edit5k, 'replace', crowdedDocuments),
     );
     await step('ws', 'workspace', (s) => workspace(s, QUICK ? 500 : 2000, s.samples.workspace));
+    await step('big', `a ${BIG_DOCS.toLocaleString('en')}-document file at the size limit`, (s) =>
+      edits(s, dir, BIG_DOCS, s.samples.editBig),
+    );
     for (const [name, r] of partial) results.set(name, r as Result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -425,6 +433,10 @@ function report(results: Map<string, Result>): void {
   const n = QUICK ? '500' : '2,000';
   row(`${n}-file workspace fully diagnosed (start → every file)`, ours?.ws?.p50, yls?.ws?.p50, 'ms', { ratio: 0.5 });
   row(`${n}-file workspace: server peak RSS`, ours?.ws?.peak, yls?.ws?.peak, 'MB', { max: 300 });
+  const big = `${BIG_DOCS.toLocaleString('en')}-doc file at the size limit (16 MiB, ${many(ours?.big)} findings)`;
+  row(`${big}: open → diagnostics`, ours?.big?.first, yls?.big?.first, 'ms');
+  row(`${big}: one-char edit → diagnostics, p50`, ours?.big?.p50, yls?.big?.p50, 'ms', { max: 60 });
+  row(`${big}: server RSS after the edits`, ours?.big?.rss, yls?.big?.rss, 'MB', { max: 500 });
   const lines = [
     `# Language server benchmark (${new Date().toISOString()}, node ${process.version}${QUICK ? ', QUICK' : ''})`,
     '',

@@ -10,7 +10,7 @@ import { ChunkRef, Resplit, Split, newlines, parseChunk, resplit, splitDocuments
 import { Resource, toResource } from './resources';
 import { isKustomizationUri } from './deployments';
 import { BINARY_HEAD, SkipOptions, SkipReason, looksBinary, skipReason, unprintable, utf8Length } from './not-checked';
-import { ItemChunk, itemChunks } from './list-items';
+import { ItemChunk, isItemChunk, itemChunks } from './list-items';
 
 export type { SkipReason };
 
@@ -58,6 +58,36 @@ interface StoredFile extends FileState {
   readonly braces?: boolean;
   /** Its size in UTF-8 bytes, once counted (an edit near the size limit counts it, later edits carry it on). */
   readonly utf8Bytes?: number;
+}
+
+/** Appends the objects a document describes (itself, or a list's items) to `out`. */
+function objectsOf(c: Chunk, out: Resource[]): void {
+  if (c.resource) out.push(c.resource);
+  if (c.items) for (const it of c.items) if (it.resource) out.push(it.resource);
+}
+
+/** The place of a document among a file's chunks (a list item's: its list's). Undefined for an object of no document. */
+function documentOf(r: Resource): number | undefined {
+  const c = r.chunk;
+  if (!c) return undefined;
+  return isItemChunk(c) ? c.list.index : c.index;
+}
+
+/**
+ * Where in a file's objects (in document order) those of document `index` and after begin: a binary search. Undefined
+ * when an object has no document (the caller then gathers them all).
+ */
+function firstObjectAt(objects: readonly Resource[], index: number): number | undefined {
+  let lo = 0;
+  let hi = objects.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = documentOf(objects[mid]);
+    if (at === undefined) return undefined;
+    if (at < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** What the store needs from the engine's options. */
@@ -229,14 +259,24 @@ export class FileStore {
     utf8Bytes?: number,
   ): StoredFile {
     const serial = ++serials;
-    const chunks: Chunk[] = [];
+    let chunks: Chunk[] = [];
     this.made = [];
     let kept: FileState['kept'];
+    let resources: Resource[] | undefined;
     if (inc && old) {
       if (old.serial !== undefined)
         kept = { from: old.serial, before: inc.from, after: inc.lineDelta === 0 ? old.chunks.length - inc.to : 0 };
-      for (let k = 0; k < inc.from; k++) chunks.push(old.chunks[k]);
+      // The objects of the documents before and after the re-split ones are the old ones: found by where their
+      // documents were (before anything moves), copied, not gathered again from tens of thousands of documents.
+      const a = firstObjectAt(old.resources, inc.from);
+      const b = firstObjectAt(old.resources, inc.to);
+      chunks = old.chunks.slice(0, inc.from);
       this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
+      if (a !== undefined && b !== undefined) {
+        resources = old.resources.slice(0, a);
+        for (let k = inc.from; k < chunks.length; k++) objectsOf(chunks[k], resources);
+        for (let k = b; k < old.resources.length; k++) resources.push(old.resources[k]);
+      }
       for (let k = inc.to; k < old.chunks.length; k++) {
         const m = old.chunks[k];
         m.index = chunks.length;
@@ -255,10 +295,9 @@ export class FileStore {
         edited = edited ? { startLine: edited.startLine, endLine } : { startLine: c.startLine, endLine };
       }
     this.made = [];
-    const resources: Resource[] = [];
-    for (const c of chunks) {
-      if (c.resource) resources.push(c.resource);
-      if (c.items) for (const it of c.items) if (it.resource) resources.push(it.resource);
+    if (!resources) {
+      resources = [];
+      for (const c of chunks) objectsOf(c, resources);
     }
     // Joined from the documents when first asked: their chunks live on into later versions, but their texts never
     // change, and this version's list of chunks is never changed after this.
