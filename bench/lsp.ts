@@ -384,7 +384,7 @@ function report(results: Map<string, Result>): void {
   row('one-char edit → diagnostics, 1,000 docs, p50', ours?.e1k?.p50, yls?.e1k?.p50, 'ms', { max: 5 });
   row('one-char edit → diagnostics, 1,000 docs, p90', ours?.e1k?.p90, yls?.e1k?.p90, 'ms');
   row(
-    `the first ${FIRST_EDITS} of those keystrokes, right after opening (JIT warming up), p50`,
+    `the first ${FIRST_EDITS} measured keystrokes, right after opening (JIT warming up), p50`,
     ours?.e1k?.firstP50,
     yls?.e1k?.firstP50,
     'ms',
@@ -399,7 +399,7 @@ function report(results: Map<string, Result>): void {
   row('one-char edit → diagnostics, 5,000 docs, p50', ours?.e5k?.p50, yls?.e5k?.p50, 'ms', { max: 15 });
   row('one-char edit → diagnostics, 5,000 docs, p90', ours?.e5k?.p90, yls?.e5k?.p90, 'ms');
   row(
-    `the first ${FIRST_EDITS} of those keystrokes, right after opening, p50`,
+    `the first ${FIRST_EDITS} measured keystrokes, right after opening, p50`,
     ours?.e5k?.firstP50,
     yls?.e5k?.firstP50,
     'ms',

@@ -268,7 +268,7 @@ export class RuleScheduler {
  * identity, and spares the heap a second copy of every finding on each keystroke, which let it grow to several times
  * what it holds.
  */
-export function keepUnchanged(before: readonly RawFinding[] | undefined, fresh: RawFinding[]): RawFinding[] {
+function keepUnchanged(before: readonly RawFinding[] | undefined, fresh: RawFinding[]): RawFinding[] {
   if (!before || before.length === 0) return fresh;
   const earlier = new Map<string, RawFinding[]>();
   for (const f of before) {
@@ -277,7 +277,6 @@ export function keepUnchanged(before: readonly RawFinding[] | undefined, fresh: 
     if (same) same.push(f);
     else earlier.set(k, [f]);
   }
-  let kept = 0;
   for (let i = 0; i < fresh.length; i++) {
     const same = earlier.get(rawKey(fresh[i]));
     if (!same) continue;
@@ -285,10 +284,8 @@ export function keepUnchanged(before: readonly RawFinding[] | undefined, fresh: 
     if (j < 0) continue;
     fresh[i] = same[j];
     same.splice(j, 1);
-    kept++;
   }
-  if (kept === fresh.length && kept === before.length && fresh.every((f, i) => f === before[i]))
-    return before as RawFinding[];
+  if (fresh.length === before.length && fresh.every((f, i) => f === before[i])) return before as RawFinding[];
   return fresh;
 }
 

@@ -9,7 +9,7 @@
 // limit, so setting it late takes effect at the next collection.
 import { setFlagsFromString } from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 let set = false;
 
