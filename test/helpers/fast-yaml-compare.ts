@@ -60,7 +60,7 @@ export function compare(text: string): 'fast' | 'bail' {
   for (const p of paths(doc)) {
     for (const key of [false, true]) {
       const want = locate(doc, p, key);
-      const got = fastLocate(fast.root, p, key);
+      const got = fastLocate(fast.tree, p, key);
       assert.deepEqual(got, want, `range of ${JSON.stringify(p)}${key ? ' (key)' : ''}${where}`);
     }
     for (const missing of [
@@ -69,12 +69,12 @@ export function compare(text: string): 'fast' | 'bail' {
       [...p, 'no-such-key', 'deeper'],
     ] as P[]) {
       assert.deepEqual(
-        fastLocate(fast.root, missing, true),
+        fastLocate(fast.tree, missing, true),
         locate(doc, missing, true),
         `fallback for ${JSON.stringify(missing)}${where}`,
       );
       assert.deepEqual(
-        fastLocate(fast.root, missing),
+        fastLocate(fast.tree, missing),
         locate(doc, missing),
         `fallback for ${JSON.stringify(missing)}${where}`,
       );

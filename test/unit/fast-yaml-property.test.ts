@@ -172,7 +172,7 @@ function tree(n: unknown): unknown {
 function check(text: string): boolean {
   if (compare(text) === 'bail') return false;
   const ours = parseChunk(text);
-  assert.ok(ours.fastRoot !== undefined, 'parseChunk takes the fast path when fastParse answers');
+  assert.ok(ours.fast !== undefined, 'parseChunk takes the fast path when fastParse answers');
   const lib = parseDocument(text, { uniqueKeys: true, strict: false }) as Document.Parsed;
   assert.deepEqual(tree(ours.doc.contents), tree(lib.contents), `the Document differs for ${JSON.stringify(text)}`);
   return true;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { splitDocuments } from '../../server/src/engine/parse';
 import { compare } from '../helpers/fast-yaml-compare';
+import { fastLocate, fastParse } from '../../server/src/engine/fast-yaml';
 import { corpusFiles, yamlFiles } from '../helpers/corpus';
 import { rng } from '../helpers/rng';
 import { documents } from '../../bench/corpus';
@@ -109,4 +110,29 @@ test('mutated documents: whenever the fast path answers, it is exactly the libra
     if (compare(text) === 'fast') answered++;
   }
   assert.ok(answered > 1000, `the fast path answered only ${answered} of 6000 mutated documents`);
+});
+
+test('packed trees: quoted and escaped keys, keys with spaces, CRLF, and a document past 65,535 characters', () => {
+  const small = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: "quoted-\\u0041"',
+    "  labels: {\"a\\tb\": 1, 'it''s': 2, plain: [x, {y: z}]}",
+    'data:',
+    '  "x\\"y": 1',
+    "  'single''s': two",
+    '  key with spaces  : v',
+    '',
+  ].join('\n');
+  assert.equal(compare(small), 'fast');
+  assert.equal(compare(small.replace(/\n/g, '\r\n')), 'fast');
+  // Offsets past 65,535 take the wider array: the last key is found where it is.
+  const items = Array.from({ length: 4000 }, (_, i) => `  - name: item-${i}\n    "port-${i}": ${i}`).join('\n');
+  const big = `kind: List\nitems:\n${items}\nlast: here\n`;
+  assert.ok(big.length > 0xffff);
+  assert.equal(compare(big), 'fast');
+  const tree = fastParse(big)!.tree;
+  const at = fastLocate(tree, ['last'], true);
+  assert.equal(big.slice(at.start, at.end), 'last');
 });

@@ -73,8 +73,8 @@ test('CRLF documents of the examples stay on the fast path', () => {
       const lf = parseChunk(s.text);
       const crlf = parseChunk(s.text.replace(/\n/g, '\r\n'));
       all++;
-      if (crlf.fastRoot !== undefined) fast++;
-      assert.equal(crlf.fastRoot !== undefined, lf.fastRoot !== undefined, `${f.name}: the same path for CRLF`);
+      if (crlf.fast !== undefined) fast++;
+      assert.equal(crlf.fast !== undefined, lf.fast !== undefined, `${f.name}: the same path for CRLF`);
     }
   assert.ok(fast > all / 2, `${fast} of ${all} documents on the fast path`);
 });

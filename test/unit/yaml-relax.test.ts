@@ -40,7 +40,7 @@ test('a single-quoted annotation continued at its key indentation, as in a kubec
     "it's a value with 'quotes' and a colon: here, long enough to be folded by the emitter of the go yaml library used by kubectl",
   );
   // Everything after it keeps its place.
-  assert.equal(r.lineCounter.linePos(relaid.indexOf('creationTimestamp')).line, 11);
+  assert.equal(r.lines.linePos(relaid.indexOf('creationTimestamp')).line, 11);
 });
 
 test('quoted scalars continued at or left of the key: single and double quotes, escapes, comments, list items', () => {
@@ -70,7 +70,7 @@ test('quoted scalars continued at or left of the key: single and double quotes, 
   const doc = r.doc;
   const a = doc.getIn(['metadata', 'annotations', 'a'], true) as { range: number[] };
   assert.equal(text.slice(a.range[0], a.range[1]), "'one\n    two''s # not a comment'");
-  assert.equal(r.lineCounter.linePos(text.indexOf('c: plain')).line, 7);
+  assert.equal(r.lines.linePos(text.indexOf('c: plain')).line, 7);
 });
 
 test('what go-yaml rejects stays an error: a quote never closed, a document marker inside the quotes', () => {

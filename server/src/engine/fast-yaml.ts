@@ -7,8 +7,11 @@
 // with `yaml` as before. test/unit/fast-yaml.test.ts holds the fast path to the library's answers over the corpus,
 // the examples and thousands of mutated documents.
 
-/** A node's source range as `yaml` reports it (range[0], range[1]); maps also keep their keys' ranges. */
-export interface FastNode {
+/**
+ * A node's source range as `yaml` reports it (range[0], range[1]); maps also keep their keys' ranges. The parser
+ * builds these while it reads a document; what a parse keeps is the packed FastTree below.
+ */
+interface FastNode {
   readonly start: number;
   readonly end: number;
   /** Map: keys in order, their ranges and values. Seq: items. Scalar: none. */
@@ -23,7 +26,141 @@ export interface FastNode {
 
 export interface FastParse {
   readonly value: unknown;
-  readonly root: FastNode | null;
+  readonly tree: FastTree;
+}
+
+const SCALAR = 0;
+const MAP = 1;
+const SEQ = 2;
+const FLOW = 4;
+
+/**
+ * The node ranges of one document, packed into one typed array: a workspace at the size limit holds 54,000
+ * documents, and an object and four arrays per mapping were a third of its memory. A node is its offset in `data`:
+ *   scalar  [kind, start, end]
+ *   map     [kind, start, end, n, then per pair: keyStart, keyEnd, value node, spelling]
+ *   seq     [kind, start, end, n, then per item: node]
+ * `kind` is SCALAR, MAP or SEQ, plus FLOW for `[...]` and `{...}`. A key is read from the text at its range; a key
+ * whose text is not the key itself (a quoted key) has its spelling in `spelled` (the pair's spelling is its index + 1,
+ * else 0). Children come before their parents, so a tree is written in one pass.
+ */
+export class FastTree {
+  constructor(
+    /** The document's text, which the ranges are offsets into. */
+    private readonly text: string,
+    private readonly data: Uint16Array | Uint32Array,
+    private readonly spelled: readonly string[] | undefined,
+    /** The root node; -1 when there is none (the root of a list item that does not exist). */
+    readonly root: number,
+  ) {}
+
+  /** The same document with `node` as its root (a list item). */
+  at(node: number): FastTree {
+    return new FastTree(this.text, this.data, this.spelled, node);
+  }
+  start(node: number): number {
+    return this.data[node + 1];
+  }
+  end(node: number): number {
+    return this.data[node + 2];
+  }
+  isMap(node: number): boolean {
+    return (this.data[node] & 3) === MAP;
+  }
+  isSeq(node: number): boolean {
+    return (this.data[node] & 3) === SEQ;
+  }
+  isFlow(node: number): boolean {
+    return (this.data[node] & FLOW) !== 0;
+  }
+  /** A map's pairs or a sequence's items; 0 for a scalar. */
+  size(node: number): number {
+    return (this.data[node] & 3) === SCALAR ? 0 : this.data[node + 3];
+  }
+  /** Item `i` of a sequence. */
+  item(node: number, i: number): number {
+    return this.data[node + 4 + i];
+  }
+  /** The key of pair `i` of a map. */
+  key(node: number, i: number): string {
+    const p = node + 4 + 4 * i;
+    const s = this.data[p + 3];
+    return s > 0 ? this.spelled![s - 1] : this.text.slice(this.data[p], this.data[p + 1]);
+  }
+  keyStart(node: number, i: number): number {
+    return this.data[node + 4 + 4 * i];
+  }
+  keyEnd(node: number, i: number): number {
+    return this.data[node + 5 + 4 * i];
+  }
+  /** The value node of pair `i` of a map. */
+  value(node: number, i: number): number {
+    return this.data[node + 6 + 4 * i];
+  }
+  /** The pair of a map whose key is `key`; -1 when there is none. */
+  indexOf(node: number, key: string): number {
+    const d = this.data;
+    const n = d[node + 3];
+    for (let i = 0, p = node + 4; i < n; i++, p += 4) {
+      const s = d[p + 3];
+      if (s > 0 ? this.spelled![s - 1] === key : d[p + 1] - d[p] === key.length && this.text.startsWith(key, d[p]))
+        return i;
+    }
+    return -1;
+  }
+}
+
+/** Packs a parsed tree; `at` moves offsets onto the original text (see fastParse). */
+function pack(root: FastNode, text: string, at: ((o: number) => number) | undefined): FastTree {
+  const out: number[] = [];
+  let spelled: string[] | undefined;
+  let max = 0;
+  const put = (x: number) => {
+    if (x > max) max = x;
+    out.push(x);
+  };
+  const write = (n: FastNode): number => {
+    const flow = n.flow ? FLOW : 0;
+    const start = at ? at(n.start) : n.start;
+    const end = at ? at(n.end) : n.end;
+    if (n.keys) {
+      const children = n.values!.map(write);
+      const self = out.length;
+      put(MAP | flow);
+      put(start);
+      put(end);
+      put(n.keys.length);
+      for (let i = 0; i < n.keys.length; i++) {
+        const ks = at ? at(n.keyStart![i]) : n.keyStart![i];
+        const ke = at ? at(n.keyEnd![i]) : n.keyEnd![i];
+        const k = n.keys[i];
+        put(ks);
+        put(ke);
+        put(children[i]);
+        if (ke - ks === k.length && text.startsWith(k, ks)) put(0);
+        else put((spelled ??= []).push(k));
+      }
+      return self;
+    }
+    if (n.items) {
+      const children = n.items.map(write);
+      const self = out.length;
+      put(SEQ | flow);
+      put(start);
+      put(end);
+      put(children.length);
+      for (const c of children) put(c);
+      return self;
+    }
+    const self = out.length;
+    put(SCALAR | flow);
+    put(start);
+    put(end);
+    return self;
+  };
+  const r = write(root);
+  const data = Math.max(max, out.length) <= 0xffff ? Uint16Array.from(out) : Uint32Array.from(out);
+  return new FastTree(text, data, spelled, r);
 }
 
 // The node lists are copied at their exact length (slice) when a collection ends: a list grown by push keeps room for
@@ -61,15 +198,14 @@ export function fastParse(text: string): FastParse | undefined {
     src = src.replace(/\r\n/g, '\n');
   }
   if (src.length === 0) return undefined;
-  let parsed: FastParse;
+  let parsed: { value: unknown; root: FastNode };
   try {
     parsed = new Parser(src).parse();
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
-  if (!crlf) return parsed;
-  return { value: parsed.value, root: parsed.root && moved(parsed.root, offsetMap(src)) };
+  return { value: parsed.value, tree: pack(parsed.root, text, crlf ? offsetMap(src) : undefined) };
 }
 
 /** Offset in the LF text -> offset in the original CRLF text. */
@@ -86,23 +222,6 @@ function offsetMap(src: string): (o: number) => number {
       else hi = mid;
     }
     return o + lo;
-  };
-}
-
-function moved(n: FastNode, at: (o: number) => number): FastNode {
-  return {
-    start: at(n.start),
-    end: at(n.end),
-    ...(n.flow ? { flow: true } : {}),
-    ...(n.keys
-      ? {
-          keys: n.keys,
-          keyStart: n.keyStart!.map(at),
-          keyEnd: n.keyEnd!.map(at),
-          values: n.values!.map((v) => moved(v, at)),
-        }
-      : {}),
-    ...(n.items ? { items: n.items.map((v) => moved(v, at)) } : {}),
   };
 }
 
@@ -153,7 +272,7 @@ class Parser {
     }
   }
 
-  parse(): FastParse {
+  parse(): { value: unknown; root: FastNode } {
     const t = this.text;
     // A leading document marker (`---` alone or with a comment); directives and `...` are left to the library.
     this.skipBlank();
@@ -872,35 +991,37 @@ export function resolvePlain(s: string): unknown {
  * of the node at `path` (its key with `key`), else the deepest existing ancestor's key (or node) with found: false.
  */
 export function fastLocate(
-  root: FastNode | null,
+  tree: FastTree,
   path: readonly (string | number)[],
   key = false,
 ): { start: number; end: number; found: boolean } {
-  let node: FastNode | null | undefined = root;
-  let lastKey: [number, number] | null = null;
-  let lastNode: FastNode | null = root;
+  let node = tree.root;
+  // The last key passed (its range), when the last step was a key.
+  let keyAt = -1;
+  let keyEnd = -1;
+  let lastNode = tree.root;
   for (const seg of path) {
-    let next: FastNode | undefined;
-    let pairKey: [number, number] | null = null;
-    if (node?.keys && typeof seg === 'string') {
-      const i = node.keys.indexOf(seg);
-      if (i >= 0) {
-        next = node.values![i];
-        pairKey = [node.keyStart![i], node.keyEnd![i]];
-      }
-    } else if (node?.items && typeof seg === 'number') {
-      next = node.items[seg];
+    let next = -1;
+    let i = -1;
+    if (node >= 0 && typeof seg === 'string' && tree.isMap(node)) {
+      i = tree.indexOf(node, seg);
+      if (i >= 0) next = tree.value(node, i);
+    } else if (node >= 0 && typeof seg === 'number' && tree.isSeq(node)) {
+      if (Number.isInteger(seg) && seg >= 0 && seg < tree.size(node)) next = tree.item(node, seg);
     }
-    if (next === undefined && pairKey === null) {
-      const r = lastKey ?? (lastNode ? [lastNode.start, lastNode.end] : null);
-      return r ? { start: r[0], end: r[1], found: false } : { start: 0, end: 0, found: false };
+    if (next < 0) {
+      if (keyAt >= 0) return { start: keyAt, end: keyEnd, found: false };
+      return lastNode >= 0
+        ? { start: tree.start(lastNode), end: tree.end(lastNode), found: false }
+        : { start: 0, end: 0, found: false };
     }
-    lastKey = pairKey;
-    node = next;
-    if (next) lastNode = next;
+    if (i >= 0) {
+      keyAt = tree.keyStart(node, i);
+      keyEnd = tree.keyEnd(node, i);
+    } else keyAt = keyEnd = -1;
+    node = lastNode = next;
   }
-  if (key && lastKey) return { start: lastKey[0], end: lastKey[1], found: true };
-  if (node) return { start: node.start, end: node.end, found: true };
-  if (lastKey) return { start: lastKey[0], end: lastKey[1], found: true };
+  if (key && keyAt >= 0) return { start: keyAt, end: keyEnd, found: true };
+  if (node >= 0) return { start: tree.start(node), end: tree.end(node), found: true };
   return { start: 0, end: 0, found: false };
 }

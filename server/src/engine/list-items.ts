@@ -6,7 +6,7 @@
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, Node, Pair } from 'yaml';
 import type { ChunkParse, ChunkRef } from './parse';
-import type { FastNode } from './fast-yaml';
+import type { FastTree } from './fast-yaml';
 
 /** The item views of a list document (one per item), and where each item sits in its list. */
 export interface ItemChunk extends ChunkRef {
@@ -60,15 +60,14 @@ function parsesOf(parse: ChunkParse): ChunkParse[] {
 
 function itemParse(parse: ChunkParse, list: { kind: string; apiVersion?: unknown; items: unknown[] }, i: number) {
   let doc: Document.Parsed | undefined;
-  const fastItems = parse.fastRoot ? fastItemsOf(parse.fastRoot) : undefined;
   const view: ChunkParse = {
     text: parse.text,
-    lineCounter: parse.lineCounter,
+    lines: parse.lines,
     value: itemValue(list, list.items[i]),
     // Syntax problems belong to the document (reported once, there).
     problems: [],
     suppress: parse.suppress,
-    ...(parse.fastRoot !== undefined ? { fastRoot: fastItems?.[i] ?? null } : {}),
+    ...(parse.fast ? { fast: fastItem(parse.fast, i) } : {}),
     get doc() {
       return (doc ??= docView(parse.doc, i));
     },
@@ -76,9 +75,12 @@ function itemParse(parse: ChunkParse, list: { kind: string; apiVersion?: unknown
   return view;
 }
 
-function fastItemsOf(root: FastNode): readonly FastNode[] | undefined {
-  const k = root.keys?.indexOf('items') ?? -1;
-  return k >= 0 ? root.values?.[k]?.items : undefined;
+/** Item `i` of the list's `items` as the root of the document's tree (a root of -1 when there is no such item). */
+function fastItem(tree: FastTree, i: number): FastTree {
+  const root = tree.root;
+  const k = root >= 0 && tree.isMap(root) ? tree.indexOf(root, 'items') : -1;
+  const items = k >= 0 ? tree.value(root, k) : -1;
+  return tree.at(items >= 0 && tree.isSeq(items) && i < tree.size(items) ? tree.item(items, i) : -1);
 }
 
 /** The list's Document with item `i` as its root (everything else read through to the document). */
@@ -145,13 +147,13 @@ export function itemAt(items: readonly ItemChunk[], offset: number): ItemChunk |
  * is where the node itself starts.
  */
 export function itemSpan(it: ItemChunk): { start: number; node: number; end: number } | undefined {
-  const root = it.parse.fastRoot;
+  const tree = it.parse.fast;
   let start: number;
   let end: number;
-  if (root) {
-    start = root.start;
-    end = root.end;
-  } else if (root === undefined && it.parse.doc.contents?.range) {
+  if (tree && tree.root >= 0) {
+    start = tree.start(tree.root);
+    end = tree.end(tree.root);
+  } else if (!tree && it.parse.doc.contents?.range) {
     [start, end] = it.parse.doc.contents.range;
   } else return undefined;
   const text = it.parse.text;

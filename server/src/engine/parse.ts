@@ -1,21 +1,8 @@
 // One parse per YAML document, positions kept. A file is split at its document markers so that an edit to one
 // document re-parses only that document: every chunk is parsed on its own and cached by its text, and all its
 // positions are relative to the chunk, so the parse stays valid when the chunk moves inside the file.
-import {
-  Document,
-  LineCounter,
-  parseDocument,
-  isMap,
-  isSeq,
-  isPair,
-  isScalar,
-  Node,
-  Pair,
-  Scalar,
-  YAMLMap,
-  YAMLSeq,
-} from 'yaml';
-import { FastNode, fastLocate, fastParse } from './fast-yaml';
+import { Document, parseDocument, isMap, isSeq, isPair, isScalar, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { FastTree, fastLocate, fastParse } from './fast-yaml';
 import { MAX_NESTING, NOT_CHECKED, mayNestDeep, nestingDepth } from './not-checked';
 import { syntaxProblem, unreadableMessage } from './yaml-messages';
 import { parseRelaxed } from './yaml-relax';
@@ -34,17 +21,69 @@ export interface ParseProblem {
 export interface ChunkParse {
   readonly text: string;
   readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
+  readonly lines: LineTable;
   /** The document as plain JSON (undefined when it could not be converted, e.g. an alias bomb). */
   readonly value: unknown;
   readonly problems: ParseProblem[];
   /** chunk-relative 0-based line -> codes suppressed on that line (`*` for all). */
-  readonly suppress: Map<number, Set<string>>;
+  readonly suppress: ReadonlyMap<number, ReadonlySet<string>>;
   /**
    * Node ranges from the fast path (fast-yaml.ts) when the document was in its subset. `doc` is then built from the
    * same parse when something asks for it (never parsed again). locateIn() reads the ranges without building it.
    */
-  readonly fastRoot?: FastNode | null;
+  readonly fast?: FastTree;
+}
+
+/**
+ * Where the lines of a text start (0, then after every newline), with the positions `yaml`'s LineCounter gives:
+ * linePos() is 1-based in line and column. Kept in a typed array, because every document of a workspace has one.
+ */
+export class LineTable {
+  readonly lineStarts: Uint16Array | Uint32Array;
+  constructor(text: string) {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    const starts = text.length <= 0xffff ? new Uint16Array(n) : new Uint32Array(n);
+    for (let i = text.indexOf('\n'), k = 1; i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+    this.lineStarts = starts;
+  }
+
+  /** The 1-based line and column of `offset` (as LineCounter.linePos). */
+  linePos(offset: number): { line: number; col: number } {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1] + 1 };
+  }
+}
+
+/**
+ * A parse by the fast path. A class, not an object literal with a getter: V8 keeps such literals as dictionaries, and
+ * a workspace holds one of these per document.
+ */
+class FastChunk implements ChunkParse {
+  readonly problems: ParseProblem[] = [];
+  private built: Document.Parsed | undefined = undefined;
+  readonly lines: LineTable;
+  readonly suppress: ReadonlyMap<number, ReadonlySet<string>>;
+  constructor(
+    readonly text: string,
+    readonly value: unknown,
+    readonly fast: FastTree,
+  ) {
+    this.lines = new LineTable(text);
+    this.suppress = suppressions(text);
+  }
+  get doc(): Document.Parsed {
+    return (this.built ??= fastDocument(this.fast, this.value, this.text));
+  }
 }
 
 /**
@@ -235,9 +274,11 @@ export function splitDocuments(text: string): Split[] {
   return out;
 }
 
-function suppressions(text: string): Map<number, Set<string>> {
+const NO_SUPPRESSIONS: ReadonlyMap<number, ReadonlySet<string>> = new Map();
+
+function suppressions(text: string): ReadonlyMap<number, ReadonlySet<string>> {
+  if (!text.includes('brokerkit-ignore')) return NO_SUPPRESSIONS;
   const map = new Map<number, Set<string>>();
-  if (!text.includes('brokerkit-ignore')) return map;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const m = SUPPRESS.exec(lines[i]);
@@ -262,25 +303,10 @@ export function parseChunk(text: string): ChunkParse {
   const fast = fastParse(text);
   if (fast) {
     parseCounts.fast++;
-    // Same line starts as the library records (0, then after every newline), so positions convert the same way.
-    const lineCounter = new LineCounter();
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    let doc: Document.Parsed | undefined;
-    return {
-      text,
-      lineCounter,
-      value: fast.value,
-      problems: [],
-      suppress: suppressions(text),
-      fastRoot: fast.root,
-      get doc() {
-        return (doc ??= fastDocument(fast.root, fast.value, text));
-      },
-    };
+    return new FastChunk(text, fast.value, fast.tree);
   }
   parseCounts.library++;
-  let lineCounter = new LineCounter();
+  const lines = new LineTable(text);
   const options = {
     prettyErrors: false,
     uniqueKeys: true,
@@ -288,19 +314,19 @@ export function parseChunk(text: string): ChunkParse {
     // The library's warnings (e.g. "Keys with collection values will be stringified") never reach a terminal.
     logLevel: 'error',
   } as const;
-  let doc = parseDocument(text, { ...options, lineCounter }) as Document.Parsed;
+  let doc = parseDocument(text, options) as Document.Parsed;
   // Where the library is stricter than the Go parser Kubernetes uses (yaml-relax.ts), the text is read as Kubernetes
   // reads it.
   const relaxed = parseRelaxed(text, doc, options);
-  if (relaxed) ({ doc, lineCounter } = relaxed);
+  if (relaxed) doc = relaxed;
   const problems: ParseProblem[] = [];
   // One syntax error per line: the library often reports each token after a mistake again.
-  const lines = new Set<number>();
+  const seen = new Set<number>();
   for (const e of doc.errors) {
     const p = syntaxProblem(e.code, e.message, text, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1));
-    const line = lineCounter.linePos(p.start).line;
-    if (lines.has(line)) continue;
-    lines.add(line);
+    const line = lines.linePos(p.start).line;
+    if (seen.has(line)) continue;
+    seen.add(line);
     problems.push(p);
   }
   let value: unknown;
@@ -315,51 +341,49 @@ export function parseChunk(text: string): ChunkParse {
       });
     }
   }
-  return { text, doc, lineCounter, value, problems, suppress: suppressions(text) };
+  return { text, doc, lines, value, problems, suppress: suppressions(text) };
 }
 
 /**
  * The library's Document for a fast parse, built from its ranges and value (no second parse): the same node kinds,
  * ranges, flow styles and scalar values as parseDocument gives (test/unit/fast-yaml.test.ts compares them).
  */
-function fastDocument(root: FastNode | null, value: unknown, text: string): Document.Parsed {
+function fastDocument(tree: FastTree, value: unknown, text: string): Document.Parsed {
   const doc = new Document() as Document.Parsed;
-  doc.contents = (root ? fastNode(root, value) : null) as Document.Parsed['contents'];
+  doc.contents = (tree.root >= 0 ? fastNode(tree, tree.root, value) : null) as Document.Parsed['contents'];
   doc.range = [0, text.length, text.length];
   return doc;
 }
 
-function fastNode(n: FastNode, v: unknown): Node {
-  if (n.keys) {
+function fastNode(tree: FastTree, n: number, v: unknown): Node {
+  if (tree.isMap(n)) {
     const map = new YAMLMap();
     const obj = v as Record<string, unknown>;
-    for (let i = 0; i < n.keys.length; i++) {
-      const key = new Scalar(n.keys[i]);
-      key.range = [n.keyStart![i], n.keyEnd![i], n.keyEnd![i]];
-      map.items.push(new Pair(key, fastNode(n.values![i], obj[n.keys[i]])));
+    for (let i = 0; i < tree.size(n); i++) {
+      const k = tree.key(n, i);
+      const key = new Scalar(k);
+      key.range = [tree.keyStart(n, i), tree.keyEnd(n, i), tree.keyEnd(n, i)];
+      map.items.push(new Pair(key, fastNode(tree, tree.value(n, i), obj[k])));
     }
-    return ranged(map, n);
+    return ranged(map, tree, n);
   }
-  if (n.items) {
+  if (tree.isSeq(n)) {
     const seq = new YAMLSeq();
     const arr = v as unknown[];
-    for (let i = 0; i < n.items.length; i++) seq.items.push(fastNode(n.items[i], arr[i]));
-    return ranged(seq, n);
+    for (let i = 0; i < tree.size(n); i++) seq.items.push(fastNode(tree, tree.item(n, i), arr[i]));
+    return ranged(seq, tree, n);
   }
-  return ranged(new Scalar(v), n);
+  return ranged(new Scalar(v), tree, n);
 }
 
-function ranged<T extends Node>(node: T, n: FastNode): T {
-  node.range = [n.start, n.end, n.end];
-  if (n.flow) (node as unknown as YAMLMap).flow = true;
+function ranged<T extends Node>(node: T, tree: FastTree, n: number): T {
+  node.range = [tree.start(n), tree.end(n), tree.end(n)];
+  if (tree.isFlow(n)) (node as unknown as YAMLMap).flow = true;
   return node;
 }
 
 /** The parse of a document too deeply nested to check: no value, an empty Document, one note at its first line. */
 function tooDeep(text: string): ChunkParse {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   const start = /^(?:---[ \t]*\r?\n)?/.exec(text)![0].length;
   const eol = text.indexOf('\n', start);
   const problem: ParseProblem = {
@@ -371,7 +395,7 @@ function tooDeep(text: string): ChunkParse {
   };
   return {
     text,
-    lineCounter,
+    lines: new LineTable(text),
     value: undefined,
     problems: [problem],
     suppress: suppressions(text),
@@ -387,7 +411,7 @@ export interface Located {
 
 /** locate() for a parse: from the fast path's ranges when it has them (no Document needed), else from the Document. */
 export function locateIn(parse: ChunkParse, path: Path, key = false): Located {
-  return parse.fastRoot !== undefined ? fastLocate(parse.fastRoot, path, key) : locate(parse.doc, path, key);
+  return parse.fast ? fastLocate(parse.fast, path, key) : locate(parse.doc, path, key);
 }
 
 /**

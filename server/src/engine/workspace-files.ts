@@ -291,7 +291,7 @@ export class FileStore {
     let edited: { startLine: number; endLine: number } | undefined;
     if (old && keepObjects)
       for (const c of this.made) {
-        const endLine = c.startLine + Math.max(0, c.parse.lineCounter.lineStarts.length - 1);
+        const endLine = c.startLine + Math.max(0, c.parse.lines.lineStarts.length - 1);
         edited = edited ? { startLine: edited.startLine, endLine } : { startLine: c.startLine, endLine };
       }
     this.made = [];

@@ -96,7 +96,7 @@ export function placeDocumentFindings(chunk: ChunkRef, local: readonly LocalFind
 }
 
 export function rangeOf(chunk: ChunkRef, start: number, end: number): Range {
-  const lc = chunk.parse.lineCounter;
+  const lc = chunk.parse.lines;
   const a = lc.linePos(start);
   const b = lc.linePos(Math.max(start, end));
   return {
@@ -316,7 +316,7 @@ function suppressedOn(chunk: ChunkRef, line: number, code: string): boolean {
 
 /** The same for a finding made from chunk offset `start`. */
 export function suppressedAt(chunk: ChunkRef, start: number, code: string): boolean {
-  return chunk.parse.suppress.size > 0 && suppressedOn(chunk, chunk.parse.lineCounter.linePos(start).line - 1, code);
+  return chunk.parse.suppress.size > 0 && suppressedOn(chunk, chunk.parse.lines.linePos(start).line - 1, code);
 }
 
 export function zeroRange(): Range {

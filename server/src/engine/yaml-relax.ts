@@ -7,7 +7,7 @@
 // The text handed to the library is the same length as the original (offsets, and so every range, stay exact): the
 // line breaks inside such a scalar become spaces, and the scalar's value is then set to what the original folds to.
 // Pure; only called for a document the library reported errors in.
-import { CST, Document, LineCounter, Parser, isScalar, parseDocument, visit } from 'yaml';
+import { CST, Document, Parser, isScalar, parseDocument, visit } from 'yaml';
 
 /** A quoted scalar whose line breaks were turned into spaces: its range in the text. */
 interface Joined {
@@ -88,14 +88,14 @@ function foldedValue(source: string): unknown {
 
 /**
  * Parses `text` as the library would, unless the library reports errors that reading quoted scalars as Kubernetes
- * does removes: then the relaxed parse, with the original's line starts and the joined scalars' true values. The
- * relaxed parse is taken only when it has fewer errors.
+ * does removes: then the relaxed parse, with the joined scalars' true values. Its ranges are offsets into the original
+ * text (the relaxation keeps every character in place). The relaxed parse is taken only when it has fewer errors.
  */
 export function parseRelaxed(
   text: string,
   first: Document.Parsed,
   options: Parameters<typeof parseDocument>[1],
-): { doc: Document.Parsed; lineCounter: LineCounter } | undefined {
+): Document.Parsed | undefined {
   if (first.errors.length === 0 || !first.errors.some((e) => e.code === 'MISSING_CHAR')) return undefined;
   const relaxed = relaxQuoted(text);
   if (!relaxed) return undefined;
@@ -110,9 +110,5 @@ export function parseRelaxed(
       if (typeof v === 'string') node.value = v;
     },
   });
-  // Line starts of the original text (the relaxed one has fewer lines), as the library records them.
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return { doc, lineCounter };
+  return doc;
 }

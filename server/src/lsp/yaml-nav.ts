@@ -32,7 +32,7 @@ export function chunkAt(file: FileState, line: number, character = 0): ChunkRef 
 
 /** Chunk-relative offset of a file position (clamped to the chunk). */
 export function offsetIn(chunk: ChunkRef, pos: Position): number {
-  const starts = chunk.parse.lineCounter.lineStarts;
+  const starts = chunk.parse.lines.lineStarts;
   const l = pos.line - chunk.startLine;
   if (l < 0) return 0;
   if (l >= starts.length) return chunk.parse.text.length;
@@ -148,7 +148,7 @@ export function valueAt(v: unknown, path: Path): unknown {
 
 /** Text of a 0-based line of a chunk (without the newline). */
 export function chunkLine(chunk: ChunkRef, line: number): string {
-  const starts = chunk.parse.lineCounter.lineStarts;
+  const starts = chunk.parse.lines.lineStarts;
   const l = line - chunk.startLine;
   if (l < 0 || l >= starts.length) return '';
   const end = l + 1 < starts.length ? starts[l + 1] - 1 : chunk.parse.text.length;
