@@ -10,7 +10,6 @@ import { sameValue } from '../engine/values';
 import { rulePageUrl } from '../rule-docs';
 import type { Log, ServerContext } from './context';
 import type { Store } from './store';
-import { keepHeapSmall } from './heap';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error,
@@ -374,7 +373,6 @@ export class ValidationScheduler {
     }
     this.opening.delete(doc.uri);
     if (!store.isOpen(doc.uri)) return;
-    keepHeapSmall(); // editing leaves garbage behind (heap.ts)
     store.changed(doc.uri);
     this.request();
   }

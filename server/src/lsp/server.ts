@@ -10,6 +10,7 @@ import { Store } from './store';
 import { SettingsService } from './config';
 import { WorkspaceFolders } from './folders';
 import { WorkspaceTrust } from './trust';
+import { keepHeapSmall } from './heap';
 import * as diagnostics from './diagnostics';
 import { ValidationScheduler } from './diagnostics';
 import * as indexing from './indexing';
@@ -58,6 +59,7 @@ export function startServer(connection: Connection): void {
   let settings: SettingsService | undefined;
 
   connection.onInitialize((initParams) => {
+    keepHeapSmall(); // before anything is read (heap.ts)
     // Files of two workspace folders are never one deployment unless a file ties them.
     const folders = new WorkspaceFolders(initParams, (roots) => workspace.setRoots(roots));
     const config = new SettingsService({
