@@ -163,10 +163,6 @@ function pack(root: FastNode, text: string, at: ((o: number) => number) | undefi
   return new FastTree(text, data, spelled, r);
 }
 
-// The node lists are copied at their exact length (slice) when a collection ends: a list grown by push keeps room for
-// 16 or more entries, a workspace holds tens of thousands of small maps, and that slack was a third of the memory of
-// its parse trees, which every young-generation garbage collection copied while a workspace was read.
-
 class Bail extends Error {}
 const BAIL = new Bail();
 function bail(): never {
@@ -458,10 +454,10 @@ class Parser {
     const node = {
       start: keyStart[0],
       end: lastEnd,
-      keys: keys.slice(),
-      keyStart: keyStart.slice(),
-      keyEnd: keyEnd.slice(),
-      values: values.slice(),
+      keys,
+      keyStart,
+      keyEnd,
+      values,
     };
     return { node, value: obj, nodeEnd };
   }
@@ -492,7 +488,7 @@ class Parser {
     }
     if (items.length === 0) bail();
     const nodeEnd = isRoot ? lastEnd : this.claim(lastEnd, col);
-    return { node: { start, end: lastEnd, items: items.slice() }, value: arr, nodeEnd };
+    return { node: { start, end: lastEnd, items }, value: arr, nodeEnd };
   }
 
   /** One sequence item: what follows `- ` at `at` on line `l`. */
@@ -764,7 +760,7 @@ class Parser {
         }
         bail();
       }
-      return { node: { start: at, end: i, items: items.slice(), flow: true }, value: arr };
+      return { node: { start: at, end: i, items, flow: true }, value: arr };
     }
     const keys: string[] = [];
     const keyStart: number[] = [];
@@ -820,10 +816,10 @@ class Parser {
     const node = {
       start: at,
       end: i,
-      keys: keys.slice(),
-      keyStart: keyStart.slice(),
-      keyEnd: keyEnd.slice(),
-      values: values.slice(),
+      keys,
+      keyStart,
+      keyEnd,
+      values,
       flow: true,
     };
     return { node, value: obj };

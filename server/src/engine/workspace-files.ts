@@ -66,6 +66,21 @@ function objectsOf(c: Chunk, out: Resource[]): void {
   if (c.items) for (const it of c.items) if (it.resource) out.push(it.resource);
 }
 
+/**
+ * A copy of `list` with [from, to) replaced by `mid`. Lists of tens of thousands of entries: one copy of the whole, then
+ * one splice (each array of that size V8 allocates costs about as much as copying it; growing one entry by entry,
+ * several times more).
+ */
+function replaced<T>(list: readonly T[], from: number, to: number, mid: readonly T[]): T[] {
+  if (mid.length > SPREAD_MAX) return list.slice(0, from).concat(mid, list.slice(to));
+  const out = list.slice();
+  out.splice(from, to - from, ...mid);
+  return out;
+}
+
+/** The most entries passed to splice as arguments (the engine's limit on arguments is far higher). */
+const SPREAD_MAX = 10000;
+
 /** The place of a document among a file's chunks (a list item's: its list's). Undefined for an object of no document. */
 function documentOf(r: Resource): number | undefined {
   const c = r.chunk;
@@ -270,20 +285,21 @@ export class FileStore {
       // documents were (before anything moves), copied, not gathered again from tens of thousands of documents.
       const a = firstObjectAt(old.resources, inc.from);
       const b = firstObjectAt(old.resources, inc.to);
-      chunks = old.chunks.slice(0, inc.from);
-      this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), chunks, true);
+      const mid: Chunk[] = [];
+      this.place(uri, inc.splits, old.chunks.slice(inc.from, inc.to), mid, true, undefined, inc.from);
+      chunks = replaced(old.chunks, inc.from, inc.to, mid);
       if (a !== undefined && b !== undefined) {
-        resources = old.resources.slice(0, a);
-        for (let k = inc.from; k < chunks.length; k++) objectsOf(chunks[k], resources);
-        for (let k = b; k < old.resources.length; k++) resources.push(old.resources[k]);
+        const objects: Resource[] = [];
+        for (const c of mid) objectsOf(c, objects);
+        resources = replaced(old.resources, a, b, objects);
       }
-      for (let k = inc.to; k < old.chunks.length; k++) {
-        const m = old.chunks[k];
-        m.index = chunks.length;
+      const moved = inc.from + mid.length !== inc.to || inc.lineDelta !== 0 || inc.offsetDelta !== 0;
+      for (let k = inc.from + mid.length; moved && k < chunks.length; k++) {
+        const m = chunks[k];
+        m.index = k;
         if (inc.lineDelta !== 0) layout.moves++;
         m.startLine += inc.lineDelta;
         m.startOffset += inc.offsetDelta;
-        chunks.push(m);
       }
     } else {
       this.place(uri, splitDocuments(text ?? ''), keepObjects ? (old?.chunks ?? []) : [], chunks, keepObjects, old);
@@ -330,6 +346,8 @@ export class FileStore {
     out: Chunk[],
     keepObjects: boolean,
     old?: StoredFile,
+    /** The index of the first document placed (the documents before it are not in `out`). */
+    first = 0,
   ): void {
     /** Old chunks already given to a new place (by their position in `oldChunks`). */
     const taken = new Uint8Array(oldChunks.length);
@@ -354,7 +372,7 @@ export class FileStore {
         }
       }
       if (chunk) {
-        chunk.index = out.length;
+        chunk.index = first + out.length;
         if (chunk.startLine !== s.startLine) layout.moves++;
         chunk.startLine = s.startLine;
         chunk.startOffset = s.startOffset;
@@ -364,7 +382,7 @@ export class FileStore {
         const parse = again ?? parseChunk(s.text);
         chunk = {
           uri,
-          index: out.length,
+          index: first + out.length,
           startLine: s.startLine,
           startOffset: s.startOffset,
           parse,

@@ -91,6 +91,7 @@ function patched(prev: { segments: Segment[]; list: Finding[] }, segments: reado
       }
   if (2 * (added.length + gone) > prev.list.length) return undefined;
   added.sort(compareFindings);
+  if (added.length + gone <= FEW) return spliced(prev.list, removed, added);
   const out: Finding[] = new Array(prev.list.length - gone + added.length);
   let n = 0;
   let j = 0;
@@ -112,4 +113,49 @@ function patched(prev: { segments: Segment[]; list: Finding[] }, segments: reado
   // (Fewer when a removed finding was not in the list: never, as every list is made of its segments.)
   out.length = n;
   return out;
+}
+
+/** Up to this many findings in and out, the list is copied whole and patched where they go (found by binary search). */
+const FEW = 32;
+
+/**
+ * `list` without the findings counted in `removed` and with `added` (sorted) merged in: a copy of the list (one block
+ * copy, not a pass that visits every finding) changed at the places a binary search finds. compareFindings may call
+ * two findings equal; the one to remove is then found by identity among its equals.
+ */
+function spliced(list: readonly Finding[], removed: Map<Finding, number>, added: readonly Finding[]): Finding[] {
+  const out = list.slice();
+  for (const [f, c] of removed)
+    for (let k = 0; k < c; k++) {
+      let i = lowerBound(out, f);
+      while (i < out.length && out[i] !== f && compareFindings(out[i], f) === 0) i++;
+      if (out[i] === f) out.splice(i, 1);
+    }
+  // Each after the findings it equals, as the merge in patched() places them.
+  for (const f of added) out.splice(upperBound(out, f), 0, f);
+  return out;
+}
+
+/** The first index whose finding is not before `f`. */
+function lowerBound(list: readonly Finding[], f: Finding): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareFindings(list[mid], f) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose finding is after `f`. */
+function upperBound(list: readonly Finding[], f: Finding): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareFindings(list[mid], f) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

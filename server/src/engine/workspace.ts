@@ -225,12 +225,15 @@ export class Workspace {
       return j;
     };
     for (const f of this.files.all()) {
-      const docs = this.documentSegments(f, key);
-      const segs: (readonly Finding[])[] = f.skipped ? [this.notChecked(f)] : [];
-      for (let i = 0; i < docs.length; i++) {
-        const seg = syntaxScoped(docs[i], f, judged);
-        if (seg.length) segs.push(seg);
+      // A copy of the document segments (rule segments are added to it), then filtered in place.
+      const segs = this.documentSegments(f, key).slice();
+      let n = 0;
+      for (let i = 0; i < segs.length; i++) {
+        const seg = syntaxScoped(segs[i], f, judged);
+        if (seg.length) segs[n++] = seg;
       }
+      segs.length = n;
+      if (f.skipped) segs.unshift(this.notChecked(f));
       segments.set(f.uri, segs);
     }
     for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
@@ -256,7 +259,7 @@ export class Workspace {
     const kept = last && last.key === key && f.kept && f.kept.from === last.serial ? f.kept : undefined;
     const n = f.chunks.length;
     const perChunk: (readonly (readonly Finding[])[])[] = new Array(n);
-    const flat: (readonly Finding[])[] = [];
+    let count = 0;
     for (let i = 0; i < n; i++) {
       let segs: readonly (readonly Finding[])[];
       if (kept && i < kept.before) segs = last!.perChunk[i];
@@ -270,8 +273,11 @@ export class Workspace {
         segs = mine.length ? mine : NO_SEGMENTS;
       }
       perChunk[i] = segs;
-      for (let k = 0; k < segs.length; k++) flat.push(segs[k]);
+      count += segs.length;
     }
+    // Filled, not grown: a file of tens of thousands of documents has as many segments.
+    const flat: (readonly Finding[])[] = new Array(count);
+    for (let i = 0, k = 0; i < n; i++) for (const seg of perChunk[i]) flat[k++] = seg;
     if (f.serial !== undefined) this.docSegments.set(f.uri, { serial: f.serial, key, perChunk, flat });
     return flat;
   }
