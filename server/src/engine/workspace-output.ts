@@ -127,34 +127,23 @@ function spliced(list: readonly Finding[], removed: Map<Finding, number>, added:
   const out = list.slice();
   for (const [f, c] of removed)
     for (let k = 0; k < c; k++) {
-      let i = lowerBound(out, f);
+      let i = bound(out, f, false);
       while (i < out.length && out[i] !== f && compareFindings(out[i], f) === 0) i++;
       if (out[i] === f) out.splice(i, 1);
     }
   // Each after the findings it equals, as the merge in patched() places them.
-  for (const f of added) out.splice(upperBound(out, f), 0, f);
+  for (const f of added) out.splice(bound(out, f, true), 0, f);
   return out;
 }
 
-/** The first index whose finding is not before `f`. */
-function lowerBound(list: readonly Finding[], f: Finding): number {
+/** Where `f` goes in sorted `list`: before the findings equal to it, or with `after`, after them. */
+function bound(list: readonly Finding[], f: Finding, after: boolean): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareFindings(list[mid], f) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index whose finding is after `f`. */
-function upperBound(list: readonly Finding[], f: Finding): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareFindings(list[mid], f) <= 0) lo = mid + 1;
+    const c = compareFindings(list[mid], f);
+    if (c < 0 || (after && c === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
