@@ -12,13 +12,13 @@ import { compareFindings } from './workspace-placement';
 type Segment = readonly Finding[];
 
 export class FileOutputs {
-  private last = new Map<string, { segments: Segment[]; list: Finding[] }>();
+  private last = new Map<string, { segments: readonly Segment[]; list: Finding[] }>();
 
   /**
    * The sorted findings of `uri` made of `segments` (sorted runs, mostly). compareFindings is a total order, so the list is
    * the one a full sort of every segment gives. Callers must not mutate it.
    */
-  assemble(uri: string, segments: Segment[]): Finding[] {
+  assemble(uri: string, segments: readonly Segment[]): Finding[] {
     const prev = this.last.get(uri);
     let list: Finding[];
     if (prev && sameSegments(prev.segments, segments)) list = prev.list;
@@ -57,7 +57,10 @@ function merged(segments: readonly Segment[]): Finding[] {
  * The previous list with the findings of the segments that are gone taken out and those of the new segments merged
  * in; undefined when most of the file changed (sorting everything is then as cheap).
  */
-function patched(prev: { segments: Segment[]; list: Finding[] }, segments: readonly Segment[]): Finding[] | undefined {
+function patched(
+  prev: { segments: readonly Segment[]; list: Finding[] },
+  segments: readonly Segment[],
+): Finding[] | undefined {
   // Segments come in a stable order (documents in file order, then rule lists in rule order): the ones kept at both
   // ends are skipped by identity, and only the middle is compared as multisets (a segment may also have moved).
   const a = prev.segments;

@@ -212,8 +212,10 @@ export class Workspace {
 
   /** Validates everything; returns findings per file URI (every known file has an entry, possibly empty). */
   validate(token?: CancellationLike): Map<string, Finding[]> {
-    // Each file's findings as segments (lists that stay the same objects while valid), then one sorted list per file.
-    const segments = new Map<string, (readonly Finding[])[]>();
+    // Each file's findings as segments (lists that stay the same objects while valid), then one sorted list per file:
+    // its document segments, then the segments the rules' findings are placed in.
+    const docSegments = new Map<string, readonly (readonly Finding[])[]>();
+    const ruleSegments = new Map<string, (readonly Finding[])[]>();
     const key = `${this.optionsKey}\u0000${this.options.ignore.join('\u0000')}`;
     this.deploymentState.refresh();
     const aioIn = new Map<string, boolean>();
@@ -225,25 +227,33 @@ export class Workspace {
       return j;
     };
     for (const f of this.files.all()) {
-      // A copy of the document segments (rule segments are added to it), then filtered in place.
-      const segs = this.documentSegments(f, key).slice();
-      let n = 0;
-      for (let i = 0; i < segs.length; i++) {
-        const seg = syntaxScoped(segs[i], f, judged);
-        if (seg.length) segs[n++] = seg;
+      const docs = this.documentSegments(f, key);
+      // Copied only from the first segment that syntax scoping changes or empties (a file of tens of thousands of
+      // documents has as many segments).
+      let scoped: (readonly Finding[])[] | undefined;
+      for (let i = 0; i < docs.length; i++) {
+        const seg = syntaxScoped(docs[i], f, judged);
+        if (seg === docs[i] && seg.length) scoped?.push(seg);
+        else {
+          scoped ??= docs.slice(0, i);
+          if (seg.length) scoped.push(seg);
+        }
       }
-      segs.length = n;
-      if (f.skipped) segs.unshift(this.notChecked(f));
-      segments.set(f.uri, segs);
+      const segs = scoped ?? docs;
+      docSegments.set(f.uri, f.skipped ? [this.notChecked(f), ...segs] : segs);
+      ruleSegments.set(f.uri, []);
     }
-    for (const uri of this.docSegments.keys()) if (!segments.has(uri)) this.docSegments.delete(uri);
+    for (const uri of this.docSegments.keys()) if (!docSegments.has(uri)) this.docSegments.delete(uri);
     if (token?.isCancellationRequested) throw new CancelledError();
     const results = this.rules.run(token);
-    const sink = new WorkspaceFindingSink(this.deploymentState.current, segments);
+    const sink = new WorkspaceFindingSink(this.deploymentState.current, ruleSegments);
     for (const byPartition of results) for (const [key, list] of byPartition) sink.addList(list, depOf(key));
     sink.flush();
     const out = new Map<string, Finding[]>();
-    for (const [uri, segs] of segments) out.set(uri, this.outputs.assemble(uri, segs));
+    for (const [uri, docs] of docSegments) {
+      const rules = ruleSegments.get(uri)!;
+      out.set(uri, this.outputs.assemble(uri, rules.length ? docs.concat(rules) : docs));
+    }
     this.outputs.retain(out);
     return out;
   }
