@@ -159,7 +159,7 @@ function pack(root: FastNode, text: string, at: ((o: number) => number) | undefi
     return self;
   };
   const r = write(root);
-  const data = Math.max(max, out.length) <= 0xffff ? Uint16Array.from(out) : Uint32Array.from(out);
+  const data = max <= 0xffff ? Uint16Array.from(out) : Uint32Array.from(out);
   return new FastTree(text, data, spelled, r);
 }
 
@@ -995,7 +995,6 @@ export function fastLocate(
   // The last key passed (its range), when the last step was a key.
   let keyAt = -1;
   let keyEnd = -1;
-  let lastNode = tree.root;
   for (const seg of path) {
     let next = -1;
     let i = -1;
@@ -1006,16 +1005,17 @@ export function fastLocate(
       if (Number.isInteger(seg) && seg >= 0 && seg < tree.size(node)) next = tree.item(node, seg);
     }
     if (next < 0) {
+      // Not there: the last key passed, else the node reached.
       if (keyAt >= 0) return { start: keyAt, end: keyEnd, found: false };
-      return lastNode >= 0
-        ? { start: tree.start(lastNode), end: tree.end(lastNode), found: false }
+      return node >= 0
+        ? { start: tree.start(node), end: tree.end(node), found: false }
         : { start: 0, end: 0, found: false };
     }
     if (i >= 0) {
       keyAt = tree.keyStart(node, i);
       keyEnd = tree.keyEnd(node, i);
     } else keyAt = keyEnd = -1;
-    node = lastNode = next;
+    node = next;
   }
   if (key && keyAt >= 0) return { start: keyAt, end: keyEnd, found: true };
   if (node >= 0) return { start: tree.start(node), end: tree.end(node), found: true };

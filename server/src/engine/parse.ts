@@ -41,8 +41,7 @@ export interface ChunkParse {
 export class LineTable {
   readonly lineStarts: Uint16Array | Uint32Array;
   constructor(text: string) {
-    let n = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    const n = newlines(text, 0, text.length) + 1;
     const starts = text.length <= 0xffff ? new Uint16Array(n) : new Uint32Array(n);
     for (let i = text.indexOf('\n'), k = 1; i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
     this.lineStarts = starts;

@@ -99,7 +99,7 @@ export function parseRelaxed(
   if (first.errors.length === 0 || !first.errors.some((e) => e.code === 'MISSING_CHAR')) return undefined;
   const relaxed = relaxQuoted(text);
   if (!relaxed) return undefined;
-  const doc = parseDocument(relaxed.text, { ...options, lineCounter: undefined }) as Document.Parsed;
+  const doc = parseDocument(relaxed.text, options) as Document.Parsed;
   if (doc.errors.length >= first.errors.length) return undefined;
   const starts = new Map(relaxed.joined.map((j) => [j.start, j]));
   visit(doc, {
