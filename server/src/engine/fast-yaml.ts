@@ -6,6 +6,7 @@
 // duplicate keys, anything the `yaml` library would report as an error — returns undefined, and the caller parses
 // with `yaml` as before. test/unit/fast-yaml.test.ts holds the fast path to the library's answers over the corpus,
 // the examples and thousands of mutated documents.
+import { LineTable } from './line-table';
 
 /**
  * A node's source range as `yaml` reports it (range[0], range[1]); maps also keep their keys' ranges. The parser
@@ -206,19 +207,9 @@ export function fastParse(text: string): FastParse | undefined {
 
 /** Offset in the LF text -> offset in the original CRLF text. */
 function offsetMap(src: string): (o: number) => number {
-  const nl: number[] = [];
-  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) nl.push(i);
-  return (o) => {
-    // The number of newlines before `o` (each was a CRLF).
-    let lo = 0;
-    let hi = nl.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (nl[mid] < o) lo = mid + 1;
-      else hi = mid;
-    }
-    return o + lo;
-  };
+  const lines = new LineTable(src);
+  // One more character for each newline before `o` (each was a CRLF): the line `o` is on, less the first.
+  return (o) => o + lines.linePos(o).line - 1;
 }
 
 const SPACE = 32;
